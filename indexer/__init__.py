@@ -1,0 +1,1 @@
+"""Turns registered source documents into passages and builds the search index."""

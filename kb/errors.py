@@ -1,0 +1,21 @@
+"""Domain exceptions; only the CLI and the web app turn them into messages."""
+
+
+class KbError(Exception):
+    """Base class for errors a user can act on."""
+
+
+class ContentError(KbError):
+    """Content (cases, sources, vocabularies) cannot be read or is invalid."""
+
+
+class IndexMissing(KbError):
+    """The search index has not been built."""
+
+
+class ExtractionError(KbError):
+    """A source document cannot be turned into passages."""
+
+
+class QueryError(KbError):
+    """A search query cannot be run as given."""

@@ -1,0 +1,90 @@
+"""kb new, the source registry and the shape of the packages."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+from kb.loader import CONTENT_DIR, load_content
+from kb.new import suggest_id
+from kb.sources import file_sha256, load_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Flyktninger blir boligeiere med startlån", "flyktninger-blir-boligeiere-med-startlan"),
+    ("Økt samarbeid i Ås og Bærum", "okt-samarbeid-i-as-og-baerum"),
+    ("«0–24-samarbeid»: én dør inn!", "0-24-samarbeid-en-dor-inn"),
+])
+def test_suggest_id(title, expected):
+    assert suggest_id(title) == expected
+
+
+def new_args(root: Path) -> list[str]:
+    return ["new", "--content", str(root), "--title", "Boveiledning for nye leietakere",
+            "--kommune", "Bærum", "--theme", "bolig", "--target-group", "flyktninger",
+            "--source", "testkilde", "--section", "2.2", "--lines", "18", "18"]
+
+
+def test_new_writes_a_skeleton_that_validates_and_refuses_to_overwrite(content_root,
+                                                                       test_sources):
+    runner = CliRunner()
+    result = runner.invoke(cli, new_args(content_root))
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip())
+    assert path == content_root / "grep" / "boveiledning-for-nye-leietakere.md"
+    content = load_content(content_root, None, test_sources)
+    assert set(content.cases) == {"boveiledning-for-nye-leietakere"}
+    assert all(p.severity == "warning" for p in content.problems)
+    assert any("maltekst" in p.message for p in content.problems)  # strict fails until written
+    path.write_text(path.read_text() + "\nRedaktørens tekst.\n")
+    again = runner.invoke(cli, new_args(content_root))
+    assert again.exit_code == 1
+    assert "finnes allerede" in again.output
+    assert path.read_text().endswith("Redaktørens tekst.\n")
+
+
+def test_new_without_terminal_needs_title_source_and_lines(content_root):
+    result = CliRunner().invoke(cli, ["new", "--content", str(content_root)])
+    assert result.exit_code == 2
+    assert "oppgi --title, --source og --lines" in result.output
+
+
+def test_registry_has_the_five_reports():
+    sources, problems = load_sources(CONTENT_DIR / "sources")
+    assert problems == []
+    assert len(sources) == 5
+    assert {f.path for s in sources.values() for f in s.files} == {
+        "000_b2e3259338c46f55.txt", "001_9721b27851a48b6d.txt", "002_74f5ac91a7bbca78.txt",
+        "003_069211716a594cab.txt", "004_55901672651bf447.txt"}
+
+
+def test_registry_sha256_matches_the_report_files(seeds_dir):
+    sources, _ = load_sources(CONTENT_DIR / "sources")
+    for source in sources.values():
+        for f in source.files:
+            assert file_sha256(seeds_dir / f.path) == f.sha256, f.path
+
+
+def test_committed_content_passes_strict_validation(seeds_dir):
+    content = load_content(CONTENT_DIR, None, (seeds_dir,))
+    assert [str(p) for p in content.problems] == []
+    assert len(content.cases) >= 3
+
+
+def test_kb_core_does_not_import_indexer_or_web():
+    offenders = []
+    for path in (ROOT / "kb").rglob("*.py"):
+        if path.name == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{path.name}: {n}" for n in names
+                          if n.split(".")[0] in ("indexer", "web")]
+    assert offenders == []
