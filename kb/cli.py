@@ -121,6 +121,17 @@ def new(title, case_id, kommuner, region, themes, target_groups, actors, evidenc
     click.echo(str(path))
 
 
+@cli.command("settings")
+@click.option("--markdown", is_flag=True, help="Skriv tabellen som står i docs/innstillinger.md.")
+def settings_cmd(markdown) -> None:
+    """Vis alle innstillinger (miljøvariabler) med standardverdi og forklaring."""
+    if markdown:
+        click.echo(settings.markdown_table(), nl=False)
+        return
+    for s in settings.SETTINGS:
+        click.echo(f"{s.env}={settings.get(s.name)}\n    {s.help}")
+
+
 def main() -> None:
     """Entry point for the console script."""
     cli()

@@ -57,3 +57,12 @@ def get(name: str, overrides: dict | None = None) -> object:
 def path(name: str, overrides: dict | None = None) -> Path:
     """A setting that names a folder."""
     return Path(str(get(name, overrides)))
+
+
+def markdown_table() -> str:
+    """The settings as the Markdown table in docs/innstillinger.md."""
+    rows = ["| miljøvariabel | standard | hva den gjør |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = str(s.default).replace(str(ROOT), "<repo>")
+        rows.append(f"| `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows) + "\n"
