@@ -186,10 +186,25 @@ class Register:
         if numbers is None and " - " in key:  # e.g. "Troms - Romsa - Tromssa"
             found = {self._region_keys.get(p.strip()) for p in key.split(" - ")}
             numbers = found.pop() if len(found) == 1 else None
-        if numbers is None and re.search(r",| og ", key):  # a list: "Vestland og Rogaland"
-            parts = [self._region_keys.get(p.strip()) for p in re.split(r",| og ", key)]
-            numbers = set().union(*parts) if all(parts) else None
+        if numbers is None:  # a list: "Vestland og Rogaland", "Trøndelag og Møre og Romsdal"
+            numbers = self._region_list(key)
         return tuple(f for f in self.fylker if f.number in (numbers or ()))
+
+    def _region_list(self, key: str) -> set[str] | None:
+        """Fylker of a list of region names joined by "," or "og" (names may contain "og")."""
+        words = re.split(r"(,\s*|\s+og\s+)", key)
+        pieces = words[::2]
+
+        def solve(i: int) -> set[str] | None:
+            for j in range(len(pieces), i, -1):
+                name = "".join(words[2 * i : 2 * j - 1]).strip()
+                found = self._region_keys.get(name)
+                rest = set() if j == len(pieces) else solve(j)
+                if found is not None and rest is not None:
+                    return set(found) | rest
+            return None
+
+        return solve(0) if len(pieces) > 1 else None
 
     def suggest_region(self, name: str) -> str | None:
         """The closest known fylke or region name, or None."""
@@ -276,8 +291,9 @@ def load_register(folder: Path) -> Register:
             for name in (h["name"], *(h.get("other_names") or ()))
         }
         embeter = {
-            str(h["name"]): _strings(h["current_fylker"])
-            for h in hist.get("statsforvalter_regioner") or ()
+            str(name): _strings(h["current_fylker"])
+            for h in (hist.get("statsforvalter_regioner") or []) + (hist.get("landsdeler") or [])
+            for name in (h["name"], *(h.get("other_names") or ()))
         }
     except (KeyError, TypeError) as exc:
         raise ContentError(
