@@ -230,3 +230,17 @@ def test_historical_name_must_point_at_a_known_kommune(tmp_path: Path) -> None:
         load_register(tmp_path)
     (tmp_path / "historiske-navn.yaml").write_text("kommuner: [{name: Aker, kommune: '0301'}]\n")
     assert load_register(tmp_path).kommune("Aker").name == "Oslo"
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        ("Vestland og Rogaland", {"Vestland", "Rogaland"}),
+        ("Trøndelag og Møre og Romsdal", {"Trøndelag", "Møre og Romsdal"}),
+        ("Midt-Norge", {"Trøndelag", "Møre og Romsdal"}),
+        ("Nordland, Troms og Finnmark", {"Nordland", "Troms", "Finnmark"}),
+        ("Vestland og Atlantis", set()),
+    ],
+)
+def test_region_lists_and_landsdeler(register: Register, region: str, expected: set) -> None:
+    assert {f.name for f in register.fylker_for(region)} == expected
