@@ -15,12 +15,15 @@ from whoosh.analysis import (
 )
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from kb import lexicon
+
 # Whoosh's Snowball stemmer knows Norwegian as "no"; bokmål and nynorsk both map to it.
 LANGUAGES = {"nb": "no", "nn": "no", "no": "no", "nob": "no", "nno": "no"}
 WORD_PATTERN = r"\w+(?:[.,:]\w+)*"  # keeps "2.1", "1,5" and "kap:3" as one token
 MIN_COMPOUND = 7  # shortest word we try to split
 MIN_PART = 4  # shortest part of a compound ("barn", "bolig"); 3 lets "sam|arbeid" through
-MIN_ZIPF = 3.0  # a part must be at least this common in the word list (unless a domain word)
+MIN_ZIPF = 3.0  # a part must be this common in wordfreq (corpus-only words get 1.0) or be a
+# word of the vocabularies / synonyms file, the corpus' curated vocabulary
 EXTRA_PART_COST = 0.3  # prefer "barnevern|tjenesten" to "barn|vern|tjenesten"
 LINKERS = ("s", "e")  # Norwegian linking letters: levekår-s-utsatte, barn-e-fattigdom
 STOP_WORDS = frozenset(stopwords_for_language("no"))
@@ -29,28 +32,6 @@ STOP_WORDS = frozenset(stopwords_for_language("no"))
 def language(code: str | None) -> str:
     """Whoosh's language code for a source language ("nb" and "nn" become "no")."""
     return LANGUAGES.get((code or "nb").lower(), "no")
-
-
-def _lexicon():
-    """The Norwegian word list (kb.lexicon when present, else wordfreq directly)."""
-    try:
-        from kb import lexicon
-    except ImportError:  # pragma: no cover - kb.lexicon is written alongside this module
-        return _WordfreqLexicon()
-    return lexicon
-
-
-class _WordfreqLexicon:
-    """Fallback word list straight from wordfreq's bokmål data."""
-
-    @staticmethod
-    def zipf(word: str) -> float:
-        from wordfreq import zipf_frequency
-
-        return zipf_frequency(word, "nb")
-
-    def is_word(self, word: str) -> bool:
-        return self.zipf(word) > 0
 
 
 @lru_cache(maxsize=1)
@@ -66,11 +47,10 @@ def _part_score(part: str) -> float:
     """How good a compound part is: its zipf frequency, or 0 when not a known word."""
     if len(part) < MIN_PART or not part.isalpha():
         return 0.0
-    lex = _lexicon()
-    z = lex.zipf(part)
+    z = lexicon.zipf(part)
     if part in domain_words():
         return max(z, MIN_ZIPF)
-    return z if z >= MIN_ZIPF and lex.is_word(part) else 0.0
+    return z if z >= MIN_ZIPF else 0.0
 
 
 def _heads(head: str) -> Iterator[str]:

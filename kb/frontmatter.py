@@ -75,7 +75,9 @@ def parse_front_matter(text: str) -> FrontMatter:
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
-        raise FrontMatterError(2, "forsiden er ikke en liste av felt", "skriv feltene som «navn: verdi»")
+        raise FrontMatterError(
+            2, "forsiden er ikke en liste av felt", "skriv feltene som «navn: verdi»"
+        )
     fm = FrontMatter(meta=meta, body=body, body_line=body_line)
     if node is not None:
         _walk(node, (), fm)
@@ -84,13 +86,19 @@ def parse_front_matter(text: str) -> FrontMatter:
 
 # pyyaml's problem texts, in words an editor understands, with the fix.
 _YAML_PROBLEMS = (
-    ("mapping values are not allowed", "kolon (:) inne i en verdi uten anførselstegn",
-     "sett verdien i anførselstegn"),
+    (
+        "mapping values are not allowed",
+        "kolon (:) inne i en verdi uten anførselstegn",
+        "sett verdien i anførselstegn",
+    ),
     ("found character '\\t'", "tabulator i innrykket", "bruk mellomrom, ikke tabulator"),
     ("expected ',' or ']'", "en liste i [ ] lukkes ikke riktig", "avslutt listen med ]"),
     ("end of stream", "et anførselstegn lukkes aldri", "legg til det avsluttende anførselstegnet"),
-    ("expected <block end>", "innrykket eller anførselstegnene stemmer ikke",
-     "sjekk innrykket og at hvert anførselstegn lukkes"),
+    (
+        "expected <block end>",
+        "innrykket eller anførselstegnene stemmer ikke",
+        "sjekk innrykket og at hvert anførselstegn lukkes",
+    ),
 )
 
 
@@ -103,13 +111,19 @@ def _yaml_error(exc: yaml.YAMLError, head: str) -> FrontMatterError:
     problem = str(getattr(exc, "problem", None) or exc)
     unbalanced = _unbalanced_quote_line(head, line)
     if unbalanced:
-        return FrontMatterError(unbalanced, "ugyldig YAML: anførselstegnet på linjen lukkes aldri",
-                                "legg til det avsluttende anførselstegnet (\")")
+        return FrontMatterError(
+            unbalanced,
+            "ugyldig YAML: anførselstegnet på linjen lukkes aldri",
+            'legg til det avsluttende anførselstegnet (")',
+        )
     for needle, what, fix in _YAML_PROBLEMS:
         if needle in problem:
             return FrontMatterError(line, f"ugyldig YAML: {what}", fix)
-    return FrontMatterError(line, f"ugyldig YAML: {problem}",
-                            "sjekk innrykk og anførselstegn (verdier med kolon eller # i anførselstegn)")
+    return FrontMatterError(
+        line,
+        f"ugyldig YAML: {problem}",
+        "sjekk innrykk og anførselstegn (verdier med kolon eller # i anførselstegn)",
+    )
 
 
 def _unbalanced_quote_line(head: str, up_to: int) -> int | None:

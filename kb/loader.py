@@ -38,8 +38,14 @@ def load_context(root: Path = CONTENT_DIR, source_dirs: tuple[Path, ...] = ()) -
     sources, problems = load_sources(root / "sources")
     register_dir = root / "registers"
     register = load_register(register_dir) if (register_dir / "kommuner.yaml").exists() else None
-    return Context(root, load_vocabularies(root / "vocabulary"), register, sources,
-                   default_source_dirs(tuple(source_dirs)), problems)
+    return Context(
+        root,
+        load_vocabularies(root / "vocabulary"),
+        register,
+        sources,
+        default_source_dirs(tuple(source_dirs)),
+        problems,
+    )
 
 
 def read_case(path: Path, ctx: Context) -> tuple[Case | None, list[Problem]]:
@@ -48,7 +54,9 @@ def read_case(path: Path, ctx: Context) -> tuple[Case | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(str(path), 1, "", f"kan ikke lese filen ({exc})", "lagre den som UTF-8")]
+        return None, [
+            Problem(str(path), 1, "", f"kan ikke lese filen ({exc})", "lagre den som UTF-8")
+        ]
     try:
         fm = parse_front_matter(text)
     except FrontMatterError as exc:
@@ -73,17 +81,28 @@ def build_case(path: Path, fm, ctx: Context) -> Case:
     contact = m.get("contact")
     updated = m.get("updated")
     return Case(
-        id=m["id"], path=path, title=m["title"].strip(), summary=m["summary"].strip(),
-        places=places, status=m["status"], themes=tuple(m["themes"]),
-        target_groups=tuple(m["target_groups"]), actors=tuple(m["actors"]),
-        evidence=m["evidence"], sources=tuple(_citation(s) for s in m["sources"]),
-        body=fm.body, body_line=fm.body_line, sections=split_sections(fm.body),
+        id=m["id"],
+        path=path,
+        title=m["title"].strip(),
+        summary=m["summary"].strip(),
+        places=places,
+        status=m["status"],
+        themes=tuple(m["themes"]),
+        target_groups=tuple(m["target_groups"]),
+        actors=tuple(m["actors"]),
+        evidence=m["evidence"],
+        sources=tuple(_citation(s) for s in m["sources"]),
+        body=fm.body,
+        body_line=fm.body_line,
+        sections=split_sections(fm.body),
         updated=updated if isinstance(updated, dt.date) else dt.date.fromisoformat(str(updated)),
         region=str(m.get("region") or ""),
         period=Period(period.get("start"), period.get("end")) if period else None,
-        approaches=tuple(m.get("approaches") or ()), grants=tuple(m.get("grants") or ()),
+        approaches=tuple(m.get("approaches") or ()),
+        grants=tuple(m.get("grants") or ()),
         contact=Contact(**{k: str(v) for k, v in contact.items()}) if contact else None,
-        related=tuple(m.get("related") or ()), fylker=tuple(dict.fromkeys(fylker)),
+        related=tuple(m.get("related") or ()),
+        fylker=tuple(dict.fromkeys(fylker)),
     )
 
 
@@ -94,9 +113,13 @@ def _place(name: str, ctx: Context) -> Place:
 
 def _citation(ref: dict) -> Citation:
     lines, pages = ref.get("lines"), ref.get("pages")
-    return Citation(str(ref["source"]), str(ref.get("section", "")),
-                    tuple(lines) if lines else None, tuple(pages) if pages else None,
-                    str(ref.get("quote", "")))
+    return Citation(
+        str(ref["source"]),
+        str(ref.get("section", "")),
+        tuple(lines) if lines else None,
+        tuple(pages) if pages else None,
+        str(ref.get("quote", "")),
+    )
 
 
 def split_sections(body: str) -> tuple[tuple[str, str], ...]:
@@ -132,8 +155,9 @@ class Content:
         return self.ctx.sources
 
 
-def load_content(root: Path = CONTENT_DIR, paths: list[Path] | None = None,
-                 source_dirs: tuple[Path, ...] = ()) -> Content:
+def load_content(
+    root: Path = CONTENT_DIR, paths: list[Path] | None = None, source_dirs: tuple[Path, ...] = ()
+) -> Content:
     """Load every case under root (or the given paths); bad files are reported and skipped."""
     ctx = load_context(root, source_dirs)
     problems = list(ctx.problems)
@@ -159,10 +183,19 @@ def check_links(cases: dict[str, Case], known: set[str]) -> list[Problem]:
         lines = case.path.read_text(encoding="utf-8").split("\n")[: case.body_line]
         for rid in case.related:
             if rid not in known:
-                line = next((i + 1 for i, t in enumerate(lines) if rid in t and "related" in
-                             "".join(lines[: i + 1])), 2)
+                line = next(
+                    (
+                        i + 1
+                        for i, t in enumerate(lines)
+                        if rid in t and "related" in "".join(lines[: i + 1])
+                    ),
+                    2,
+                )
                 guess = process.extractOne(rid, sorted(known), score_cutoff=80)
                 fix = f"mente du «{guess[0]}»?" if guess else "rett id-en eller fjern lenken"
-                problems.append(Problem(str(case.path), line, "related",
-                                        f"«{rid}» er ikke et grep som finnes", fix))
+                problems.append(
+                    Problem(
+                        str(case.path), line, "related", f"«{rid}» er ikke et grep som finnes", fix
+                    )
+                )
     return problems

@@ -36,7 +36,8 @@ def render_case(fields: dict) -> str:
     meta = {
         "id": fields["id"],
         "title": fields["title"],
-        "summary": fields.get("summary") or f"{PLACEHOLDER} En til tre setninger om hva som ble gjort.",
+        "summary": fields.get("summary")
+        or f"{PLACEHOLDER} En til tre setninger om hva som ble gjort.",
         "places": [{"kommune": k} for k in fields.get("kommuner", [])],
         "status": fields.get("status", "ukjent"),
         "themes": list(fields.get("themes", [])),

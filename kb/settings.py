@@ -1,4 +1,4 @@
-"""Every setting, declared once: name, default and help. The CLI, the web app and the docs read this."""
+"""Every setting, declared once: name, default and help, read by the CLI, the app and docs."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("CONTENT_DIR", str(ROOT / "content"), "Mappen med grep, kilder, vokabularer og registre."),
+    Setting(
+        "CONTENT_DIR", str(ROOT / "content"), "Mappen med grep, kilder, vokabularer og registre."
+    ),
     Setting("INDEX_DIR", str(ROOT / "index"), "Mappen der søkeindeksen ligger."),
     Setting("SOURCES", "", "Ekstra mapper med kildefiler (rapportene), skilt med «:»."),
     Setting("HOST", "127.0.0.1", "Adressen `kb serve` lytter på."),
@@ -34,11 +36,19 @@ SETTINGS = (
     Setting("PAGE_SIZE", 20, "Treff per side i søkeresultatene."),
     Setting("PDF_MAX_PAGES", 400, "Flest sider som leses fra én PDF."),
     Setting("PDF_MAX_SECONDS", 60, "Lengste tid uttrekket av én PDF får bruke, i sekunder."),
-    Setting("SITE_URL", "http://127.0.0.1:5000", "Nettstedets adresse, brukt i siteringer og sitemap."),
-    Setting("EDIT_URL", "https://github.com/gode-grep/gode-grep/edit/main/content/grep/",
-            "Adressen for «Rediger denne siden»; filnavnet legges til."),
-    Setting("REPO_URL", "https://github.com/gode-grep/gode-grep",
-            "Repositoriet der endringer foreslås (pull request)."),
+    Setting(
+        "SITE_URL", "http://127.0.0.1:5000", "Nettstedets adresse, brukt i siteringer og sitemap."
+    ),
+    Setting(
+        "EDIT_URL",
+        "https://github.com/gode-grep/gode-grep/edit/main/content/grep/",
+        "Adressen for «Rediger denne siden»; filnavnet legges til.",
+    ),
+    Setting(
+        "REPO_URL",
+        "https://github.com/gode-grep/gode-grep",
+        "Repositoriet der endringer foreslås (pull request).",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -44,20 +44,45 @@ def load_source(path: Path) -> tuple[Source | None, list[Problem]]:
         return None, [Problem(str(path), 1, "id", "kilden mangler id eller title", "legg dem til")]
     if data["id"] != path.stem:
         problems.append(
-            Problem(str(path), 1, "id", f"id «{data['id']}» er ikke filnavnet «{path.stem}»",
-                    f"bruk id: {path.stem}")
+            Problem(
+                str(path),
+                1,
+                "id",
+                f"id «{data['id']}» er ikke filnavnet «{path.stem}»",
+                f"bruk id: {path.stem}",
+            )
         )
     files = []
     for i, f in enumerate(data.get("files") or ()):
         if not isinstance(f, dict) or not f.get("path") or not f.get("sha256"):
-            problems.append(Problem(str(path), 1, f"files[{i}]", "filen mangler path eller sha256",
-                                    "oppgi path: og sha256:"))
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    f"files[{i}]",
+                    "filen mangler path eller sha256",
+                    "oppgi path: og sha256:",
+                )
+            )
             continue
         if f.get("format", "text") not in FORMATS:
-            problems.append(Problem(str(path), 1, f"files[{i}].format",
-                                    f"ukjent format «{f.get('format')}»", "bruk pdf, html eller text"))
-        files.append(SourceFile(str(f["path"]), str(f["sha256"]).lower(), f.get("format", "text"),
-                                str(f.get("note", ""))))
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    f"files[{i}].format",
+                    f"ukjent format «{f.get('format')}»",
+                    "bruk pdf, html eller text",
+                )
+            )
+        files.append(
+            SourceFile(
+                str(f["path"]),
+                str(f["sha256"]).lower(),
+                f.get("format", "text"),
+                str(f.get("note", "")),
+            )
+        )
     desc_path = path.with_suffix(".md")
     description = desc_path.read_text(encoding="utf-8") if desc_path.exists() else ""
     known = {k for k in Source.__dataclass_fields__ if k not in ("path", "files", "extra")}
@@ -65,8 +90,13 @@ def load_source(path: Path) -> tuple[Source | None, list[Problem]]:
     fields["authors"] = tuple(fields.get("authors") or ())
     for key in ("date", "isbn", "issn", "series", "subtitle", "url", "missing", "commissioned_by"):
         fields[key] = "" if fields.get(key) is None else str(fields.get(key, ""))
-    source = Source(path=path, files=tuple(files), description=description,
-                    extra={k: v for k, v in data.items() if k not in known}, **fields)
+    source = Source(
+        path=path,
+        files=tuple(files),
+        description=description,
+        extra={k: v for k, v in data.items() if k not in known},
+        **fields,
+    )
     return source, problems
 
 

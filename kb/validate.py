@@ -10,15 +10,33 @@ from pathlib import Path
 from rapidfuzz import process
 
 from kb.frontmatter import FrontMatter
-from kb.model import MAX_QUOTE_WORDS, OPTIONAL_SECTIONS, PLACEHOLDER, REQUIRED_SECTIONS, SECTION_ORDER, STATUSES
+from kb.model import (
+    MAX_QUOTE_WORDS,
+    OPTIONAL_SECTIONS,
+    PLACEHOLDER,
+    REQUIRED_SECTIONS,
+    SECTION_ORDER,
+    STATUSES,
+)
 from kb.problems import WARNING, Problem
 from kb.quotes import cited_text, nearest, quote_in, word_count
 from kb.sources import locate, text_lines
 from kb.vocab import VOCABULARY_FIELDS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REQUIRED = ("id", "title", "summary", "places", "status", "themes", "target_groups", "actors",
-            "evidence", "sources", "updated")
+REQUIRED = (
+    "id",
+    "title",
+    "summary",
+    "places",
+    "status",
+    "themes",
+    "target_groups",
+    "actors",
+    "evidence",
+    "sources",
+    "updated",
+)
 OPTIONAL = ("region", "period", "approaches", "grants", "contact", "related")
 KNOWN = REQUIRED + OPTIONAL
 LIST_REQUIRED = ("themes", "target_groups", "actors")
@@ -53,17 +71,26 @@ class Checker:
         shown = raw.text if raw else str(value)
         if isinstance(value, bool):
             what = "sann (true)" if value else "usann (false)"
-            self.add(path, f"«{shown}» ble lest som {what}, ikke som tekst",
-                     f'sett verdien i anførselstegn: "{shown}"')
+            self.add(
+                path,
+                f"«{shown}» ble lest som {what}, ikke som tekst",
+                f'sett verdien i anførselstegn: "{shown}"',
+            )
         elif isinstance(value, int | float):
             read = f"tallet {value}"
             if shown.startswith("0") and shown != str(value):
                 read += " (ledende null forsvinner)"
-            self.add(path, f"«{shown}» ble lest som {read}, ikke som tekst",
-                     f'sett verdien i anførselstegn: "{shown}"')
+            self.add(
+                path,
+                f"«{shown}» ble lest som {read}, ikke som tekst",
+                f'sett verdien i anførselstegn: "{shown}"',
+            )
         elif isinstance(value, dt.date):
-            self.add(path, f"«{shown}» ble lest som en dato, ikke som tekst",
-                     f'sett verdien i anførselstegn: "{shown}"')
+            self.add(
+                path,
+                f"«{shown}» ble lest som en dato, ikke som tekst",
+                f'sett verdien i anførselstegn: "{shown}"',
+            )
         elif value is None:
             self.add(path, "feltet er tomt", "skriv en verdi eller fjern feltet")
         else:
@@ -92,13 +119,18 @@ def check_meta(c: Checker, file_stem: str, ctx) -> None:
             c.add((key,), f"ukjent felt «{key}»", fix)
     for key in REQUIRED:
         if key not in meta:
-            c.problems.append(Problem(c.path, 2, key, f"feltet «{key}» mangler",
-                                      _missing_fix(key, file_stem)))
+            c.problems.append(
+                Problem(c.path, 2, key, f"feltet «{key}» mangler", _missing_fix(key, file_stem))
+            )
     _check_id(c, meta.get("id"), file_stem)
     for key in ("title", "summary"):
         if key in meta and (text := c.text((key,), meta[key])) and PLACEHOLDER in text:
-            c.add((key,), "feltet har fortsatt maltekst", f"erstatt teksten etter «{PLACEHOLDER}»",
-                  warning=True)
+            c.add(
+                (key,),
+                "feltet har fortsatt maltekst",
+                f"erstatt teksten etter «{PLACEHOLDER}»",
+                warning=True,
+            )
     _check_places(c, meta, ctx)
     _check_period(c, meta)
     if "status" in meta and (s := c.text(("status",), meta["status"])) and s not in STATUSES:
@@ -113,10 +145,13 @@ def check_meta(c: Checker, file_stem: str, ctx) -> None:
 
 
 def _missing_fix(key: str, stem: str) -> str:
-    examples = {"id": f"id: {stem}", "places": "places: [] når kommunen ikke er kjent",
-                "updated": f"updated: {dt.date.today().isoformat()}",
-                "sources": "sources: med minst én kilde (source, section, lines)",
-                "status": "status: pågående | avsluttet | ukjent"}
+    examples = {
+        "id": f"id: {stem}",
+        "places": "places: [] når kommunen ikke er kjent",
+        "updated": f"updated: {dt.date.today().isoformat()}",
+        "sources": "sources: med minst én kilde (source, section, lines)",
+        "status": "status: pågående | avsluttet | ukjent",
+    }
     return "legg til " + examples.get(key, f"{key}: …")
 
 
@@ -127,11 +162,17 @@ def _check_id(c: Checker, value, stem: str) -> None:
     if text is None:
         return
     if not ID_PATTERN.match(text):
-        c.add(("id",), f"«{text}» er ikke en gyldig id",
-              "bruk små bokstaver a–z, tall og bindestrek (å→a, ø→o, æ→ae)")
+        c.add(
+            ("id",),
+            f"«{text}» er ikke en gyldig id",
+            "bruk små bokstaver a–z, tall og bindestrek (å→a, ø→o, æ→ae)",
+        )
     elif text != stem:
-        c.add(("id",), f"id «{text}» er ikke lik filnavnet «{stem}.md»",
-              f"gi filen navnet {text}.md, eller sett id: {stem}")
+        c.add(
+            ("id",),
+            f"id «{text}» er ikke lik filnavnet «{stem}.md»",
+            f"gi filen navnet {text}.md, eller sett id: {stem}",
+        )
 
 
 def _check_places(c: Checker, meta: dict, ctx) -> None:
@@ -139,8 +180,11 @@ def _check_places(c: Checker, meta: dict, ctx) -> None:
     if "places" not in meta:
         return
     if places is None or not isinstance(places, list):
-        c.add(("places",), f"forventet en liste, fikk {_kind(places)}",
-              "skriv places: [] eller en liste med «- kommune: Navn»")
+        c.add(
+            ("places",),
+            f"forventet en liste, fikk {_kind(places)}",
+            "skriv places: [] eller en liste med «- kommune: Navn»",
+        )
         return
     for i, place in enumerate(places):
         if not isinstance(place, dict) or "kommune" not in place:
@@ -155,8 +199,12 @@ def _check_places(c: Checker, meta: dict, ctx) -> None:
     if region is not None and (name := c.text(("region",), region)) and ctx.register:
         if not ctx.register.fylker_for(name) and ctx.register.kommune(name) is None:
             guess = ctx.register.suggest_region(name)
-            fix = f"mente du «{guess}»?" if guess else "bruk et fylkesnavn (nåværende eller gammelt)"
-            c.add(("region",), f"«{name}» er ikke et kjent fylke eller en region", fix, warning=True)
+            fix = (
+                f"mente du «{guess}»?" if guess else "bruk et fylkesnavn (nåværende eller gammelt)"
+            )
+            c.add(
+                ("region",), f"«{name}» er ikke et kjent fylke eller en region", fix, warning=True
+            )
 
 
 def _check_period(c: Checker, meta: dict) -> None:
@@ -164,8 +212,11 @@ def _check_period(c: Checker, meta: dict) -> None:
         return
     period = meta["period"]
     if not isinstance(period, dict) or not set(period) <= {"start", "end"} or "start" not in period:
-        c.add(("period",), "period skal ha start og eventuelt end",
-              "skriv period: {start: 2018, end: 2021}, eller fjern feltet når årene er ukjente")
+        c.add(
+            ("period",),
+            "period skal ha start og eventuelt end",
+            "skriv period: {start: 2018, end: 2021}, eller fjern feltet når årene er ukjente",
+        )
         return
     years = {}
     for key in ("start", "end"):
@@ -177,8 +228,11 @@ def _check_period(c: Checker, meta: dict) -> None:
         else:
             years[key] = value
     if "end" in years and "start" in years and years["end"] < years["start"]:
-        c.add(("period", "end"), f"slutt ({years['end']}) er før start ({years['start']})",
-              "bytt om årene")
+        c.add(
+            ("period", "end"),
+            f"slutt ({years['end']}) er før start ({years['start']})",
+            "bytt om årene",
+        )
 
 
 def _check_terms(c: Checker, key: str, value, vocab) -> None:
@@ -196,7 +250,7 @@ def _check_terms(c: Checker, key: str, value, vocab) -> None:
     else:
         values = value
         if key in LIST_REQUIRED and not values:
-            c.add((key,), "listen er tom", f"velg minst én id fra content/vocabulary/")
+            c.add((key,), "listen er tom", "velg minst én id fra content/vocabulary/")
     for i, item in enumerate(values):
         path = (key,) if key == "evidence" else (key, i)
         term = c.text(path, item)
@@ -208,10 +262,15 @@ def _check_terms(c: Checker, key: str, value, vocab) -> None:
 
 
 def _check_locator(c: Checker, path: tuple, value) -> tuple[int, int] | None:
-    ok = (isinstance(value, list) and len(value) == 2
-          and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value))
+    ok = (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+    )
     if not ok:
-        c.add(path, f"«{value}» er ikke et gyldig område", "skriv [første, siste], f.eks. [731, 759]")
+        c.add(
+            path, f"«{value}» er ikke et gyldig område", "skriv [første, siste], f.eks. [731, 759]"
+        )
         return None
     if value[1] < value[0]:
         c.add(path, f"siste ({value[1]}) er før første ({value[0]})", "bytt om tallene")
@@ -224,17 +283,28 @@ def _check_sources(c: Checker, meta: dict, ctx) -> None:
     if "sources" not in meta:
         return
     if not isinstance(refs, list) or not refs:
-        c.add(("sources",), "minst én kilde trengs",
-              "skriv sources: med «- source: id», section og lines")
+        c.add(
+            ("sources",),
+            "minst én kilde trengs",
+            "skriv sources: med «- source: id», section og lines",
+        )
         return
     for i, ref in enumerate(refs):
         base = ("sources", i)
         if not isinstance(ref, dict):
-            c.add(base, "hver kilde skal være en gruppe felt", "skriv «- source: id» med section og lines")
+            c.add(
+                base,
+                "hver kilde skal være en gruppe felt",
+                "skriv «- source: id» med section og lines",
+            )
             continue
         for key in ref:
             if key not in ("source", "section", "lines", "pages", "quote"):
-                c.add(base + (key,), f"ukjent felt «{key}»", "bruk source, section, lines, pages, quote")
+                c.add(
+                    base + (key,),
+                    f"ukjent felt «{key}»",
+                    "bruk source, section, lines, pages, quote",
+                )
         sid = c.text(base + ("source",), ref.get("source")) if "source" in ref else None
         if "source" not in ref:
             c.add(base, "kilden mangler feltet source", "skriv source: <id fra content/sources/>")
@@ -248,36 +318,57 @@ def _check_sources(c: Checker, meta: dict, ctx) -> None:
         if "pages" in ref:
             _check_locator(c, base + ("pages",), ref["pages"])
         if "lines" not in ref and "pages" not in ref:
-            c.add(base, "kilden mangler lines (eller pages for PDF)", "skriv lines: [første, siste]")
+            c.add(
+                base, "kilden mangler lines (eller pages for PDF)", "skriv lines: [første, siste]"
+            )
         quote = c.text(base + ("quote",), ref["quote"]) if "quote" in ref else None
         if quote and (n := word_count(quote)) > MAX_QUOTE_WORDS:
-            c.add(base + ("quote",), f"sitatet har {n} ord; høyst {MAX_QUOTE_WORDS} er lov",
-                  "kort ned sitatet, eller skriv med egne ord")
+            c.add(
+                base + ("quote",),
+                f"sitatet har {n} ord; høyst {MAX_QUOTE_WORDS} er lov",
+                "kort ned sitatet, eller skriv med egne ord",
+            )
         if quote and lines and sid in ctx.sources:
             _check_quote(c, base, ctx, sid, lines, quote)
 
 
-def _check_quote(c: Checker, base: tuple, ctx, sid: str, lines: tuple[int, int], quote: str) -> None:
+def _check_quote(
+    c: Checker, base: tuple, ctx, sid: str, lines: tuple[int, int], quote: str
+) -> None:
     located = [f for f in locate(ctx.sources[sid], ctx.source_dirs) if f.file.format == "text"]
     if not located:
         names = ", ".join(f.path for f in ctx.sources[sid].files) or "ingen filer"
-        c.add(base + ("quote",), f"sitatet kan ikke sjekkes: fant ikke {names} i kildemappene",
-              "oppgi mappen med --sources DIR", warning=True)
+        c.add(
+            base + ("quote",),
+            f"sitatet kan ikke sjekkes: fant ikke {names} i kildemappene",
+            "oppgi mappen med --sources DIR",
+            warning=True,
+        )
         return
     found = located[0]
     if not found.sha_ok:
-        c.add(base + ("quote",), f"{found.path} har en annen sha256 enn registrert",
-              "bruk den registrerte filen, eller registrer den nye", warning=True)
+        c.add(
+            base + ("quote",),
+            f"{found.path} har en annen sha256 enn registrert",
+            "bruk den registrerte filen, eller registrer den nye",
+            warning=True,
+        )
     all_lines = text_lines(found.path)
     if lines[1] > len(all_lines):
-        c.add(base + ("lines",), f"linje {lines[1]} finnes ikke; {found.file.path} har {len(all_lines)} linjer",
-              "rett linjenumrene")
+        c.add(
+            base + ("lines",),
+            f"linje {lines[1]} finnes ikke; {found.file.path} har {len(all_lines)} linjer",
+            "rett linjenumrene",
+        )
         return
     text = cited_text(all_lines, *lines)
     if not quote_in(quote, text):
         near = nearest(quote, text)
-        c.add(base + ("quote",), f"sitatet står ikke i linje {lines[0]}–{lines[1]}; nærmest: «{near}»",
-              "kopier sitatet ordrett fra kilden, eller rett lines")
+        c.add(
+            base + ("quote",),
+            f"sitatet står ikke i linje {lines[0]}–{lines[1]}; nærmest: «{near}»",
+            "kopier sitatet ordrett fra kilden, eller rett lines",
+        )
 
 
 def _check_contact(c: Checker, meta: dict) -> None:
@@ -285,13 +376,19 @@ def _check_contact(c: Checker, meta: dict) -> None:
     if contact is None:
         return
     if not isinstance(contact, dict):
-        c.add(("contact",), "contact skal ha role og organisation",
-              "skriv contact: {role: …, organisation: …}")
+        c.add(
+            ("contact",),
+            "contact skal ha role og organisation",
+            "skriv contact: {role: …, organisation: …}",
+        )
         return
     for key, value in contact.items():
         if key in PERSONAL_KEYS:
-            c.add(("contact", key), "personopplysninger hører ikke hjemme her",
-                  "oppgi bare rolle og organisasjon")
+            c.add(
+                ("contact", key),
+                "personopplysninger hører ikke hjemme her",
+                "oppgi bare rolle og organisasjon",
+            )
         elif key not in CONTACT_KEYS:
             c.add(("contact", key), f"ukjent felt «{key}»", "bruk role og organisation")
         else:
@@ -319,7 +416,11 @@ def _check_updated(c: Checker, meta: dict) -> None:
     try:
         dt.date.fromisoformat(str(value))
     except ValueError:
-        c.add(("updated",), f"«{value}» er ikke en dato", "skriv updated: ÅÅÅÅ-MM-DD, f.eks. 2026-11-22")
+        c.add(
+            ("updated",),
+            f"«{value}» er ikke en dato",
+            "skriv updated: ÅÅÅÅ-MM-DD, f.eks. 2026-11-22",
+        )
 
 
 def check_body(path: str, fm: FrontMatter) -> list[Problem]:
@@ -338,24 +439,57 @@ def check_body(path: str, fm: FrontMatter) -> list[Problem]:
     end = fm.body_line + len(fm.body.split("\n")) - 1
     for name in REQUIRED_SECTIONS:
         if name not in names:
-            problems.append(Problem(path, end, "body", f"avsnittet «## {name}» mangler",
-                                    f"legg til «## {name}» med innhold"))
+            problems.append(
+                Problem(
+                    path,
+                    end,
+                    "body",
+                    f"avsnittet «## {name}» mangler",
+                    f"legg til «## {name}» med innhold",
+                )
+            )
     for name, line, body in found:
         if name not in SECTION_ORDER:
             guess = process.extractOne(name, SECTION_ORDER, score_cutoff=70)
             fix = f"mente du «## {guess[0]}»?" if guess else "bruk avsnittene i malen (se kb new)"
-            problems.append(Problem(path, line, "body", f"ukjent avsnitt «## {name}»", fix, WARNING))
+            problems.append(
+                Problem(path, line, "body", f"ukjent avsnitt «## {name}»", fix, WARNING)
+            )
         elif PLACEHOLDER in "".join(body):
-            problems.append(Problem(path, line, "body", f"avsnittet «## {name}» har fortsatt maltekst",
-                                    f"erstatt teksten etter «{PLACEHOLDER}»", WARNING))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "body",
+                    f"avsnittet «## {name}» har fortsatt maltekst",
+                    f"erstatt teksten etter «{PLACEHOLDER}»",
+                    WARNING,
+                )
+            )
         elif not "".join(body).strip():
-            problems.append(Problem(path, line, "body", f"avsnittet «## {name}» er tomt",
-                                    "skriv hva kilden sier, eller fjern avsnittet om det er valgfritt"
-                                    if name in OPTIONAL_SECTIONS else "skriv hva kilden sier"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "body",
+                    f"avsnittet «## {name}» er tomt",
+                    "skriv hva kilden sier, eller fjern avsnittet om det er valgfritt"
+                    if name in OPTIONAL_SECTIONS
+                    else "skriv hva kilden sier",
+                )
+            )
     known = [n for n in names if n in SECTION_ORDER]
     if known != sorted(known, key=SECTION_ORDER.index):
-        problems.append(Problem(path, found[0][1], "body", "avsnittene står i feil rekkefølge",
-                                "bruk rekkefølgen " + ", ".join(SECTION_ORDER), WARNING))
+        problems.append(
+            Problem(
+                path,
+                found[0][1],
+                "body",
+                "avsnittene står i feil rekkefølge",
+                "bruk rekkefølgen " + ", ".join(SECTION_ORDER),
+                WARNING,
+            )
+        )
     return problems
 
 
@@ -365,8 +499,15 @@ def check_unique(items: list[tuple[str, Path]]) -> list[Problem]:
     problems = []
     for cid, path in items:
         if cid in seen:
-            problems.append(Problem(str(path), 2, "id", f"id «{cid}» brukes også av {seen[cid]}",
-                                    "gi grepet en ny, unik id"))
+            problems.append(
+                Problem(
+                    str(path),
+                    2,
+                    "id",
+                    f"id «{cid}» brukes også av {seen[cid]}",
+                    "gi grepet en ny, unik id",
+                )
+            )
         else:
             seen[cid] = path
     return problems

@@ -11,7 +11,12 @@ from kb.quotes import cited_text, quote_in
 from kb.sources import locate, text_lines
 
 CASE_STORIES = {  # Fafo 2015:08 chapter 4: the six case stories, by kommune
-    "Lillehammer", "Kristiansund", "Bergen", "Hammerfest", "Bærum", "Kvinesdal",
+    "Lillehammer",
+    "Kristiansund",
+    "Bergen",
+    "Hammerfest",
+    "Bærum",
+    "Kvinesdal",
 }
 BFV_KOMMUNER = {"Kinn", "Askøy", "Bjørnafjorden", "Haugesund", "Sola"}
 
@@ -44,16 +49,24 @@ def test_every_case_cites_a_registered_source_and_every_quote_is_in_its_lines(co
 
 
 def test_each_named_case_story_and_project_kommune_has_a_case(content):
-    fafo = {p.name for c in content.cases.values() for p in c.places
-            if any(s.source == "fafo-2015-08" for s in c.sources)}
-    bfv = {p.name for c in content.cases.values() for p in c.places
-           if any(s.source == "husbanken-bfv-vestland-rogaland" for s in c.sources)}
+    fafo = {
+        p.name
+        for c in content.cases.values()
+        for p in c.places
+        if any(s.source == "fafo-2015-08" for s in c.sources)
+    }
+    bfv = {
+        p.name
+        for c in content.cases.values()
+        for p in c.places
+        if any(s.source == "husbanken-bfv-vestland-rogaland" for s in c.sources)
+    }
     assert CASE_STORIES <= fafo
     assert BFV_KOMMUNER <= bfv
 
 
 def test_anonymised_velferdspiloten_practices_name_no_kommune(content):
-    """Report 001 keeps kommune practices anonymous: only the model case lists the pilot kommuner."""
+    """Report 001 keeps kommune practices anonymous: only the model case names the kommuner."""
     for case in content.cases.values():
         only_001 = {s.source for s in case.sources} == {"hiof-velferdspiloten"}
         if only_001 and case.id != "velferdspiloten-modell":

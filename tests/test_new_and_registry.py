@@ -16,23 +16,42 @@ from kb.sources import file_sha256, load_sources
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("Flyktninger blir boligeiere med startlån", "flyktninger-blir-boligeiere-med-startlan"),
-    ("Økt samarbeid i Ås og Bærum", "okt-samarbeid-i-as-og-baerum"),
-    ("«0–24-samarbeid»: én dør inn!", "0-24-samarbeid-en-dor-inn"),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Flyktninger blir boligeiere med startlån", "flyktninger-blir-boligeiere-med-startlan"),
+        ("Økt samarbeid i Ås og Bærum", "okt-samarbeid-i-as-og-baerum"),
+        ("«0–24-samarbeid»: én dør inn!", "0-24-samarbeid-en-dor-inn"),
+    ],
+)
 def test_suggest_id(title, expected):
     assert suggest_id(title) == expected
 
 
 def new_args(root: Path) -> list[str]:
-    return ["new", "--content", str(root), "--title", "Boveiledning for nye leietakere",
-            "--kommune", "Bærum", "--theme", "bolig", "--target-group", "flyktninger",
-            "--source", "testkilde", "--section", "2.2", "--lines", "18", "18"]
+    return [
+        "new",
+        "--content",
+        str(root),
+        "--title",
+        "Boveiledning for nye leietakere",
+        "--kommune",
+        "Bærum",
+        "--theme",
+        "bolig",
+        "--target-group",
+        "flyktninger",
+        "--source",
+        "testkilde",
+        "--section",
+        "2.2",
+        "--lines",
+        "18",
+        "18",
+    ]
 
 
-def test_new_writes_a_skeleton_that_validates_and_refuses_to_overwrite(content_root,
-                                                                       test_sources):
+def test_new_writes_a_skeleton_that_validates_and_refuses_to_overwrite(content_root, test_sources):
     runner = CliRunner()
     result = runner.invoke(cli, new_args(content_root))
     assert result.exit_code == 0, result.output
@@ -60,8 +79,12 @@ def test_registry_has_the_five_reports():
     assert problems == []
     assert len(sources) == 5
     assert {f.path for s in sources.values() for f in s.files} == {
-        "000_b2e3259338c46f55.txt", "001_9721b27851a48b6d.txt", "002_74f5ac91a7bbca78.txt",
-        "003_069211716a594cab.txt", "004_55901672651bf447.txt"}
+        "000_b2e3259338c46f55.txt",
+        "001_9721b27851a48b6d.txt",
+        "002_74f5ac91a7bbca78.txt",
+        "003_069211716a594cab.txt",
+        "004_55901672651bf447.txt",
+    }
 
 
 def test_registry_sha256_matches_the_report_files(seeds_dir):
@@ -83,8 +106,12 @@ def test_kb_core_does_not_import_indexer_or_web():
         if path.name == "cli.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            offenders += [f"{path.name}: {n}" for n in names
-                          if n.split(".")[0] in ("indexer", "web")]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
+            offenders += [
+                f"{path.name}: {n}" for n in names if n.split(".")[0] in ("indexer", "web")
+            ]
     assert offenders == []

@@ -16,45 +16,70 @@ CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 
 EXPECTED = {
     "bad-status": ["9: status: ukjent status «ferdig» — bruk pågående | avsluttet | ukjent"],
-    "bad-yaml": ["3: ugyldig YAML: anførselstegnet på linjen lukkes aldri"
-                 " — legg til det avsluttende anførselstegnet (\")"],
-    "contact-personal": ["20: contact.name: personopplysninger hører ikke hjemme her"
-                         " — oppgi bare rolle og organisasjon"],
+    "bad-yaml": [
+        "3: ugyldig YAML: anførselstegnet på linjen lukkes aldri"
+        ' — legg til det avsluttende anførselstegnet (")'
+    ],
+    "contact-personal": [
+        "20: contact.name: personopplysninger hører ikke hjemme her"
+        " — oppgi bare rolle og organisasjon"
+    ],
     "empty-section": ["30: body: avsnittet «## Resultater» er tomt — skriv hva kilden sier"],
-    "id-mismatch": ["2: id: id «feil-navn» er ikke lik filnavnet «id-mismatch.md»"
-                    " — gi filen navnet feil-navn.md, eller sett id: id-mismatch"],
+    "id-mismatch": [
+        "2: id: id «feil-navn» er ikke lik filnavnet «id-mismatch.md»"
+        " — gi filen navnet feil-navn.md, eller sett id: id-mismatch"
+    ],
     "kommune-unquoted-number": [
         "6: places[0].kommune: «0301» ble lest som tallet 193 (ledende null forsvinner),"
-        ' ikke som tekst — sett verdien i anførselstegn: "0301"'],
-    "lines-past-end": ["18: sources[0].lines: linje 99 finnes ikke; testkilde.txt har 19 linjer"
-                       " — rett linjenumrene"],
+        ' ikke som tekst — sett verdien i anførselstegn: "0301"'
+    ],
+    "lines-past-end": [
+        "18: sources[0].lines: linje 99 finnes ikke; testkilde.txt har 19 linjer"
+        " — rett linjenumrene"
+    ],
     "lines-reversed": ["18: sources[0].lines: siste (11) er før første (13) — bytt om tallene"],
     "missing-evidence": ["2: evidence: feltet «evidence» mangler — legg til evidence: …"],
-    "missing-section": ["37: body: avsnittet «## Resultater» mangler"
-                        " — legg til «## Resultater» med innhold"],
-    "no-front-matter": ["1: filen mangler YAML-forside"
-                        " — start filen med en linje «---», feltene, og «---»"],
+    "missing-section": [
+        "37: body: avsnittet «## Resultater» mangler — legg til «## Resultater» med innhold"
+    ],
+    "no-front-matter": [
+        "1: filen mangler YAML-forside — start filen med en linje «---», feltene, og «---»"
+    ],
     "period-reversed": ["8: period.end: slutt (2012) er før start (2014) — bytt om årene"],
-    "quote-date": ["17: sources[0].section: «2012-05-01» ble lest som en dato, ikke som tekst"
-                   ' — sett verdien i anførselstegn: "2012-05-01"'],
+    "quote-date": [
+        "17: sources[0].section: «2012-05-01» ble lest som en dato, ikke som tekst"
+        ' — sett verdien i anførselstegn: "2012-05-01"'
+    ],
     "quote-not-in-lines": [
         "19: sources[0].quote: sitatet står ikke i linje 18–18; nærmest: «Boveiledere besøkte nye"
         " leietakere hjemme hver uke det første året.» — kopier sitatet ordrett fra kilden,"
-        " eller rett lines"],
-    "quote-too-long": ["19: sources[0].quote: sitatet har 32 ord; høyst 25 er lov"
-                       " — kort ned sitatet, eller skriv med egne ord"],
-    "region-no": ['7: region: «NO» ble lest som usann (false), ikke som tekst'
-                  ' — sett verdien i anførselstegn: "NO"'],
-    "related-unknown": ["20: related: «finnes-ikke» er ikke et grep som finnes"
-                        " — rett id-en eller fjern lenken"],
-    "section-unquoted": ["17: sources[0].section: «2.10» ble lest som tallet 2.1, ikke som tekst"
-                         ' — sett verdien i anførselstegn: "2.10"'],
-    "themes-not-list": ["10: themes: forventet en liste, fikk tekst «bolig» — skriv themes: [bolig]"],
+        " eller rett lines"
+    ],
+    "quote-too-long": [
+        "19: sources[0].quote: sitatet har 32 ord; høyst 25 er lov"
+        " — kort ned sitatet, eller skriv med egne ord"
+    ],
+    "region-no": [
+        "7: region: «NO» ble lest som usann (false), ikke som tekst"
+        ' — sett verdien i anførselstegn: "NO"'
+    ],
+    "related-unknown": [
+        "20: related: «finnes-ikke» er ikke et grep som finnes — rett id-en eller fjern lenken"
+    ],
+    "section-unquoted": [
+        "17: sources[0].section: «2.10» ble lest som tallet 2.1, ikke som tekst"
+        ' — sett verdien i anførselstegn: "2.10"'
+    ],
+    "themes-not-list": [
+        "10: themes: forventet en liste, fikk tekst «bolig» — skriv themes: [bolig]"
+    ],
     "unknown-field": ["15: approach: ukjent felt «approach» — mente du «approaches»?"],
-    "unknown-kommune": ["6: places[0].kommune: «Lilehammer» er ikke en kommune"
-                        " — mente du «Lillehammer»?"],
-    "unknown-source": ["16: sources[0].source: «testkilden» er ikke en registrert kilde"
-                       " — mente du «testkilde»?"],
+    "unknown-kommune": [
+        "6: places[0].kommune: «Lilehammer» er ikke en kommune — mente du «Lillehammer»?"
+    ],
+    "unknown-source": [
+        "16: sources[0].source: «testkilden» er ikke en registrert kilde — mente du «testkilde»?"
+    ],
     "unknown-theme": ["10: themes[0]: «bolg» er ikke en id i themes — mente du «bolig»?"],
 }
 
@@ -88,8 +113,9 @@ def test_every_fixture_is_covered():
 
 
 def test_one_bad_file_does_not_stop_the_others(content_root, test_sources):
-    content = check(content_root, test_sources, "gyldig", "bad-yaml", "no-front-matter",
-                    "unknown-theme")
+    content = check(
+        content_root, test_sources, "gyldig", "bad-yaml", "no-front-matter", "unknown-theme"
+    )
     assert set(content.cases) == {"gyldig"}
     files = {Path(p.file).name for p in content.problems}
     assert files == {"bad-yaml.md", "no-front-matter.md", "unknown-theme.md"}
@@ -100,7 +126,8 @@ def test_duplicate_ids_in_two_folders(content_root, test_sources):
     shutil.copy(CASES / "gyldig.md", content_root / "grep" / "utkast" / "gyldig.md")
     content = check(content_root, test_sources, "gyldig")
     assert [p.message for p in content.problems] == [
-        f"id «gyldig» brukes også av {content_root / 'grep' / 'gyldig.md'}"]
+        f"id «gyldig» brukes også av {content_root / 'grep' / 'gyldig.md'}"
+    ]
 
 
 def test_unverifiable_quote_is_a_warning_that_strict_fails(content_root, tmp_path):
