@@ -98,14 +98,13 @@ class CompoundFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
+            whole = t.text  # saved first: later filters change t.text in place
             yield t
-            if t.stopped or getattr(t, "no_morph", False) or len(t.text) < MIN_COMPOUND:
+            if t.stopped or getattr(t, "no_morph", False) or len(whole) < MIN_COMPOUND:
                 continue
-            whole = t.text
             for part in compound_parts(whole):
                 t.text = part
                 yield t
-            t.text = whole
 
 
 def analyzer(lang: str = "no", compounds: bool = True) -> Analyzer:

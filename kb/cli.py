@@ -121,6 +121,95 @@ def new(title, case_id, kommuner, region, themes, target_groups, actors, evidenc
     click.echo(str(path))
 
 
+@cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="github: annotasjoner for GitHub Actions (::error file=…).")
+@content_option
+@sources_option
+def check_cmd(paths, fmt, content_dir, source_dirs) -> None:
+    """Sjekk grep før gjennomgang: validate --strict, nesten-duplikater og ubrukte kilder."""
+    from kb.check import check, github_line
+
+    for p in paths:
+        if not p.exists():
+            raise click.UsageError(f"{p} finnes ikke")
+    root = _content_root(paths, content_dir)
+    content, problems = check(root, list(paths) or None, tuple(source_dirs))
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not problems, "cases": len(content.cases),
+                               "problems": [p.to_dict() for p in problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            click.echo(github_line(p) if fmt == "github" else str(p))
+        errors = sum(p.severity == "error" for p in problems)
+        click.echo(f"{len(content.cases)} grep sjekket; {errors} feil, {len(problems) - errors} "
+                   "advarsler" + (" — alt må rettes før fletting" if problems else ""), err=True)
+    sys.exit(1 if problems else 0)
+
+
+@cli.command("suggest")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Skriv kandidatene som JSON.")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 1000),
+              help="Antall kandidater.")
+@click.option("--write", is_flag=True, help="Skriv utkast til content/utkast/ (overskriver aldri).")
+@click.option("--pick", help="Kandidatene som skrives med --write, f.eks. 1,3,5 "
+                             "(standard: alle som vises).")
+@content_option
+@sources_option
+def suggest_cmd(source, as_json, limit, write, pick, content_dir, source_dirs) -> None:
+    """Finn mulige grep i en rapport (kilde-id eller fil), med sitat, kommuner, aktører og tema."""
+    from indexer.extract import extract_source
+    from kb.errors import ContentError, ExtractionError
+    from kb.loader import load_context
+    from kb.sources import text_lines
+    from kb.suggest import describe, find_source, rank_candidates
+
+    ctx = load_context(content_dir, tuple(source_dirs))
+    try:
+        found = find_source(source, ctx)
+        if found is None:
+            raise click.UsageError(f"«{source}» er verken en registrert kilde-id eller en fil")
+        passages = extract_source(found.path, found.id or found.path.stem, found.sha256,
+                                  found.format)
+    except (ContentError, ExtractionError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    lines = text_lines(found.path) if found.format == "text" else None
+    candidates = rank_candidates(passages, ctx, lines)[:limit]
+    if as_json:
+        click.echo(json.dumps({"candidates": [c.to_dict() for c in candidates]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(describe(i, c) for i, c in enumerate(candidates, 1)))
+    if write:
+        _write_drafts(candidates, pick, found.id, ctx, content_dir)
+
+
+def _write_drafts(candidates, pick, source_id, ctx, content_dir: Path) -> None:
+    """Write the picked candidates (1-based) as drafts in content/utkast/."""
+    from kb.suggest import draft_fields, write_draft
+
+    if source_id is None:
+        click.echo("filen er ikke en registrert kilde — registrer den i content/sources/ "
+                   "(se CONTRIBUTING.md) før du lager utkast", err=True)
+        sys.exit(1)
+    try:
+        chosen = [int(n) for n in pick.split(",")] if pick else range(1, len(candidates) + 1)
+    except ValueError:
+        raise click.UsageError(f"--pick «{pick}»: skriv numre med komma, f.eks. 1,3,5") from None
+    if any(not 1 <= n <= len(candidates) for n in chosen):
+        raise click.UsageError(f"--pick: velg numre mellom 1 og {len(candidates)}")
+    taken = {p.stem for p in (content_dir / "grep").glob("*.md")}
+    for n in chosen:
+        fields = draft_fields(candidates[n - 1], source_id, ctx.register)
+        click.echo(f"skrev {write_draft(content_dir / 'utkast', fields, taken)}", err=True)
+    click.echo(f"Fyll ut avsnittene merket SKRIV:, og kjør `kb check {content_dir / 'utkast'}`.",
+               err=True)
+
+
 @cli.command("settings")
 @click.option("--markdown", is_flag=True, help="Skriv tabellen som står i docs/innstillinger.md.")
 def settings_cmd(markdown) -> None:
@@ -130,6 +219,147 @@ def settings_cmd(markdown) -> None:
         return
     for s in settings.SETTINGS:
         click.echo(f"{s.env}={settings.get(s.name)}\n    {s.help}")
+
+
+def index_option(f):
+    """The --index option: the folder holding the search index."""
+    return click.option("--index", "index_dir", type=click.Path(path_type=Path, file_okay=False),
+                        default=lambda: settings.path("INDEX_DIR"), show_default="index/",
+                        help=settings.BY_NAME["INDEX_DIR"].help)(f)
+
+
+@cli.command("index")
+@click.option("--case", "case_files", multiple=True, type=click.Path(path_type=Path),
+              help="Oppdater bare denne grep-filen i indeksen (kan gis flere ganger).")
+@sources_option
+@content_option
+@index_option
+def index_cmd(case_files, source_dirs, content_dir, index_dir) -> None:
+    """Bygg søkeindeksen av grepene og kildene (eller oppdater enkelte grep med --case)."""
+    from indexer.build import build_index, update_case
+    from indexer.progress import Progress
+    from kb.errors import IndexMissing
+    from kb.loader import load_content
+
+    if case_files:
+        try:
+            for path in case_files:
+                action, problems = update_case(index_dir, path, content_dir)
+                for p in problems:
+                    click.echo(str(p), err=True)
+                click.echo(f"{path}: {action}")
+        except IndexMissing as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        return
+    content = load_content(content_dir, source_dirs=tuple(source_dirs))
+    skipped = len({p.file for p in content.problems if p.severity == "error"})
+    if skipped:
+        click.echo(f"{skipped} filer har feil og er hoppet over — kjør `kb validate`", err=True)
+    stats = build_index(content, index_dir, tuple(source_dirs), Progress())
+    for problem in stats.problems:
+        click.echo(problem, err=True)
+    click.echo(stats.summary())
+    sys.exit(1 if stats.problems else 0)
+
+
+def _parse_filters(values) -> dict[str, list[str]]:
+    """--filter FIELD=VALUE options as {field: [values]}; a bad one is a usage error."""
+    from kb.schema import FACETS
+
+    out: dict[str, list[str]] = {}
+    for item in values:
+        name, _, value = item.partition("=")
+        if name.strip() not in FACETS or not value.strip():
+            raise click.UsageError(f"ugyldig --filter «{item}»: skriv FELT=VERDI, der FELT er "
+                                   f"en av {', '.join(FACETS)}")
+        out.setdefault(name.strip(), []).append(value.strip())
+    return out
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (som API-et).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="Antall treff.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Side.")
+@click.option("--kind", type=click.Choice(["case", "passage"]), help="Bare grep eller bare kilder.")
+@click.option("--filter", "filters", multiple=True, metavar="FELT=VERDI",
+              help="Avgrens, f.eks. themes=bolig eller kommune=Bergen (kan gis flere ganger).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "title"]), default="relevance",
+              show_default=True, help="Rekkefølge.")
+@index_option
+def search_cmd(query, as_json, limit, page, kind, filters, sort, index_dir) -> None:
+    """Søk i grep og kilder, slik folk skriver (bøyninger, sammensatte ord, skrivefeil)."""
+    from kb.errors import IndexMissing, QueryError
+    from kb.hits import as_text
+    from kb.search import open_searcher
+
+    wanted = _parse_filters(filters)
+    try:
+        result = open_searcher(index_dir).search(" ".join(query), filters=wanted, kind=kind,
+                                                 limit=limit, page=page, sort=sort)
+    except IndexMissing as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        bold = lambda s: click.style(s, bold=True)  # noqa: E731 - stripped when not a terminal
+        click.echo(as_text(result, (page - 1) * limit + 1, bold))
+
+
+@cli.command("serve")
+@click.option("--host", default=lambda: settings.get("HOST"), show_default="127.0.0.1",
+              help=settings.BY_NAME["HOST"].help)
+@click.option("--port", type=int, default=lambda: int(settings.get("PORT")), show_default="5000",
+              help=settings.BY_NAME["PORT"].help)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Tråder i waitress (samtidige forespørsler per prosess).")
+@click.option("--debug", is_flag=True,
+              help="Flasks utviklingsserver med feilsøking (aldri i drift).")
+@sources_option
+@content_option
+@index_option
+def serve(host, port, threads, debug, source_dirs, content_dir, index_dir) -> None:
+    """Start nettjenesten; bygger søkeindeksen først hvis den mangler."""
+    from web.serve import run
+
+    run(host, port, threads, debug, content_dir, index_dir, tuple(source_dirs))
+
+
+@cli.command("export")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+              show_default=True, help="Mappen nettstedet skrives til (tømmes først).")
+@click.option("--site-url", default=lambda: settings.get("SITE_URL"), show_default="KB_SITE_URL",
+              help="Nettstedets adresse, brukt i sitemap.xml og siteringer.")
+@click.option("--strict", is_flag=True, help="Stopp hvis noen grep har feil eller advarsler.")
+@sources_option
+@content_option
+def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
+    """Bygg et statisk nettsted (MkDocs) med søk og åpne data fra content/."""
+    from kb.errors import ContentError
+    from kb.export import build_site
+    from kb.loader import load_content
+
+    content = load_content(content_dir, None, tuple(source_dirs))
+    for p in content.problems:
+        click.echo(str(p), err=True)
+    if content.problems:
+        click.echo(f"{len(content.problems)} problemer i innholdet; grep med feil hoppes over"
+                   + (" (--strict: stopper)" if strict else ""), err=True)
+        if strict:
+            sys.exit(1)
+    try:
+        result = build_site(content, out, site_url, str(settings.get("EDIT_URL")),
+                            str(settings.get("REPO_URL")), lambda m: click.echo(m, err=True))
+    except ContentError as exc:
+        click.echo(f"Eksporten feilet: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{result.cases} grep og {result.pages} sider skrevet til {result.out} "
+               f"({result.files} filer, {result.bytes / 1e6:.1f} MB) på {result.seconds:.1f} s")
 
 
 def main() -> None:

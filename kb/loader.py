@@ -129,7 +129,7 @@ def split_sections(body: str) -> tuple[tuple[str, str], ...]:
 
 
 def case_files(paths: list[Path]) -> list[Path]:
-    """Expand files and folders to the case files below them (drafts in utkast/ included)."""
+    """Expand files and folders to case files; a content root means grep/ (utkast/ if given)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():

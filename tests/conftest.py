@@ -41,3 +41,23 @@ def content_root(tmp_path: Path) -> Path:
 def test_sources() -> tuple[Path, ...]:
     """The folder holding the test source's text file."""
     return (FIXTURES / "seeds",)
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    """A content root with three tiny cases (one nynorsk) and the text source `testkilde`."""
+    root = make_root(tmp_path_factory.mktemp("corpus"))
+    for case in sorted((FIXTURES / "search").glob("*.md")):
+        shutil.copy(case, root / "grep" / case.name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def index_dir(corpus: Path, tmp_path_factory) -> Path:
+    """A real search index built from `corpus` (read-only: copy it before changing it)."""
+    from indexer.build import build_index
+    from kb.loader import load_content
+
+    folder = tmp_path_factory.mktemp("index") / "index"
+    build_index(load_content(corpus, source_dirs=(FIXTURES / "seeds",)), folder)
+    return folder

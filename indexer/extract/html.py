@@ -10,14 +10,57 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from indexer.extract.base import Budget, RawDoc, SourceLine, fail
 from indexer.extract.text import read_text
 
-DROP = ("nav", "script", "style", "header", "footer", "aside", "noscript", "form", "template",
-        "svg", "iframe", "button", "select")
+DROP = (
+    "nav",
+    "script",
+    "style",
+    "header",
+    "footer",
+    "aside",
+    "noscript",
+    "form",
+    "template",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+)
 HEADINGS = {f"h{i}": i for i in range(1, 7)}
-BLOCKS = {"p", "li", "dd", "dt", "blockquote", "pre", "td", "th", "caption", "figcaption", "div",
-          "section", "article", "main", "body", "address", "summary"} | set(HEADINGS)
+BLOCKS = {
+    "p",
+    "li",
+    "dd",
+    "dt",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "caption",
+    "figcaption",
+    "div",
+    "section",
+    "article",
+    "main",
+    "body",
+    "address",
+    "summary",
+} | set(HEADINGS)
 MAX_DEPTH = 400
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class _DepthProbe(HTMLParser):
@@ -42,8 +85,11 @@ def _check_depth(path: Path, text: str) -> None:
     probe.feed(text)
     probe.close()
     if probe.deepest > MAX_DEPTH:
-        raise fail(path, f"HTML-en er nøstet {probe.deepest} nivåer dypt (grense {MAX_DEPTH})",
-                   "sjekk at filen er en vanlig nettside, eller lagre siden som PDF eller tekst")
+        raise fail(
+            path,
+            f"HTML-en er nøstet {probe.deepest} nivåer dypt (grense {MAX_DEPTH})",
+            "sjekk at filen er en vanlig nettside, eller lagre siden som PDF eller tekst",
+        )
 
 
 def _block_of(node: NavigableString) -> Tag | None:

@@ -1,4 +1,4 @@
-"""PDF with pdfminer.six, page by page, keeping printed page labels, within page and time budgets."""
+"""PDF with pdfminer.six, page by page, keeping printed page labels, within the budgets."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
-from kb.errors import ExtractionError
 from indexer.extract.base import Budget, RawDoc, SourceLine, fail
+from kb.errors import ExtractionError
 
 FIX_BROKEN = "åpne filen i en PDF-leser og lagre den på nytt, eller registrer en tekstversjon"
 
@@ -54,8 +54,11 @@ def _open(path: Path, fh) -> PDFDocument:
     try:
         return PDFDocument(PDFParser(fh))
     except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise fail(path, "PDF-en er kryptert eller passordbeskyttet",
-                   "lagre en kopi uten passord og registrer den") from None
+        raise fail(
+            path,
+            "PDF-en er kryptert eller passordbeskyttet",
+            "lagre en kopi uten passord og registrer den",
+        ) from None
 
 
 def _read_pages(path: Path, doc: PDFDocument, budget: Budget) -> list[SourceLine]:
@@ -86,9 +89,13 @@ def extract_pdf(path: Path, budget: Budget) -> RawDoc:
         except RecursionError:
             raise fail(path, "PDF-en er nøstet for dypt til å leses", FIX_BROKEN) from None
         except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on broken files
-            raise fail(path, f"PDF-en kan ikke leses ({type(exc).__name__}: {exc})",
-                       FIX_BROKEN) from None
+            raise fail(
+                path, f"PDF-en kan ikke leses ({type(exc).__name__}: {exc})", FIX_BROKEN
+            ) from None
     if not any(sl.text.strip() for sl in lines):
-        raise fail(path, "PDF-en har ingen tekst (kanskje bare skannede bilder)",
-                   "kjør tekstgjenkjenning (OCR) på den eller registrer en tekstversjon")
+        raise fail(
+            path,
+            "PDF-en har ingen tekst (kanskje bare skannede bilder)",
+            "kjør tekstgjenkjenning (OCR) på den eller registrer en tekstversjon",
+        )
     return RawDoc(lines, markup=False, paged=True)

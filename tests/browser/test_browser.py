@@ -1,0 +1,121 @@
+"""In a real browser: axe-core finds no violations, keyboard-only use works, styles load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SCREENSHOTS = Path("/tmp/gode-grep-screenshots")
+AXE_PAGES = {
+    "forside": "/",
+    "treff-med-filter": "/sok?q=bolig&tema=bosetting",
+    "grep": "/grep/kristiansund-foreldreskole",
+    "ingen-treff": "/sok?q=qqqxyzzyvv",
+    "kart": "/kart",
+    "kilde": "/kilder/fafo-2015-08#L761-L773",
+    "om": "/om",
+}
+
+
+def violations(page) -> list[str]:
+    """axe-core's violations on the page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(AXE_PAGES))
+def test_axe_finds_no_violations(context, name):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(AXE_PAGES[name])
+    assert violations(page) == []
+    assert errors == []  # no CSP violations, no script errors
+
+
+def test_keyboard_only_search_filter_open_case_and_copy_citation(context):
+    page = context.new_page()
+    page.goto("/")
+
+    def tab_to(predicate_js: str, limit: int = 200) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"(el => {predicate_js})(document.activeElement)"):
+                return
+        raise AssertionError(f"Tab never reached an element where {predicate_js}")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    tab_to("el.id === 'q'")
+    page.keyboard.type("bosetting")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sok?q=bosetting")
+    assert page.locator("ol.hits > li").count() > 0
+    tab_to("el.classList.contains('facet-link') && el.textContent.includes('Bolig')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**tema=bolig**")
+    assert page.locator(".active-filters a.chip-active").count() == 1
+    tab_to("el.closest && el.closest('.hit-case') !== null && el.tagName === 'A'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/grep/**")
+    tab_to("el.classList.contains('copy-button')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.copy-status').textContent.length > 0")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    expected = page.locator(".cite-text").first.get_attribute("data-copy")
+    assert copied == expected and copied.startswith("Gode grep. (")
+
+
+def test_focus_is_visible(context):
+    page = context.new_page()
+    page.goto("/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    style = page.evaluate("getComputedStyle(document.activeElement).backgroundColor")
+    assert style == "rgb(255, 216, 77)"  # the yellow focus background
+
+
+def test_pages_render_with_styles(context):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = context.new_page()
+    css = []
+    page.on("response", lambda r: css.append(r.status) if r.url.endswith("site.css") else None)
+    for name, url in AXE_PAGES.items():
+        page.goto(url)
+        header = page.evaluate(
+            "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+        )
+        font = page.evaluate("getComputedStyle(document.body).fontFamily")
+        margin = page.evaluate("getComputedStyle(document.body).marginTop")
+        assert header == "rgb(11, 58, 91)", name
+        assert "system-ui" in font and margin == "0px", name
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    assert css and set(css) <= {200, 304} and 200 in css
+
+
+def test_source_lines_are_highlighted_by_the_script_for_any_range(context):
+    page = context.new_page()
+    page.goto("/kilder/fafo-2015-08#L764-L766")
+    marked = page.eval_on_selector_all(".line.is-marked", "els => els.map(e => e.dataset.line)")
+    assert marked and {int(n) for n in marked} <= {764, 765, 766}
+
+
+def test_works_without_javascript(browser, base_url):
+    ctx = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto("/")
+    page.fill("#q", "startlån")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/sok?q=**")
+    assert page.locator("ol.hits > li").count() > 0
+    page.locator(".hit-case .hit-title a").first.click()
+    page.wait_for_url("**/grep/**")
+    assert page.locator(".cite-text").count() >= 1
+    assert page.locator(".copy-button").count() == 0
+    ctx.close()

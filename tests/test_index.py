@@ -1,0 +1,133 @@
+"""Building the index: schema, counts, the atomic swap, incremental updates and progress."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from whoosh import index
+
+from indexer.build import META_FILE, BuildStats, build_index, update_case
+from indexer.progress import Progress, format_number
+from kb import schema
+from kb.errors import IndexMissing
+from kb.loader import load_content
+from kb.search import open_searcher
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEEDS = (FIXTURES / "seeds",)
+
+
+def test_every_field_is_a_named_constant_with_a_comment():
+    source = Path(schema.__file__).read_text(encoding="utf-8")
+    declared = dict(re.findall(r'^[A-Z_]+ = "(\w+)"  # (.+)$', source, flags=re.M))
+    assert set(schema.build_schema().names()) <= set(declared)
+
+
+def test_index_holds_cases_and_passages_with_stored_facets(index_dir):
+    ix = index.open_dir(str(index_dir))
+    with ix.searcher() as s:
+        kinds = [d[schema.KIND] for d in s.all_stored_fields()]
+        case = s.document(id="lillehammer-startlan")
+    assert kinds.count("case") == 3 and kinds.count("passage") >= 1
+    assert case[schema.THEMES] == "bolig,bosetting" and case[schema.KOMMUNE] == "Lillehammer"
+    assert case[schema.FYLKE] == "Innlandet" and case[schema.YEAR] == "2014"
+    assert case[schema.EVIDENCE] == "erfaring" and case[schema.SOURCE] == "testkilde"
+    assert (index_dir / META_FILE).exists()
+    assert [p.name for p in index_dir.parent.iterdir()] == ["index"]  # no temp folder left
+
+
+def copy_corpus(corpus: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    return root
+
+
+def test_rebuild_swaps_while_a_searcher_is_open(corpus, tmp_path):
+    root = copy_corpus(corpus, tmp_path)
+    live = tmp_path / "index"
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    searcher = open_searcher(live)
+    raw = index.open_dir(str(live)).searcher()  # a plain Whoosh reader on the old files
+    assert searcher.search("startlån")["total"] >= 1
+    (root / "grep" / "bergen-bustad.md").unlink()
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    assert raw.document(id="bergen-bustad")["title"].startswith("Kommunen hjelper")  # still reads
+    assert searcher.search("", kind="case")["total"] == 2  # our Searcher reopened the new one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "index"]
+    raw.close()
+    searcher.close()
+
+
+def test_one_changed_case_is_updated_without_a_rebuild(corpus, tmp_path):
+    root = copy_corpus(corpus, tmp_path)
+    live = tmp_path / "index"
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    searcher = open_searcher(live)
+    before = searcher.search("")["total"]
+    path = root / "grep" / "lillehammer-startlan.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Flyktninger kjøper bolig med startlån", "Flyktninger kjøper hus med startlån"
+        ),
+        encoding="utf-8",
+    )
+    assert update_case(live, path, root) == ("oppdatert", [])
+    assert searcher.search("hus", kind="case")["hits"][0]["id"] == "lillehammer-startlan"
+    assert searcher.search("")["total"] == before
+    path.unlink()
+    assert update_case(live, path, root) == ("slettet", [])
+    assert searcher.search("startlån", kind="case")["total"] == 0
+    searcher.close()
+
+
+def test_an_invalid_case_leaves_the_index_as_it_was(corpus, tmp_path):
+    root = copy_corpus(corpus, tmp_path)
+    live = tmp_path / "index"
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    path = root / "grep" / "bergen-bustad.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: ukjent", "status: kanskje"),
+        encoding="utf-8",
+    )
+    action, problems = update_case(live, path, root)
+    assert action == "uendret" and any("status" in str(p) for p in problems)
+    assert open_searcher(live).search("", filters={"kommune": ["Bergen"]})["total"] == 1
+
+
+def test_update_without_an_index_says_so(corpus, tmp_path):
+    with pytest.raises(IndexMissing, match="kb index"):
+        update_case(tmp_path / "index", corpus / "grep" / "bergen-bustad.md", corpus)
+
+
+def test_a_changed_source_file_is_reported_and_the_rest_indexed(corpus, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "testkilde.txt").write_text("Endret innhold.\n", encoding="utf-8")
+    stats = build_index(
+        load_content(corpus, source_dirs=(seeds,)), tmp_path / "index", source_dirs=(seeds,)
+    )
+    assert stats.cases == 3 and stats.passages == 0
+    assert any("sha256" in p and "testkilde" in p for p in stats.problems)
+
+
+def test_summary_line_uses_norwegian_numbers():
+    stats = BuildStats(cases=63, passages=1234, sources=5, seconds=12.34)
+    assert stats.summary() == "Indekserte 63 grep og 1 234 avsnitt fra 5 kilder på 12,3 s"
+    assert format_number(1234567.25, 2) == "1 234 567,25"
+
+
+def test_progress_is_plain_text_in_logs_and_a_bar_on_a_terminal(corpus, tmp_path):
+    log, tty = io.StringIO(), io.StringIO()
+    build_index(
+        load_content(corpus, source_dirs=SEEDS), tmp_path / "a", progress=Progress(log, tty=False)
+    )
+    assert "Indekserer (" in log.getvalue() and "\r" not in log.getvalue()
+    bar = Progress(tty, tty=True)
+    bar.stage("Indekserer", 4)
+    bar.advance(4)
+    bar.finish()
+    assert "\r" in tty.getvalue() and "█" * 30 in tty.getvalue() and "4/4" in tty.getvalue()

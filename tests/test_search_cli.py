@@ -1,0 +1,107 @@
+"""`kb index` and `kb search`: output, JSON contract and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+
+SEEDS = str(Path(__file__).resolve().parent / "fixtures" / "seeds")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_index_builds_and_prints_the_summary(runner, corpus, tmp_path):
+    result = runner.invoke(
+        cli,
+        ["index", "--content", str(corpus), "--sources", SEEDS, "--index", str(tmp_path / "ix")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Indekserte 3 grep og " in result.stdout and " avsnitt fra 1 kilder på " in result.stdout
+    assert "Indekserer (" in result.stderr  # plain progress lines: CliRunner is no terminal
+
+
+def test_index_with_case_updates_one_file(runner, corpus, index_dir, tmp_path):
+    live = tmp_path / "ix"
+    import shutil
+
+    shutil.copytree(index_dir, live)
+    case = corpus / "grep" / "bergen-bustad.md"
+    result = runner.invoke(
+        cli, ["index", "--content", str(corpus), "--index", str(live), "--case", str(case)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{case}: oppdatert" in result.stdout
+
+
+def test_search_json_is_the_public_contract(runner, index_dir):
+    result = runner.invoke(cli, ["search", "startlån", "--json", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"query", "total", "took_ms", "suggestion", "hits"} <= set(data)
+    assert data["query"] == "startlån" and data["hits"][0]["id"] == "lillehammer-startlan"
+
+
+def test_search_text_is_readable_norwegian(runner, index_dir):
+    result = runner.invoke(cli, ["search", "startlan", "flyktninger", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert "treff for «startlan flyktninger»" in result.stdout
+    assert "Mente du «startlån flyktninger»?" in result.stdout
+    assert "[grep] Flyktninger kjøper bolig med startlån" in result.stdout
+    assert "Kilde: testkilde § 2.1, linje 12–14" in result.stdout
+    assert "<mark>" not in result.stdout
+
+
+def test_search_kind_limit_and_filter(runner, index_dir):
+    args = [
+        "search",
+        "bolig",
+        "--json",
+        "--index",
+        str(index_dir),
+        "--kind",
+        "case",
+        "--limit",
+        "1",
+        "--filter",
+        "kommune=Bergen",
+        "--filter",
+        "themes=bolig",
+    ]
+    data = json.loads(runner.invoke(cli, args).stdout)
+    assert [h["id"] for h in data["hits"]] == ["bergen-bustad"]
+    passages = json.loads(
+        runner.invoke(
+            cli, ["search", "boveiledere", "--json", "--kind", "passage", "--index", str(index_dir)]
+        ).stdout
+    )
+    assert passages["hits"] and all(h["kind"] == "passage" for h in passages["hits"])
+
+
+@pytest.mark.parametrize("bad", ["farge=blå", "themes", "themes="])
+def test_bad_filter_is_a_usage_error_naming_the_fields(runner, index_dir, bad):
+    result = runner.invoke(cli, ["search", "bolig", "--filter", bad, "--index", str(index_dir)])
+    assert result.exit_code == 2
+    assert "themes, target_groups, actors, kommune, fylke" in result.output
+
+
+def test_missing_index_exits_1_with_a_clear_message(runner, tmp_path):
+    result = runner.invoke(cli, ["search", "bolig", "--index", str(tmp_path / "ingen")])
+    assert result.exit_code == 1
+    assert "Søkeindeksen er ikke bygget ennå. Kjør `kb index`." in result.stderr
+    update = runner.invoke(cli, ["index", "--case", "x.md", "--index", str(tmp_path / "ingen")])
+    assert update.exit_code == 1 and "kb index" in update.stderr
+
+
+@pytest.mark.parametrize("query", ['"', "(((", "\x00", "og i på", "OR", "x" * 10_000])
+def test_hostile_queries_exit_0(runner, index_dir, query):
+    result = runner.invoke(cli, ["search", query, "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert "treff for «" in result.stdout

@@ -1,0 +1,68 @@
+"""The pages on the real content and a real index of it (with the reports when they are here)."""
+
+from __future__ import annotations
+
+import pytest
+from webtools import REAL_CONTENT, make_app, page, real_index, text
+
+from kb.loader import load_content
+from kb.sources import default_source_dirs
+
+CONTENT = load_content(REAL_CONTENT)
+
+
+@pytest.fixture(scope="module")
+def client():
+    return make_app(REAL_CONTENT, real_index(), sources=default_source_dirs()).test_client()
+
+
+@pytest.mark.parametrize("case_id", sorted(CONTENT.cases))
+def test_every_case_page_renders_with_facts_sources_and_citation(client, case_id):
+    html = page(client.get(f"/grep/{case_id}"))
+    case = CONTENT.cases[case_id]
+    assert text(html.select_one("h1")) == case.title
+    assert html.select_one(".factbox dl")
+    links = [a["href"] for a in html.select(".citations a")]
+    assert len(links) == len(case.sources)
+    assert all(href.startswith("/kilder/") for href in links)
+    assert html.select_one(".cite-text")["data-copy"].endswith(f"/grep/{case_id}")
+    assert len(html.select("#lignende-title ~ ul .card-title a")) >= 1
+
+
+@pytest.mark.parametrize("source_id", sorted(CONTENT.sources))
+def test_every_source_page_renders_and_anchors_every_cited_range(client, source_id):
+    html = page(client.get(f"/kilder/{source_id}"))
+    anchors = {el["id"] for el in html.select(".block[id]")}
+    for case, refs in (
+        (c, [r for r in c.sources if r.source == source_id]) for c in CONTENT.cases.values()
+    ):
+        for ref in refs:
+            if ref.lines:
+                assert f"L{ref.lines[0]}-L{ref.lines[1]}" in anchors, case.id
+    ids = [el["id"] for el in html.select("[id]")]
+    assert len(ids) == len(set(ids))
+
+
+def test_real_search_finds_cases_first_and_report_passages(client, seeds_dir):
+    html = page(client.get("/sok?q=bosetting av flyktninger"))
+    badges = [text(b) for b in html.select("ol.hits > li .badge")]
+    assert badges[0] == "Grep" and "Fra rapport" in badges
+    fylke = page(client.get("/sok?fylke=Vestland&type=grep"))
+    assert len(fylke.select("ol.hits > li")) >= 5
+
+
+def test_map_marks_real_kommuner(client):
+    html = page(client.get("/kart"))
+    labels = {a["aria-label"].split(":")[0] for a in html.select(".map-dots a")}
+    expected = {k for c in CONTENT.cases.values() for k in c.kommuner}
+    assert labels == expected
+
+
+def test_open_data_has_every_case(client):
+    data = client.get("/api/grep.json").get_json()
+    assert data["count"] == len(CONTENT.cases) == len(data["cases"])
+    one = client.get("/api/grep/kristiansund-foreldreskole").get_json()
+    assert one["cite"][1].startswith("Bakkeli, V., & Jensen, R. S. (2015).")
+    source = client.get("/api/kilder/fafo-2015-08").get_json()
+    assert source["isbn"] == "978-82-324-0187-1"
+    assert any(c["id"] == "kristiansund-foreldreskole" for c in source["cited_by"])

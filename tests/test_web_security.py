@@ -1,0 +1,111 @@
+"""Security: headers, no inline script or style, sanitised Markdown, hostile parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from webtools import make_app, page, text
+
+from kb.render import markdown_html
+from web.security import CSP
+
+PAGES = (
+    "/",
+    "/sok?q=bolig",
+    "/sok?q=qqqxyzzy",
+    "/grep/lillehammer-startlan",
+    "/kilder/",
+    "/kilder/testkilde",
+    "/kart",
+    "/om",
+    "/finnes-ikke",
+)
+
+
+@pytest.fixture
+def client(corpus: Path, index_dir: Path):
+    return make_app(corpus, index_dir).test_client()
+
+
+def test_csp_and_security_headers_on_pages_api_and_errors(client):
+    for url in (*PAGES, "/api/sok?q=bolig", "/api/grep.json", "/static/site.css"):
+        with client.get(url) as response:
+            headers = response.headers
+        assert headers["Content-Security-Policy"] == CSP, url
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in CSP and "script-src 'self'" in CSP
+
+
+def test_pages_have_no_inline_script_or_style(client):
+    for url in PAGES:
+        html = page(client.get(url))
+        assert all(s.get("src", "").startswith("/static/") for s in html.select("script")), url
+        assert not html.select("style") and not html.select("[style]"), url
+        assert not [t for t in html.find_all(True) if any(a.startswith("on") for a in t.attrs)]
+
+
+def test_query_is_escaped_everywhere_it_is_shown(client):
+    hostile = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
+    html = page(client.get("/sok", query_string={"q": hostile}))
+    assert not html.select("img") and not html.select("script:not([src])")
+    assert hostile in text(html.select_one("#treff-title"))
+    assert html.select_one("input#q")["value"] == hostile
+
+
+def test_too_long_query_and_too_many_parameters_get_a_friendly_400(client):
+    long = client.get("/sok", query_string={"q": "bolig " * 100})
+    assert long.status_code == 400
+    assert "Søket er for langt" in text(page(long).select_one(".lead"))
+    many = client.get("/sok?" + "&".join(f"tema=t{i}" for i in range(41)))
+    assert many.status_code == 400
+    assert "for mange parametre (41)" in text(page(many).select_one(".lead"))
+    other = client.get("/om?" + "&".join(f"x{i}=1" for i in range(41)))
+    assert other.status_code == 400
+    filter_value = client.get("/sok", query_string={"kommune": "x" * 500})
+    assert filter_value.status_code == 400
+
+
+def test_unknown_and_malformed_parameters_are_ignored(client):
+    plain = client.get("/api/sok?q=bolig").get_json()
+    odd = client.get("/api/sok?q=bolig&hack=1&side=-3&sort=DROP&type=<x>&side=99999999999999")
+    assert odd.status_code == 200
+    data = odd.get_json()
+    assert data["total"] == plain["total"] and data["page"] == 1
+    assert client.get("/api/sok?q=bolig&side=" + "9" * 5000).status_code == 200
+    assert client.get("/api/sok?q=bolig&side=2").get_json()["page"] == 2
+
+
+def test_path_parameters_are_validated(client):
+    for url in (
+        "/grep/%3Cscript%3E",
+        "/grep/a%20b",
+        "/kilder/..",
+        "/kilder/UPPER",
+        "/api/grep/" + "a" * 200,
+        "/innganger/%2e%2e",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+
+
+def test_markdown_is_sanitised():
+    html = str(
+        markdown_html(
+            "Tekst <script>alert(1)</script> [lenke](javascript:alert(1)) "
+            '<img src=x onerror="alert(1)"> <a href="https://ok.example" onclick="x()">ok</a>\n\n'
+            "## Overskrift",
+            shift=1,
+        )
+    )
+    assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+    assert "onclick" not in html and "<img" not in html
+    assert '<a href="https://ok.example" rel="noopener noreferrer nofollow">ok</a>' in html
+    assert "<h3>Overskrift</h3>" in html
+
+
+def test_api_is_open_to_other_origins_but_pages_are_not(client):
+    assert client.get("/api/grep.json").headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers

@@ -1,0 +1,51 @@
+"""Helpers for the web tests: an app on a content root and index, and parsed pages."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from web import create_app
+
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures"
+REAL_CONTENT = TESTS.parent / "content"
+
+
+def make_app(content: Path, index: Path, sources: tuple[Path, ...] = (), **extra):
+    """The app on a content root and an index folder, in testing mode."""
+    config = {
+        "CONTENT_DIR": str(content),
+        "INDEX_DIR": str(index),
+        "TESTING": True,
+        "SOURCES": ":".join(map(str, sources)) or str(FIXTURES / "seeds"),
+    }
+    return create_app({**config, **extra})
+
+
+def page(response) -> BeautifulSoup:
+    """A response's HTML, parsed."""
+    assert response.mimetype == "text/html", response.mimetype
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def text(node) -> str:
+    """The visible text of a node, with whitespace collapsed."""
+    return " ".join(node.get_text(" ").split()) if node else ""
+
+
+@cache
+def real_index() -> Path:
+    """One index of the real content (and the seeds when here), built once per test run."""
+    from indexer.build import build_index
+    from kb.loader import load_content
+
+    folder = Path(tempfile.mkdtemp(prefix="gode-grep-web-"))
+    atexit.register(shutil.rmtree, folder, True)
+    build_index(load_content(REAL_CONTENT), folder / "index")
+    return folder / "index"

@@ -1,0 +1,57 @@
+"""Every error as a Norwegian page, or JSON under /api/; never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from kb.errors import ContentError, IndexMissing, QueryError
+
+MESSAGES = {
+    400: ("Ugyldig forespørsel", "Vi forsto ikke forespørselen. Sjekk adressen og prøv igjen."),
+    404: (
+        "Siden finnes ikke",
+        "Vi fant ingen side på denne adressen. Kanskje den er flyttet, "
+        "eller adressen er skrevet feil.",
+    ),
+    405: ("Ikke tillatt", "Denne adressen kan bare leses, ikke endres."),
+    413: ("For stor forespørsel", "Forespørselen er for stor."),
+    500: ("Noe gikk galt", "Det oppstod en feil hos oss. Prøv igjen om litt."),
+    503: ("Tjenesten er ikke klar", "Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt."),
+}
+
+
+def error_response(status: int, message: str | None = None):
+    """A Norwegian error page, or {"error": {...}} for the JSON routes."""
+    title, default = MESSAGES.get(status, MESSAGES[500])
+    message = message or default
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": {"status": status, "title": title, "message": message}})
+        return response, status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error_response(exc.code or 500)
+
+    @app.errorhandler(QueryError)
+    def query_error(exc: QueryError):
+        return error_response(400, str(exc))
+
+    @app.errorhandler(IndexMissing)
+    def index_missing(exc: IndexMissing):
+        return error_response(503, str(exc))
+
+    @app.errorhandler(ContentError)
+    def content_error(exc: ContentError):
+        current_app.logger.error("Innholdet kan ikke leses: %s", exc)
+        return error_response(503, "Innholdet kan ikke leses akkurat nå. Prøv igjen om litt.")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        current_app.logger.exception("Uventet feil på %s", request.path)
+        return error_response(500)

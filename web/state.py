@@ -1,0 +1,90 @@
+"""Per-process state: the content (reloaded when its files change) and one long-lived Searcher."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.routing import BaseConverter
+
+from kb.loader import Content, load_content
+from kb.search import Searcher
+
+KEY = "gode_grep"
+RELOAD_SECONDS = 2.0  # how often at most the content folder is checked for changes
+CONTENT_FOLDERS = ("grep", "sources", "vocabulary", "registers")
+
+
+class SlugConverter(BaseConverter):
+    """Ids of cases, sources and vocabulary terms: lower-case letters, digits and hyphens."""
+
+    regex = r"[a-z0-9][a-z0-9-]{0,119}"
+
+
+def content_stamp(root: Path) -> tuple:
+    """Names, sizes and modification times of the content files: changes when any file does."""
+    entries = []
+    for folder in CONTENT_FOLDERS:
+        for dirpath, _dirs, files in os.walk(root / folder):
+            for name in files:
+                st = os.stat(os.path.join(dirpath, name))
+                entries.append((dirpath, name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(entries))
+
+
+class Site:
+    """What the views read: content, things derived from it, and the searcher."""
+
+    def __init__(self, content_root: Path, index_dir: Path, source_dirs: tuple[Path, ...]):
+        self.content_root, self.index_dir, self.source_dirs = content_root, index_dir, source_dirs
+        self._lock = threading.Lock()
+        self._content: Content | None = None
+        self._stamp: tuple = ()
+        self._checked = 0.0
+        self._derived: dict[str, object] = {}
+        self._searcher: Searcher | None = None
+
+    @classmethod
+    def from_config(cls, config) -> Site:
+        """A Site for the app's CONTENT_DIR, INDEX_DIR and SOURCES settings."""
+        dirs = tuple(Path(p) for p in str(config.get("SOURCES") or "").split(os.pathsep) if p)
+        return cls(Path(config["CONTENT_DIR"]), Path(config["INDEX_DIR"]), dirs)
+
+    def content(self) -> Content:
+        """The loaded content; reloaded when a file changed (checked every few seconds)."""
+        now = time.monotonic()
+        if self._content is not None and now - self._checked < RELOAD_SECONDS:
+            return self._content
+        with self._lock:
+            if self._content is None or now - self._checked >= RELOAD_SECONDS:
+                stamp = content_stamp(self.content_root)
+                if self._content is None or stamp != self._stamp:
+                    self._content = load_content(self.content_root, source_dirs=self.source_dirs)
+                    self._stamp, self._derived = stamp, {}
+                self._checked = now
+            return self._content
+
+    def derived(self, name: str, build: Callable[[Content], object]):
+        """build(content), computed once per version of the content."""
+        content = self.content()
+        key = f"{name}:{id(content)}"
+        if key not in self._derived:
+            self._derived[key] = build(content)
+        return self._derived[key]
+
+    def searcher(self) -> Searcher:
+        """The process's Searcher (raises IndexMissing until the index is built)."""
+        if self._searcher is None:
+            with self._lock:
+                if self._searcher is None:
+                    self._searcher = Searcher(self.index_dir)
+        return self._searcher
+
+
+def site() -> Site:
+    """The Site of the current app."""
+    return current_app.extensions[KEY]

@@ -1,0 +1,45 @@
+"""Template filters and globals: labels, Norwegian dates, Markdown and snippets."""
+
+from __future__ import annotations
+
+import nh3
+from flask import Flask
+from markupsafe import Markup
+
+from kb import browse
+from kb.params import FILTERS
+from kb.render import markdown_html
+from web.state import site
+
+
+def label(term_id: str, vocabulary: str) -> str:
+    """{{ id|label('themes') }}: the Norwegian label of a vocabulary id."""
+    return browse.label(site().content(), vocabulary, term_id)
+
+
+def facet_label(value: str, name: str) -> str:
+    """{{ value|facet_label('source') }}: a facet value as the page shows it."""
+    return browse.facet_label(site().content(), name, value)
+
+
+def snippet(html: str) -> Markup:
+    """A hit's snippet: already escaped by the searcher; only <mark> is let through."""
+    return Markup(nh3.clean(html or "", tags={"mark"}, attributes={}))
+
+
+def number(n: int) -> str:
+    """1234 → «1 234»."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def register(app: Flask) -> None:
+    """Install filters and globals."""
+    app.add_template_filter(label)
+    app.add_template_filter(facet_label)
+    app.add_template_filter(snippet)
+    app.add_template_filter(number)
+    app.add_template_filter(browse.norwegian_date, "date_nb")
+    app.add_template_filter(markdown_html, "markdown")
+    app.add_template_global(browse.FACET_LABELS, "FACET_LABELS")
+    app.add_template_global(browse.STATUS_TEXT, "STATUS_TEXT")
+    app.add_template_global({v: k for k, v in FILTERS.items()}, "params_by_field")

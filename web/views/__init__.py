@@ -1,0 +1,1 @@
+"""Blueprints: pages, search, cases, sources and the JSON API."""

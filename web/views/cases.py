@@ -1,0 +1,59 @@
+"""A case page and its citation downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+
+from kb import browse, cite
+from kb.errors import IndexMissing
+from web.state import site
+
+bp = Blueprint("cases", __name__)
+
+
+def find_case(case_id: str):
+    """The case with this id, or a 404."""
+    case = site().content().cases.get(case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def similar(case) -> list[dict]:
+    """«Lignende grep»: more-like-this from the index, or shared themes when it is missing."""
+    try:
+        return site().searcher().more_like_this(case.id, 4)
+    except IndexMissing:
+        cases = browse.similar(site().content(), case, 4)
+        return [{"title": c.title, "url": f"/grep/{c.id}", "summary": c.summary} for c in cases]
+
+
+@bp.get("/grep/<slug:case_id>")
+def case_page(case_id: str):
+    case = find_case(case_id)
+    content = site().content()
+    items = cite.case_items(case, content.sources, current_app.config["SITE_URL"])
+    return render_template(
+        "case.html",
+        case=case,
+        sources=content.sources,
+        similar=similar(case),
+        references=[(it, cite.apa(it), cite.apa(it, html=True)) for it in items],
+        evidence=content.ctx.vocabularies["evidence"].get(case.evidence),
+        edit_url=current_app.config["EDIT_URL"] + case.path.name,
+    )
+
+
+@bp.get("/grep/<slug:case_id>/")
+def case_slash(case_id: str):
+    """The static export's directory-style address leads to the same page."""
+    return redirect(url_for("cases.case_page", case_id=case_id), 308)
+
+
+@bp.get("/grep/<slug:case_id>/siter.<any(bib, ris, json):fmt>")
+def case_citation(case_id: str, fmt: str):
+    case = find_case(case_id)
+    items = cite.case_items(case, site().content().sources, current_app.config["SITE_URL"])
+    body, mimetype = cite.export(items, fmt)
+    disposition = f'attachment; filename="{case.id}.{fmt}"'
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})

@@ -1,0 +1,52 @@
+"""The home page, the map, the approach lists and the about page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from kb import browse
+from kb.mapdata import build_map
+from web.state import site
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home():
+    content = site().content()
+    return render_template(
+        "home.html",
+        themes=browse.ways_in(content, "themes", "themes", "tema"),
+        groups=browse.ways_in(content, "target_groups", "target_groups", "malgruppe"),
+        approaches=browse.approach_ways(content),
+        fylker=browse.fylke_counts(content),
+        newest=browse.newest(content),
+        count=len(content.cases),
+    )
+
+
+@bp.get("/innganger/<slug:approach_id>")
+def approach(approach_id: str):
+    content = site().content()
+    term = content.ctx.vocabularies["approaches"].get(approach_id)
+    if term is None:
+        abort(404)
+    return render_template(
+        "approach.html", term=term, cases=browse.with_approach(content, approach_id)
+    )
+
+
+@bp.get("/kart")
+def norway_map():
+    return render_template("map.html", map=site().derived("map", build_map))
+
+
+@bp.get("/om")
+def about():
+    content = site().content()
+    return render_template(
+        "about.html",
+        evidence=content.ctx.vocabularies["evidence"].terms,
+        count=len(content.cases),
+        sources=len(content.sources),
+    )

@@ -1,0 +1,31 @@
+"""The search page: results, facets, pagination, «Mente du …?» and the zero-result help."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from kb import browse
+from kb.params import FILTERS, parse_request, run_search
+from web.state import site
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/sok")
+def results():
+    config = current_app.config
+    req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]), int(config["MAX_PARAMS"]))
+    result = run_search(site().searcher(), req, int(config["PAGE_SIZE"]))
+    content = site().content()
+    return render_template(
+        "search.html",
+        req=req,
+        result=result,
+        facet_order=facet_order(),
+        themes=browse.ways_in(content, "themes", "themes", "tema"),
+    )
+
+
+def facet_order() -> list[tuple[str, str]]:
+    """(index field, URL parameter) of the facet boxes, type first."""
+    return [("kind", "type"), *((name, param) for param, name in FILTERS.items())]
