@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import lru_cache
 from math import comb
 from pathlib import Path
 
@@ -48,11 +49,17 @@ def chance(passages: list, ranges: list[list[int]], k: int) -> float:
     return 1 - comb(n - m, min(k, n)) / comb(n, min(k, n))
 
 
+@lru_cache(maxsize=8)
+def passages_of(path: Path, source_id: str, sha256: str, fmt: str) -> list:
+    """The passages of a report file (extracted once per run)."""
+    return extract_source(path, source_id, sha256, fmt)
+
+
 def measure(source_id: str, practices: list[dict], ctx, k: int = 30) -> dict:
     """Recall (any range, primary range) and the random baseline for one report."""
-    source = ctx.sources[source_id]
-    located = locate(source, ctx.source_dirs)[0]
-    passages = extract_source(located.path, source.id, located.file.sha256, located.file.format)
+    located = locate(ctx.sources[source_id], ctx.source_dirs)[0]
+    f = located.file
+    passages = passages_of(located.path, source_id, f.sha256, f.format)
     top = rank_candidates(passages, ctx, text_lines(located.path))[:k]
     lines = [c.passage.lines for c in top if c.passage.lines]
     hit_any = [found(lines, p["lines"]) for p in practices]
@@ -70,10 +77,10 @@ def measure(source_id: str, practices: list[dict], ctx, k: int = 30) -> dict:
     }
 
 
-def measure_all(k: int = 30) -> list[dict]:
+def measure_all(k: int = 30, ctx=None) -> list[dict]:
     """Recall for every report in the gold list."""
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
-    ctx = load_context(source_dirs=(SEEDS,))
+    ctx = ctx or load_context(source_dirs=(SEEDS,))
     return [measure(sid, entry["practices"], ctx, k) for sid, entry in gold.items()]
 
 

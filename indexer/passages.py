@@ -2,177 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
-from collections import Counter
-from dataclasses import dataclass, field
-
-from indexer.cleanup import clean_inline, continues, join_hyphens, join_pair, word_counts
-from indexer.extract.base import SourceLine
-from indexer.extract.structure import BULLET, Block
+from indexer.cleanup import word_counts
+from indexer.extract.sentences import MAX_WORDS, Unit, paragraphs, units
+from indexer.extract.structure import Block
 from kb.model import Passage
 
-MIN_WORDS, MAX_WORDS = 80, 250
+MIN_WORDS = 80  # shortest passage, except the last of a section or sub-section
 SUBHEADING_BREAK = 50  # words after which a subheading starts a new passage
-FRONT_BACK = {
-    "forord",
-    "sammendrag",
-    "summary",
-    "english summary",
-    "referanser",
-    "referanseliste",
-    "litteratur",
-    "litteraturliste",
-    "kilder",
-    "vedlegg",
-    "referanseark",
-    "innhold",
-    "innholdsfortegnelse",
-    "forkortelser",
-    "ordliste",
-    "abstract",
-}
-SENTENCE = re.compile(r"[.!?…][»”\"')\]]*\s+(?=[«\"(\[]?[A-ZÆØÅ0-9•])|\n")
-ABBREV = {
-    "f.eks",
-    "bl.a",
-    "jf",
-    "jfr",
-    "mv",
-    "m.m",
-    "nr",
-    "ca",
-    "dvs",
-    "kap",
-    "s",
-    "st",
-    "pst",
-    "kr",
-    "mill",
-    "mrd",
-    "ev",
-    "evt",
-    "inkl",
-    "ift",
-    "iht",
-    "mht",
-    "pkt",
-    "dr",
-    "prof",
-    "nb",
-}
-
-
-@dataclass
-class Unit:
-    """A sentence (or a heading line) with the source lines it spans."""
-
-    text: str
-    lines: list[SourceLine]
-    para_end: bool = False
-    heading: bool = False
-
-    @property
-    def words(self) -> int:
-        """The unit's length in words."""
-        return len(self.text.split())
-
-
-@dataclass
-class _Para:
-    """A paragraph's joined text and where each source line starts in it."""
-
-    counts: Counter[str]  # the document's word counts, for hyphen joins
-    parts: list[str] = field(default_factory=list)  # joined text = "".join(parts)
-    starts: list[tuple[int, SourceLine]] = field(default_factory=list)
-    size: int = 0  # length of the joined text
-
-    @property
-    def text(self) -> str:
-        """The paragraph's joined text."""
-        return "".join(self.parts)
-
-    @property
-    def tail(self) -> str:
-        """The end of the text (enough to see how the last line ended)."""
-        return self.parts[-1] if self.parts else ""
-
-    def add(self, sl: SourceLine) -> None:
-        """Append one source line, mending hyphenation across the break."""
-        piece = join_hyphens(clean_inline(sl.text), self.counts)
-        if not piece:
-            return
-        last = self.parts.pop() if self.parts else ""
-        if BULLET.match(piece):
-            piece = BULLET.sub("• ", piece, count=1)
-            merged = f"{last}\n{piece}" if last else piece
-        else:
-            merged = join_pair(last, piece, self.counts)
-        self.size += len(merged) - len(last)
-        self.starts.append((self.size - len(piece), sl))
-        self.parts += [merged[: len(merged) - len(piece)], piece]
-
-
-def _paragraphs(paras: list[Block], counts: Counter[str]) -> list[_Para]:
-    """Join each paragraph's lines; glue paragraphs cut mid-sentence by a page break."""
-    out: list[_Para] = []
-    for block in paras:
-        para = _Para(counts)
-        for sl in block.lines:
-            para.add(sl)
-        if not para.parts:
-            continue
-        if out and continues(out[-1].tail, para.parts[1][:40]):
-            for _, sl in para.starts:
-                out[-1].add(sl)
-            continue
-        out.append(para)
-    return out
-
-
-def _lines_between(
-    starts: list[tuple[int, SourceLine]], positions: list[int], start: int, end: int
-) -> list[SourceLine]:
-    """The source lines a slice [start, end) of the paragraph text comes from."""
-    first = max(0, bisect_right(positions, start) - 1)
-    return [sl for _, sl in starts[first : bisect_left(positions, end)]]
-
-
-def _cuts(text: str) -> list[int]:
-    """Offsets where sentences end in a paragraph's text."""
-    cuts = []
-    for m in SENTENCE.finditer(text):
-        before = text[max(0, m.start() - 24) : m.start()].rsplit(None, 1)
-        word = before[-1].lower() if before else ""
-        if m[0] != "\n" and word.rstrip(".") in ABBREV:
-            continue
-        cuts.append(m.end())
-    return cuts
-
-
-def units(para: _Para) -> list[Unit]:
-    """A paragraph as sentences; a sentence longer than MAX_WORDS is cut at line ends."""
-    out: list[Unit] = []
-    text = para.text
-    positions = [pos for pos, _ in para.starts]
-    bounds = [0, *_cuts(text), len(text)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        sentence = text[start:end].strip()
-        if sentence:
-            lines = _lines_between(para.starts, positions, start, end)
-            out += _split_long(Unit(sentence, lines))
-    if out:
-        out[-1].para_end = True
-    return out
-
-
-def _split_long(unit: Unit) -> list[Unit]:
-    """Cut an overlong unit into pieces of at most MAX_WORDS words."""
-    if unit.words <= MAX_WORDS:
-        return [unit]
-    words = unit.text.split()
-    size = -(-len(words) // -(-len(words) // 200))
-    return [Unit(" ".join(words[i : i + size]), unit.lines) for i in range(0, len(words), size)]
+# Front and back matter: an unnumbered heading with one of these titles opens a section
+FRONT_BACK = set(
+    "forord|sammendrag|summary|english summary|abstract|innhold|innholdsfortegnelse|referanser|"
+    "referanseliste|litteratur|litteraturliste|kilder|vedlegg|referanseark|forkortelser|ordliste".split(
+        "|"
+    )
+)
 
 
 def pack(section: list[Unit]) -> list[list[Unit]]:
@@ -207,12 +50,16 @@ def _break_before(unit: Unit, size: int, section: list[Unit], k: int) -> bool:
     return size + para > MAX_WORDS
 
 
+def words(group: list[Unit]) -> int:
+    """A group's length in words."""
+    return sum(u.words for u in group)
+
+
 def _rebalance(groups: list[list[Unit]]) -> list[list[Unit]]:
     """Move sentences into a short last passage from the one before it, keeping both ≥ MIN."""
     if len(groups) < 2:
         return groups
     prev, last = groups[-2], groups[-1]
-    words = lambda g: sum(u.words for u in g)  # noqa: E731
     while (
         words(last) < MIN_WORDS
         and len(prev) > 1
@@ -251,7 +98,7 @@ def sections(blocks: list[Block]) -> list[tuple[str, str, list[Unit]]]:
         if block.kind == "para":
             run.append(block)
             continue
-        for para in _paragraphs(run, counts):
+        for para in paragraphs(run, counts):
             out[-1][3].extend(units(para))
         run = []
         opened = _section_of(block, out[-1][:3])
@@ -273,7 +120,7 @@ def _text(group: list[Unit]) -> str:
     out = ""
     for k, unit in enumerate(group):
         if k:
-            sep = "\n\n" if group[k - 1].para_end else ("\n" if unit.text[:1] == "•" else " ")
+            sep = "\n\n" if group[k - 1].para_end else ("\n" if unit.newline else " ")
             out += sep
         out += unit.text
     return out

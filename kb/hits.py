@@ -4,35 +4,59 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from html import escape, unescape
 
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, get_text
-
 from kb import schema as f
+from kb.analysis import WORD_PATTERN, compound_parts, stem
 
 SNIPPET_CHARS = 240
 CASE_EXTRAS = ("summary", "kommuner", "fylker", "themes", "evidence", "status", "updated", "year")
 PASSAGE_EXTRAS = ("source_title", "section", "section_title", "year")
 
 
-class MarkFormatter(Formatter):
-    """Escapes the text, then wraps matched words in <mark>."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return escape(text, quote=False)
-
-    def format_token(self, text, token, replace=False) -> str:
-        """One matched word, escaped and marked."""
-        return f"<mark>{escape(get_text(text, token, replace), quote=False)}</mark>"
+WORD = re.compile(WORD_PATTERN)
+BEFORE, AFTER = 70, 170  # characters of context around the first marked word of a fragment
 
 
-def highlighter() -> Highlighter:
-    """The highlighter for snippets: two short fragments around the matches."""
-    return Highlighter(
-        fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80), formatter=MarkFormatter()
-    )
+@lru_cache(maxsize=200_000)
+def forms(word: str) -> frozenset[str]:
+    """The index terms a written word gives: its stem and its compound parts' stems."""
+    word = word.lower()
+    return frozenset({stem(word), *map(stem, compound_parts(word))})
+
+
+def marked_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Where the words that match the terms are in the text."""
+    return [m.span() for m in WORD.finditer(text) if forms(m.group()) & terms]
+
+
+def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, int]:
+    """An escaped fragment around spans[at] with its marks, and where it ends."""
+    start = max(0, spans[at][0] - BEFORE)
+    end = min(len(text), spans[at][0] + AFTER)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = text.find(" ", end) if end < len(text) and text.find(" ", end) > 0 else len(text)
+    out, pos = [], start
+    for a, b in (s for s in spans if start <= s[0] and s[1] <= end):
+        out += [escape(text[pos:a], quote=False), f"<mark>{escape(text[a:b], quote=False)}</mark>"]
+        pos = b
+    out.append(escape(text[pos:end], quote=False))
+    return ("… " if start else "") + "".join(out) + (" …" if end < len(text) else ""), end
+
+
+def snippet_of(text: str, terms: set[str]) -> str | None:
+    """Up to two fragments around the marked words, escaped, or None when nothing matches."""
+    text = " ".join(text.split())
+    spans = marked_spans(text, terms)
+    if not spans:
+        return None
+    first, end = _fragment(text, spans, 0)
+    later = next((i for i, s in enumerate(spans) if s[0] > end + BEFORE), None)
+    if later is None:
+        return first
+    second, _ = _fragment(text, spans, later)
+    return first.removesuffix(" …") + " … " + second.removeprefix("… ")
 
 
 def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
@@ -43,29 +67,24 @@ def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
     return escape(text, quote=False)
 
 
-def snippet(hit, highlight: bool) -> tuple[str, bool]:
+def snippet(stored: dict, terms: set[str]) -> tuple[str, bool]:
     """The hit's snippet and whether it comes from the OCR-repaired reading."""
-    fields = (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE) if highlight else ()
-    for name in fields:
-        if hit.get(name):
-            # The repaired reading is marked with the words matched in text, where it is indexed
-            field = f.TEXT_FIELD if name == f.REPAIRED else name
-            marked = hit.highlights(field, text=hit[name], top=2)
-            if marked:
-                return " ".join(marked.split()), name == f.REPAIRED
-    return lead(hit.get(f.SUMMARY) or hit.get(f.TEXT_FIELD) or ""), False
+    for name in (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE) if terms else ():
+        found = snippet_of(stored.get(name) or "", terms)
+        if found:
+            return found, name == f.REPAIRED
+    return lead(stored.get(f.SUMMARY) or stored.get(f.TEXT_FIELD) or ""), False
 
 
-def to_hit(hit, highlight: bool = True) -> dict:
+def to_hit(stored: dict, score: float, terms: set[str]) -> dict:
     """One search hit as a dict of the public contract plus what a UI needs."""
-    data = json.loads(hit[f.DATA])
-    kind = hit[f.KIND]
-    score = hit.score if isinstance(hit.score, int | float) else 0.0  # a tuple when sorted
-    text, repaired = snippet(hit, highlight)
+    data = json.loads(stored[f.DATA])
+    kind = stored[f.KIND]
+    text, repaired = snippet(stored, terms)
     out = {
         "kind": kind,
-        "id": hit[f.ID_FIELD],
-        "title": data.get("title") or hit[f.TITLE],
+        "id": stored[f.ID_FIELD],
+        "title": data.get("title") or stored[f.TITLE],
         "url": data["url"],
         "score": round(float(score), 3),
         "snippet": text,

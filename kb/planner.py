@@ -1,4 +1,4 @@
-"""Turn parsed clauses into Whoosh queries: fields, synonyms, compound parts and typo fallback."""
+"""What each clause of a query asks of a document, with typo correction for unknown words."""
 
 from __future__ import annotations
 
@@ -7,74 +7,57 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from whoosh.query import And, FuzzyTerm, Or, Phrase, Query, Term
 
 from kb import schema as f
 from kb.query import Clause, ParsedQuery, word_clauses
 from kb.synonyms import SynonymTable
 
 TEXT_FIELDS = tuple(f.SEARCHED)
-PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
 MIN_FUZZY = 4  # shorter unknown words are left alone: too many neighbours
 
 
 @dataclass(frozen=True)
 class Need:
-    """What a document must have to satisfy one clause: all stems of one phrase, or a near word."""
+    """What satisfies one clause: any of its phrases, all its compound parts, or a near word."""
 
-    phrases: tuple[tuple[str, ...], ...]
-    fuzzy: str = ""  # an unknown word's stem: any term within two edits satisfies it
-
-    def met(self, terms: set[str]) -> bool:
-        """True when the matched terms satisfy the clause."""
-        if any(terms.issuperset(p) for p in self.phrases):
-            return True
-        return bool(self.fuzzy) and any(Levenshtein.distance(self.fuzzy, t) <= 2 for t in terms)
+    phrases: tuple[tuple[str, ...], ...]  # stems of the words, then of each synonym
+    parts: tuple[str, ...] = ()  # stems of compound parts (ranked lower)
+    fuzzy: str = ""  # an unknown word's stem: index terms within two edits satisfy it
 
 
 @dataclass
 class Plan:
-    """The queries to AND (or OR) together and the corrected query, if any word was unknown."""
+    """The needs of every clause and the corrected query, if any word was unknown."""
 
-    queries: list[Query]
-    needs: list[Need] = field(default_factory=list)  # what satisfies each query, for ranking
+    needs: list[Need]
     suggestion: str | None = None
     corrections: dict[str, str] = field(default_factory=dict)
 
 
 class Planner:
-    """Builds queries against one searcher; knows which terms the index has."""
+    """Plans queries against one reader: knows which terms the index has."""
 
-    def __init__(self, searcher, synonyms: SynonymTable):
-        self.searcher = searcher
-        self.reader = searcher.reader()
+    def __init__(self, reader, synonyms: SynonymTable):
+        self.reader = reader
         self.synonyms = synonyms
         self._dictionary: tuple[list[str], dict[str, int]] | None = None
 
     def plan(self, parsed: ParsedQuery) -> Plan:
-        """Queries for every clause; unknown words are corrected or matched fuzzily."""
+        """Needs for every clause; unknown words are corrected or matched fuzzily."""
         plan = Plan([])
         for clause in parsed.clauses:
             if self.known(clause) or clause.quoted or len(clause.text) < MIN_FUZZY:
-                self._add(plan, clause)
+                plan.needs.append(need_of(clause))
                 continue
             better = self.correct(clause.text)
             if better:
                 plan.corrections[clause.text] = better
-                for fixed in word_clauses([better], self.synonyms):
-                    self._add(plan, fixed)
+                plan.needs += [need_of(c) for c in word_clauses([better], self.synonyms)]
             else:
-                plan.queries.append(self.fuzzy_query(clause))
-                plan.needs.append(Need((), clause.alternatives[0][0]))
+                plan.needs.append(Need((), fuzzy=clause.alternatives[0][0]))
         if plan.corrections:
             plan.suggestion = _replace_words(parsed.text, plan.corrections)
         return plan
-
-    def _add(self, plan: Plan, clause: Clause) -> None:
-        """Add a clause's query and what satisfies it."""
-        plan.queries.append(self.clause_query(clause))
-        phrases = tuple(clause.alternatives) + ((tuple(clause.parts),) if clause.parts else ())
-        plan.needs.append(Need(phrases))
 
     def has_term(self, stem: str) -> bool:
         """True when any searched field has this stem."""
@@ -85,19 +68,6 @@ class Planner:
         if any(all(map(self.has_term, p)) for p in clause.alternatives):
             return True
         return bool(clause.parts) and all(map(self.has_term, clause.parts))
-
-    def clause_query(self, clause: Clause) -> Query:
-        """Any of the clause's phrases in any searched field, or its compound parts together."""
-        alts: list[Query] = [_phrase_query(p) for p in clause.alternatives]
-        if clause.parts:
-            alts.append(And([_phrase_query((p,)) for p in clause.parts], boost=PARTS_BOOST))
-        return alts[0] if len(alts) == 1 else Or(alts)
-
-    def fuzzy_query(self, clause: Clause) -> Query:
-        """Terms within one or two edits of an unknown word."""
-        stem = clause.alternatives[0][0]
-        dist = 2 if len(stem) >= 8 else 1
-        return _in_fields(lambda name: FuzzyTerm(name, stem, maxdist=dist, prefixlength=1))
 
     def dictionary(self) -> tuple[list[str], dict[str, int]]:
         """The index's words as written, with how many documents have each."""
@@ -125,16 +95,9 @@ class Planner:
         return best[0]
 
 
-def _in_fields(make) -> Query:
-    """The same query in every searched field."""
-    return Or([make(name) for name in TEXT_FIELDS])
-
-
-def _phrase_query(phrase: tuple[str, ...]) -> Query:
-    """A word (term) or expression (phrase) in any searched field."""
-    if len(phrase) == 1:
-        return _in_fields(lambda name: Term(name, phrase[0]))
-    return _in_fields(lambda name: Phrase(name, list(phrase)))
+def need_of(clause: Clause) -> Need:
+    """What satisfies a clause that the index knows."""
+    return Need(tuple(clause.alternatives), tuple(clause.parts))
 
 
 def _replace_words(text: str, corrections: dict[str, str]) -> str:

@@ -8,18 +8,17 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 from whoosh import index
-from whoosh.query import And, Every, Or, Query, Term
-from whoosh.sorting import FieldFacet
 
 from kb import schema as f
 from kb import settings
+from kb.engine import Engine, Ranking
 from kb.errors import IndexMissing, QueryError
 from kb.facets import FacetTable
-from kb.hits import highlighter, to_hit
-from kb.planner import Plan, Planner
+from kb.hits import to_hit
+from kb.planner import Need, Planner
 from kb.query import parse
-from kb.rerank import RERANK_DEPTH, rerank
 from kb.synonyms import SynonymTable
 
 META_FILE = "kb_meta.json"
@@ -36,7 +35,7 @@ class Searcher:
 
     def __init__(self, index_dir: Path, match: str = "ranked"):
         self.index_dir = Path(index_dir)
-        self.match = match  # "ranked" (all words first), "all" (only all words), "any"
+        self.match = match  # "ranked": all words first; "all": only all words, if any has them
         self._lock = threading.RLock()
         self._searcher = None
         self._open()
@@ -59,8 +58,10 @@ class Searcher:
             old.close()
 
     def _tables_for(self, searcher) -> None:
+        """Per-reader tables: facets and sort orders, the ranking engine, the planner."""
         self.facets = FacetTable(searcher.reader())
-        self.planner = Planner(searcher, self.synonyms)
+        self.engine = Engine(searcher)
+        self.planner = Planner(searcher.reader(), self.synonyms)
 
     def _fresh(self):
         """The current searcher: reopened after a rebuild, refreshed after an update."""
@@ -98,81 +99,58 @@ class Searcher:
         limit, page = max(1, min(int(limit), MAX_LIMIT)), max(1, int(page))
         if sort not in SORTS:
             raise QueryError(f"Ukjent sortering «{sort}». Bruk en av: {', '.join(SORTS)}.")
-        max_chars = int(settings.get("MAX_QUERY_CHARS"))
         with self._lock:
-            searcher = self._fresh()
-            fq = self._filter(searcher, filters, kind)
-            parsed = parse(query, self.synonyms, max_chars)
+            self._fresh()
+            allowed = self._allowed(filters, kind)
+            parsed = parse(query, self.synonyms, int(settings.get("MAX_QUERY_CHARS")))
             out = {"query": parsed.text, "suggestion": None, "message": parsed.message}
             if parsed.clauses:
                 plan = self.planner.plan(parsed)
                 out["suggestion"] = plan.suggestion
-                results, ordered, all_found = self._ranked(searcher, plan, fq, limit * page, sort)
-                if not all_found:
+                ranking = self.rank(plan.needs, allowed)
+                if len(plan.needs) > 1 and not ranking.all_found:
                     out["message"] = out["message"] or SOME_WORDS
             elif parsed.message:
-                results, ordered = None, None
-            else:
-                ordered = None
-                results = self._run(
-                    searcher, Every(), fq, limit * page, "newest" if sort == "relevance" else sort
-                )
-            out.update(self._page(results, limit, page, bool(parsed.clauses), ordered))
+                ranking = Ranking(np.zeros(1), np.zeros(1, dtype=bool), False, set())
+            else:  # browse: every allowed document, newest first by default
+                every = allowed & self.engine.live
+                ranking = Ranking(np.zeros(self.engine.size), every, True, set())
+                sort = "newest" if sort == "relevance" else sort
+            out.update(self._page(ranking, limit, page, sort))
         if not out["total"] and not out["message"]:
             out["message"] = NOTHING
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return {key: out[key] for key in ORDER}
 
-    def _ranked(self, searcher, plan: Plan, fq: Query | None, depth: int, sort: str):
-        """Results, hits in rank order (None: as Whoosh ranked them), and if all words matched.
+    def rank(self, needs: list[Need], allowed: np.ndarray) -> Ranking:
+        """Score the documents for the needs (see kb.engine)."""
+        return self.engine.rank(needs, allowed, every=self.match == "all")
 
-        Default: any word matches, and the top RERANK_DEPTH hits are rescored so that those
-        with every word come first. match="all" asks for every word, then falls back to any.
-        """
-        if len(plan.queries) == 1:
-            return self._run(searcher, plan.queries[0], fq, depth, sort), None, True
-        if self.match == "all":
-            results = self._run(searcher, And(plan.queries), fq, depth, sort)
-            if not results.is_empty():
-                return results, None, True
-        results = self._run(searcher, Or(plan.queries), fq, max(depth, RERANK_DEPTH), sort)
-        ordered, all_found = rerank(list(results[:RERANK_DEPTH]), plan.needs)
-        if self.match != "ranked" or sort != "relevance":
-            ordered = None
-        return results, ordered, all_found
-
-    def _run(self, searcher, q: Query, fq: Query | None, limit: int, sort: str):
-        """Run one query with the filter and sort order."""
-        sortedby = None
-        if sort == "newest":
-            sortedby = [FieldFacet(f.DATE, reverse=True), FieldFacet(f.ORDER)]
-        elif sort == "title":
-            sortedby = [FieldFacet(f.SORT_TITLE), FieldFacet(f.ORDER)]
-        results = searcher.search(q, limit=limit, filter=fq, sortedby=sortedby, terms=True)
-        results.highlighter = highlighter()
-        return results
-
-    def _page(self, results, limit: int, page: int, highlight: bool, ordered=None) -> dict:
+    def _page(self, ranking: Ranking, limit: int, page: int, sort: str) -> dict:
         """Total, hits of the page, page count and facet counts."""
-        if results is None:
-            return {"total": 0, "hits": [], "page": 1, "pages": 0, "facets": self.facets.empty()}
-        docs = results.docs()
-        total = len(docs)
-        start = (page - 1) * limit
-        page_hits = (ordered if ordered and start < len(ordered) else results)[start : start + limit]
-        hits = [to_hit(hit, highlight) for hit in page_hits]
+        total = int(ranking.matched.sum())
+        if not total:
+            return {"total": 0, "hits": [], "page": page, "pages": 0, "facets": self.facets.empty()}
+        if sort == "relevance":
+            docs = ranking.top(limit * page)
+        else:
+            matched = np.flatnonzero(ranking.matched)
+            docs = matched[np.argsort(self.facets.order(sort)[matched], kind="stable")]
+        searcher = self._searcher
+        hits = [
+            to_hit(searcher.stored_fields(int(d)), float(ranking.scores[d]), ranking.terms)
+            for d in docs[(page - 1) * limit : page * limit]
+        ]
         return {
             "total": total,
             "hits": hits,
             "page": page,
             "pages": -(-total // limit),
-            "facets": self.facets.count(docs),
+            "facets": self.facets.count(ranking.matched),
         }
 
-    def _filter(
-        self, searcher, filters: dict[str, list[str]] | None, kind: str | None
-    ) -> Query | None:
-        """The filter query: OR within a field, AND across fields."""
+    def _allowed(self, filters: dict[str, list[str]] | None, kind: str | None) -> np.ndarray:
+        """The documents the filters allow: any value within a field, every field."""
         filters = {k: list(v) for k, v in (filters or {}).items() if v}
         if kind:
             filters[f.KIND] = [kind]
@@ -183,11 +161,10 @@ class Searcher:
             )
         if kind and kind not in f.KINDS:
             raise QueryError(f"Ukjent type «{kind}». Bruk «case» eller «passage».")
-        parts = [
-            Or([Term(name, self.facets.canonical(name, v)) for v in values])
-            for name, values in filters.items()
-        ]
-        return And(parts) if parts else None
+        allowed = np.ones(self.engine.size, dtype=bool)
+        for name, values in filters.items():
+            allowed &= self.facets.mask(name, [str(v) for v in values])
+        return allowed
 
     def more_like_this(self, case_id: str, limit: int = 5) -> list[dict]:
         """Cases like the given one (by the key terms of its text), best first."""
@@ -198,10 +175,15 @@ class Searcher:
                 return []
             stored = searcher.stored_fields(docnum)
             text = "\n".join(stored.get(k) or "" for k in (f.TITLE, f.SUMMARY, f.TEXT_FIELD))
-            results = searcher.more_like(
-                docnum, f.TEXT_FIELD, text=text, top=limit, numterms=12, filter=Term(f.KIND, "case")
-            )
-            return [to_hit(hit, highlight=False) for hit in results]
+            key_terms = searcher.key_terms_from_text(f.TEXT_FIELD, text, numterms=12)
+            needs = [Need(((term,),)) for term, _ in key_terms]
+            allowed = self.facets.mask(f.KIND, ["case"])
+            allowed[docnum] = False
+            ranking = self.engine.rank(needs, allowed, every=False)
+            return [
+                to_hit(searcher.stored_fields(int(d)), float(ranking.scores[d]), set())
+                for d in ranking.top(limit)
+            ]
 
     def suggest(self, query: str) -> str | None:
         """«Mente du …?»: the query with unknown words replaced by known ones, or None."""

@@ -53,6 +53,7 @@ AGENT = re.compile(
     r"|gjennomførte|arrangerer|arrangerte|ansatte|opprettet|innførte|utviklet|tok|satte|laget"
     r"|organiserer|samarbeider|samarbeidet|holder|møtes|deltar)\b"
 )
+UNNAMED = re.compile(r"\b(?:en av kommunene|den ene kommunen|denne kommunen|kommunal respondent)\b")
 PROPOSAL = re.compile(r"\bbør\b|anbefal|foreslå|\bvi vurderer\b|\bkan vurdere\b")
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|prosent|kroner|kr|familier|personer|boliger)\b")
 GOOD_SECTIONS = _words("casehistor|eksempel|erfaring|tiltak|praksis|fase")
@@ -94,6 +95,7 @@ class Candidate:
 def find_kommuner(text: str, register) -> tuple[str, ...]:
     """Current names of the kommuner a text names (capitalised whole words, longest first)."""
     found: dict[str, None] = {}
+    text = " ".join(text.split())  # names can wrap over lines
     words = list(_CAPITAL.finditer(text)) if register else []
     i = 0
     while i < len(words):
@@ -120,8 +122,11 @@ def _kommune_at(text: str, span: list[re.Match], register) -> str | None:
         return None
     if len(span) == 1 and (re.match(r" [A-ZÆØÅ][a-zæøå]", after) or not name[1:].islower()):
         return None  # "Asker Velferdslab", "Oslo Sør", or an abbreviation like "OS"
-    if _REGION_TITLE.search(text[max(0, start - 30) : start]):
-        return None  # "Statsforvalteren i Oslo og Viken" is a region
+    pair = re.match(r" og ([A-ZÆØÅ][\wæøå-]+)", text[end : end + 30])
+    if _REGION_TITLE.search(text[max(0, start - 30) : start]) or (
+        pair and register.fylker_for(f"{name} og {pair[1]}")
+    ):
+        return None  # "Statsforvalteren i Vestland", "Oslo og Viken": a region, not a kommune
     kommune = register.kommune(name)
     return kommune.name if kommune else None
 
@@ -188,7 +193,8 @@ def _candidate(p: Passage, register, terms: list, source_lines) -> Candidate:
     kommuner = find_kommuner(f"{p.section_title}. {text}", register)
     actors, themes, groups = (find_terms(text, patterns) for patterns in terms)
     named = [a for a in actors if a != "kommune"]
-    score = 0.55 * cue_score(text) + 0.15 * min(1, len(kommuner)) + 0.1 * min(1, len(named) / 2)
+    place = bool(kommuner or UNNAMED.search(text.lower()))  # anonymised reports name none
+    score = 0.55 * cue_score(text) + 0.15 * place + 0.1 * min(1, len(named) / 2)
     score += 0.2 * section_score(p) + 0.1 * any(k in p.section_title for k in kommuner)
     score -= 0.15 * min(1, len(PROPOSAL.findall(text.lower())) / 3)  # recommends, not reports
     score -= 0.15 * (len(kommuner) > 4) + 0.2 * (len(text.split()) < 60)
@@ -230,12 +236,12 @@ def _sentence_score(sentence: str) -> float:
 def draft_fields(c: Candidate, source_id: str, register) -> dict:
     """The front-matter fields of a draft case for a candidate, ready for kb.new.render_case."""
     p = c.passage
-    kommuner = list(c.kommuner) if len(c.kommuner) <= 3 else []  # a list of places is no place
+    kommuner = [k for k in c.kommuner if _is_about(k, p)] if len(c.kommuner) <= 3 else []
     fylker = sorted({k.fylke for name in kommuner if (k := register and register.kommune(name))})
     source = {"source": source_id, "section": p.section or p.section_title or "?"}
     located = {"lines": p.lines, "pages": p.pages, "quote": c.quote}
     source |= {k: list(v) if isinstance(v, tuple) else v for k, v in located.items() if v}
-    title = guess_title(c)
+    title = guess_title(c, kommuner)
     return {
         "id": suggest_id(title),
         "title": title,
@@ -249,13 +255,19 @@ def draft_fields(c: Candidate, source_id: str, register) -> dict:
     }
 
 
-def guess_title(c: Candidate) -> str:
-    """A working title: the section heading when it is specific, else kommune and quote start."""
+def _is_about(kommune: str, p: Passage) -> bool:
+    """Whether a passage is about a kommune, not just naming it (a list of places is no place)."""
+    text = p.repaired or p.text
+    return kommune in p.section_title or text.count(kommune) >= 2 or f"{kommune} kommune" in text
+
+
+def guess_title(c: Candidate, kommuner: list[str] | tuple[str, ...] = ()) -> str:
+    """A working title: the heading when it names the kommune, else kommune and quote start."""
     heading = re.sub(r"^[\d.\s]+", "", c.passage.section_title).strip(" :")
-    if c.kommuner and c.kommuner[0] in heading or len(heading.split()) >= 4:
+    if kommuner and kommuner[0] in heading or not kommuner and len(heading.split()) >= 4:
         return heading[:90]
     words = re.sub(r"[«»\"*]", "", c.quote).split()[:8]
-    lead = f"{c.kommuner[0]}: " if c.kommuner else ""
+    lead = f"{kommuner[0]}: " if kommuner else ""
     return (lead + " ".join(words)).rstrip(",.;:") or f"{PLACEHOLDER} tittel"
 
 
@@ -309,12 +321,14 @@ def describe(i: int, c: Candidate) -> str:
     """One candidate as text for the terminal."""
     p = c.passage
     where = ", ".join(
-        f"{label} {r[0]}–{r[1]}" for label, r in (("linje", p.lines), ("s.", p.pages)) if r
+        f"{label} {r[0]}" + (f"–{r[1]}" if r[1] != r[0] else "")
+        for label, r in (("linje", p.lines), ("s.", p.pages))
+        if r
     )
     found = " · ".join(
         f"{label}: {', '.join(items)}"
         for label, items in (("kommuner", c.kommuner), ("aktører", c.actors), ("tema", c.themes))
         if items
     )
-    head = f"{i:3}. {c.score:.2f}  {p.section} {p.section_title}".rstrip()
+    head = f"{i:3}. {c.score:.2f}  " + " ".join(filter(None, (p.section, p.section_title)))
     return f"{head}  ({where})\n     «{c.quote}»\n     {found}"

@@ -170,8 +170,8 @@ def test_broken_pdf_is_refused(tmp_path, content):
         extract_source(path, "b", "x")
 
 
-def test_truncated_real_pdf_is_refused_or_read(report_pdf, tmp_path):
-    """The first half of a real PDF is a clear error (or, if pdfminer recovers, passages)."""
+def test_truncated_real_pdf_is_refused(report_pdf, tmp_path):
+    """The first half of a real PDF (no page tree, no trailer) is a clear error."""
     path = tmp_path / "halv.pdf"
     path.write_bytes(report_pdf.read_bytes()[: report_pdf.stat().st_size // 2])
     with pytest.raises(ExtractionError, match=r"halv\.pdf: "):
@@ -217,6 +217,22 @@ def test_html_bomb_is_refused(tmp_path):
     path.write_text("<div>" * 5000 + "x" + "</div>" * 5000, encoding="utf-8")
     with pytest.raises(ExtractionError, match=r"bombe\.html: HTML-en er nøstet"):
         extract_source(path, "b", "x")
+
+
+def test_oversized_html_is_refused_before_parsing(tmp_path):
+    """An HTML file over the size limit is refused with its size and the limit."""
+    path = tmp_path / "stor.html"
+    path.write_text("<p>" + "ord " * 1_600_000 + "</p>", encoding="utf-8")
+    with pytest.raises(ExtractionError, match=r"stor\.html: filen er 6\.4 MB, mer enn grensen"):
+        extract_source(path, "s", "x")
+
+
+def test_registered_format_overrides_suffix(tmp_path):
+    """A file registered as html is read as HTML whatever its name ends with."""
+    path = tmp_path / "side.dat"
+    path.write_text(HTML.format(intro=paragraph(1), body=paragraph(2)), encoding="utf-8")
+    passages = extract_source(path, "side", "x", "html")
+    assert "Meny lenke" not in " ".join(p.text for p in passages)
 
 
 @pytest.mark.parametrize(
@@ -368,3 +384,14 @@ def test_report_003_footnotes_are_not_indexed(seed_passages):
     text = " ".join(p.text for p in seed_passages["003"])
     assert "Kommunal- og moderniseringsminister Jan Tore Sanner" not in text
     assert "statsråder." in text and "statsråder2" not in text
+
+
+@pytest.mark.seeds
+def test_report_line_locators_hold_the_text(seeds_dir, seed_passages):
+    """A passage's first and last words stand in the file lines it cites."""
+    for report, passages in seed_passages.items():
+        raw = (seeds_dir / SEED_FILES[report]).read_text(encoding="utf-8").split("\n")
+        for p in passages:
+            span = " ".join(raw[p.lines[0] - 1 : p.lines[1]])
+            words = re.findall(r"\w+", p.text)
+            assert words[0] in span and words[-1] in span, p.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import shutil
@@ -17,6 +18,7 @@ from kb.errors import IndexMissing
 from kb.loader import load_content
 from kb.search import open_searcher
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = (FIXTURES / "seeds",)
 
@@ -131,3 +133,14 @@ def test_progress_is_plain_text_in_logs_and_a_bar_on_a_terminal(corpus, tmp_path
     bar.advance(4)
     bar.finish()
     assert "\r" in tty.getvalue() and "█" * 30 in tty.getvalue() and "4/4" in tty.getvalue()
+
+
+def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):
+    spec = importlib.util.spec_from_file_location(
+        "bench_search", ROOT / "bench" / "bench_search.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--no-real", "--cases", "5", "--passages", "10", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "syntetisk (5 grep + 10 avsnitt)" in out and "ours/FTS5" in out

@@ -7,11 +7,13 @@ import re
 from html import unescape
 
 import pytest
+from whoosh.query import Term
 
 from indexer.baseline import BaselineSearcher, build_baseline
 from indexer.build import build_index, documents
 from kb import schema
 from kb.errors import IndexMissing, QueryError
+from kb.hits import snippet_of
 from kb.loader import load_content
 from kb.model import Passage
 from kb.search import open_searcher
@@ -258,3 +260,22 @@ def test_missing_index_is_reported(tmp_path):
 def test_snippet_text_is_plain_when_unescaped(engines):
     snippet = engines[0].search("barnefattigdom")["hits"][0]["snippet"]
     assert "barnefattigdom" in unescape(re.sub("</?mark>", "", snippet)).lower()
+
+
+def test_engine_scores_are_whoosh_bm25f(engines):
+    ours = engines[0]
+    with ours._lock:
+        results = ours._fresh().search(Term(schema.TEXT_FIELD, "bol"), limit=None)
+        expected = {hit.docnum: hit.score for hit in results}
+        ids, scores = ours.engine.field_scores(schema.TEXT_FIELD, "bol")
+    assert len(expected) >= 3
+    assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == pytest.approx(expected)
+
+
+def test_snippet_marks_words_by_stem_and_compound_part():
+    text = "Mange <barn> & familier bor i en kommunalbolig. " + "Fyll. " * 80 + "Boligene er små."
+    found = snippet_of(text, {"bol", "barn"})
+    assert "&lt;<mark>barn</mark>&gt; &amp;" in found
+    assert "<mark>kommunalbolig</mark>" in found and "<mark>Boligene</mark>" in found
+    assert " … " in found  # two fragments with a gap between them
+    assert snippet_of(text, {"hus"}) is None

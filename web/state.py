@@ -16,6 +16,7 @@ from kb.search import Searcher
 
 KEY = "gode_grep"
 RELOAD_SECONDS = 2.0  # how often at most the content folder is checked for changes
+SIMILAR_SECONDS = 60.0  # «Lignende grep» change only with the index: keep them a minute
 CONTENT_FOLDERS = ("grep", "sources", "vocabulary", "registers")
 
 
@@ -47,6 +48,7 @@ class Site:
         self._checked = 0.0
         self._derived: dict[str, object] = {}
         self._searcher: Searcher | None = None
+        self._similar: dict[str, tuple[float, list[dict]]] = {}
 
     @classmethod
     def from_config(cls, config) -> Site:
@@ -83,6 +85,15 @@ class Site:
                 if self._searcher is None:
                     self._searcher = Searcher(self.index_dir)
         return self._searcher
+
+    def similar(self, case_id: str, limit: int) -> list[dict]:
+        """More-like-this hits for a case, remembered for SIMILAR_SECONDS."""
+        now = time.monotonic()
+        cached = self._similar.get(case_id)
+        if cached is None or now - cached[0] > SIMILAR_SECONDS:
+            cached = (now, self.searcher().more_like_this(case_id, limit))
+            self._similar[case_id] = cached
+        return cached[1]
 
 
 def site() -> Site:

@@ -63,7 +63,9 @@ def extract_source(
     budget = Budget(path, max_pages=max_pages, max_seconds=max_seconds)
     doc = _extractor(path, fmt)(path, budget)
     drop_noise(doc)
-    passages = make_passages(blocks(doc), source_id, sha256)
+    found = blocks(doc)
+    budget.check_time()
+    passages = make_passages(found, source_id, sha256)
     budget.check_time()
     if not passages:
         raise fail(path, "fant ingen tekst å indeksere", "sjekk at filen har brødtekst")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from indexer.extract.base import Budget, RawDoc, SourceLine, fail
 from indexer.extract.text import read_text
@@ -46,6 +46,7 @@ BLOCKS = {
     "summary",
 } | set(HEADINGS)
 MAX_DEPTH = 400
+MAX_BYTES = 5_000_000  # a report page is far smaller; parsing costs about 5 s per MB
 VOID = {
     "area",
     "base",
@@ -67,15 +68,18 @@ class _DepthProbe(HTMLParser):
     """Measures tag nesting cheaply before BeautifulSoup builds a tree."""
 
     def __init__(self) -> None:
+        """Start at depth 0."""
         super().__init__()
         self.depth = self.deepest = 0
 
-    def handle_starttag(self, tag, attrs):  # noqa: D102
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        """One level deeper (void elements such as <br> have no end tag)."""
         if tag not in VOID:
             self.depth += 1
             self.deepest = max(self.deepest, self.depth)
 
-    def handle_endtag(self, tag):  # noqa: D102
+    def handle_endtag(self, tag: str) -> None:
+        """One level up."""
         self.depth = max(0, self.depth - 1)
 
 
@@ -109,7 +113,7 @@ def _root(soup: BeautifulSoup) -> Tag:
 
 def extract_html(path: Path, budget: Budget) -> RawDoc:
     """Read an HTML page into Markdown-like lines: headings as `#` lines, blocks as paragraphs."""
-    text = read_text(path, budget)
+    text = read_text(path, budget, max_bytes=MAX_BYTES)
     _check_depth(path, text)
     soup = BeautifulSoup(text, "html.parser")
     lines: list[SourceLine] = []
@@ -117,10 +121,8 @@ def extract_html(path: Path, budget: Budget) -> RawDoc:
     for i, node in enumerate(_root(soup).descendants):
         if i % 5000 == 0:
             budget.check_time()
-        if not isinstance(node, NavigableString) or isinstance(node, Comment):
-            continue
         if type(node) is not NavigableString or not node.strip():
-            continue
+            continue  # tags, comments, doctype and CDATA carry no main text
         block = _block_of(node)
         words = " ".join(node.split())
         if block is current and lines:

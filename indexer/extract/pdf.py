@@ -29,7 +29,7 @@ def _declared_pages(doc: PDFDocument) -> int:
     try:
         count = resolve1(resolve1(doc.catalog["Pages"]).get("Count", 0))
         return count if isinstance(count, int) else 0
-    except Exception:  # noqa: BLE001 - a missing or broken count is checked page by page
+    except Exception:  # a missing or broken count is checked page by page
         return 0
 
 
@@ -88,7 +88,7 @@ def extract_pdf(path: Path, budget: Budget) -> RawDoc:
             raise
         except RecursionError:
             raise fail(path, "PDF-en er nøstet for dypt til å leses", FIX_BROKEN) from None
-        except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on broken files
+        except Exception as exc:  # pdfminer raises many kinds of error on broken files
             raise fail(
                 path, f"PDF-en kan ikke leses ({type(exc).__name__}: {exc})", FIX_BROKEN
             ) from None

@@ -113,7 +113,7 @@ def _plain_blocks(lines: list[SourceLine], paged: bool, double: bool) -> list[Bl
                 state.flush()
             i += 1
             continue
-        taken = _plain_heading(state, lines, i, paged, double)
+        taken = _plain_heading(state, lines, i, double)
         if taken:
             i += taken
             continue
@@ -173,18 +173,12 @@ def _next_text(lines: list[SourceLine], i: int) -> tuple[int, SourceLine | None]
     return 0, None
 
 
-def _plain_heading(
-    state: _State, lines: list[SourceLine], i: int, paged: bool, double: bool
-) -> int:
+def _plain_heading(state: _State, lines: list[SourceLine], i: int, double: bool) -> int:
     """Add a heading starting at line i when it is one; return the lines it took (0 if none)."""
     text = clean_inline(lines[i].text)
     gap, nxt = _next_text(lines, i)
     number, title = split_number(text)
-    if (
-        number
-        and title[:1].isupper()
-        and _numbered_ok(state, lines[i], number, title, paged, double)
-    ):
+    if number and title[:1].isupper() and _numbered_ok(state, lines[i], number, title, double):
         if nxt is not None and _continues_heading(title, nxt.text):
             state.heading([lines[i], nxt], f"{title} {clean_inline(nxt.text)}", number)
             return gap + 1
@@ -194,32 +188,43 @@ def _plain_heading(
         return 0
     if double and _double_heading(state, lines[i], text, gap):
         return 1
-    after_break = not state.para or state.para[-1].text.rstrip().endswith(SENTENCE_END)
-    opens = nxt.text.strip()[:1]
-    if (
-        _looks_like_heading(text)
-        and gap >= 2
-        and (opens.isupper() or opens in '|«"')
-        and len(text) <= 60
-        and (after_break or len(text.split()) <= 6 and not double)
-    ):
+    if _unnumbered_ok(state, text, gap, nxt.text.strip(), double):
         state.heading([lines[i]], text)
         return 1
     return 0
 
 
-def _numbered_ok(
-    state: _State, sl: SourceLine, number: str, title: str, paged: bool, double: bool
-) -> bool:
-    """Plain-text numbered headings: short, no list punctuation, in sequence."""
+def _after_break(state: _State) -> bool:
+    """True when no paragraph is open or the open one ends a sentence."""
+    return not state.para or state.para[-1].text.rstrip().endswith(SENTENCE_END)
+
+
+def _unnumbered_ok(state: _State, text: str, gap: int, nxt: str, double: bool) -> bool:
+    """A short line standing alone (blank line after it) before a capitalised line."""
+    opens = nxt[:1]
+    return (
+        _looks_like_heading(text)
+        and gap >= 2
+        and (opens.isupper() or opens in '|«"')
+        and len(text) <= 60
+        and (_after_break(state) or len(text.split()) <= 6 and not double)
+    )
+
+
+def _numbered_ok(state: _State, sl: SourceLine, number: str, title: str, double: bool) -> bool:
+    """Plain-text numbered headings: short, no list punctuation, in sequence.
+
+    In report 003's layout a chapter number (one level) must begin a page, so that a numbered
+    list inside a chapter («5. Sikre brukerinvolvering») is not taken for chapter 5.
+    """
     if len(title.split()) > 14 or "," in title or title.endswith((".", ",", ";", ":")):
         return False
     parts = tuple(int(p) for p in number.split("."))
     if not follows(parts, state.section):
         return False
-    if len(parts) == 1 and paged and double:
+    if len(parts) == 1 and double:
         return sl.page_start
-    return not state.para or state.para[-1].text.rstrip().endswith(SENTENCE_END)
+    return _after_break(state)
 
 
 def _continues_heading(title: str, nxt: str) -> bool:

@@ -1,10 +1,82 @@
-"""In a real browser: axe-core finds no violations, keyboard-only use works, styles load."""
+"""In a real browser: axe-core finds no violations, keyboard-only use works, styles load.
+
+The app runs on the real content in a werkzeug server in a thread on 127.0.0.1 (port 0), and
+Playwright drives Debian's chromium. Without /usr/bin/chromium the tests are skipped, except in
+CI (the CI variable is set), where .ci/run installs it and its absence is a failure.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/webtools.py
+
+from webtools import REAL_CONTENT, make_app, real_index  # noqa: E402
+
+from kb.sources import default_source_dirs  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's chromium: skipped when absent, but a failure in CI, which installs it."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but /usr/bin/chromium is missing: .ci/run installs it with apt")
+        pytest.skip(
+            "/usr/bin/chromium finnes ikke: nettlesertestene hoppes over "
+            "(installer Debians chromium for å kjøre dem)"
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """The app on the real content, served by werkzeug in a thread on 127.0.0.1, port 0."""
+    from werkzeug.serving import make_server
+
+    app = make_app(REAL_CONTENT, real_index(), sources=default_source_dirs())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    """A headless chromium for this module (closed after it, so other modules can start one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium_path), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, base_url):
+    """A fresh browser context that may use the clipboard."""
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    yield ctx
+    ctx.close()
+
 
 SCREENSHOTS = Path("/tmp/gode-grep-screenshots")
 AXE_PAGES = {
@@ -23,6 +95,7 @@ def violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
+    assert results.response["testEngine"]["name"] == "axe-core"  # axe really ran
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
         for v in results.response["violations"]

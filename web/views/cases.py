@@ -22,7 +22,7 @@ def find_case(case_id: str):
 def similar(case) -> list[dict]:
     """«Lignende grep»: more-like-this from the index, or shared themes when it is missing."""
     try:
-        return site().searcher().more_like_this(case.id, 4)
+        return site().similar(case.id, 4)
     except IndexMissing:
         cases = browse.similar(site().content(), case, 4)
         return [{"title": c.title, "url": f"/grep/{c.id}", "summary": c.summary} for c in cases]
