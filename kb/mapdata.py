@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class NorwayMap:
     width: float
     height: float
     base: tuple[tuple[float, float], ...]
+    outline: tuple[str, ...]  # SVG path data for mainland Norway's coast and borders
     dots: tuple[Dot, ...]
     fylker: tuple[tuple[str, int, str], ...]
     regional: int  # cases placed only by fylke or region (no kommune)
@@ -62,6 +64,19 @@ def fit(points: list[tuple[float, float]]) -> tuple[list[tuple[float, float]], f
     return moved, round(max_x - min_x + 2 * MARGIN, 1), round(max_y - min_y + 2 * MARGIN, 1)
 
 
+def outline_rings(content: Content) -> list[list[tuple[float, float]]]:
+    """Mainland Norway's rings (lon, lat) from registers/norge-omriss.json; [] without it."""
+    path = content.ctx.root / "registers" / "norge-omriss.json"
+    if not path.exists():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))["rings"]
+
+
+def path_data(points: list[tuple[float, float]]) -> str:
+    """An SVG path through the points, closed."""
+    return "M" + "L".join(f"{x},{y}" for x, y in points) + "Z"
+
+
 def fylke_rows(content: Content) -> tuple[tuple[str, int, str], ...]:
     """(name, cases, search URL) for every fylke in the register."""
     counts = Counter(f for c in content.cases.values() for f in c.fylker)
@@ -75,8 +90,15 @@ def build_map(content: Content) -> NorwayMap:
     register = content.ctx.register
     kommuner = register.kommuner if register else ()
     if not kommuner:
-        return NorwayMap(100, 100, (), (), (), 0)
-    points, width, height = fit([project(k.lat, k.lon) for k in kommuner])
+        return NorwayMap(100, 100, (), (), (), (), 0)
+    rings = [[project(lat, lon) for lon, lat in ring] for ring in outline_rings(content)]
+    flat = [project(k.lat, k.lon) for k in kommuner] + [p for ring in rings for p in ring]
+    moved, width, height = fit(flat)
+    points = moved[: len(kommuner)]
+    outline, at = [], len(kommuner)
+    for ring in rings:
+        outline.append(path_data(moved[at : at + len(ring)]))
+        at += len(ring)
     counts = Counter(name for c in content.cases.values() for name in set(c.kommuner))
     dots = [
         Dot(
@@ -93,4 +115,6 @@ def build_map(content: Content) -> NorwayMap:
     ]
     dots.sort(key=lambda d: -d.r)  # small dots drawn last stay clickable
     regional = sum(1 for c in content.cases.values() if not c.places and c.fylker)
-    return NorwayMap(width, height, tuple(points), tuple(dots), fylke_rows(content), regional)
+    return NorwayMap(
+        width, height, tuple(points), tuple(outline), tuple(dots), fylke_rows(content), regional
+    )

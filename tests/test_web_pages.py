@@ -156,6 +156,8 @@ def test_map_is_svg_in_the_page_with_links_and_a_table(client):
     svg = html.select_one("svg.norway-map")
     assert svg.select_one("title").get_text() and svg.select_one("desc").get_text()
     assert len(svg.select(".map-base circle")) == 357
+    coast = svg.select(".map-land path")
+    assert len(coast) > 20 and all(p["d"].startswith("M") and p["d"].endswith("Z") for p in coast)
     dots = {a["href"]: a["aria-label"] for a in svg.select(".map-dots a")}
     assert dots["/sok?kommune=Lillehammer"] == "Lillehammer: 1 grep"
     assert len(dots) == 3
