@@ -29,9 +29,26 @@ from kb.loader import load_content  # noqa: E402
 
 SITE_URL = "https://gode-grep.example/"
 EDIT_URL = "https://example.invalid/edit/"
+OMRADESATSING = """bygdevekstavtaler-fasedelt-tilskudd drammen-fjell-nav-tiltak-fritid
+endringsmal-ved-siden-av-effektmal erfaringskonferansen-om-omradesatsinger
+frivillige-naeringsliv-og-brukere-i-omradesatsing kunnskapsunderlag-og-innsikt-i-oppstarten
+mal-hentet-fra-kommunale-planer oslo-gratis-kjernetid-barnehage
+oslo-nettside-prosjekter-og-erfaringer oslo-statlige-aktorer-i-programstyrene
+portefoljestyring-lopende-prioritering regionale-og-uformelle-nettverk
+ressurspersoner-og-kontinuitet samlokaliserte-tjenester-knutepunkt
+samordning-med-tilgrensende-tilskudd spredning-til-kommuner-uten-omradesatsing
+strategisk-rad-for-statlige-aktorer""".split()
 # Relevance queries: (query, case ids that a good search returns in the top 5).
 RELEVANCE = (
-    ("fattigdom", {"velferdspiloten-modell", "velferdspiloten-planstrategi"}),
+    # «fattigdom», «områdesatsingene»: every case whose title or summary names the concept
+    (
+        "fattigdom",
+        {
+            "velferdspiloten-modell",
+            "velferdspiloten-planstrategi",
+            "velferdspiloten-samlinger-kommunene",
+        },
+    ),
     ("startlån", {"lillehammer-startlan-eie"}),
     ("boligskolen", {"boveiledning-boligskole"}),
     ("leie til eie", {"lillehammer-startlan-eie", "trondheim-kjop-av-leid-borettslagsleilighet"}),
@@ -57,14 +74,7 @@ RELEVANCE = (
     ("erfaringskonsulenter", {"bolig-for-velferd-brukerinvolvering-erfaringskonsulent"}),
     ("foreldre", {"kristiansund-foreldreskole"}),
     ("sommerjobb", {"kinn-fire-pilotgrupper-boligsosialt"}),
-    (
-        "områdesatsingene",
-        {
-            "erfaringskonferansen-om-omradesatsinger",
-            "spredning-til-kommuner-uten-omradesatsing",
-            "strategisk-rad-for-statlige-aktorer",
-        },
-    ),
+    ("områdesatsingene", set(OMRADESATSING)),
     ("konsulenter", {"sor-felles-konferanse-flyktning-og-boligkonsulenter"}),
     ("politiet", {"sola-slt-pluss-politi", "haugesund-samarbeid-helse-fonna-kriminalomsorgen"}),
     ("velferdslab", {"velferdspiloten-velferdslab"}),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from kb.cite import FORMATS as CITE_FORMATS
 from kb.export.markup import bullet_list, md_link, page, period_text, slug, text
 from kb.export.searchterms import compound_terms, search_block
 from kb.loader import Content
 from kb.model import Case, Citation
 from kb.opendata import locator
-
-CITE_FORMATS = (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))
 
 
 def case_markdown(case: Case, content: Content, reference: str, edit_url: str) -> str:
@@ -107,5 +106,5 @@ def related_section(case: Case, content: Content, src: str) -> str:
 
 def cite_section(case_id: str, reference: str) -> str:
     """The «Siter» section: the APA reference (HTML) and the citation files next to the page."""
-    files = " · ".join(f"[{label}]({case_id}.{ext})" for ext, label in CITE_FORMATS)
+    files = " · ".join(f"[{label}]({case_id}.{ext})" for ext, label in CITE_FORMATS.items())
     return f'## Siter\n\n<p class="gg-referanse">{reference}</p>\n\nLast ned: {files}\n'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kb import cite
 from kb.export.assets import CSS, JS
-from kb.export.case_page import CITE_FORMATS, case_markdown
+from kb.export.case_page import case_markdown
 from kb.export.listings import (
     all_cases_page,
     facet_pages,
@@ -37,7 +37,7 @@ def write_case(content: Content, case_id: str, docs: Path, site_url: str, edit_u
     target = docs / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(case_markdown(case, content, reference, edit_url), "utf-8")
-    for ext, _label in CITE_FORMATS:
+    for ext in cite.FORMATS:
         body, _mime = cite.export(items, ext)
         (target.parent / f"{case.id}.{ext}").write_text(body, "utf-8", newline="")
     return path
