@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from whoosh.query import Or, Phrase
 
 from kb import schema as f
-from kb.planner import Need
+from kb.planner import Need, by_first_letter
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
@@ -39,7 +39,7 @@ class Engine:
         self.avg = {name: (reader.field_length(name) / live_count) or 1.0 for name in FIELDS}
         self.lengths = {name: self._lengths(name) for name in FIELDS}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._lexicons: dict[str, list[str]] = {}
+        self._lexicons: dict[str, dict[str, list[str]]] = {}
 
     def _lengths(self, name: str) -> np.ndarray:
         """Every document's length in a field (as Whoosh stores it, to one byte)."""
@@ -95,11 +95,12 @@ class Engine:
         out: set[str] = set()
         for name in FIELDS:
             if name not in self._lexicons:
-                self._lexicons[name] = [_text(t) for t in self.reader.lexicon(name)]
+                self._lexicons[name] = by_first_letter(_text(t) for t in self.reader.lexicon(name))
+            candidates = self._lexicons[name].get(stem[:1], [])
             found = process.extract(
-                stem, self._lexicons[name], scorer=Levenshtein.distance, score_cutoff=dist, limit=20
+                stem, candidates, scorer=Levenshtein.distance, score_cutoff=dist, limit=20
             )
-            out.update(t for t, _, _ in found if t[:1] == stem[:1])
+            out.update(t for t, _, _ in found)
         return sorted(out)
 
     def need_scores(self, need: Need) -> tuple[np.ndarray, set[str]]:

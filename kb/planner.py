@@ -40,7 +40,7 @@ class Planner:
     def __init__(self, reader, synonyms: SynonymTable):
         self.reader = reader
         self.synonyms = synonyms
-        self._dictionary: tuple[list[str], dict[str, int]] | None = None
+        self._dictionary: tuple[dict[str, list[str]], dict[str, int]] | None = None
 
     def plan(self, parsed: ParsedQuery) -> Plan:
         """Needs for every clause; unknown words are corrected or matched fuzzily."""
@@ -69,30 +69,38 @@ class Planner:
             return True
         return bool(clause.parts) and all(map(self.has_term, clause.parts))
 
-    def dictionary(self) -> tuple[list[str], dict[str, int]]:
-        """The index's words as written, with how many documents have each."""
+    def dictionary(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """The index's words as written, by first letter, with how many documents have each."""
         if self._dictionary is None:
-            freq = {}
+            freq: dict[str, int] = {}
             for raw, info in self.reader.iter_field(f.SPELL):
                 word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
                 if word.isalpha() and len(word) > 2:
                     freq[word] = info.doc_frequency()
-            self._dictionary = (list(freq), freq)
+            self._dictionary = (by_first_letter(freq), freq)
         return self._dictionary
 
     def correct(self, word: str) -> str | None:
-        """The most common known word within one or two edits (first letter kept if possible)."""
-        words, freq = self.dictionary()
-        if not words or " " in word:
+        """The most common known word within one or two edits (same first letter first)."""
+        buckets, freq = self.dictionary()
+        if not freq or " " in word:
             return None
         limit = 2 if len(word) >= 7 else 1
-        found = process.extract(
-            word, words, scorer=Levenshtein.distance, score_cutoff=limit, limit=50
-        )
-        if not found:
-            return None
-        best = min(found, key=lambda m: (m[1], m[0][0] != word[0], -freq[m[0]]))
-        return best[0]
+        for candidates in (buckets.get(word[0], []), list(freq)):
+            found = process.extract(
+                word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=50
+            )
+            if found:
+                return min(found, key=lambda m: (m[1], -freq[m[0]]))[0]
+        return None
+
+
+def by_first_letter(words) -> dict[str, list[str]]:
+    """Words grouped by their first letter: typos are rarely in the first letter."""
+    out: dict[str, list[str]] = {}
+    for w in words:
+        out.setdefault(w[:1], []).append(w)
+    return out
 
 
 def need_of(clause: Clause) -> Need:
