@@ -127,7 +127,7 @@ def searchable_text(p: Passage) -> str:
     if not p.repaired:
         return p.text
     written = set(words(p.text))
-    extra = [w for w in dict.fromkeys(words(p.repaired)) if w not in written]
+    extra = [w for w in words(p.repaired) if w not in written]  # repeats kept: they count
     return p.text + "\n" + " ".join(extra)
 
 

@@ -218,7 +218,9 @@ def settings_cmd(markdown) -> None:
         click.echo(settings.markdown_table(), nl=False)
         return
     for s in settings.SETTINGS:
-        click.echo(f"{s.env}={settings.get(s.name)}\n    {s.help}")
+        value = settings.get(s.name)
+        shown = "(satt, vises ikke)" if s.name == "SECRET_KEY" and value else value
+        click.echo(f"{s.env}={shown}\n    {s.help}")
 
 
 def index_option(f):
@@ -320,14 +322,17 @@ def search_cmd(query, as_json, limit, page, kind, filters, sort, index_dir) -> N
               help="Tråder i waitress (samtidige forespørsler per prosess).")
 @click.option("--debug", is_flag=True,
               help="Flasks utviklingsserver med feilsøking (aldri i drift).")
+@click.option("--watch", is_flag=True,
+              help="Forhåndsvisning for redaktører: indekserer et grep på nytt når filen lagres, "
+                   "og viser feilene i filen på siden til grepet.")
 @sources_option
 @content_option
 @index_option
-def serve(host, port, threads, debug, source_dirs, content_dir, index_dir) -> None:
+def serve(host, port, threads, debug, watch, source_dirs, content_dir, index_dir) -> None:
     """Start nettjenesten; bygger søkeindeksen først hvis den mangler."""
     from web.serve import run
 
-    run(host, port, threads, debug, content_dir, index_dir, tuple(source_dirs))
+    run(host, port, threads, debug, content_dir, index_dir, tuple(source_dirs), watch)
 
 
 @cli.command("export")

@@ -23,6 +23,7 @@ K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
 ALL_WORDS_BOOST = 3.0  # documents with every clause score (1 + 3) times higher
 CACHED_TERMS = 4096
+CACHED_PHRASES = 256
 FIELDS = tuple(f.SEARCHED)
 
 
@@ -40,6 +41,7 @@ class Engine:
         self.lengths = {name: self._lengths(name) for name in FIELDS}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lexicons: dict[str, dict[str, list[str]]] = {}
+        self._phrases: dict[tuple[str, ...], np.ndarray] = {}
 
     def _lengths(self, name: str) -> np.ndarray:
         """Every document's length in a field (as Whoosh stores it, to one byte)."""
@@ -83,10 +85,21 @@ class Engine:
         return scores
 
     def phrase_mask(self, words: tuple[str, ...]) -> np.ndarray:
-        """Documents where the words stand together, in any searched field."""
+        """Documents where the words stand together, in any searched field (cached).
+
+        Whoosh checks positions one document at a time, so only documents that have every
+        word are checked, and the answer is kept: synonym phrases recur in many queries.
+        """
+        if words in self._phrases:
+            return self._phrases[words]
         mask = np.zeros(self.size, dtype=bool)
-        q = Or([Phrase(name, list(words)) for name in FIELDS])
-        mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+        candidates = np.logical_and.reduce([self.term_scores(w) > 0 for w in words])
+        if candidates.any():
+            q = Or([Phrase(name, list(words)) for name in FIELDS])
+            mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+        if len(self._phrases) >= CACHED_PHRASES:
+            self._phrases.pop(next(iter(self._phrases)))
+        self._phrases[words] = mask
         return mask
 
     def near_terms(self, stem: str) -> list[str]:

@@ -57,6 +57,12 @@ def read_case(path: Path, ctx: Context) -> tuple[Case | None, list[Problem]]:
         return None, [
             Problem(str(path), 1, "", f"kan ikke lese filen ({exc})", "lagre den som UTF-8")
         ]
+    return check_text(text, path, ctx)
+
+
+def check_text(text: str, file_name: str | Path, ctx: Context) -> tuple[Case | None, list[Problem]]:
+    """Parse and check a case's text as if it were the file file_name (nothing is written)."""
+    path = Path(file_name)
     try:
         fm = parse_front_matter(text)
     except FrontMatterError as exc:

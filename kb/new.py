@@ -31,6 +31,21 @@ def suggest_id(title: str, max_words: int = 6) -> str:
     return "-".join(words[:max_words]) or "nytt-grep"
 
 
+FIELD_ORDER = (
+    "id", "title", "summary", "places", "region", "period", "status", "themes", "target_groups",
+    "actors", "approaches", "grants", "evidence", "sources", "contact", "related", "updated",
+)  # fmt: skip
+
+
+def render_text(meta: dict, sections: dict[str, str]) -> str:
+    """A case file's text: the front matter in the usual field order, then one `##` per section."""
+    ordered = {k: meta[k] for k in FIELD_ORDER if k in meta}
+    ordered |= {k: v for k, v in meta.items() if k not in ordered}
+    head = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
+    body = "\n".join(f"## {name}\n\n{text.strip()}\n" for name, text in sections.items())
+    return f"---\n{head}---\n{body}"
+
+
 def render_case(fields: dict) -> str:
     """The Markdown text of a skeleton case from the given front-matter fields."""
     meta = {
@@ -49,9 +64,7 @@ def render_case(fields: dict) -> str:
     }
     if fields.get("region"):
         meta["region"] = fields["region"]
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
-    body = "\n".join(f"## {name}\n\n{PLACEHOLDER} {HINTS[name]}\n" for name in SECTION_ORDER)
-    return f"---\n{head}---\n{body}"
+    return render_text(meta, {name: f"{PLACEHOLDER} {HINTS[name]}" for name in SECTION_ORDER})
 
 
 def write_case(folder: Path, fields: dict) -> Path:

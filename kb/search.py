@@ -18,7 +18,7 @@ from kb.errors import IndexMissing, QueryError
 from kb.facets import FacetTable
 from kb.hits import to_hit
 from kb.planner import Need, Planner
-from kb.query import parse
+from kb.query import ParsedQuery, parse
 from kb.synonyms import SynonymTable
 
 META_FILE = "kb_meta.json"
@@ -104,23 +104,27 @@ class Searcher:
             allowed = self._allowed(filters, kind)
             parsed = parse(query, self.synonyms, int(settings.get("MAX_QUERY_CHARS")))
             out = {"query": parsed.text, "suggestion": None, "message": parsed.message}
-            if parsed.clauses:
-                plan = self.planner.plan(parsed)
-                out["suggestion"] = plan.suggestion
-                ranking = self.rank(plan.needs, allowed)
-                if len(plan.needs) > 1 and not ranking.all_found:
-                    out["message"] = out["message"] or SOME_WORDS
-            elif parsed.message:
-                ranking = Ranking(np.zeros(1), np.zeros(1, dtype=bool), False, set())
-            else:  # browse: every allowed document, newest first by default
-                every = allowed & self.engine.live
-                ranking = Ranking(np.zeros(self.engine.size), every, True, set())
-                sort = "newest" if sort == "relevance" else sort
+            ranking = self._ranking(parsed, allowed, out)
+            if not parsed.clauses and sort == "relevance":
+                sort = "newest"  # browsing: newest first unless asked otherwise
             out.update(self._page(ranking, limit, page, sort))
         if not out["total"] and not out["message"]:
             out["message"] = NOTHING
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return {key: out[key] for key in ORDER}
+
+    def _ranking(self, parsed: ParsedQuery, allowed: np.ndarray, out: dict) -> Ranking:
+        """Rank for the query's clauses, or list every allowed document when there are none."""
+        if parsed.clauses:
+            plan = self.planner.plan(parsed)
+            out["suggestion"] = plan.suggestion
+            ranking = self.rank(plan.needs, allowed)
+            if len(plan.needs) > 1 and not ranking.all_found:
+                out["message"] = out["message"] or SOME_WORDS
+            return ranking
+        if parsed.message:  # only stop words: nothing to search for
+            return Ranking(np.zeros(1), np.zeros(1, dtype=bool), False, set())
+        return Ranking(np.zeros(self.engine.size), allowed & self.engine.live, True, set())
 
     def rank(self, needs: list[Need], allowed: np.ndarray) -> Ranking:
         """Score the documents for the needs (see kb.engine)."""

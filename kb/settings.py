@@ -49,6 +49,12 @@ SETTINGS = (
         "https://github.com/gode-grep/gode-grep",
         "Repositoriet der endringer foreslås (pull request).",
     ),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "Nøkkel som signerer økten til skjemaet «Foreslå et godt grep»; tom gir en tilfeldig "
+        "nøkkel per prosess. Flere prosesser må dele samme nøkkel.",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

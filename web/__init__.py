@@ -24,8 +24,8 @@ def env_config() -> dict:
 
 def create_app(config: Mapping | None = None) -> Flask:
     """The app: defaults, then instance/config.py, then KB_* variables, then `config`."""
-    from web import errors, security, state, templating
-    from web.views import api, cases, pages, search, sources
+    from web import csrf, errors, security, state, templating
+    from web.views import api, cases, pages, propose, search, sources
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(default_config())
@@ -37,9 +37,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.json.sort_keys = False
     app.url_map.converters["slug"] = state.SlugConverter
     app.extensions[state.KEY] = state.Site.from_config(app.config)
-    for module in (pages, search, cases, sources, api):
+    for module in (pages, search, cases, sources, api, propose):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
     templating.register(app)
+    csrf.register(app)
+    if app.config.get("WATCH"):  # `kb serve --watch`: the editor's preview
+        from web import watch
+
+        watch.start(app)
     return app

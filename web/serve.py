@@ -56,15 +56,22 @@ def run(
     content_dir: Path,
     index_dir: Path,
     source_dirs: tuple[Path, ...],
+    watch: bool = False,
 ) -> None:
     """Serve the bundled content at http://host:port (waitress; Flask's server with --debug)."""
     from web import create_app
 
     ensure_index(content_dir, index_dir, source_dirs)
-    app = create_app(app_config(content_dir, index_dir, source_dirs))
+    app = create_app(app_config(content_dir, index_dir, source_dirs) | {"WATCH": watch})
     warm_up(app)
     url = f"http://{host}:{port}"
     click.echo(f"Gode grep kjører på {url} (Ctrl+C stopper).", err=True)
+    if watch:
+        click.echo(
+            f"Forhåndsvisning: endringer i {content_dir / 'grep'} indekseres når du lagrer, "
+            "og feil vises på siden til grepet.",
+            err=True,
+        )
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return

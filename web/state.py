@@ -70,6 +70,14 @@ class Site:
                 self._checked = now
             return self._content
 
+    def reload(self) -> Content:
+        """Read the content again now (the editor's preview calls this after a change)."""
+        with self._lock:
+            self._content = load_content(self.content_root, source_dirs=self.source_dirs)
+            self._stamp, self._derived = content_stamp(self.content_root), {}
+            self._checked, self._similar = time.monotonic(), {}
+            return self._content
+
     def derived(self, name: str, build: Callable[[Content], object]):
         """build(content), computed once per version of the content."""
         content = self.content()

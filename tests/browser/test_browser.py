@@ -87,6 +87,7 @@ AXE_PAGES = {
     "kart": "/kart",
     "kilde": "/kilder/fafo-2015-08#L761-L773",
     "om": "/om",
+    "foresla": "/foresla",
 }
 
 
@@ -191,4 +192,60 @@ def test_works_without_javascript(browser, base_url):
     page.wait_for_url("**/grep/**")
     assert page.locator(".cite-text").count() >= 1
     assert page.locator(".copy-button").count() == 0
+    ctx.close()
+
+
+def fill_valid_proposal(page) -> None:
+    """Fill «Foreslå et godt grep» with a proposal that passes the validator (keyboard-free)."""
+    page.fill("#title", "Bærum prøver boveiledning i tre spor på nytt")
+    page.fill("#summary", "Bærum bosetter flyktninger langs tre spor med boveiledning.")
+    page.fill("#kommune-0", "Bærum")
+    for box in ("#status-0", "#themes-0", "#target_groups-0", "#actors-0", "#evidence-3"):
+        page.check(box)
+    page.select_option("#source-0-source", "fafo-2015-08")
+    page.fill("#source-0-section", "4.5")
+    page.fill("#source-0-first", "815")
+    page.fill("#source-0-last", "841")
+    page.fill("#source-0-quote", "Det er dette med å gjennomføre en forsvarlig bosetting")
+    for slug in ("utfordringen", "slik-gjorde-de-det", "resultater", "dette-skal-til"):
+        page.fill(f"#section-{slug}", "Tekst skrevet ut fra rapporten.")
+    page.fill("#section-overforingsverdi", "Kan brukes av andre kommuner.")
+
+
+def test_foresla_errors_result_and_download_pass_axe(context):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/foresla")
+    page.click("button:text('Sjekk forslaget')")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    assert violations(page) == []
+    page.click(".error-summary a[href='#title']")
+    assert page.evaluate("location.hash") == "#title"
+    fill_valid_proposal(page)
+    page.click("button:text('Sjekk forslaget')")
+    page.wait_for_selector("section.result")
+    assert violations(page) == []
+    assert errors == []
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "foresla-resultat.png"), full_page=True)
+    with page.expect_download() as info:
+        page.click("button:text('Last ned filen')")
+    download = info.value
+    name = "baerum-prover-boveiledning-i-tre-spor.md"
+    assert download.suggested_filename == name
+    assert Path(download.path()).read_text(encoding="utf-8").startswith(f"---\nid: {name[:-3]}\n")
+
+
+def test_foresla_works_without_javascript(browser, base_url):
+    ctx = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto("/foresla")
+    page.fill("#kommune-0", "Lilehammer")
+    page.click("button:text('Sjekk forslaget')")
+    page.wait_for_selector(".error-summary")
+    message = page.inner_text("#kommune-0-error")
+    assert "mente du «Lillehammer»?" in message
+    assert page.get_attribute("#kommune-0", "aria-invalid") == "true"
     ctx.close()

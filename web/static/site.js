@@ -56,8 +56,15 @@
     }
   }
 
+  // A form sent back with errors: start at the summary, as screen readers should.
+  function focusErrorSummary() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     addCopyButtons();
+    focusErrorSummary();
     if (document.querySelector(".line[data-line]")) {
       highlightLines();
       window.addEventListener("hashchange", highlightLines);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 
-from kb import browse, cite
+from kb import browse, cite, preview
 from kb.errors import IndexMissing
 from web.state import site
 
@@ -28,14 +28,25 @@ def similar(case) -> list[dict]:
         return [{"title": c.title, "url": f"/grep/{c.id}", "summary": c.summary} for c in cases]
 
 
+def preview_problems(content, case_id: str) -> list[str]:
+    """In the editor's preview (--watch): the problems of the case's file, as text lines."""
+    if not current_app.config.get("WATCH"):
+        return []
+    return preview.shown(preview.file_problems(content, case_id), content.ctx.root)
+
+
 @bp.get("/grep/<slug:case_id>")
 def case_page(case_id: str):
-    case = find_case(case_id)
     content = site().content()
+    problems = preview_problems(content, case_id)
+    if case_id not in content.cases and problems:
+        return render_template("case_problems.html", case_id=case_id, problems=problems)
+    case = find_case(case_id)
     items = cite.case_items(case, content.sources, current_app.config["SITE_URL"])
     return render_template(
         "case.html",
         case=case,
+        problems=problems,
         sources=content.sources,
         similar=similar(case),
         references=[(it, cite.apa(it), cite.apa(it, html=True)) for it in items],
