@@ -9,12 +9,14 @@ from pathlib import Path
 
 from rapidfuzz import process
 
+from kb.checker import Checker
 from kb.frontmatter import FrontMatterError, parse_front_matter
 from kb.model import Case, Citation, Contact, Period, Place, Source
 from kb.problems import ERROR, Problem
 from kb.registers import Register, load_register
 from kb.sources import default_source_dirs, load_sources
-from kb.validate import Checker, check_body, check_meta, check_unique
+from kb.validate import check_meta
+from kb.validate_body import check_body, check_unique
 from kb.vocab import Vocabulary, load_vocabularies
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
