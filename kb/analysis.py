@@ -107,9 +107,43 @@ class CompoundFilter(Filter):
                 yield t
 
 
+# Regular nynorsk endings and their bokmål counterparts ("vanskeleg" -> "vanskelig",
+# "openheit" -> "åpenhet" only in part: the ending). Irregular words go in synonymer.yaml.
+NYNORSK_ENDINGS = (
+    ("legare", "ligere"),
+    ("legast", "ligst"),
+    ("lege", "lige"),
+    ("legt", "ligt"),
+    ("leg", "lig"),
+    ("heita", "heten"),
+    ("heiter", "heter"),
+    ("heit", "het"),
+)
+
+
+def bokmal_form(word: str) -> str:
+    """A nynorsk word with a regular ending rewritten to its bokmål ending."""
+    for nn, nb in NYNORSK_ENDINGS:
+        if word.endswith(nn) and len(word) > len(nn) + 3:
+            return word[: -len(nn)] + nb
+    return word
+
+
+class NynorskFilter(Filter):
+    """Rewrites regular nynorsk endings to bokmål so both forms share one stem."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = bokmal_form(t.text)
+            yield t
+
+
 def analyzer(lang: str = "no", compounds: bool = True) -> Analyzer:
     """The Norwegian analyzer used at index and query time."""
-    chain = RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
+    chain = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | NynorskFilter()
     chain = chain | StopFilter(stoplist=STOP_WORDS, minsize=1)
     if compounds:
         chain = chain | CompoundFilter()
@@ -123,8 +157,8 @@ def plain_analyzer() -> Analyzer:
 
 @lru_cache(maxsize=100_000)
 def stem(word: str, lang: str = "no") -> str:
-    """The Snowball stem of one lowercased word."""
-    return stemmer_for_language(language(lang))(word.lower())
+    """The Snowball stem of one word, nynorsk endings rewritten as the analyzer does."""
+    return stemmer_for_language(language(lang))(bokmal_form(word.lower()))
 
 
 def words(text: str) -> list[str]:

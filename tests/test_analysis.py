@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from whoosh.analysis import StandardAnalyzer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemFilter
 
 from kb.analysis import analyzer, compound_parts, language, stem
 from kb.query import parse
@@ -32,6 +32,29 @@ def test_inflections_share_a_stem_where_the_standard_analyzer_does_not(a, b):
     assert texts(a, compounds=False) == texts(b, compounds=False)
     plain = StandardAnalyzer()
     assert [t.text for t in plain(a)] != [t.text for t in plain(b)]
+
+
+@pytest.mark.parametrize(
+    ("nynorsk", "bokmal"),
+    [
+        ("vanskeleg", "vanskelig"),
+        ("offentlege", "offentlige"),
+        ("tryggleik", "tryggleik"),
+        ("openheit", "openhet"),
+        ("tydelegare", "tydeligere"),
+    ],
+)
+def test_regular_nynorsk_endings_share_the_bokmal_stem(nynorsk, bokmal):
+    assert texts(nynorsk, compounds=False) == texts(bokmal, compounds=False)
+    assert stem(nynorsk) == stem(bokmal)
+
+
+@pytest.mark.parametrize(
+    ("nynorsk", "bokmal"), [("openheit", "openhet"), ("tydelegare", "tydeligere")]
+)
+def test_snowball_alone_does_not_join_these_nynorsk_forms(nynorsk, bokmal):
+    plain = RegexTokenizer() | LowercaseFilter() | StemFilter(lang="no")
+    assert [t.text for t in plain(nynorsk)] != [t.text for t in plain(bokmal)]
 
 
 @pytest.mark.parametrize(

@@ -220,5 +220,5 @@ def test_kb_serve_watch_for_real(site_root):
     finally:
         server.terminate()
         _, err = server.communicate(timeout=10)
-    assert f"grep/{CASE}.md: uendret" in err.decode()
+    assert f"grep/{CASE}.md: har feil; søket viser forrige versjon" in err.decode()
     assert "ukjent status «kanskje»" in err.decode()

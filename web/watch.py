@@ -12,6 +12,11 @@ from kb.preview import shown
 from web.state import KEY
 
 WATCH_KEY = "gode_grep_watch"
+SAID = {
+    "oppdatert": "indeksert på nytt",
+    "slettet": "fjernet fra søkeindeksen",
+    "uendret": "har feil; søket viser forrige versjon til feilene er rettet",
+}
 
 
 def report(change: Change, root: Path) -> None:
@@ -20,7 +25,7 @@ def report(change: Change, root: Path) -> None:
         name = change.path.relative_to(root.parent)
     except ValueError:
         name = change.path
-    click.echo(f"{name}: {change.note or change.action}", err=True)
+    click.echo(f"{name}: {change.note or SAID.get(change.action, change.action)}", err=True)
     for line in shown(change.problems, root):
         click.echo(f"  {line}", err=True)
 
