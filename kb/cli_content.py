@@ -25,36 +25,40 @@ def validate(paths, strict, fmt, content_dir, source_dirs) -> None:
     from kb.loader import load_content
     from kb.problems import has_failures
 
+    _check_paths(paths)
     root = _content_root(paths, content_dir)
+    content = load_content(root, list(paths) or None, tuple(source_dirs))
+    failed = has_failures(content.problems, strict)
+    summary = (
+        ""
+        if not (strict and any(p.severity != "error" for p in content.problems))
+        else (" (--strict: advarsler teller som feil)")
+    )
+    _report(content, content.problems, fmt, not failed, "grep er i orden", summary)
+
+
+def _check_paths(paths) -> None:
+    """A usage error (exit 2) for a path that does not exist."""
     for p in paths:
         if not p.exists():
             raise click.UsageError(f"{p} finnes ikke")
-    content = load_content(root, list(paths) or None, tuple(source_dirs))
-    problems = content.problems
-    failed = has_failures(problems, strict)
+
+
+def _report(content, problems, fmt: str, ok: bool, counted: str, note: str, line=str) -> None:
+    """Print problems as text, JSON or annotations, a summary on stderr, and exit 0 or 1."""
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "ok": not failed,
-                    "cases": len(content.cases),
-                    "problems": [p.to_dict() for p in problems],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        data = {"ok": ok, "cases": len(content.cases), "problems": [p.to_dict() for p in problems]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            click.echo(str(p), err=False)
+            click.echo(line(p))
         errors = sum(p.severity == "error" for p in problems)
-        warnings = len(problems) - errors
         click.echo(
-            f"{len(content.cases)} grep er i orden; {errors} feil, {warnings} advarsler"
-            + (" (--strict: advarsler teller som feil)" if strict and warnings else ""),
+            f"{len(content.cases)} {counted}; {errors} feil, {len(problems) - errors} advarsler"
+            + note,
             err=True,
         )
-    sys.exit(1 if failed else 0)
+    sys.exit(0 if ok else 1)
 
 
 def _content_root(paths, content_dir: Path) -> Path:
@@ -156,33 +160,12 @@ def check_cmd(paths, fmt, content_dir, source_dirs) -> None:
     """Sjekk grep før gjennomgang: validate --strict, nesten-duplikater og ubrukte kilder."""
     from kb.check import check, github_line
 
-    for p in paths:
-        if not p.exists():
-            raise click.UsageError(f"{p} finnes ikke")
+    _check_paths(paths)
     root = _content_root(paths, content_dir)
     content, problems = check(root, list(paths) or None, tuple(source_dirs))
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "ok": not problems,
-                    "cases": len(content.cases),
-                    "problems": [p.to_dict() for p in problems],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        for p in problems:
-            click.echo(github_line(p) if fmt == "github" else str(p))
-        errors = sum(p.severity == "error" for p in problems)
-        click.echo(
-            f"{len(content.cases)} grep sjekket; {errors} feil, {len(problems) - errors} "
-            "advarsler" + (" — alt må rettes før fletting" if problems else ""),
-            err=True,
-        )
-    sys.exit(1 if problems else 0)
+    note = " — alt må rettes før fletting" if problems else ""
+    line = github_line if fmt == "github" else str
+    _report(content, problems, fmt, not problems, "grep sjekket", note, line)
 
 
 @cli.command("suggest")

@@ -61,3 +61,17 @@ def index_dir(corpus: Path, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("index") / "index"
     build_index(load_content(corpus, source_dirs=(FIXTURES / "seeds",)), folder)
     return folder
+
+
+@pytest.fixture
+def app(corpus: Path, index_dir: Path):
+    """The web app on the small corpus and its index, in testing mode."""
+    from webtools import make_app
+
+    return make_app(corpus, index_dir)
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client for the app."""
+    return app.test_client()

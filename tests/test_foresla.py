@@ -48,14 +48,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def app(corpus: Path, index_dir: Path):
-    return make_app(corpus, index_dir)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def token(client) -> str:

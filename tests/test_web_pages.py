@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-import pytest
 from webtools import make_app, page, text
 
 import web.state
 from web import create_app
-
-
-@pytest.fixture
-def app(corpus: Path, index_dir: Path):
-    return make_app(corpus, index_dir)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def test_every_page_is_norwegian_with_landmarks_and_one_h1(client):

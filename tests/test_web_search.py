@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from click.testing import CliRunner
 from webtools import make_app, page, text
 
 from kb.cli import cli
-
-
-@pytest.fixture
-def client(corpus: Path, index_dir: Path):
-    return make_app(corpus, index_dir).test_client()
 
 
 def hits(html) -> list[tuple[str, str]]:

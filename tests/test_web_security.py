@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from webtools import make_app, page, text
+from webtools import page, text
 
 from kb.render import markdown_html
 from web.security import CSP
@@ -22,10 +19,6 @@ PAGES = (
     "/finnes-ikke",
 )
 
-
-@pytest.fixture
-def client(corpus: Path, index_dir: Path):
-    return make_app(corpus, index_dir).test_client()
 
 
 def test_csp_and_security_headers_on_pages_api_and_errors(client):
