@@ -33,31 +33,47 @@ def default_source_dirs(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
 
 def load_source(path: Path) -> tuple[Source | None, list[Problem]]:
     """Read one registry entry and its optional Markdown description."""
+    where = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        return None, [Problem(str(path), line, "", f"ugyldig YAML: {exc}", "rett opp YAML-en")]
-    problems: list[Problem] = []
+        return None, [Problem(where, line, "", f"ugyldig YAML: {exc}", "rett opp YAML-en")]
     if not isinstance(data, dict) or not data.get("id") or not data.get("title"):
-        return None, [Problem(str(path), 1, "id", "kilden mangler id eller title", "legg dem til")]
+        return None, [Problem(where, 1, "id", "kilden mangler id eller title", "legg dem til")]
+    problems: list[Problem] = []
     if data["id"] != path.stem:
         problems.append(
             Problem(
-                str(path),
+                where,
                 1,
                 "id",
                 f"id «{data['id']}» er ikke filnavnet «{path.stem}»",
                 f"bruk id: {path.stem}",
             )
         )
+    files = _source_files(where, data.get("files") or (), problems)
+    desc_path = path.with_suffix(".md")
+    description = desc_path.read_text(encoding="utf-8") if desc_path.exists() else ""
+    known = {k for k in Source.__dataclass_fields__ if k not in ("path", "files", "extra")}
+    fields = {k: v for k, v in data.items() if k in known}
+    fields["authors"] = tuple(fields.get("authors") or ())
+    for key in ("date", "isbn", "issn", "series", "subtitle", "url", "missing", "commissioned_by"):
+        fields[key] = "" if fields.get(key) is None else str(fields[key])
+    extra = {k: v for k, v in data.items() if k not in known}
+    source = Source(path=path, files=files, description=description, extra=extra, **fields)
+    return source, problems
+
+
+def _source_files(where: str, entries, problems: list[Problem]) -> tuple[SourceFile, ...]:
+    """The registered files of a source; bad entries are reported and left out."""
     files = []
-    for i, f in enumerate(data.get("files") or ()):
+    for i, f in enumerate(entries):
         if not isinstance(f, dict) or not f.get("path") or not f.get("sha256"):
             problems.append(
                 Problem(
-                    str(path),
+                    where,
                     1,
                     f"files[{i}]",
                     "filen mangler path eller sha256",
@@ -65,39 +81,21 @@ def load_source(path: Path) -> tuple[Source | None, list[Problem]]:
                 )
             )
             continue
-        if f.get("format", "text") not in FORMATS:
+        fmt = f.get("format", "text")
+        if fmt not in FORMATS:
             problems.append(
                 Problem(
-                    str(path),
+                    where,
                     1,
                     f"files[{i}].format",
-                    f"ukjent format «{f.get('format')}»",
+                    f"ukjent format «{fmt}»",
                     "bruk pdf, html eller text",
                 )
             )
         files.append(
-            SourceFile(
-                str(f["path"]),
-                str(f["sha256"]).lower(),
-                f.get("format", "text"),
-                str(f.get("note", "")),
-            )
+            SourceFile(str(f["path"]), str(f["sha256"]).lower(), fmt, str(f.get("note", "")))
         )
-    desc_path = path.with_suffix(".md")
-    description = desc_path.read_text(encoding="utf-8") if desc_path.exists() else ""
-    known = {k for k in Source.__dataclass_fields__ if k not in ("path", "files", "extra")}
-    fields = {k: v for k, v in data.items() if k in known}
-    fields["authors"] = tuple(fields.get("authors") or ())
-    for key in ("date", "isbn", "issn", "series", "subtitle", "url", "missing", "commissioned_by"):
-        fields[key] = "" if fields.get(key) is None else str(fields.get(key, ""))
-    source = Source(
-        path=path,
-        files=tuple(files),
-        description=description,
-        extra={k: v for k, v in data.items() if k not in known},
-        **fields,
-    )
-    return source, problems
+    return tuple(files)
 
 
 def load_sources(folder: Path) -> tuple[dict[str, Source], list[Problem]]:
