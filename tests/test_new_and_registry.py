@@ -115,3 +115,20 @@ def test_kb_core_does_not_import_indexer_or_web():
                 f"{path.name}: {n}" for n in names if n.split(".")[0] in ("indexer", "web")
             ]
     assert offenders == []
+
+
+def test_bad_registry_entries_are_reported_with_the_fix(tmp_path):
+    (tmp_path / "feil-id.yaml").write_text(
+        "id: annen\ntitle: T\nfiles:\n  - path: a.txt\n  - path: b.pdf\n    sha256: AB\n"
+        "    format: docx\n"
+    )
+    (tmp_path / "ugyldig.yaml").write_text("id: [ugyldig\n")
+    sources, problems = load_sources(tmp_path)
+    assert [(Path(p.file).name, p.field, p.message, p.fix) for p in problems] == [
+        ("feil-id.yaml", "id", "id «annen» er ikke filnavnet «feil-id»", "bruk id: feil-id"),
+        ("feil-id.yaml", "files[0]", "filen mangler path eller sha256", "oppgi path: og sha256:"),
+        ("feil-id.yaml", "files[1].format", "ukjent format «docx»", "bruk pdf, html eller text"),
+        ("ugyldig.yaml", "", problems[-1].message, "rett opp YAML-en"),
+    ]
+    assert problems[-1].message.startswith("ugyldig YAML")
+    assert [f.sha256 for f in sources["annen"].files] == ["ab"]
