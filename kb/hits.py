@@ -26,9 +26,30 @@ def forms(word: str) -> frozenset[str]:
     return frozenset({stem(word), *map(stem, compound_parts(word))})
 
 
-def marked_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    """Where the words that match the terms are in the text."""
-    return [m.span() for m in WORD.finditer(text) if forms(m.group()) & terms]
+def marked_spans(
+    text: str, terms: set[str], start: int = 0, stop: int | None = None
+) -> list[tuple[int, int]]:
+    """Where the words that match the terms are in the text (from start, before stop)."""
+    spans = []
+    for m in WORD.finditer(text, _word_start(text, start)):
+        if stop is not None and m.start() >= stop:
+            break
+        if forms(m.group()) & terms:
+            spans.append(m.span())
+    return spans
+
+
+def _first_span(text: str, terms: set[str], start: int = 0) -> tuple[int, int] | None:
+    """The first marked word at or after start: the snippet only needs the text around it."""
+    for m in WORD.finditer(text, _word_start(text, start)):
+        if forms(m.group()) & terms:
+            return m.span()
+    return None
+
+
+def _word_start(text: str, pos: int) -> int:
+    """pos moved back to the start of the word it falls in (text is space-normalised)."""
+    return text.rfind(" ", 0, pos) + 1 if 0 < pos < len(text) else min(pos, len(text))
 
 
 def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, int]:
@@ -45,18 +66,28 @@ def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, in
     return ("… " if start else "") + "".join(out) + (" …" if end < len(text) else ""), end
 
 
+def _around(text: str, terms: set[str], first: tuple[int, int]) -> tuple[str, int]:
+    """The fragment around a first marked word, marking the words inside it."""
+    window = max(0, first[0] - BEFORE - 40)  # the fragment starts at most this far back
+    spans = marked_spans(text, terms, window, first[0] + AFTER + 40)
+    return _fragment(text, spans, spans.index(first))
+
+
 def snippet_of(text: str, terms: set[str]) -> str | None:
-    """Up to two fragments around the marked words, escaped, or None when nothing matches."""
+    """Up to two fragments around the marked words, escaped, or None when nothing matches.
+
+    Scans only as far as the fragments need: a long case body is not marked word by word.
+    """
     text = " ".join(text.split())
-    spans = marked_spans(text, terms)
-    if not spans:
+    first = _first_span(text, terms)
+    if first is None:
         return None
-    first, end = _fragment(text, spans, 0)
-    later = next((i for i, s in enumerate(spans) if s[0] > end + BEFORE), None)
+    head, end = _around(text, terms, first)
+    later = _first_span(text, terms, end + BEFORE)
     if later is None:
-        return first
-    second, _ = _fragment(text, spans, later)
-    return first.removesuffix(" …") + " … " + second.removeprefix("… ")
+        return head
+    tail, _ = _around(text, terms, later)
+    return head.removesuffix(" …") + " … " + tail.removeprefix("… ")
 
 
 def lead(text: str, chars: int = SNIPPET_CHARS) -> str:

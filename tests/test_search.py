@@ -12,6 +12,7 @@ from whoosh.query import Term
 from indexer.baseline import BaselineSearcher, build_baseline
 from indexer.build import build_index, documents
 from kb import schema
+from kb.analysis import stem
 from kb.errors import IndexMissing, QueryError
 from kb.hits import snippet_of
 from kb.loader import load_content
@@ -279,3 +280,10 @@ def test_snippet_marks_words_by_stem_and_compound_part():
     assert "<mark>kommunalbolig</mark>" in found and "<mark>Boligene</mark>" in found
     assert " … " in found  # two fragments with a gap between them
     assert snippet_of(text, {"hus"}) is None
+
+
+def test_snippet_marks_only_whole_words_in_a_second_fragment():
+    text = "innledning " * 30 + "flyktninger fikk bolig. " + "mellom " * 60 + "flyktninger igjen"
+    found = snippet_of(text, {stem("flyktninger")})
+    assert found.count("<mark>flyktninger</mark>") == 2
+    assert "<mark>" not in found.replace("<mark>flyktninger</mark>", "")
