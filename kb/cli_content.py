@@ -61,6 +61,11 @@ def _report(content, problems, fmt: str, ok: bool, counted: str, note: str, line
     sys.exit(0 if ok else 1)
 
 
+def interactive() -> bool:
+    """Whether a person sits at the terminal to answer questions."""
+    return sys.stdin.isatty()
+
+
 def _content_root(paths, content_dir: Path) -> Path:
     """The content root: --content, or a folder given as a path that has grep/ inside."""
     for p in paths:
@@ -107,7 +112,7 @@ def new(
     """Lag et nytt grep fra en mal (spør når noe mangler og du sitter ved en terminal)."""
     from kb.new import suggest_id, write_case
 
-    ask = sys.stdin.isatty()
+    ask = interactive()
     title = title or (click.prompt("Tittel") if ask else None)
     source_id = source_id or (click.prompt("Kilde-id (fra content/sources/)") if ask else None)
     if not lines and ask:

@@ -132,3 +132,17 @@ def test_bad_registry_entries_are_reported_with_the_fix(tmp_path):
     ]
     assert problems[-1].message.startswith("ugyldig YAML")
     assert [f.sha256 for f in sources["annen"].files] == ["ab"]
+
+
+def test_new_asks_in_a_terminal(content_root, test_sources, monkeypatch):
+    import kb.cli_content
+
+    monkeypatch.setattr(kb.cli_content, "interactive", lambda: True)
+    answers = "Boveiledning hver uke\ntestkilde\n18\n18\nbolig, bosetting\n"
+    result = CliRunner().invoke(cli, ["new", "--content", str(content_root)], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Tittel: " in result.output and "Første linje i kilden: " in result.output
+    path = content_root / "grep" / "boveiledning-hver-uke.md"
+    assert result.output.strip().endswith(str(path))
+    case = load_content(content_root, None, test_sources).cases["boveiledning-hver-uke"]
+    assert case.themes == ("bolig", "bosetting") and case.sources[0].lines == (18, 18)
