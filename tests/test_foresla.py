@@ -48,8 +48,6 @@ VALID = {
 }
 
 
-
-
 def token(client) -> str:
     """The CSRF token the form page gives this client's session."""
     return page(client.get("/foresla")).select_one("input[name=csrf_token]")["value"]

@@ -20,7 +20,6 @@ PAGES = (
 )
 
 
-
 def test_csp_and_security_headers_on_pages_api_and_errors(client):
     for url in (*PAGES, "/api/sok?q=bolig", "/api/grep.json", "/static/site.css"):
         with client.get(url) as response:
