@@ -36,14 +36,23 @@ class BuildStats:
     sources: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # sources whose files were not found
 
     def summary(self) -> str:
         """The closing line: «Indekserte 63 grep og 1 234 avsnitt fra 5 kilder på 12,3 s»."""
-        return (
+        line = (
             f"Indekserte {format_number(self.cases)} grep og "
             f"{format_number(self.passages)} avsnitt fra {format_number(self.sources)} "
             f"kilder på {format_number(self.seconds, 1)} s"
         )
+        if self.missing:
+            line += (
+                f"\nFant ikke rapportfilene til {len(self.missing)} "
+                f"{'kilde' if len(self.missing) == 1 else 'kilder'} "
+                f"({', '.join(self.missing)}): avsnittene deres er ikke søkbare — "
+                "oppgi mappen med --sources DIR eller KB_SOURCES"
+            )
+        return line
 
 
 def source_passages(source: Source, dirs: tuple[Path, ...], problems: list[str]) -> list[Passage]:
@@ -74,12 +83,18 @@ def source_passages(source: Source, dirs: tuple[Path, ...], problems: list[str])
 
 
 def collect_passages(
-    content: Content, dirs: tuple[Path, ...], progress: Progress, problems: list[str]
+    content: Content,
+    dirs: tuple[Path, ...],
+    progress: Progress,
+    problems: list[str],
+    missing: list[str] | None = None,
 ) -> dict[str, list[Passage]]:
     """Extract every registered source that is found; passages by source id."""
     progress.stage("Leser kilder", len(content.sources))
     by_source: dict[str, list[Passage]] = {}
     for source in content.sources.values():
+        if missing is not None and not locate(source, dirs):
+            missing.append(source.id)
         passages = source_passages(source, dirs, problems)
         if passages:
             by_source[source.id] = passages
@@ -116,7 +131,7 @@ def build_index(
     stats = BuildStats()
     dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
     if passages is None:
-        passages = collect_passages(content, dirs, progress, stats.problems)
+        passages = collect_passages(content, dirs, progress, stats.problems, stats.missing)
     stats.cases, stats.sources = len(content.cases), len(passages)
     stats.passages = sum(map(len, passages.values()))
     docs = documents(content, passages)

@@ -116,6 +116,19 @@ def test_a_changed_source_file_is_reported_and_the_rest_indexed(corpus, tmp_path
     assert any("sha256" in p and "testkilde" in p for p in stats.problems)
 
 
+def test_sources_without_files_are_named_in_the_summary(corpus, tmp_path):
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    content = load_content(corpus, source_dirs=(empty,))
+    content.ctx.source_dirs = (empty,)  # no ../shared/seeds either: a fresh clone elsewhere
+    stats = build_index(content, tmp_path / "index", source_dirs=(empty,))
+    assert stats.missing == ["testkilde"] and stats.problems == []
+    assert stats.summary().endswith(
+        "Fant ikke rapportfilene til 1 kilde (testkilde): avsnittene deres er ikke søkbare — "
+        "oppgi mappen med --sources DIR eller KB_SOURCES"
+    )
+
+
 def test_summary_line_uses_norwegian_numbers():
     stats = BuildStats(cases=63, passages=1234, sources=5, seconds=12.34)
     assert stats.summary() == "Indekserte 63 grep og 1 234 avsnitt fra 5 kilder på 12,3 s"
