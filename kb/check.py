@@ -11,6 +11,7 @@ from rapidfuzz.utils import default_process
 from kb.frontmatter import FrontMatterError, parse_front_matter
 from kb.loader import Content, load_content
 from kb.model import PLACEHOLDER, Case, Source
+from kb.originality import copied_text
 from kb.problems import ERROR, WARNING, Problem
 
 # Similarity (rapidfuzz token_set_ratio, 0–100) above which two cases look like one practice.
@@ -33,6 +34,7 @@ def check(
     problems += taken_ids(content.cases.values(), whole.cases)
     others = {c.path.resolve(): c for c in [*whole.cases.values(), *content.cases.values()]}
     problems += near_duplicates(list(content.cases.values()), list(others.values()))
+    problems += [p for case in content.cases.values() for p in copied_text(case, content.ctx)]
     if covers_all(root, paths):
         problems += unused_sources(whole.sources, whole.cases.values())
     return content, sorted(problems, key=lambda p: (p.file, p.line))

@@ -213,3 +213,24 @@ def test_usage_errors_exit_2(content_root):
 def test_real_content_passes(seeds_dir):
     result = CliRunner().invoke(cli, ["check", "--content", str(ROOT / "content")])
     assert result.exit_code == 0, result.output
+
+
+def test_body_copied_from_the_report_is_flagged(content_root, test_sources):
+    from kb.loader import load_content
+    from kb.originality import copied_text
+
+    text = (CASES / "gyldig.md").read_text(encoding="utf-8")
+    copied = (
+        "Kommunen brukte startlån aktivt slik at flyktningfamilier kunne kjøpe egen bolig etter "
+        "få år i kommunen. Boligkontoret og flyktningtjenesten samarbeidet tett om dette."
+    )
+    text = text.replace("Flyktningfamilier leide dyrt og flyttet ofte.", copied)
+    (content_root / "grep" / "gyldig.md").write_text(text, encoding="utf-8")
+    content = load_content(content_root, None, test_sources)
+    [problem] = copied_text(content.cases["gyldig"], content.ctx)
+    assert problem.severity == "warning" and problem.field == "body"
+    assert problem.message.startswith("teksten gjentar 23 ord ordrett fra rapporten: «kommunen")
+    own_words = text.replace(copied, "Familiene fikk hjelp fra to kontorer til å kjøpe bolig.")
+    (content_root / "grep" / "gyldig.md").write_text(own_words, encoding="utf-8")
+    content = load_content(content_root, None, test_sources)
+    assert copied_text(content.cases["gyldig"], content.ctx) == []

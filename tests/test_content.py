@@ -92,3 +92,10 @@ def test_every_source_is_cited(content):
 
 def test_no_case_file_outside_grep_is_loaded():
     assert all(Path(p).suffix == ".md" for p in (CONTENT_DIR / "grep").iterdir())
+
+
+def test_no_case_copies_long_runs_from_its_reports(content):
+    from kb.originality import copied_text
+
+    copied = [str(p) for case in content.cases.values() for p in copied_text(case, content.ctx)]
+    assert copied == []
