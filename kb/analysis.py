@@ -141,13 +141,37 @@ class NynorskFilter(Filter):
             yield t
 
 
+@lru_cache(maxsize=100_000)
+def verbal_stem(stemmed: str) -> str:
+    """A verbal noun's stem joined to its verb's: "bosetting" -> "bosett" (as "bosetter").
+
+    Snowball leaves -ing alone, so "samordning" and "samordne" never met. Only when the
+    verb (stem + "e") is a known word, and the rest is long enough to be a word of its own.
+    """
+    if stemmed.endswith("ing") and len(stemmed) >= 8 and lexicon.is_word(stemmed[:-3] + "e"):
+        return stemmed[:-3]
+    return stemmed
+
+
+class VerbalNounFilter(Filter):
+    """Applies verbal_stem to stemmed tokens."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = verbal_stem(t.text)
+            yield t
+
+
 def analyzer(lang: str = "no", compounds: bool = True) -> Analyzer:
     """The Norwegian analyzer used at index and query time."""
     chain = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | NynorskFilter()
     chain = chain | StopFilter(stoplist=STOP_WORDS, minsize=1)
     if compounds:
         chain = chain | CompoundFilter()
-    return chain | StemFilter(lang=language(lang), cachesize=-1)
+    return chain | StemFilter(lang=language(lang), cachesize=-1) | VerbalNounFilter()
 
 
 def plain_analyzer() -> Analyzer:
@@ -158,7 +182,7 @@ def plain_analyzer() -> Analyzer:
 @lru_cache(maxsize=100_000)
 def stem(word: str, lang: str = "no") -> str:
     """The Snowball stem of one word, nynorsk endings rewritten as the analyzer does."""
-    return stemmer_for_language(language(lang))(bokmal_form(word.lower()))
+    return verbal_stem(stemmer_for_language(language(lang))(bokmal_form(word.lower())))
 
 
 def words(text: str) -> list[str]:

@@ -147,3 +147,19 @@ def test_long_queries_are_cut_with_a_message():
 def test_only_stop_words_gives_a_message():
     parsed = parse("og i på", SynonymTable(), 500)
     assert parsed.clauses == [] and "småord" in parsed.message
+
+
+@pytest.mark.parametrize(
+    ("noun", "verb"),
+    [("bosetting", "bosetter"), ("samordning", "samordne"), ("kartleggingen", "kartlegge")],
+)
+def test_verbal_nouns_share_the_verb_stem(noun, verb):
+    assert texts(noun, compounds=False) == texts(verb, compounds=False)
+    snowball = RegexTokenizer() | LowercaseFilter() | StemFilter(lang="no")
+    assert [t.text for t in snowball(noun)] != [t.text for t in snowball(verb)]
+
+
+@pytest.mark.parametrize("word", ["ordning", "regning", "ledning", "bolig"])
+def test_words_ending_in_ing_without_a_verb_keep_their_stem(word):
+    snowball = RegexTokenizer() | LowercaseFilter() | StemFilter(lang="no")
+    assert texts(word, compounds=False) == [t.text for t in snowball(word)]
