@@ -129,16 +129,24 @@ def bokmal_form(word: str) -> str:
     return word
 
 
-class NynorskFilter(Filter):
-    """Rewrites regular nynorsk endings to bokmål so both forms share one stem."""
+class WordMapFilter(Filter):
+    """Replaces each token's text by word_map(text); subclasses name the function."""
+
+    word_map = staticmethod(str)
 
     def __eq__(self, other):
         return other is not None and self.__class__ is other.__class__
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = bokmal_form(t.text)
+            t.text = self.word_map(t.text)
             yield t
+
+
+class NynorskFilter(WordMapFilter):
+    """Rewrites regular nynorsk endings to bokmål so both forms share one stem."""
+
+    word_map = staticmethod(bokmal_form)
 
 
 @lru_cache(maxsize=100_000)
@@ -153,16 +161,10 @@ def verbal_stem(stemmed: str) -> str:
     return stemmed
 
 
-class VerbalNounFilter(Filter):
-    """Applies verbal_stem to stemmed tokens."""
+class VerbalNounFilter(WordMapFilter):
+    """Joins verbal nouns to their verb's stem after stemming."""
 
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = verbal_stem(t.text)
-            yield t
+    word_map = staticmethod(verbal_stem)
 
 
 def analyzer(lang: str = "no", compounds: bool = True) -> Analyzer:
