@@ -101,3 +101,20 @@ def test_markdown_is_sanitised():
 def test_api_is_open_to_other_origins_but_pages_are_not(client):
     assert client.get("/api/grep.json").headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in client.get("/").headers
+
+
+def test_large_pages_are_gzipped_only_for_clients_that_accept_it(client):
+    import gzip
+
+    plain = client.get("/kart")
+    packed = client.get("/kart", headers={"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) / 3
+    small = client.get("/finnes-ikke", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in small.headers  # errors and small pages stay plain
+    css = client.get("/static/site.css", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in css.headers  # files streamed from disk stay as they are
+    css.close()

@@ -24,7 +24,7 @@ def env_config() -> dict:
 
 def create_app(config: Mapping | None = None) -> Flask:
     """The app: defaults, then instance/config.py, then KB_* variables, then `config`."""
-    from web import csrf, errors, security, state, templating
+    from web import compress, csrf, errors, security, state, templating
     from web.views import api, cases, pages, propose, search, sources
 
     app = Flask(__name__, instance_relative_config=True)
@@ -41,6 +41,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
+    compress.register(app)
     templating.register(app)
     csrf.register(app)
     if app.config.get("WATCH"):  # `kb serve --watch`: the editor's preview
