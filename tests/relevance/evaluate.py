@@ -80,13 +80,15 @@ def engines(content, passages: dict[str, list[Passage]], base: Path) -> dict:
     }
 
 
-def evaluate(seeds: Path = SEEDS, verbose: bool = False) -> dict[str, dict[str, float]]:
+def evaluate(
+    seeds: Path = SEEDS, verbose: bool = False, queries_file: Path = HERE / "queries.yaml"
+) -> dict[str, dict[str, float]]:
     """Score every engine on every judged query; returns {engine: {metric: mean}}."""
     content = load_content(ROOT / "content", source_dirs=(seeds,))
     problems: list[str] = []
     passages = collect_passages(content, (seeds,), NullProgress(), problems)
     by_id = {p.id: p for ps in passages.values() for p in ps}
-    queries = load_queries()
+    queries = load_queries(queries_file)
     scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     with tempfile.TemporaryDirectory() as tmp:
         for name, search in engines(content, passages, Path(tmp)).items():
@@ -118,11 +120,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument("--verbose", action="store_true", help="score per query")
+    parser.add_argument(
+        "--queries",
+        type=Path,
+        default=HERE / "queries.yaml",
+        help="judged queries (heldout.yaml: never used for tuning)",
+    )
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"{args.seeds} finnes ikke: relevansmålingen trenger de fem rapportene")
         return 1
-    print(report(evaluate(args.seeds, args.verbose), len(load_queries())))
+    results = evaluate(args.seeds, args.verbose, args.queries)
+    print(report(results, len(load_queries(args.queries))))
     return 0
 
 

@@ -36,3 +36,14 @@ def test_ours_beats_the_baseline_clearly(seeds_dir):
     assert ours["success@5 all"] > plain["success@5 all"]
     for kind in ("typo", "ocr", "synonym", "compound"):
         assert ours[f"ndcg@10 {kind}"] > plain[f"ndcg@10 {kind}"], kind
+
+
+@pytest.mark.seeds
+def test_ours_beats_the_baseline_on_held_out_queries(seeds_dir):
+    """Queries written after tuning (heldout.yaml): the lead must hold on unseen queries too."""
+    from evaluate import HERE
+
+    scores = evaluate(seeds_dir, queries_file=HERE / "heldout.yaml")
+    ours, plain = scores["ours"], scores["baseline"]
+    assert ours["ndcg@10 all"] >= plain["ndcg@10 all"] + MARGIN
+    assert ours["success@5 all"] > plain["success@5 all"]
