@@ -188,22 +188,22 @@ def check_links(cases: dict[str, Case], known: set[str]) -> list[Problem]:
     """Report related ids that name no case file."""
     problems = []
     for case in cases.values():
-        lines = case.path.read_text(encoding="utf-8").split("\n")[: case.body_line]
         for rid in case.related:
-            if rid not in known:
-                line = next(
-                    (
-                        i + 1
-                        for i, t in enumerate(lines)
-                        if rid in t and "related" in "".join(lines[: i + 1])
-                    ),
-                    2,
-                )
-                guess = process.extractOne(rid, sorted(known), score_cutoff=80)
-                fix = f"mente du «{guess[0]}»?" if guess else "rett id-en eller fjern lenken"
-                problems.append(
-                    Problem(
-                        str(case.path), line, "related", f"«{rid}» er ikke et grep som finnes", fix
-                    )
-                )
+            if rid in known:
+                continue
+            guess = process.extractOne(rid, sorted(known), score_cutoff=80)
+            fix = f"mente du «{guess[0]}»?" if guess else "rett id-en eller fjern lenken"
+            line = _related_line(case, rid)
+            problems.append(
+                Problem(str(case.path), line, "related", f"«{rid}» er ikke et grep som finnes", fix)
+            )
     return problems
+
+
+def _related_line(case: Case, rid: str) -> int:
+    """The front-matter line where `related` names rid (read only when a link is broken)."""
+    head = case.path.read_text(encoding="utf-8").split("\n")[: case.body_line]
+    start = next((i for i, t in enumerate(head) if t.startswith("related")), None)
+    if start is None:
+        return 2
+    return next((i + 1 for i in range(start, len(head)) if rid in head[i]), start + 1)
