@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.export import build_site  # noqa: E402
-from kb.loader import load_content  # noqa: E402
+from kb.content.loader import load_content  # noqa: E402
+from web.static_site import build_site  # noqa: E402
 
 SITE_URL = "https://gode-grep.example/"
 EDIT_URL = "https://example.invalid/edit/"

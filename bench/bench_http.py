@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexer.build import build_index  # noqa: E402
-from kb.loader import load_content  # noqa: E402
+from kb.content.loader import load_content  # noqa: E402
 
 QUERIES = (
     "bosetting av flyktninger",

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.build import collect_passages, documents, index_meta, write_index  # noqa: E402
 from indexer.progress import NullProgress, Progress  # noqa: E402
-from kb import schema as f  # noqa: E402
-from kb.loader import load_content  # noqa: E402
-from kb.search import Searcher  # noqa: E402
+from kb.content.loader import load_content  # noqa: E402
+from kb.search import schema as f  # noqa: E402
+from kb.search.searcher import Searcher  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXTRA_QUERIES = [
@@ -159,8 +159,8 @@ def breakdown(searcher: Searcher, queries: list[str]) -> dict[str, float]:
     """Mean milliseconds of each stage of our search, measured stage by stage."""
     import numpy as np
 
-    from kb.hits import to_hit
-    from kb.query import parse
+    from kb.search.hits import to_hit
+    from kb.search.query import parse
 
     stages = dict.fromkeys(("plan", "rank", "top 10", "facets", "hits+snippets"), 0.0)
     s = searcher._fresh()

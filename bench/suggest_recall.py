@@ -23,10 +23,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indexer.extract import extract_source  # noqa: E402
-from kb.loader import load_context  # noqa: E402
-from kb.sources import locate, text_lines  # noqa: E402
-from kb.suggest import rank_candidates  # noqa: E402
+from indexer.sources import extract_source  # noqa: E402
+from kb.content.loader import load_context  # noqa: E402
+from kb.content.sources import locate, text_lines  # noqa: E402
+from kb.editor.suggest import rank_candidates  # noqa: E402
 
 GOLD = ROOT / "tests" / "fixtures" / "suggest_gold.yaml"
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -16,7 +16,7 @@ from whoosh.fields import TEXT
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.query import Term
 
-from kb import schema as f
+from kb.search import schema as f
 
 
 def baseline_schema():

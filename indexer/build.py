@@ -16,12 +16,13 @@ from whoosh import index
 
 from indexer.documents import case_doc, passage_doc, relative_path
 from indexer.progress import NullProgress, Progress, format_number
-from kb import schema, settings
+from kb import settings
+from kb.content.loader import Content, load_context, read_case
+from kb.content.model import Passage, Source
+from kb.content.sources import locate
 from kb.errors import ExtractionError, IndexMissing
-from kb.loader import Content, load_context, read_case
-from kb.model import Passage, Source
-from kb.sources import locate
-from kb.synonyms import SynonymTable, load_groups
+from kb.search import schema
+from kb.search.synonyms import SynonymTable, load_groups
 
 META_FILE = "kb_meta.json"  # beside Whoosh's files: synonyms and build facts for the searcher
 WRITER_MB = 256
@@ -57,7 +58,7 @@ class BuildStats:
 
 def source_passages(source: Source, dirs: tuple[Path, ...], problems: list[str]) -> list[Passage]:
     """The passages of one source's files; unreadable or changed files are reported and skipped."""
-    from indexer.extract import extract_source
+    from indexer.sources import extract_source
 
     out: list[Passage] = []
     for found in locate(source, dirs):

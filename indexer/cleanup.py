@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from indexer.extract.base import RawDoc, SourceLine
-from kb import lexicon
+from kb.search import lexicon
 
 SUP = re.compile(r"<sup>\s*[^<]{0,12}</sup>")
 BREAK_TAGS = re.compile(r"</?(?:p|ul|ol|li|br|div|tr|td|th|table)\b[^>]*>", re.I)

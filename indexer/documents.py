@@ -1,4 +1,4 @@
-"""Turn cases and passages into index documents (the fields of kb.schema)."""
+"""Turn cases and passages into index documents (the fields of kb.search.schema)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from kb import schema as f
-from kb.analysis import words
-from kb.loader import Context
-from kb.model import Case, Passage, Source
+from kb.content.loader import Context
+from kb.content.model import Case, Passage, Source
+from kb.search import schema as f
+from kb.search.analysis import words
 
 _MD_HEADING = re.compile(r"^\s{0,3}#+\s*", re.M)
 _MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.M)

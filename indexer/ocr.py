@@ -13,8 +13,8 @@ from dataclasses import replace
 from functools import lru_cache
 from itertools import combinations, product
 
-from kb import lexicon
-from kb.model import Passage
+from kb.content.model import Passage
+from kb.search import lexicon
 
 # What an OCR reading may stand for: one character, or a run of two or three.
 SINGLE = dict(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from indexer.cleanup import word_counts
 from indexer.extract.sentences import MAX_WORDS, Unit, paragraphs, units
 from indexer.extract.structure import Block
-from kb.model import Passage
+from kb.content.model import Passage
 
 MIN_WORDS = 80  # shortest passage, except the last of a section or sub-section
 SUBHEADING_BREAK = 50  # words after which a subheading starts a new passage

@@ -11,8 +11,8 @@ from pathlib import Path
 from whoosh.index import LockError
 
 from indexer.build import update_case
+from kb.content.problems import Problem
 from kb.errors import KbError
-from kb.problems import Problem
 
 log = logging.getLogger(__name__)
 Stamp = dict[Path, tuple[int, int]]  # case file -> (mtime_ns, size)

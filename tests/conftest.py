@@ -56,7 +56,7 @@ def corpus(tmp_path_factory) -> Path:
 def index_dir(corpus: Path, tmp_path_factory) -> Path:
     """A real search index built from `corpus` (read-only: copy it before changing it)."""
     from indexer.build import build_index
-    from kb.loader import load_content
+    from kb.content.loader import load_content
 
     folder = tmp_path_factory.mktemp("index") / "index"
     build_index(load_content(corpus, source_dirs=(FIXTURES / "seeds",)), folder)

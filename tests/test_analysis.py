@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemFilter
 
-from kb.analysis import analyzer, compound_parts, language, stem
-from kb.query import parse
-from kb.synonyms import SynonymTable, load_groups, phrase_stems, vocabulary_dir
+from kb.search.analysis import analyzer, compound_parts, language, stem
+from kb.search.query import parse
+from kb.search.synonyms import SynonymTable, load_groups, phrase_stems, vocabulary_dir
 
 
 def texts(text: str, **kwargs) -> list[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb.check import check, github_line
 from kb.cli import cli
-from kb.problems import ERROR, WARNING, Problem
+from kb.content.problems import ERROR, WARNING, Problem
+from kb.editor.check import check, github_line
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,8 +216,8 @@ def test_real_content_passes(seeds_dir):
 
 
 def test_body_copied_from_the_report_is_flagged(content_root, test_sources):
-    from kb.loader import load_content
-    from kb.originality import copied_text
+    from kb.content.loader import load_content
+    from kb.editor.originality import copied_text
 
     text = (CASES / "gyldig.md").read_text(encoding="utf-8")
     copied = (

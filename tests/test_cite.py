@@ -9,7 +9,7 @@ import pytest
 from webtools import REAL_CONTENT, make_app
 
 from kb import cite
-from kb.loader import load_content
+from kb.content.loader import load_content
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.loader import CONTENT_DIR, load_content
-from kb.quotes import cited_text, quote_in
-from kb.sources import locate, text_lines
+from kb.content.loader import CONTENT_DIR, load_content
+from kb.content.quotes import cited_text, quote_in
+from kb.content.sources import locate, text_lines
 
 CASE_STORIES = {  # Fafo 2015:08 chapter 4: the six case stories, by kommune
     "Lillehammer",
@@ -95,7 +95,7 @@ def test_no_case_file_outside_grep_is_loaded():
 
 
 def test_no_case_copies_long_runs_from_its_reports(content):
-    from kb.originality import copied_text
+    from kb.editor.originality import copied_text
 
     copied = [str(p) for case in content.cases.values() for p in copied_text(case, content.ctx)]
     assert copied == []

@@ -20,12 +20,12 @@ from click.testing import CliRunner
 from conftest import FIXTURES, make_root
 
 from kb.cli import cli
+from kb.content.loader import CONTENT_DIR, load_content
 from kb.errors import ContentError
-from kb.export import build_site, check_out
-from kb.export.linkcheck import check_links
-from kb.export.markup import slug
-from kb.loader import CONTENT_DIR, load_content
 from kb.opendata import FIELDS, LIST_SEPARATOR, case_record
+from web.static_site import build_site, check_out
+from web.static_site.linkcheck import check_links
+from web.static_site.markup import slug
 
 SITE_URL = "https://gode-grep.example/"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from indexer.extract import EXTRACTORS, extract_source
+from indexer.sources import EXTRACTORS, extract_source
 from kb.errors import ExtractionError
 
 WORDS = (

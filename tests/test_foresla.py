@@ -11,11 +11,11 @@ from conftest import make_root
 from webtools import make_app, page, text
 
 from kb.cli import cli
-from kb.feedback import FormError, field_key, section_lines
-from kb.loader import check_text, load_context
-from kb.new import HINTS
-from kb.problems import Problem
-from kb.proposal import MAX_URL, free_id, parse_form, pull_request_url
+from kb.content.loader import check_text, load_context
+from kb.content.problems import Problem
+from kb.editor.new import HINTS
+from web.model.feedback import FormError, field_key, section_lines
+from web.model.proposal import MAX_URL, free_id, parse_form, pull_request_url
 from web.security import CSP
 
 QUOTE = "Kommunen brukte startlån aktivt slik at flyktningfamilier kunne kjøpe egen bolig"
@@ -322,7 +322,7 @@ def test_a_near_duplicate_is_a_warning_that_does_not_block(client):
     "name", ["gyldig.md", "bad-status.md", "unknown-kommune.md", "bad-yaml.md"]
 )
 def test_check_text_says_what_read_case_says(name, content_root, test_sources):
-    from kb.loader import read_case
+    from kb.content.loader import read_case
 
     path = Path(__file__).parent / "fixtures" / "cases" / name
     context = load_context(content_root, test_sources)

@@ -13,10 +13,10 @@ from whoosh import index
 
 from indexer.build import META_FILE, BuildStats, build_index, update_case
 from indexer.progress import Progress, format_number
-from kb import schema
+from kb.content.loader import load_content
 from kb.errors import IndexMissing
-from kb.loader import load_content
-from kb.search import open_searcher
+from kb.search import schema
+from kb.search.searcher import open_searcher
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

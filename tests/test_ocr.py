@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from indexer import ocr
-from indexer.extract import extract_source
-from kb import lexicon
+from indexer.sources import extract_source
+from kb.search import lexicon
 
 CLEAN = (
     "Kommunen har økt innsatsen for barnefamilier som står i fare for å miste boligen. "

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kb.content.registers import Register, load_register
 from kb.errors import ContentError
-from kb.registers import Register, load_register
 
 FOLDER = Path(__file__).resolve().parents[1] / "content" / "registers"
 

@@ -11,13 +11,13 @@ from whoosh.query import Term
 
 from indexer.baseline import BaselineSearcher, build_baseline
 from indexer.build import build_index, documents
-from kb import schema
-from kb.analysis import stem
+from kb.content.loader import load_content
+from kb.content.model import Passage
 from kb.errors import IndexMissing, QueryError
-from kb.hits import snippet_of
-from kb.loader import load_content
-from kb.model import Passage
-from kb.search import open_searcher
+from kb.search import schema
+from kb.search.analysis import stem
+from kb.search.hits import snippet_of
+from kb.search.searcher import open_searcher
 
 SHA = "8b0cc11edac6f64f1f75a4d5c19270486c3317ed01010b02290c75f9bdc97f88"
 TEXTS = {  # passage ordinal: (text, OCR-repaired reading, lines)

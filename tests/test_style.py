@@ -1,20 +1,17 @@
 """House style (STYLE.md §7): ruff's rules and formatting hold for the whole code base."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = ["kb", "indexer", "web", "tests", "bench"]
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:
-    exe = shutil.which("ruff") or pytest.skip("ruff is not installed")
+    """Run ruff as a module of this Python (a test dependency), so PATH does not matter."""
     return subprocess.run(
-        [exe, *args, *PATHS],
+        [sys.executable, "-m", "ruff", *args, *PATHS],
         cwd=ROOT,
         capture_output=True,
         text=True,

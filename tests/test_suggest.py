@@ -12,12 +12,12 @@ import yaml
 from click.testing import CliRunner
 
 from kb.cli import cli
-from kb.loader import load_content, load_context
-from kb.model import MAX_QUOTE_WORDS, Passage
-from kb.problems import WARNING
-from kb.quotes import cited_text, quote_in, word_count
-from kb.sources import text_lines
-from kb.suggest import (
+from kb.content.loader import load_content, load_context
+from kb.content.model import MAX_QUOTE_WORDS, Passage
+from kb.content.problems import WARNING
+from kb.content.quotes import cited_text, quote_in, word_count
+from kb.content.sources import text_lines
+from kb.editor.suggest import (
     draft_fields,
     find_kommuner,
     find_terms,

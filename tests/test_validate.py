@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
-from kb.loader import load_content
+from kb.content.loader import load_content
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 

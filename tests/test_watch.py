@@ -17,7 +17,7 @@ from conftest import FIXTURES, make_root
 from webtools import make_app, page, text
 
 from indexer.watch import Watcher, changed, scan
-from web.watch import WATCH_KEY
+from kb.cli.watch import WATCH_KEY, start
 
 SEEDS = (FIXTURES / "seeds",)
 CASE = "lillehammer-startlan"
@@ -48,7 +48,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def site_root(tmp_path: Path) -> tuple[Path, Path]:
     """A writable content root with the three search cases, and its own index."""
     from indexer.build import build_index
-    from kb.loader import load_content
+    from kb.content.loader import load_content
 
     root = make_root(tmp_path)
     for case in sorted((FIXTURES / "search").glob("*.md")):
@@ -63,6 +63,7 @@ def watched(site_root):
     """The app in watch mode (polling every 50 ms), its test client and content root."""
     root, index = site_root
     app = make_app(root, index, WATCH=True, WATCH_SECONDS=0.05)
+    start(app)
     yield app.test_client(), root
     app.extensions[WATCH_KEY].stop()
 

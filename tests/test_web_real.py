@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from webtools import REAL_CONTENT, make_app, page, real_index, text
 
-from kb.loader import load_content
-from kb.sources import default_source_dirs
+from kb.content.loader import load_content
+from kb.content.sources import default_source_dirs
 
 CONTENT = load_content(REAL_CONTENT)
 

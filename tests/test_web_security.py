@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from webtools import page, text
 
-from kb.render import markdown_html
+from web.model.render import markdown_html
 from web.security import CSP
 
 PAGES = (

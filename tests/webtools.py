@@ -43,7 +43,7 @@ def text(node) -> str:
 def real_index() -> Path:
     """One index of the real content (and the seeds when here), built once per test run."""
     from indexer.build import build_index
-    from kb.loader import load_content
+    from kb.content.loader import load_content
 
     folder = Path(tempfile.mkdtemp(prefix="gode-grep-web-"))
     atexit.register(shutil.rmtree, folder, True)

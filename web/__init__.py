@@ -44,8 +44,4 @@ def create_app(config: Mapping | None = None) -> Flask:
     compress.register(app)
     templating.register(app)
     csrf.register(app)
-    if app.config.get("WATCH"):  # `kb serve --watch`: the editor's preview
-        from web import watch
-
-        watch.start(app)
     return app

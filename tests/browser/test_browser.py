@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/webtools.p
 
 from webtools import REAL_CONTENT, make_app, real_index  # noqa: E402
 
-from kb.sources import default_source_dirs  # noqa: E402
+from kb.content.sources import default_source_dirs  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

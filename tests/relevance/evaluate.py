@@ -21,9 +21,9 @@ import yaml
 from indexer.baseline import BaselineSearcher, build_baseline
 from indexer.build import build_index, collect_passages, documents
 from indexer.progress import NullProgress
-from kb.loader import load_content
-from kb.model import Passage
-from kb.search import Searcher
+from kb.content.loader import load_content
+from kb.content.model import Passage
+from kb.search.searcher import Searcher
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from kb import browse, cite
+from kb import cite
 from kb.opendata import case_record
-from kb.params import parse_request, run_search
+from web.model import browse
+from web.model.params import parse_request, run_search
 from web.state import site
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 
-from kb import browse, cite, preview
+from kb import cite
 from kb.errors import IndexMissing
+from web.model import browse, preview
 from web.state import site
 
 bp = Blueprint("cases", __name__)

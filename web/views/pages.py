@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from kb import browse
-from kb.mapdata import build_map
+from web.model import browse
+from web.model.mapdata import build_map
 from web.state import site
 
 bp = Blueprint("pages", __name__)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from kb import proposal
-from kb.feedback import FormError
 from web import csrf
 from web.errors import error_response
+from web.model import proposal
+from web.model.feedback import FormError
 from web.state import site
 
 bp = Blueprint("propose", __name__)

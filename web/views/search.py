@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from kb import browse
-from kb.params import FILTERS, parse_request, run_search
+from web.model import browse
+from web.model.params import FILTERS, parse_request, run_search
 from web.state import site
 
 bp = Blueprint("search", __name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from kb import browse, sourceview
 from kb.errors import IndexMissing
+from web.model import browse, sourceview
 from web.state import site
 
 bp = Blueprint("sources", __name__)

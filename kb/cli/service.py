@@ -1,0 +1,218 @@
+"""`kb` commands that build and serve: index, search, serve, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb import settings
+from kb.cli.group import cli, content_option, sources_option
+
+
+def index_option(f):
+    """The --index option: the folder holding the search index."""
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=lambda: settings.path("INDEX_DIR"),
+        show_default="index/",
+        help=settings.BY_NAME["INDEX_DIR"].help,
+    )(f)
+
+
+@cli.command("index")
+@click.option(
+    "--case",
+    "case_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Oppdater bare denne grep-filen i indeksen (kan gis flere ganger).",
+)
+@sources_option
+@content_option
+@index_option
+def index_cmd(case_files, source_dirs, content_dir, index_dir) -> None:
+    """Bygg søkeindeksen av grepene og kildene (eller oppdater enkelte grep med --case)."""
+    from indexer.build import build_index, update_case
+    from indexer.progress import Progress
+    from kb.content.loader import load_content
+    from kb.errors import IndexMissing
+
+    if case_files:
+        try:
+            for path in case_files:
+                action, problems = update_case(index_dir, path, content_dir)
+                for p in problems:
+                    click.echo(str(p), err=True)
+                click.echo(f"{path}: {action}")
+        except IndexMissing as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        return
+    content = load_content(content_dir, source_dirs=tuple(source_dirs))
+    skipped = len({p.file for p in content.problems if p.severity == "error"})
+    if skipped:
+        click.echo(f"{skipped} filer har feil og er hoppet over — kjør `kb validate`", err=True)
+    stats = build_index(content, index_dir, tuple(source_dirs), Progress())
+    for problem in stats.problems:
+        click.echo(problem, err=True)
+    click.echo(stats.summary())
+    sys.exit(1 if stats.problems else 0)
+
+
+def _parse_filters(values) -> dict[str, list[str]]:
+    """--filter FIELD=VALUE options as {field: [values]}; a bad one is a usage error."""
+    from kb.search.schema import FACETS
+
+    out: dict[str, list[str]] = {}
+    for item in values:
+        name, _, value = item.partition("=")
+        if name.strip() not in FACETS or not value.strip():
+            raise click.UsageError(
+                f"ugyldig --filter «{item}»: skriv FELT=VERDI, der FELT er "
+                f"en av {', '.join(FACETS)}"
+            )
+        out.setdefault(name.strip(), []).append(value.strip())
+    return out
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (som API-et).")
+@click.option(
+    "--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Antall treff."
+)
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Side.")
+@click.option("--kind", type=click.Choice(["case", "passage"]), help="Bare grep eller bare kilder.")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FELT=VERDI",
+    help="Avgrens, f.eks. themes=bolig eller kommune=Bergen (kan gis flere ganger).",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "title"]),
+    default="relevance",
+    show_default=True,
+    help="Rekkefølge.",
+)
+@index_option
+def search_cmd(query, as_json, limit, page, kind, filters, sort, index_dir) -> None:
+    """Søk i grep og kilder, slik folk skriver (bøyninger, sammensatte ord, skrivefeil)."""
+    from kb.errors import IndexMissing, QueryError
+    from kb.search.hits import as_text
+    from kb.search.searcher import open_searcher
+
+    wanted = _parse_filters(filters)
+    try:
+        result = open_searcher(index_dir).search(
+            " ".join(query), filters=wanted, kind=kind, limit=limit, page=page, sort=sort
+        )
+    except IndexMissing as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        bold = lambda s: click.style(s, bold=True)  # noqa: E731 - stripped when not a terminal
+        click.echo(as_text(result, (page - 1) * limit + 1, bold))
+
+
+@cli.command("serve")
+@click.option(
+    "--host",
+    default=lambda: settings.get("HOST"),
+    show_default="127.0.0.1",
+    help=settings.BY_NAME["HOST"].help,
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(settings.get("PORT")),
+    show_default="5000",
+    help=settings.BY_NAME["PORT"].help,
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Tråder i waitress (samtidige forespørsler per prosess).",
+)
+@click.option(
+    "--debug", is_flag=True, help="Flasks utviklingsserver med feilsøking (aldri i drift)."
+)
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Forhåndsvisning for redaktører: indekserer et grep på nytt når filen lagres, "
+    "og viser feilene i filen på siden til grepet.",
+)
+@sources_option
+@content_option
+@index_option
+def serve(host, port, threads, debug, watch, source_dirs, content_dir, index_dir) -> None:
+    """Start nettjenesten; bygger søkeindeksen først hvis den mangler."""
+    from kb.cli.serve import run
+
+    run(host, port, threads, debug, content_dir, index_dir, tuple(source_dirs), watch)
+
+
+@cli.command("export")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="Mappen nettstedet skrives til (tømmes først).",
+)
+@click.option(
+    "--site-url",
+    default=lambda: settings.get("SITE_URL"),
+    show_default="KB_SITE_URL",
+    help="Nettstedets adresse, brukt i sitemap.xml og siteringer.",
+)
+@click.option("--strict", is_flag=True, help="Stopp hvis noen grep har feil eller advarsler.")
+@sources_option
+@content_option
+def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
+    """Bygg et statisk nettsted (MkDocs) med søk og åpne data fra content/."""
+    from kb.content.loader import load_content
+    from kb.errors import ContentError
+    from web.static_site import build_site
+
+    content = load_content(content_dir, None, tuple(source_dirs))
+    for p in content.problems:
+        click.echo(str(p), err=True)
+    if content.problems:
+        click.echo(
+            f"{len(content.problems)} problemer i innholdet; grep med feil hoppes over"
+            + (" (--strict: stopper)" if strict else ""),
+            err=True,
+        )
+        if strict:
+            sys.exit(1)
+    try:
+        result = build_site(
+            content,
+            out,
+            site_url,
+            str(settings.get("EDIT_URL")),
+            str(settings.get("REPO_URL")),
+            lambda m: click.echo(m, err=True),
+        )
+    except ContentError as exc:
+        click.echo(f"Eksporten feilet: {exc}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{result.cases} grep og {result.pages} sider skrevet til {result.out} "
+        f"({result.files} filer, {result.bytes / 1e6:.1f} MB) på {result.seconds:.1f} s"
+    )

@@ -1,0 +1,1 @@
+"""Editor tools: kb check (near-duplicates, copied text), kb suggest and kb new."""

@@ -1,0 +1,167 @@
+"""Hits as the public JSON shows them: HTML-safe snippets with <mark> and the cited locations."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from html import escape, unescape
+
+from kb.search import schema as f
+from kb.search.analysis import WORD_PATTERN, compound_parts, stem
+
+SNIPPET_CHARS = 240
+CASE_EXTRAS = ("summary", "kommuner", "fylker", "themes", "evidence", "status", "updated", "year")
+PASSAGE_EXTRAS = ("source_title", "section", "section_title", "year")
+
+
+WORD = re.compile(WORD_PATTERN)
+BEFORE, AFTER = 70, 170  # characters of context around the first marked word of a fragment
+
+
+@lru_cache(maxsize=200_000)
+def forms(word: str) -> frozenset[str]:
+    """The index terms a written word gives: its stem and its compound parts' stems."""
+    word = word.lower()
+    return frozenset({stem(word), *map(stem, compound_parts(word))})
+
+
+def marked_spans(
+    text: str, terms: set[str], start: int = 0, stop: int | None = None
+) -> list[tuple[int, int]]:
+    """Where the words that match the terms are in the text (from start, before stop)."""
+    spans = []
+    for m in WORD.finditer(text, _word_start(text, start)):
+        if stop is not None and m.start() >= stop:
+            break
+        if forms(m.group()) & terms:
+            spans.append(m.span())
+    return spans
+
+
+def _first_span(text: str, terms: set[str], start: int = 0) -> tuple[int, int] | None:
+    """The first marked word at or after start: the snippet only needs the text around it."""
+    for m in WORD.finditer(text, _word_start(text, start)):
+        if forms(m.group()) & terms:
+            return m.span()
+    return None
+
+
+def _word_start(text: str, pos: int) -> int:
+    """pos moved back to the start of the word it falls in (text is space-normalised)."""
+    return text.rfind(" ", 0, pos) + 1 if 0 < pos < len(text) else min(pos, len(text))
+
+
+def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, int]:
+    """An escaped fragment around spans[at] with its marks, and where it ends."""
+    start = max(0, spans[at][0] - BEFORE)
+    end = min(len(text), spans[at][0] + AFTER)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = text.find(" ", end) if end < len(text) and text.find(" ", end) > 0 else len(text)
+    out, pos = [], start
+    for a, b in (s for s in spans if start <= s[0] and s[1] <= end):
+        out += [escape(text[pos:a], quote=False), f"<mark>{escape(text[a:b], quote=False)}</mark>"]
+        pos = b
+    out.append(escape(text[pos:end], quote=False))
+    return ("… " if start else "") + "".join(out) + (" …" if end < len(text) else ""), end
+
+
+def _around(text: str, terms: set[str], first: tuple[int, int]) -> tuple[str, int]:
+    """The fragment around a first marked word, marking the words inside it."""
+    window = max(0, first[0] - BEFORE - 40)  # the fragment starts at most this far back
+    spans = marked_spans(text, terms, window, first[0] + AFTER + 40)
+    return _fragment(text, spans, spans.index(first))
+
+
+def snippet_of(text: str, terms: set[str]) -> str | None:
+    """Up to two fragments around the marked words, escaped, or None when nothing matches.
+
+    Scans only as far as the fragments need: a long case body is not marked word by word.
+    """
+    text = " ".join(text.split())
+    first = _first_span(text, terms)
+    if first is None:
+        return None
+    head, end = _around(text, terms, first)
+    later = _first_span(text, terms, end + BEFORE)
+    if later is None:
+        return head
+    tail, _ = _around(text, terms, later)
+    return head.removesuffix(" …") + " … " + tail.removeprefix("… ")
+
+
+def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
+    """The start of a text, cut at a word and escaped: the snippet when nothing is marked."""
+    text = " ".join(text.split())
+    if len(text) > chars:
+        text = text[:chars].rsplit(" ", 1)[0] + " …"
+    return escape(text, quote=False)
+
+
+def snippet(stored: dict, terms: set[str]) -> tuple[str, bool]:
+    """The hit's snippet and whether it comes from the OCR-repaired reading."""
+    for name in (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE) if terms else ():
+        found = snippet_of(stored.get(name) or "", terms)
+        if found:
+            return found, name == f.REPAIRED
+    return lead(stored.get(f.SUMMARY) or stored.get(f.TEXT_FIELD) or ""), False
+
+
+def to_hit(stored: dict, score: float, terms: set[str]) -> dict:
+    """One search hit as a dict of the public contract plus what a UI needs."""
+    data = json.loads(stored[f.DATA])
+    kind = stored[f.KIND]
+    text, repaired = snippet(stored, terms)
+    out = {
+        "kind": kind,
+        "id": stored[f.ID_FIELD],
+        "title": data.get("title") or stored[f.TITLE],
+        "url": data["url"],
+        "score": round(float(score), 3),
+        "snippet": text,
+        "locations": data["locations"],
+    }
+    extras = CASE_EXTRAS if kind == "case" else PASSAGE_EXTRAS
+    out.update({k: data.get(k) for k in extras})
+    if kind == "passage":
+        out["source"] = data["locations"][0]["source"]
+        out["repaired"] = repaired  # True when the snippet shows the OCR-repaired reading
+    return out
+
+
+def _location_text(loc: dict) -> str:
+    """«fafo-2015-08 § 4.1, linje 731–759» for one location."""
+    where = loc["source"] + (f" § {loc['section']}" if loc.get("section") else "")
+    if loc.get("lines"):
+        where += f", linje {loc['lines'][0]}–{loc['lines'][1]}"
+    elif loc.get("pages"):
+        where += f", s. {loc['pages'][0]}–{loc['pages'][1]}"
+    return where
+
+
+def plain_snippet(snippet: str, mark=lambda s: f"«{s}»") -> str:
+    """A snippet as plain text, with each marked word passed through mark()."""
+    pieces = re.split(r"<mark>(.*?)</mark>", snippet)
+    return "".join(mark(unescape(p)) if i % 2 else unescape(p) for i, p in enumerate(pieces))
+
+
+def as_text(result: dict, start: int = 1, mark=lambda s: f"«{s}»") -> str:
+    """A search result as readable Norwegian text for the terminal."""
+    took = f"{result['took_ms']:.1f}".replace(".", ",")
+    lines = [f"{result['total']} treff for «{result['query']}» ({took} ms)"]
+    if result.get("suggestion"):
+        lines.append(f"Mente du «{result['suggestion']}»?")
+    if result.get("message"):
+        lines.append(result["message"])
+    for i, hit in enumerate(result["hits"], start):
+        kind = "grep" if hit["kind"] == "case" else "kilde"
+        lines += [
+            "",
+            f"{i:>2}. [{kind}] {hit['title']}",
+            f"    {hit['url']}",
+            f"    {plain_snippet(hit['snippet'], mark)}",
+        ]
+        lines += [f"    Kilde: {_location_text(loc)}" for loc in hit["locations"][:3]]
+    if result.get("pages", 0) > 1:
+        lines += ["", f"Side {result['page']} av {result['pages']}."]
+    return "\n".join(lines)

@@ -1,0 +1,115 @@
+"""What each clause of a query asks of a document, with typo correction for unknown words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from kb.search import schema as f
+from kb.search.query import Clause, ParsedQuery, word_clauses
+from kb.search.synonyms import SynonymTable
+
+TEXT_FIELDS = tuple(f.SEARCHED)
+MIN_FUZZY = 4  # shorter unknown words are left alone: too many neighbours
+
+
+@dataclass(frozen=True)
+class Need:
+    """What satisfies one clause: any of its phrases, all its compound parts, or a near word."""
+
+    phrases: tuple[tuple[str, ...], ...]  # stems of the words, then of each synonym
+    parts: tuple[str, ...] = ()  # stems of compound parts (ranked lower)
+    fuzzy: str = ""  # an unknown word's stem: index terms within two edits satisfy it
+
+
+@dataclass
+class Plan:
+    """The needs of every clause and the corrected query, if any word was unknown."""
+
+    needs: list[Need]
+    suggestion: str | None = None
+    corrections: dict[str, str] = field(default_factory=dict)
+
+
+class Planner:
+    """Plans queries against one reader: knows which terms the index has."""
+
+    def __init__(self, reader, synonyms: SynonymTable):
+        self.reader = reader
+        self.synonyms = synonyms
+        self._dictionary: tuple[dict[str, list[str]], dict[str, int]] | None = None
+
+    def plan(self, parsed: ParsedQuery) -> Plan:
+        """Needs for every clause; unknown words are corrected or matched fuzzily."""
+        plan = Plan([])
+        for clause in parsed.clauses:
+            if self.known(clause) or clause.quoted or len(clause.text) < MIN_FUZZY:
+                plan.needs.append(need_of(clause))
+                continue
+            better = self.correct(clause.text)
+            if better:
+                plan.corrections[clause.text] = better
+                plan.needs += [need_of(c) for c in word_clauses([better], self.synonyms)]
+            else:
+                plan.needs.append(Need((), fuzzy=clause.alternatives[0][0]))
+        if plan.corrections:
+            plan.suggestion = _replace_words(parsed.text, plan.corrections)
+        return plan
+
+    def has_term(self, stem: str) -> bool:
+        """True when any searched field has this stem."""
+        return any(self.reader.doc_frequency(name, stem) for name in TEXT_FIELDS)
+
+    def known(self, clause: Clause) -> bool:
+        """True when the index has the clause's words, a synonym of them, or all their parts."""
+        if any(all(map(self.has_term, p)) for p in clause.alternatives):
+            return True
+        return bool(clause.parts) and all(map(self.has_term, clause.parts))
+
+    def dictionary(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """The index's words as written, by first letter, with how many documents have each."""
+        if self._dictionary is None:
+            freq: dict[str, int] = {}
+            for raw, info in self.reader.iter_field(f.SPELL):
+                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                if word.isalpha() and len(word) > 2:
+                    freq[word] = info.doc_frequency()
+            self._dictionary = (by_first_letter(freq), freq)
+        return self._dictionary
+
+    def correct(self, word: str) -> str | None:
+        """The most common known word within one or two edits (same first letter first)."""
+        buckets, freq = self.dictionary()
+        if not freq or " " in word:
+            return None
+        limit = 2 if len(word) >= 7 else 1
+        for candidates in (buckets.get(word[0], []), list(freq)):
+            found = process.extract(
+                word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=50
+            )
+            if found:
+                return min(found, key=lambda m: (m[1], -freq[m[0]]))[0]
+        return None
+
+
+def by_first_letter(words) -> dict[str, list[str]]:
+    """Words grouped by their first letter: typos are rarely in the first letter."""
+    out: dict[str, list[str]] = {}
+    for w in words:
+        out.setdefault(w[:1], []).append(w)
+    return out
+
+
+def need_of(clause: Clause) -> Need:
+    """What satisfies a clause that the index knows."""
+    return Need(tuple(clause.alternatives), tuple(clause.parts))
+
+
+def _replace_words(text: str, corrections: dict[str, str]) -> str:
+    """The query with each corrected word replaced, keeping the rest as typed."""
+    for wrong, right in corrections.items():
+        text = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, text, flags=re.I)
+    return text
