@@ -72,6 +72,14 @@ def app(corpus: Path, index_dir: Path):
 
 
 @pytest.fixture
+def runner():
+    """A click test runner for the `kb` command (stdout and stderr kept apart)."""
+    from click.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture
 def client(app):
     """A Flask test client for the app."""
     return app.test_client()

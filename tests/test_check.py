@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kb.cli import cli
 from kb.content.problems import ERROR, WARNING, Problem
@@ -34,10 +33,15 @@ def add_case(root: Path, case_id: str, folder: str = "grep", **changes: str) -> 
     return path
 
 
-def run(root: Path, sources: tuple[Path, ...], *args: str):
+@pytest.fixture
+def run(runner):
     """Invoke `kb check` on a content root."""
-    base = ["check", "--content", str(root), *(f"--sources={s}" for s in sources)]
-    return CliRunner().invoke(cli, [*base, *args])
+
+    def invoke(root: Path, sources: tuple[Path, ...], *args: str):
+        base = ["check", "--content", str(root), *(f"--sources={s}" for s in sources)]
+        return runner.invoke(cli, [*base, *args])
+
+    return invoke
 
 
 TITLE = "title: Flyktninger kjøper bolig med startlån"
@@ -52,7 +56,7 @@ OTHER = {  # a case about something else, citing other lines of the same source
 }
 
 
-def test_clean_content_passes(content_root, test_sources):
+def test_clean_content_passes(content_root, test_sources, run):
     add_case(content_root, "gyldig")
     add_case(content_root, "boveiledning", **OTHER)
     result = run(content_root, test_sources)
@@ -61,7 +65,7 @@ def test_clean_content_passes(content_root, test_sources):
     assert "2 grep sjekket; 0 feil, 0 advarsler" in result.stderr
 
 
-def test_near_duplicate_title_is_reported_naming_both_files(content_root, test_sources):
+def test_near_duplicate_title_is_reported_naming_both_files(content_root, test_sources, run):
     first = add_case(content_root, "gyldig")
     second = add_case(content_root, "startlan-flyktninger")
     content, problems = check(content_root, None, test_sources)
@@ -128,7 +132,7 @@ def test_template_text_is_never_a_duplicate(content_root, test_sources):
     assert all(p.message == "feltet har fortsatt maltekst" for p in problems)
 
 
-def test_unresolved_related_and_vocabulary_ids_are_shown(content_root, test_sources):
+def test_unresolved_related_and_vocabulary_ids_are_shown(content_root, test_sources, run):
     add_case(content_root, "gyldig", **{"themes: [bolig, bosetting]": "themes: [bolg]"})
     add_case(content_root, "lenker", **OTHER, **{"updated:": "related: [ukjent-grep]\nupdated:"})
     result = run(content_root, test_sources)
@@ -167,7 +171,7 @@ def test_a_quote_that_cannot_be_verified_fails(content_root, tmp_path):
     assert [p.severity for p in content.problems] == [WARNING]  # validate alone only warns
 
 
-def test_a_quote_not_in_the_cited_lines_fails(content_root, test_sources):
+def test_a_quote_not_in_the_cited_lines_fails(content_root, test_sources, run):
     add_case(content_root, "gyldig", **{"lines: [11, 13]": "lines: [17, 17]"})
     result = run(content_root, test_sources, "--format", "json")
     data = json.loads(result.stdout)
@@ -188,7 +192,7 @@ def test_drafts_are_checked_against_published_cases(content_root, test_sources):
     assert whole == []  # drafts in utkast/ are not part of the published content
 
 
-def test_github_annotations(content_root, test_sources):
+def test_github_annotations(content_root, test_sources, run):
     add_case(content_root, "gyldig", **{"themes: [bolig, bosetting]": "themes: [bolg]"})
     result = run(content_root, test_sources, "--format", "github")
     assert result.exit_code == 1
@@ -205,13 +209,13 @@ def test_github_line_escapes_and_uses_repository_paths(tmp_path):
     )
 
 
-def test_usage_errors_exit_2(content_root):
+def test_usage_errors_exit_2(content_root, run):
     assert run(content_root, (), str(content_root / "finnes-ikke.md")).exit_code == 2
     assert run(content_root, (), "--format", "xml").exit_code == 2
 
 
-def test_real_content_passes(seeds_dir):
-    result = CliRunner().invoke(cli, ["check", "--content", str(ROOT / "content")])
+def test_real_content_passes(seeds_dir, runner):
+    result = runner.invoke(cli, ["check", "--content", str(ROOT / "content")])
     assert result.exit_code == 0, result.output
 
 

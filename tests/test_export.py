@@ -16,7 +16,6 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from click.testing import CliRunner
 from conftest import FIXTURES, make_root
 
 from kb.cli import cli
@@ -233,9 +232,9 @@ def test_output_folder_that_is_not_an_export_is_refused(tmp_path):
     assert (tmp_path / "notater.txt").exists()
 
 
-def test_cli_export_reports_progress_and_writes_the_site(small_root, tmp_path):
+def test_cli_export_reports_progress_and_writes_the_site(small_root, tmp_path, runner):
     out = tmp_path / "ut"
-    result = CliRunner().invoke(
+    result = runner.invoke(
         cli,
         [
             "export",
@@ -254,7 +253,7 @@ def test_cli_export_reports_progress_and_writes_the_site(small_root, tmp_path):
     assert (out / "grep" / "gyldig" / "index.html").is_file()
     shutil.rmtree(out / "grep")
     (out / "grep.json").unlink()
-    again = CliRunner().invoke(cli, ["export", "--out", str(out), "--content", str(small_root)])
+    again = runner.invoke(cli, ["export", "--out", str(out), "--content", str(small_root)])
     assert again.exit_code == 1 and "ikke tom" in again.output
 
 

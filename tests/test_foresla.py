@@ -6,7 +6,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from click.testing import CliRunner
 from conftest import make_root
 from webtools import make_app, page, text
 
@@ -195,7 +194,7 @@ def ctx(corpus: Path):
     return load_context(corpus, (Path(__file__).parent / "fixtures" / "seeds",))
 
 
-def test_the_downloaded_file_passes_kb_validate(client, tmp_path, test_sources):
+def test_the_downloaded_file_passes_kb_validate(client, tmp_path, test_sources, runner):
     response = post(client, VALID, "/foresla/fil")
     assert response.status_code == 200
     name = "gjovik-hjelper-flyktninger-fra-leie-til.md"
@@ -204,7 +203,7 @@ def test_the_downloaded_file_passes_kb_validate(client, tmp_path, test_sources):
     root = make_root(tmp_path)
     (root / "grep" / name).write_bytes(response.get_data())
     sources = [arg for d in test_sources for arg in ("--sources", str(d))]
-    result = CliRunner().invoke(cli, ["validate", "--strict", "--content", str(root), *sources])
+    result = runner.invoke(cli, ["validate", "--strict", "--content", str(root), *sources])
     assert result.exit_code == 0, result.output
     assert "1 grep er i orden; 0 feil, 0 advarsler" in result.output
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kb.cli import cli
 from kb.content.loader import CONTENT_DIR, load_content
@@ -50,8 +49,9 @@ def new_args(root: Path) -> list[str]:
     ]
 
 
-def test_new_writes_a_skeleton_that_validates_and_refuses_to_overwrite(content_root, test_sources):
-    runner = CliRunner()
+def test_new_writes_a_skeleton_that_validates_and_refuses_to_overwrite(
+    content_root, test_sources, runner
+):
     result = runner.invoke(cli, new_args(content_root))
     assert result.exit_code == 0, result.output
     path = Path(result.output.strip())
@@ -67,8 +67,8 @@ def test_new_writes_a_skeleton_that_validates_and_refuses_to_overwrite(content_r
     assert path.read_text().endswith("Redaktørens tekst.\n")
 
 
-def test_new_without_terminal_needs_title_source_and_lines(content_root):
-    result = CliRunner().invoke(cli, ["new", "--content", str(content_root)])
+def test_new_without_terminal_needs_title_source_and_lines(content_root, runner):
+    result = runner.invoke(cli, ["new", "--content", str(content_root)])
     assert result.exit_code == 2
     assert "oppgi --title, --source og --lines" in result.output
 
@@ -116,12 +116,12 @@ def test_bad_registry_entries_are_reported_with_the_fix(tmp_path):
     assert [f.sha256 for f in sources["annen"].files] == ["ab"]
 
 
-def test_new_asks_in_a_terminal(content_root, test_sources, monkeypatch):
+def test_new_asks_in_a_terminal(content_root, test_sources, monkeypatch, runner):
     import kb.cli.content
 
     monkeypatch.setattr(kb.cli.content, "interactive", lambda: True)
     answers = "Boveiledning hver uke\ntestkilde\n18\n18\nbolig, bosetting\n"
-    result = CliRunner().invoke(cli, ["new", "--content", str(content_root)], input=answers)
+    result = runner.invoke(cli, ["new", "--content", str(content_root)], input=answers)
     assert result.exit_code == 0, result.output
     assert "Tittel: " in result.output and "Første linje i kilden: " in result.output
     path = content_root / "grep" / "boveiledning-hver-uke.md"

@@ -6,16 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kb.cli import cli
 
 SEEDS = str(Path(__file__).resolve().parent / "fixtures" / "seeds")
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 def test_index_builds_and_prints_the_summary(runner, corpus, tmp_path):

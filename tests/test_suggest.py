@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from kb.cli import cli
 from kb.content.loader import load_content, load_context
@@ -165,13 +164,18 @@ def test_drafts_validate_with_only_what_the_editor_must_write(content_root, test
     assert all("maltekst" in p.message for p in content.problems)
 
 
-def run(*args: str):
+@pytest.fixture
+def run(runner):
     """Invoke `kb suggest` with the test content."""
-    base = ["suggest", "--sources", str(TESTKILDE.parent)]
-    return CliRunner().invoke(cli, [*base, *args])
+
+    def invoke(*args: str):
+        base = ["suggest", "--sources", str(TESTKILDE.parent)]
+        return runner.invoke(cli, [*base, *args])
+
+    return invoke
 
 
-def test_cli_json(content_root):
+def test_cli_json(content_root, run):
     result = run("testkilde", "--content", str(content_root), "--json", "--limit", "2")
     assert result.exit_code == 0, result.output
     candidates = json.loads(result.stdout)["candidates"]
@@ -182,7 +186,7 @@ def test_cli_json(content_root):
     assert quote_in(first["quote"], cited_text(text_lines(TESTKILDE), *first["lines"]))
 
 
-def test_cli_write_from_a_file_path_of_a_registered_source(content_root, tmp_path):
+def test_cli_write_from_a_file_path_of_a_registered_source(content_root, tmp_path, run):
     copy = tmp_path / "rapport.txt"
     shutil.copy(TESTKILDE, copy)
     result = run(str(copy), "--content", str(content_root), "--write", "--pick", "1")
@@ -192,7 +196,7 @@ def test_cli_write_from_a_file_path_of_a_registered_source(content_root, tmp_pat
     assert meta["sources"][0]["source"] == "testkilde"
 
 
-def test_cli_errors(content_root, tmp_path):
+def test_cli_errors(content_root, tmp_path, runner, run):
     unregistered = tmp_path / "ny.txt"
     unregistered.write_text(
         "Kommunen har etablert et nytt tilbud for familier.\n", encoding="utf-8"
@@ -204,7 +208,7 @@ def test_cli_errors(content_root, tmp_path):
     refused = run(str(unregistered), *base, "--write")
     assert refused.exit_code == 1 and "registrer den i content/sources/" in refused.stderr
     assert not (content_root / "utkast").exists()
-    missing = CliRunner().invoke(cli, ["suggest", "testkilde", *base])  # file not in any folder
+    missing = runner.invoke(cli, ["suggest", "testkilde", *base])  # file not in any folder
     assert missing.exit_code == 1 and "fant ikke testkilde.txt" in missing.stderr
 
 

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kb.cli import cli
 from kb.content.loader import load_content
@@ -130,9 +129,8 @@ def test_duplicate_ids_in_two_folders(content_root, test_sources):
     ]
 
 
-def test_unverifiable_quote_is_a_warning_that_strict_fails(content_root, tmp_path):
+def test_unverifiable_quote_is_a_warning_that_strict_fails(content_root, tmp_path, runner):
     shutil.copy(CASES / "gyldig.md", content_root / "grep" / "gyldig.md")
-    runner = CliRunner()
     args = ["validate", "--content", str(content_root), "--sources", str(tmp_path)]
     relaxed = runner.invoke(cli, args)
     strict = runner.invoke(cli, args + ["--strict"])
@@ -141,9 +139,8 @@ def test_unverifiable_quote_is_a_warning_that_strict_fails(content_root, tmp_pat
     assert strict.exit_code == 1
 
 
-def test_cli_exit_codes_and_json(content_root, test_sources):
+def test_cli_exit_codes_and_json(content_root, test_sources, runner):
     shutil.copy(CASES / "gyldig.md", content_root / "grep" / "gyldig.md")
-    runner = CliRunner()
     base = ["validate", "--content", str(content_root), "--sources", str(test_sources[0])]
     assert runner.invoke(cli, base + ["--strict"]).exit_code == 0
     shutil.copy(CASES / "unknown-theme.md", content_root / "grep" / "unknown-theme.md")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlparse
 
-from click.testing import CliRunner
 from webtools import make_app, page, text
 
 from kb.cli import cli
@@ -99,9 +98,9 @@ def test_zero_results_page_helps(client):
     assert not html.select("ol.hits > li")
 
 
-def test_api_search_has_the_same_shape_as_kb_search_json(client, index_dir):
+def test_api_search_has_the_same_shape_as_kb_search_json(client, index_dir, runner):
     api = client.get("/api/sok?q=bolig").get_json()
-    run = CliRunner().invoke(
+    run = runner.invoke(
         cli, ["search", "bolig", "--json", "--index", str(index_dir), "--limit", "20"]
     )
     assert run.exit_code == 0, run.output
