@@ -55,6 +55,17 @@ def locator(citation: Citation) -> str:
     return ", ".join(parts)
 
 
+def reader_locator(citation: Citation) -> str:
+    """What a reader sees first: «kap. 4.1, s. 55–57» (line numbers stay in the link)."""
+    parts = []
+    if citation.section:
+        section = citation.section
+        parts.append(f"kap. {section}" if section[:1].isdigit() else section)
+    if citation.pages:
+        parts.append("s. " + _span(citation.pages))
+    return ", ".join(parts)
+
+
 def _span(pair: tuple[int, int]) -> str:
     """«55–57», or «55» when both ends are the same."""
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}–{pair[1]}"

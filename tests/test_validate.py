@@ -23,7 +23,7 @@ EXPECTED = {
         "20: contact.name: personopplysninger hører ikke hjemme her"
         " — oppgi bare rolle og organisasjon"
     ],
-    "empty-section": ["30: body: avsnittet «## Resultater» er tomt — skriv hva kilden sier"],
+    "empty-section": ["31: body: avsnittet «## Resultater» er tomt — skriv hva kilden sier"],
     "id-mismatch": [
         "2: id: id «feil-navn» er ikke lik filnavnet «id-mismatch.md»"
         " — gi filen navnet feil-navn.md, eller sett id: id-mismatch"
@@ -39,7 +39,7 @@ EXPECTED = {
     "lines-reversed": ["18: sources[0].lines: siste (11) er før første (13) — bytt om tallene"],
     "missing-evidence": ["2: evidence: feltet «evidence» mangler — legg til evidence: …"],
     "missing-section": [
-        "37: body: avsnittet «## Resultater» mangler — legg til «## Resultater» med innhold"
+        "38: body: avsnittet «## Resultater» mangler — legg til «## Resultater» med innhold"
     ],
     "no-front-matter": [
         "1: filen mangler YAML-forside — start filen med en linje «---», feltene, og «---»"

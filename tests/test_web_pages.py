@@ -57,7 +57,7 @@ def test_case_page_shows_summary_facts_sections_sources_and_contact(client):
     facts = {text(dt): text(dt.find_next_sibling("dd")) for dt in html.select(".factbox dt")}
     assert facts["Hvor"].startswith("Lillehammer") and "Innlandet" in facts["Hvor"]
     assert facts["Når"] == "2012–2014"
-    assert facts["Status"] == "Avsluttet"
+    assert facts["Status"] == "Avsluttet (per 2014)"
     assert facts["Evidens"].startswith("Praksiserfaring Kilden bygger på det de som gjorde")
     assert facts["Tilskudd og lån"] == "Startlån"
     assert html.select_one('.factbox a[href="/sok?kommune=Lillehammer"]')
@@ -164,6 +164,7 @@ def test_about_page_has_evidence_scale_contributing_and_accessibility_statement(
         "Rapporterte resultater",
         "Praksiserfaring",
         "Under utprøving",
+        "Anbefalt, ikke utprøvd",
     ]
     assert html.select_one("h2#bidra") and html.select_one("h2#tilgjengelighet")
     assert "WCAG 2.1" in text(html.select_one("#tilgjengelighet").find_next("p"))

@@ -8,6 +8,7 @@ from pathlib import Path
 from rapidfuzz import process
 
 from kb.content.frontmatter import FrontMatter
+from kb.content.markers import check_markers
 from kb.content.model import OPTIONAL_SECTIONS, PLACEHOLDER, REQUIRED_SECTIONS, SECTION_ORDER
 from kb.content.problems import WARNING, Problem
 
@@ -49,7 +50,8 @@ def check_body(path: str, fm: FrontMatter) -> list[Problem]:
                 WARNING,
             )
         )
-    return problems
+    sources = fm.meta.get("sources")
+    return problems + check_markers(path, fm, len(sources) if isinstance(sources, list) else 0)
 
 
 def _section_problem(path: str, name: str, line: int, text: str) -> Problem | None:

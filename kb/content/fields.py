@@ -9,7 +9,8 @@ from rapidfuzz import process
 
 from kb.content.checker import Checker, kind_of
 from kb.content.citations import check_sources
-from kb.content.model import PLACEHOLDER, STATUSES
+from kb.content.markers import marker_numbers
+from kb.content.model import NOTED_EVIDENCE, PLACEHOLDER, STATUSES
 from kb.content.problems import Problem
 from kb.content.vocab import VOCABULARY_FIELDS
 
@@ -27,7 +28,16 @@ REQUIRED = (
     "sources",
     "updated",
 )
-OPTIONAL = ("region", "period", "approaches", "grants", "contact", "related")
+OPTIONAL = (
+    "region",
+    "period",
+    "approaches",
+    "grants",
+    "contact",
+    "related",
+    "as_of",
+    "evidence_note",
+)
 KNOWN = REQUIRED + OPTIONAL
 LIST_REQUIRED = ("themes", "target_groups", "actors")
 CONTACT_KEYS = ("role", "organisation")
@@ -58,8 +68,9 @@ def check_meta(c: Checker, file_stem: str, ctx) -> None:
             )
     _check_places(c, meta, ctx)
     _check_period(c, meta)
-    if "status" in meta and (s := c.text(("status",), meta["status"])) and s not in STATUSES:
-        c.add(("status",), f"ukjent status «{s}»", "bruk " + " | ".join(STATUSES))
+    _check_status(c, meta)
+    _check_as_of(c, meta)
+    _check_evidence_note(c, meta)
     for key, vocab_name in VOCABULARY_FIELDS.items():
         if key in meta:
             _check_terms(c, key, meta[key], ctx.vocabularies.get(vocab_name))
@@ -237,4 +248,74 @@ def _check_updated(c: Checker, meta: dict) -> None:
             ("updated",),
             f"«{value}» er ikke en dato",
             "skriv updated: ÅÅÅÅ-MM-DD, f.eks. 2026-11-22",
+        )
+
+
+def _year(c: Checker, path: tuple, value) -> int | None:
+    """A year between 1900 and 2100, or None after reporting why not."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
+        return value
+    c.add(path, f"«{value}» er ikke et årstall", "skriv et årstall, f.eks. 2022")
+    return None
+
+
+def _check_status(c: Checker, meta: dict) -> None:
+    """status: ukjent, or {value: pågående|avsluttet, as_of: year} (a year is required)."""
+    if "status" not in meta:
+        return
+    status = meta["status"]
+    if isinstance(status, dict):
+        value, as_of = status.get("value"), status.get("as_of")
+        if set(status) - {"value", "as_of"} or value is None:
+            c.add(("status",), "status skal ha value og as_of", STATUS_FIX)
+            return
+        s = c.text(("status", "value"), value)
+        if s and s not in STATUSES:
+            c.add(("status", "value"), f"ukjent status «{s}»", "bruk " + " | ".join(STATUSES))
+        if as_of is None and s != "ukjent":
+            c.add(("status",), "året statusen gjelder mangler", STATUS_FIX)
+        elif as_of is not None:
+            _year(c, ("status", "as_of"), as_of)
+        return
+    s = c.text(("status",), status)
+    if s and s not in STATUSES:
+        c.add(("status",), f"ukjent status «{s}»", "bruk " + " | ".join(STATUSES))
+    elif s and s != "ukjent":
+        c.add(("status",), f"status «{s}» mangler året den gjelder", STATUS_FIX, warning=True)
+
+
+STATUS_FIX = "skriv status: {value: pågående, as_of: 2022} (året kilden sier det), eller ukjent"
+
+
+def _check_as_of(c: Checker, meta: dict) -> None:
+    """as_of: the year the facts describe; missing is a warning (so --strict requires it)."""
+    if "as_of" in meta:
+        _year(c, ("as_of",), meta["as_of"])
+    elif meta:
+        c.add(
+            ("id",),
+            "feltet «as_of» mangler: året opplysningene gjelder",
+            "legg til as_of: 2014 (året rapporten beskriver)",
+            warning=True,
+        )
+
+
+def _check_evidence_note(c: Checker, meta: dict) -> None:
+    """effekt, evaluert and resultater need a one-sentence evidence_note with a [n] marker."""
+    note, level = meta.get("evidence_note"), meta.get("evidence")
+    if note is None:
+        if level in NOTED_EVIDENCE:
+            c.add(
+                ("evidence",),
+                f"evidensnivået «{level}» krever evidence_note",
+                'legg til evidence_note: "Hva ble målt eller evaluert, av hvem, med hvilket '
+                'resultat. [1]"',
+            )
+        return
+    text = c.text(("evidence_note",), note)
+    if text and not marker_numbers(text):
+        c.add(
+            ("evidence_note",),
+            "evidence_note mangler kildemerke",
+            "avslutt setningen med [n] for kilden den bygger på",
         )

@@ -94,7 +94,10 @@ def build_case(path: Path, fm, ctx: Context) -> Case:
         title=m["title"].strip(),
         summary=m["summary"].strip(),
         places=places,
-        status=m["status"],
+        status=_status(m["status"])[0],
+        status_as_of=_status(m["status"])[1],
+        as_of=m.get("as_of"),
+        evidence_note=str(m.get("evidence_note") or ""),
         themes=tuple(m["themes"]),
         target_groups=tuple(m["target_groups"]),
         actors=tuple(m["actors"]),
@@ -112,6 +115,13 @@ def build_case(path: Path, fm, ctx: Context) -> Case:
         related=tuple(m.get("related") or ()),
         fylker=tuple(dict.fromkeys(fylker)),
     )
+
+
+def _status(status) -> tuple[str, int | None]:
+    """(value, year) from `ukjent` or `{value: pågående, as_of: 2022}`."""
+    if isinstance(status, dict):
+        return str(status["value"]), status.get("as_of")
+    return str(status), None
 
 
 def _place(name: str, ctx: Context) -> Place:

@@ -7,15 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STATUSES = ("pågående", "avsluttet", "ukjent")
-REQUIRED_SECTIONS = (
-    "Utfordringen",
-    "Slik gjorde de det",
-    "Resultater",
-    "Dette skal til",
-    "Overføringsverdi",
-)
-OPTIONAL_SECTIONS = ("Fallgruver",)
-SECTION_ORDER = REQUIRED_SECTIONS[:4] + OPTIONAL_SECTIONS + REQUIRED_SECTIONS[4:]
+REQUIRED_SECTIONS = ("Utfordringen", "Slik gjorde de det", "Resultater")
+EDITORIAL_SECTION = "Redaksjonens vurdering"  # the editors' own judgement: no source markers
+OPTIONAL_SECTIONS = ("Dette skal til", "Fallgruver", "Overføringsverdi", EDITORIAL_SECTION)
+SECTION_ORDER = REQUIRED_SECTIONS + OPTIONAL_SECTIONS
+SOURCED_SECTIONS = SECTION_ORDER[:-1]  # every paragraph and list item carries a [n] marker
+NOTED_EVIDENCE = ("effekt", "evaluert", "resultater")  # levels that need an evidence_note
 MAX_QUOTE_WORDS = 25
 PLACEHOLDER = "SKRIV:"  # marks template text that `kb new` writes and an editor must replace
 
@@ -83,6 +80,9 @@ class Case:
     contact: Contact | None = None
     related: tuple[str, ...] = ()
     fylker: tuple[str, ...] = ()  # current fylker from places and region
+    as_of: int | None = None  # the year the case's facts describe
+    status_as_of: int | None = None  # the year the status was last known
+    evidence_note: str = ""  # what was measured or evaluated, by whom, with a [n] marker
 
     def section(self, heading: str) -> str:
         """The Markdown of one section, or "" when the case lacks it."""

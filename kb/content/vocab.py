@@ -29,6 +29,8 @@ class Term:
     label: str
     description: str
     synonyms: tuple[str, ...] = ()
+    rule: str = ""  # what qualifies for the term (evidence levels)
+    excludes: str = ""  # what does not qualify (the file's `not`)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
                 label=str(t["label"]),
                 description=str(t.get("description", "")),
                 synonyms=tuple(str(s) for s in t.get("synonyms") or ()),
+                rule=str(t.get("rule", "")),
+                excludes=str(t.get("not", "")),
             )
             for t in data.get("terms") or ()
         )

@@ -12,13 +12,15 @@ import yaml
 from kb.content.model import PLACEHOLDER, SECTION_ORDER
 
 HINTS = {
-    "Utfordringen": "Hvilket problem ville kommunen løse, og for hvem?",
-    "Slik gjorde de det": "Hva ble gjort, av hvem, i hvilken rekkefølge? Vær konkret.",
-    "Resultater": "Hva kom ut av det, slik kilden sier det? Tall der kilden har tall.",
-    "Dette skal til": "Ressurser, kompetanse, samarbeidspartnere og forankring som trengs.",
-    "Fallgruver": "Hva var vanskelig eller virket ikke? Fjern avsnittet hvis kilden ikke sier noe.",
-    "Overføringsverdi": "Hva kan andre kommuner ta med seg, og hva må tilpasses?",
-}
+    "Utfordringen": "Hvilket problem ville kommunen løse, og for hvem? [1]",
+    "Slik gjorde de det": "Hva ble gjort, av hvem, i hvilken rekkefølge? Vær konkret. [1]",
+    "Resultater": "Hva kom ut av det, slik kilden sier det? Tall der kilden har tall. [1]",
+    "Dette skal til": "Ressurser, kompetanse og forankring som kilden sier trengs. [1]",
+    "Fallgruver": "Hva var vanskelig eller virket ikke? Fjern avsnittet om kilden er taus. [1]",
+    "Overføringsverdi": "Hva sier kilden om hva andre kan ta med seg? Fjern ellers avsnittet. [1]",
+    "Redaksjonens vurdering": "Redaksjonens egen vurdering, som ingen kilde sier. Fjern avsnittet "
+    "hvis dere ikke har noe å legge til.",
+}  # [1] is the source marker: the number of the entry under sources: the paragraph rests on
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
 
 
@@ -32,8 +34,9 @@ def suggest_id(title: str, max_words: int = 6) -> str:
 
 
 FIELD_ORDER = (
-    "id", "title", "summary", "places", "region", "period", "status", "themes", "target_groups",
-    "actors", "approaches", "grants", "evidence", "sources", "contact", "related", "updated",
+    "id", "title", "summary", "places", "region", "period", "as_of", "status", "themes",
+    "target_groups", "actors", "approaches", "grants", "evidence", "evidence_note", "sources",
+    "contact", "related", "updated",
 )  # fmt: skip
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from kb.content.markers import MARKER
 
 EXTENSIONS = ("tables", "sane_lists")
 TAGS = {
@@ -52,3 +57,26 @@ def markdown_html(text: str, shift: int = 0) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)
+
+
+def link_markers(html: Markup, href: Callable[[int], tuple[str, str] | None]) -> Markup:
+    """Turn the source markers «[1]» / «[1, 3]» of rendered case text into links.
+
+    href(n) gives (url, title) for citation n, or None for a marker that points nowhere
+    (then the marker stays as plain text). Runs on sanitised HTML; only digits are matched,
+    so nothing from the text reaches an attribute.
+    """
+
+    def one(n: int) -> str:
+        target = href(n)
+        if target is None:
+            return str(n)
+        url, title = target
+        return f'<a href="{escape(url)}" title="{escape(title)}">{n}</a>'
+
+    def replace(m: re.Match) -> str:
+        numbers = [int(n) for n in m.group(1).split(",")]
+        links = ", ".join(one(n) for n in numbers)
+        return f'<sup class="source-ref">[{links}]</sup>'
+
+    return Markup(MARKER.sub(replace, str(html)))

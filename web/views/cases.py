@@ -6,7 +6,8 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from kb import cite
 from kb.errors import IndexMissing
-from web.model import browse, preview
+from kb.opendata import reader_locator
+from web.model import browse, preview, provenance
 from web.state import site
 
 bp = Blueprint("cases", __name__)
@@ -49,6 +50,9 @@ def case_page(case_id: str):
         case=case,
         problems=problems,
         sources=content.sources,
+        sections=provenance.sections(case, content.sources),
+        facts_line=provenance.facts_line(case, content.sources),
+        locate=reader_locator,
         similar=similar(case),
         references=[(it, cite.apa(it), cite.apa(it, html=True)) for it in items],
         evidence=content.ctx.vocabularies["evidence"].get(case.evidence),
