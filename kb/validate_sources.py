@@ -8,6 +8,7 @@ from kb.checker import Checker
 from kb.model import MAX_QUOTE_WORDS
 from kb.quotes import cited_text, nearest, quote_in, word_count
 from kb.sources import locate, text_lines
+from kb.validate_pages import check_cited_pages
 
 REFERENCE_KEYS = ("source", "section", "lines", "pages", "quote")
 
@@ -44,8 +45,7 @@ def check_reference(c: Checker, base: tuple, ref: dict, ctx) -> None:
     if "section" in ref:
         c.text(base + ("section",), ref["section"])
     lines = check_locator(c, base + ("lines",), ref["lines"]) if "lines" in ref else None
-    if "pages" in ref:
-        check_locator(c, base + ("pages",), ref["pages"])
+    pages = check_locator(c, base + ("pages",), ref["pages"]) if "pages" in ref else None
     if "lines" not in ref and "pages" not in ref:
         c.add(base, "kilden mangler lines (eller pages for PDF)", "skriv lines: [første, siste]")
     quote = c.text(base + ("quote",), ref["quote"]) if "quote" in ref else None
@@ -57,6 +57,8 @@ def check_reference(c: Checker, base: tuple, ref: dict, ctx) -> None:
         )
     if quote and lines and sid in ctx.sources:
         check_quote(c, base, ctx, sid, lines, quote)
+    if sid in ctx.sources and ("pages" not in ref or pages):
+        check_cited_pages(c, base, ctx.sources[sid], lines, pages)
 
 
 def _source_id(c: Checker, base: tuple, ref: dict, ctx) -> str | None:
