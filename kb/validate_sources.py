@@ -6,6 +6,7 @@ from rapidfuzz import process
 
 from kb.checker import Checker
 from kb.model import MAX_QUOTE_WORDS
+from kb.quote_documents import check_document_quote, is_document
 from kb.quotes import cited_text, nearest, quote_in, word_count
 from kb.sources import locate, text_lines
 from kb.validate_pages import check_cited_pages
@@ -55,7 +56,9 @@ def check_reference(c: Checker, base: tuple, ref: dict, ctx) -> None:
             f"sitatet har {n} ord; høyst {MAX_QUOTE_WORDS} er lov",
             "kort ned sitatet, eller skriv med egne ord",
         )
-    if quote and lines and sid in ctx.sources:
+    if quote and sid in ctx.sources and is_document(ctx.sources[sid]):
+        check_document_quote(c, base, ctx, sid, pages, quote)
+    elif quote and lines and sid in ctx.sources:
         check_quote(c, base, ctx, sid, lines, quote)
     if sid in ctx.sources and ("pages" not in ref or pages):
         check_cited_pages(c, base, ctx.sources[sid], lines, pages)
