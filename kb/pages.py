@@ -179,3 +179,14 @@ def registry_page_range(content_dir: Path, source_id: str, lines) -> tuple[int, 
         return None
     page_map, errors = parse_page_map(data.get("page_map"))
     return None if errors else page_range(page_map, lines)
+
+
+def parse_pages_option(text: str) -> tuple[int, int]:
+    """Pages as written on the command line: «20-22», «20–22» or «20»; ValueError if not."""
+    parts = text.replace("–", "-").split("-")
+    if not 1 <= len(parts) <= 2 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(f"«{text}» er ikke sider — skriv f.eks. 20-22 eller 20")
+    first, last = int(parts[0]), int(parts[-1])
+    if not 1 <= first <= last:
+        raise ValueError(f"«{text}»: første side må være minst 1 og ikke etter siste")
+    return first, last
