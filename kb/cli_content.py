@@ -257,7 +257,7 @@ def _write_drafts(candidates, pick, source_id, ctx, content_dir: Path) -> None:
         raise click.UsageError(f"--pick: velg numre mellom 1 og {len(candidates)}")
     taken = {p.stem for p in (content_dir / "grep").glob("*.md")}
     for n in chosen:
-        fields = draft_fields(candidates[n - 1], source_id, ctx.register)
+        fields = draft_fields(candidates[n - 1], source_id, ctx.register, ctx.sources[source_id])
         click.echo(f"skrev {write_draft(content_dir / 'utkast', fields, taken)}", err=True)
     click.echo(
         f"Fyll ut avsnittene merket SKRIV:, og kjør `kb check {content_dir / 'utkast'}`.", err=True
