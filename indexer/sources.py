@@ -34,7 +34,7 @@ FORMAT_SUFFIX = {"pdf": ".pdf", "html": ".html", "text": ".txt", "markdown": ".m
 __all__ = ["EXTRACTORS", "ExtractionError", "extract_source"]
 
 
-def _extractor(path: Path, fmt: str | None) -> Callable[[Path, Budget], RawDoc]:
+def extractor_for(path: Path, fmt: str | None) -> Callable[[Path, Budget], RawDoc]:
     """The extractor for a registered format, else for the file's suffix."""
     suffix = FORMAT_SUFFIX.get(fmt or "", path.suffix.lower())
     if suffix not in EXTRACTORS:
@@ -61,7 +61,7 @@ def extract_source(
     if not path.is_file():
         raise fail(path, "filen finnes ikke", "sjekk path i kilderegisteret og kildemappene")
     budget = Budget(path, max_pages=max_pages, max_seconds=max_seconds)
-    doc = _extractor(path, fmt)(path, budget)
+    doc = extractor_for(path, fmt)(path, budget)
     drop_noise(doc)
     found = blocks(doc)
     budget.check_time()

@@ -263,7 +263,7 @@ def test_every_quote_from_the_real_reports_validates(bench, seeds_dir, tmp_path)
             bench.passages_of(path, source.id, f.sha256, f.format), ctx, text_lines(path)
         )
         for c in ranked[:30]:
-            write_draft(root / "utkast", draft_fields(c, source.id, ctx.register), taken)
+            write_draft(root / "utkast", draft_fields(c, source.id, ctx.register, source), taken)
     content = load_content(root, [root / "utkast"], (seeds_dir,))
     assert len(content.cases) == 150
     assert [p for p in content.problems if "maltekst" not in p.message] == []

@@ -22,12 +22,13 @@ from kb.cli.group import cli, content_option, sources_option
 @sources_option
 def validate(paths, strict, fmt, content_dir, source_dirs) -> None:
     """Sjekk grep-filer (standard: hele content/) og vis alle problemer."""
+    from indexer.pagetext import pages_text
     from kb.content.loader import load_content
     from kb.content.problems import has_failures
 
     _check_paths(paths)
     root = _content_root(paths, content_dir)
-    content = load_content(root, list(paths) or None, tuple(source_dirs))
+    content = load_content(root, list(paths) or None, tuple(source_dirs), pages_text)
     failed = has_failures(content.problems, strict)
     summary = (
         ""
@@ -87,6 +88,9 @@ def _content_root(paths, content_dir: Path) -> Path:
 @click.option("--section", default="", help="Avsnittsnummer i kilden, f.eks. 4.1.")
 @click.option("--lines", nargs=2, type=int, help="Første og siste linje i kilden.")
 @click.option(
+    "--pages", help="Trykte sider, f.eks. 20-22 (fylles ut fra sidekartet når de mangler)."
+)
+@click.option(
     "--dir",
     "folder",
     type=click.Path(path_type=Path),
@@ -106,26 +110,37 @@ def new(
     source_id,
     section,
     lines,
+    pages,
     folder,
     content_dir,
 ) -> None:
     """Lag et nytt grep fra en mal (spør når noe mangler og du sitter ved en terminal)."""
+    from kb.content.pages import parse_pages_option, registry_page_range
     from kb.editor.new import suggest_id, write_case
 
     ask = interactive()
     title = title or (click.prompt("Tittel") if ask else None)
     source_id = source_id or (click.prompt("Kilde-id (fra content/sources/)") if ask else None)
-    if not lines and ask:
+    try:
+        pages = parse_pages_option(pages) if pages else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pages") from None
+    if not lines and not pages and ask:
         lines = (
             click.prompt("Første linje i kilden", type=int),
             click.prompt("Siste linje i kilden", type=int),
         )
-    if not title or not source_id or not lines:
+    if not title or not source_id or not (lines or pages):
         raise click.UsageError("oppgi --title, --source og --lines (eller kjør i en terminal)")
     case_id = case_id or suggest_id(title)
     if ask and not themes:
         themes = tuple(click.prompt("Tema-id-er, skilt med komma", default="bolig").split(","))
-    source = {"source": source_id, "section": section or "?", "lines": list(lines)}
+    source = {"source": source_id, "section": section or "?"}
+    if lines:
+        source["lines"] = list(lines)
+    pages = pages or registry_page_range(content_dir, source_id, lines)
+    if pages:
+        source["pages"] = list(pages)
     fields = {
         "id": case_id,
         "title": title,
@@ -163,11 +178,12 @@ def new(
 @sources_option
 def check_cmd(paths, fmt, content_dir, source_dirs) -> None:
     """Sjekk grep før gjennomgang: validate --strict, nesten-duplikater og ubrukte kilder."""
+    from indexer.pagetext import pages_text
     from kb.editor.check import check, github_line
 
     _check_paths(paths)
     root = _content_root(paths, content_dir)
-    content, problems = check(root, list(paths) or None, tuple(source_dirs))
+    content, problems = check(root, list(paths) or None, tuple(source_dirs), pages_text)
     note = " — alt må rettes før fletting" if problems else ""
     line = github_line if fmt == "github" else str
     _report(content, problems, fmt, not problems, "grep sjekket", note, line)
@@ -241,7 +257,7 @@ def _write_drafts(candidates, pick, source_id, ctx, content_dir: Path) -> None:
         raise click.UsageError(f"--pick: velg numre mellom 1 og {len(candidates)}")
     taken = {p.stem for p in (content_dir / "grep").glob("*.md")}
     for n in chosen:
-        fields = draft_fields(candidates[n - 1], source_id, ctx.register)
+        fields = draft_fields(candidates[n - 1], source_id, ctx.register, ctx.sources[source_id])
         click.echo(f"skrev {write_draft(content_dir / 'utkast', fields, taken)}", err=True)
     click.echo(
         f"Fyll ut avsnittene merket SKRIV:, og kjør `kb check {content_dir / 'utkast'}`.", err=True

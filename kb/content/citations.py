@@ -5,7 +5,9 @@ from __future__ import annotations
 from rapidfuzz import process
 
 from kb.content.checker import Checker
+from kb.content.document_quotes import check_document_quote, is_document
 from kb.content.model import MAX_QUOTE_WORDS
+from kb.content.pages_check import check_cited_pages
 from kb.content.quotes import cited_text, nearest, quote_in, word_count
 from kb.content.sources import locate, text_lines
 
@@ -44,8 +46,7 @@ def check_reference(c: Checker, base: tuple, ref: dict, ctx) -> None:
     if "section" in ref:
         c.text(base + ("section",), ref["section"])
     lines = check_locator(c, base + ("lines",), ref["lines"]) if "lines" in ref else None
-    if "pages" in ref:
-        check_locator(c, base + ("pages",), ref["pages"])
+    pages = check_locator(c, base + ("pages",), ref["pages"]) if "pages" in ref else None
     if "lines" not in ref and "pages" not in ref:
         c.add(base, "kilden mangler lines (eller pages for PDF)", "skriv lines: [første, siste]")
     quote = c.text(base + ("quote",), ref["quote"]) if "quote" in ref else None
@@ -55,8 +56,12 @@ def check_reference(c: Checker, base: tuple, ref: dict, ctx) -> None:
             f"sitatet har {n} ord; høyst {MAX_QUOTE_WORDS} er lov",
             "kort ned sitatet, eller skriv med egne ord",
         )
-    if quote and lines and sid in ctx.sources:
+    if quote and sid in ctx.sources and is_document(ctx.sources[sid]):
+        check_document_quote(c, base, ctx, sid, pages, quote)
+    elif quote and lines and sid in ctx.sources:
         check_quote(c, base, ctx, sid, lines, quote)
+    if sid in ctx.sources and ("pages" not in ref or pages):
+        check_cited_pages(c, base, ctx.sources[sid], lines, pages)
 
 
 def _source_id(c: Checker, base: tuple, ref: dict, ctx) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,9 +33,12 @@ class Context:
     sources: dict[str, Source]
     source_dirs: tuple[Path, ...] = ()
     problems: list[Problem] = field(default_factory=list)  # problems in the registries themselves
+    pages_text: Callable | None = None  # text of a PDF's pages or an HTML page (from the CLI)
 
 
-def load_context(root: Path = CONTENT_DIR, source_dirs: tuple[Path, ...] = ()) -> Context:
+def load_context(
+    root: Path = CONTENT_DIR, source_dirs: tuple[Path, ...] = (), pages_text: Callable | None = None
+) -> Context:
     """Read the vocabularies, the kommune register and the source registry under root."""
     root = Path(root)
     sources, problems = load_sources(root / "sources")
@@ -47,6 +51,7 @@ def load_context(root: Path = CONTENT_DIR, source_dirs: tuple[Path, ...] = ()) -
         sources,
         default_source_dirs(tuple(source_dirs)),
         problems,
+        pages_text,
     )
 
 
@@ -174,10 +179,13 @@ class Content:
 
 
 def load_content(
-    root: Path = CONTENT_DIR, paths: list[Path] | None = None, source_dirs: tuple[Path, ...] = ()
+    root: Path = CONTENT_DIR,
+    paths: list[Path] | None = None,
+    source_dirs: tuple[Path, ...] = (),
+    pages_text: Callable | None = None,
 ) -> Content:
     """Load every case under root (or the given paths); bad files are reported and skipped."""
-    ctx = load_context(root, source_dirs)
+    ctx = load_context(root, source_dirs, pages_text)
     problems = list(ctx.problems)
     cases: dict[str, Case] = {}
     ids: list[tuple[str, Path]] = []

@@ -63,7 +63,7 @@ def blocks(body: str, body_line: int) -> list[Block]:
 
 
 def check_markers(path: str, fm, n_sources: int) -> list[Problem]:
-    """Markers that point nowhere (error), sourced blocks without one and unused sources (warning)."""
+    """Markers pointing nowhere (error); sourced blocks without one, unused sources (warning)."""
     problems: list[Problem] = []
     used: set[int] = set()
     note = fm.meta.get("evidence_note")

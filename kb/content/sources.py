@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from kb.content.model import Source, SourceFile
+from kb.content.pages import page_map_problems
 from kb.content.problems import Problem
 
 FORMATS = ("pdf", "html", "text")
@@ -34,8 +35,9 @@ def default_source_dirs(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
 def load_source(path: Path) -> tuple[Source | None, list[Problem]]:
     """Read one registry entry and its optional Markdown description."""
     where = str(path)
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -54,6 +56,8 @@ def load_source(path: Path) -> tuple[Source | None, list[Problem]]:
             )
         )
     files = _source_files(where, data.get("files") or (), problems)
+    if "page_map" in data:
+        problems += page_map_problems(where, text, data["page_map"])
     desc_path = path.with_suffix(".md")
     description = desc_path.read_text(encoding="utf-8") if desc_path.exists() else ""
     known = {k for k in Source.__dataclass_fields__ if k not in ("path", "files", "extra")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -25,10 +25,13 @@ SHARED_TEXT_LIMIT = 65
 
 
 def check(
-    root: Path, paths: list[Path] | None = None, source_dirs: tuple[Path, ...] = ()
+    root: Path,
+    paths: list[Path] | None = None,
+    source_dirs: tuple[Path, ...] = (),
+    pages_text: Callable | None = None,
 ) -> tuple[Content, list[Problem]]:
     """Validate the given case files (default: content/grep) and compare them with all cases."""
-    content = load_content(root, paths, source_dirs)
+    content = load_content(root, paths, source_dirs, pages_text)
     whole = load_content(root, None, source_dirs) if paths else content
     problems = strict_quotes(content.problems)
     problems += taken_ids(content.cases.values(), whole.cases)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kb.content.model import MAX_QUOTE_WORDS, PLACEHOLDER, Passage
+from kb.content.pages import page_range
 from kb.content.quotes import normalise
 from kb.content.sources import file_sha256, locate
 from kb.editor.new import suggest_id, write_case
@@ -233,13 +234,17 @@ def _sentence_score(sentence: str) -> float:
     return score - 0.4 * (not re.match(r"[«\"A-ZÆØÅ]", sentence))
 
 
-def draft_fields(c: Candidate, source_id: str, register) -> dict:
-    """The front-matter fields of a draft case for a candidate, ready for kb.new.render_case."""
+def draft_fields(c: Candidate, source_id: str, register, registered=None) -> dict:
+    """The front-matter fields of a draft case for a candidate, ready for kb.new.render_case.
+
+    With the registered source, pages come from its page map (see kb.content.pages).
+    """
     p = c.passage
     kommuner = [k for k in c.kommuner if _is_about(k, p)] if len(c.kommuner) <= 3 else []
     fylker = sorted({k.fylke for name in kommuner if (k := register and register.kommune(name))})
     source = {"source": source_id, "section": p.section or p.section_title or "?"}
-    located = {"lines": p.lines, "pages": p.pages, "quote": c.quote}
+    pages = (registered and page_range(registered, p.lines)) or p.pages
+    located = {"lines": p.lines, "pages": pages, "quote": c.quote}
     source |= {k: list(v) if isinstance(v, tuple) else v for k, v in located.items() if v}
     title = guess_title(c, kommuner)
     return {
