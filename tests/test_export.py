@@ -77,7 +77,7 @@ def small_root(tmp_path_factory) -> Path:
         "title: Flyktninger kjøper bolig med startlån",
         'title: "</title><script>x()</script> Bolig"',
     )
-    evil = evil.replace("Flyktningfamilier leide dyrt og flyttet ofte.\n", EVIL_BODY)
+    evil = evil.replace("Flyktningfamilier leide dyrt og flyttet ofte. [1]\n", EVIL_BODY)
     (root / "grep" / "ondsinnet.md").write_text(evil, "utf-8")
     return root
 
@@ -123,7 +123,8 @@ def test_case_page_shows_facts_sections_sources_related_and_cite(site):
     assert headings[:2] == ["Utfordringen", "Slik gjorde de det"]
     assert headings[-3:] == ["Kilder", "Relaterte grep", "Siter"]
     first_source = article.find(id="kilder").find_next("li")
-    assert "avsnitt 4.1, s. 55–57, linje 731–759" in first_source.get_text()
+    assert "kap. 4.1, s. 55–57" in first_source.get_text()
+    assert "linje" not in first_source.get_text()  # line numbers mean nothing to a reader
     assert first_source.a["href"] == "../../kilder/fafo-2015-08/"
     assert first_source.blockquote.get_text().strip().startswith("«For å bistå")
     related = article.find(id="relaterte-grep").find_next("ul").find_all("a")

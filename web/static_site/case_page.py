@@ -5,7 +5,7 @@ from __future__ import annotations
 from kb.cite import FORMATS as CITE_FORMATS
 from kb.content.loader import Content
 from kb.content.model import Case, Citation
-from kb.opendata import locator
+from kb.opendata import reader_locator
 from web.static_site.markup import bullet_list, md_link, page, period_text, slug, text
 from web.static_site.searchterms import compound_terms, search_block
 
@@ -82,7 +82,7 @@ def citation_item(c: Citation, content: Content, src: str) -> str:
     """One source reference: the linked source title, the locator and the quote."""
     source = content.sources.get(c.source)
     title = md_link(source.title, src, page("kilder", c.source)) if source else text(c.source)
-    where = locator(c)
+    where = reader_locator(c)
     item = title + (f", {where}" if where else "")
     if c.quote:
         item += f"\n\n    > «{text(c.quote)}»\n"
