@@ -7,6 +7,7 @@ import re
 
 from rapidfuzz import process
 
+from kb.content import schema
 from kb.content.checker import Checker, kind_of
 from kb.content.citations import check_sources
 from kb.content.model import PLACEHOLDER, STATUSES
@@ -14,22 +15,10 @@ from kb.content.problems import Problem
 from kb.content.vocab import VOCABULARY_FIELDS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REQUIRED = (
-    "id",
-    "title",
-    "summary",
-    "places",
-    "status",
-    "themes",
-    "target_groups",
-    "actors",
-    "evidence",
-    "sources",
-    "updated",
-)
-OPTIONAL = ("region", "period", "approaches", "grants", "contact", "related")
-KNOWN = REQUIRED + OPTIONAL
-LIST_REQUIRED = ("themes", "target_groups", "actors")
+REQUIRED = schema.names(required=True)
+OPTIONAL = schema.names(required=False)
+KNOWN = schema.names()
+LIST_REQUIRED = tuple(f.name for f in schema.FIELDS if f.kind == "terms" and f.required)
 CONTACT_KEYS = ("role", "organisation")
 PERSONAL_KEYS = ("name", "navn", "email", "epost", "e-post", "phone", "telefon", "mobil")
 
@@ -67,6 +56,7 @@ def check_meta(c: Checker, file_stem: str, ctx) -> None:
     _check_contact(c, meta)
     _check_related(c, meta)
     _check_updated(c, meta)
+    _check_years(c, meta)
 
 
 def _missing_fix(key: str, stem: str) -> str:
@@ -161,10 +151,10 @@ def _check_period(c: Checker, meta: dict) -> None:
 
 
 def _check_terms(c: Checker, key: str, value, vocab) -> None:
-    if key == "evidence":
+    if schema.BY_NAME[key].kind == "term":
         values = [value]
         if isinstance(value, list):
-            c.add((key,), "evidence tar én verdi, ikke en liste", "skriv f.eks. evidence: erfaring")
+            c.add((key,), f"{key} tar én verdi, ikke en liste", f"skriv f.eks. {key}: erfaring")
             return
     elif isinstance(value, str):
         c.add((key,), f"forventet en liste, fikk tekst «{value}»", f"skriv {key}: [{value}]")
@@ -177,7 +167,7 @@ def _check_terms(c: Checker, key: str, value, vocab) -> None:
         if key in LIST_REQUIRED and not values:
             c.add((key,), "listen er tom", "velg minst én id fra content/vocabulary/")
     for i, item in enumerate(values):
-        path = (key,) if key == "evidence" else (key, i)
+        path = (key, i) if isinstance(value, list) else (key,)
         term = c.text(path, item)
         if term is None or vocab is None or vocab.get(term):
             continue
@@ -238,3 +228,13 @@ def _check_updated(c: Checker, meta: dict) -> None:
             f"«{value}» er ikke en dato",
             "skriv updated: ÅÅÅÅ-MM-DD, f.eks. 2026-11-22",
         )
+
+
+def _check_years(c: Checker, meta: dict) -> None:
+    """Fields of kind «year» (as_of) take a four-digit year."""
+    for f in schema.FIELDS:
+        value = meta.get(f.name)
+        if f.kind != "year" or value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
+            c.add((f.name,), f"«{value}» er ikke et årstall", f"skriv {f.name}: 2014")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kb.cite import FORMATS as CITE_FORMATS
 from kb.content.loader import Content
 from kb.content.model import Case, Citation
-from kb.opendata import locator
+from kb.content.schema import locator
 from web.static_site.markup import bullet_list, md_link, page, period_text, slug, text
 from web.static_site.searchterms import compound_terms, search_block
 

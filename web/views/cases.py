@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 
-from kb import cite
+from kb import cite, urls
 from kb.errors import IndexMissing
 from web.model import browse, preview
 from web.state import site
@@ -26,7 +26,7 @@ def similar(case) -> list[dict]:
         return site().similar(case.id, 4)
     except IndexMissing:
         cases = browse.similar(site().content(), case, 4)
-        return [{"title": c.title, "url": f"/grep/{c.id}", "summary": c.summary} for c in cases]
+        return [{"title": c.title, "url": urls.case_url(c.id), "summary": c.summary} for c in cases]
 
 
 def preview_problems(content, case_id: str) -> list[str]:
