@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from kb import cite, urls
 from kb.errors import IndexMissing
 from web.model import browse, preview
+from web.model import case_page as page_model
 from web.state import site
 
 bp = Blueprint("cases", __name__)
@@ -43,15 +44,12 @@ def case_page(case_id: str):
     if case_id not in content.cases and problems:
         return render_template("case_problems.html", case_id=case_id, problems=problems)
     case = find_case(case_id)
-    items = cite.case_items(case, content.sources, current_app.config["SITE_URL"])
     return render_template(
         "case.html",
         case=case,
+        page=page_model.case_page(case, content, current_app.config["SITE_URL"]),
         problems=problems,
-        sources=content.sources,
         similar=similar(case),
-        references=[(it, cite.apa(it), cite.apa(it, html=True)) for it in items],
-        evidence=content.ctx.vocabularies["evidence"].get(case.evidence),
         edit_url=current_app.config["EDIT_URL"] + case.path.name,
     )
 
