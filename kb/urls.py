@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 # Search parameter → the export's listing folder for a one-filter search (the export has no
 # server-side search, so «/sok?tema=bolig» is the page «tema/bolig/»).
 EXPORT_LISTINGS = {"tema": "tema", "malgruppe": "malgruppe", "fylke": "fylke"}
+# Service folder → the export's folder for the same pages.
+EXPORT_FOLDERS = {"grep": "grep", "kilder": "kilder", "innganger": "tilnarming"}
 
 
 def case_url(case_id: str) -> str:
@@ -66,6 +68,7 @@ def export_target(url: str, slug: Callable[[str], str]) -> tuple[str, str] | Non
         param, value = params[0]
         ident = slug(value) if param == "fylke" else value
         return f"{EXPORT_LISTINGS[param]}/{ident}/index.md", parts.fragment
-    if segments and segments[0] in ("grep", "kilder"):
-        return "/".join([*segments, "index.md"]), parts.fragment
+    if segments and segments[0] in EXPORT_FOLDERS:
+        anchor = "" if segments[0] == "kilder" else parts.fragment  # no report text there yet
+        return "/".join([EXPORT_FOLDERS[segments[0]], *segments[1:], "index.md"]), anchor
     return None
