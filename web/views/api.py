@@ -16,7 +16,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/sok")
 def search():
     config = current_app.config
-    req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]), int(config["MAX_PARAMS"]))
+    req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]))
     return jsonify(run_search(site().searcher(), req, int(config["PAGE_SIZE"])))
 
 
