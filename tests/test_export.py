@@ -116,12 +116,13 @@ def test_ways_in_have_pages_at_the_service_paths(site, content):
 def test_case_page_shows_facts_sections_sources_related_and_cite(site):
     article = soup(site / "grep" / "lillehammer-startlan-eie" / "index.html").select_one("article")
     facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in article.select(".gg-fakta dt")}
-    assert facts["Kommune"].get_text() == "Lillehammer (3405)"
-    assert facts["Fylke"].a["href"] == "../../fylke/innlandet/"
+    # the service's fact box (web/model/case_page.py): kommune, then fylke linked to its page
+    assert facts["Hvor"].get_text() == "Lillehammer, Innlandet"
+    assert facts["Hvor"].a["href"] == "../../fylke/innlandet/"
     assert [a.get_text() for a in facts["Tema"].find_all("a")][0] == "Bolig"
     headings = [h.get_text().strip("¶") for h in article.select("h2")]
     assert headings[:2] == ["Utfordringen", "Slik gjorde de det"]
-    assert headings[-3:] == ["Kilder", "Relaterte grep", "Siter"]
+    assert headings[-4:] == ["Kilder", "Ressursperson", "Relaterte grep", "Siter"]
     first_source = article.find(id="kilder").find_next("li")
     assert "kap. 4.1, s. 55–57" in first_source.get_text()
     assert "linje" not in first_source.get_text()  # line numbers mean nothing to a reader

@@ -6,6 +6,8 @@ import nh3
 from flask import Flask
 from markupsafe import Markup
 
+from kb import urls
+from kb.content import schema
 from web.model import browse
 from web.model.params import FILTERS
 from web.model.render import markdown_html
@@ -42,4 +44,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(markdown_html, "markdown")
     app.add_template_global(browse.FACET_LABELS, "FACET_LABELS")
     app.add_template_global(browse.STATUS_TEXT, "STATUS_TEXT")
+    app.add_template_global(schema.BY_NAME, "CASE_FIELDS")
+    app.add_template_global(urls, "urls")
     app.add_template_global({v: k for k, v in FILTERS.items()}, "params_by_field")

@@ -7,6 +7,7 @@ import re
 
 from rapidfuzz import process
 
+from kb.content import schema
 from kb.content.checker import Checker, kind_of
 from kb.content.citations import check_sources
 from kb.content.markers import marker_numbers
@@ -15,31 +16,10 @@ from kb.content.problems import Problem
 from kb.content.vocab import VOCABULARY_FIELDS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REQUIRED = (
-    "id",
-    "title",
-    "summary",
-    "places",
-    "status",
-    "themes",
-    "target_groups",
-    "actors",
-    "evidence",
-    "sources",
-    "updated",
-)
-OPTIONAL = (
-    "region",
-    "period",
-    "approaches",
-    "grants",
-    "contact",
-    "related",
-    "as_of",
-    "evidence_note",
-)
-KNOWN = REQUIRED + OPTIONAL
-LIST_REQUIRED = ("themes", "target_groups", "actors")
+REQUIRED = schema.names(required=True)
+OPTIONAL = schema.names(required=False)
+KNOWN = schema.names()
+LIST_REQUIRED = tuple(f.name for f in schema.FIELDS if f.kind == "terms" and f.required)
 CONTACT_KEYS = ("role", "organisation")
 PERSONAL_KEYS = ("name", "navn", "email", "epost", "e-post", "phone", "telefon", "mobil")
 
@@ -172,10 +152,10 @@ def _check_period(c: Checker, meta: dict) -> None:
 
 
 def _check_terms(c: Checker, key: str, value, vocab) -> None:
-    if key == "evidence":
+    if schema.BY_NAME[key].kind == "term":
         values = [value]
         if isinstance(value, list):
-            c.add((key,), "evidence tar én verdi, ikke en liste", "skriv f.eks. evidence: erfaring")
+            c.add((key,), f"{key} tar én verdi, ikke en liste", f"skriv f.eks. {key}: erfaring")
             return
     elif isinstance(value, str):
         c.add((key,), f"forventet en liste, fikk tekst «{value}»", f"skriv {key}: [{value}]")
@@ -188,7 +168,7 @@ def _check_terms(c: Checker, key: str, value, vocab) -> None:
         if key in LIST_REQUIRED and not values:
             c.add((key,), "listen er tom", "velg minst én id fra content/vocabulary/")
     for i, item in enumerate(values):
-        path = (key,) if key == "evidence" else (key, i)
+        path = (key, i) if isinstance(value, list) else (key,)
         term = c.text(path, item)
         if term is None or vocab is None or vocab.get(term):
             continue

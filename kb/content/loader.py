@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,11 +9,12 @@ from pathlib import Path
 
 from rapidfuzz import process
 
+from kb.content import schema
 from kb.content.body import check_body, check_unique
 from kb.content.checker import Checker
 from kb.content.fields import check_meta
 from kb.content.frontmatter import FrontMatterError, parse_front_matter
-from kb.content.model import Case, Citation, Contact, Period, Place, Source
+from kb.content.model import Case, Place, Source
 from kb.content.problems import ERROR, Problem
 from kb.content.registers import Register, load_register
 from kb.content.sources import default_source_dirs, load_sources
@@ -84,40 +84,27 @@ def check_text(text: str, file_name: str | Path, ctx: Context) -> tuple[Case | N
 
 
 def build_case(path: Path, fm, ctx: Context) -> Case:
-    """Turn checked front matter and body into a Case."""
+    """Turn checked front matter and body into a Case, field by field as the schema declares."""
     m = fm.meta
+    values = {
+        f.name: schema.READERS[f.kind](m.get(f.name))
+        for f in schema.FIELDS
+        if f.kind in schema.READERS
+    }
     places = tuple(_place(str(p["kommune"]), ctx) for p in m.get("places") or ())
     fylker = [p.fylke for p in places if p.fylke]
     if m.get("region") and ctx.register:
         fylker += [f.name for f in ctx.register.fylker_for(str(m["region"]))]
-    period = m.get("period")
-    contact = m.get("contact")
-    updated = m.get("updated")
+    status, status_as_of = schema.read_status(m.get("status"))
     return Case(
-        id=m["id"],
+        **values,
         path=path,
-        title=m["title"].strip(),
-        summary=m["summary"].strip(),
         places=places,
-        status=_status(m["status"])[0],
-        status_as_of=_status(m["status"])[1],
-        as_of=m.get("as_of"),
-        evidence_note=str(m.get("evidence_note") or ""),
-        themes=tuple(m["themes"]),
-        target_groups=tuple(m["target_groups"]),
-        actors=tuple(m["actors"]),
-        evidence=m["evidence"],
-        sources=tuple(_citation(s) for s in m["sources"]),
+        status=status,
+        status_as_of=status_as_of,
         body=fm.body,
         body_line=fm.body_line,
         sections=split_sections(fm.body),
-        updated=updated if isinstance(updated, dt.date) else dt.date.fromisoformat(str(updated)),
-        region=str(m.get("region") or ""),
-        period=Period(period.get("start"), period.get("end")) if period else None,
-        approaches=tuple(m.get("approaches") or ()),
-        grants=tuple(m.get("grants") or ()),
-        contact=Contact(**{k: str(v) for k, v in contact.items()}) if contact else None,
-        related=tuple(m.get("related") or ()),
         fylker=tuple(dict.fromkeys(fylker)),
     )
 
@@ -132,17 +119,6 @@ def _status(status) -> tuple[str, int | None]:
 def _place(name: str, ctx: Context) -> Place:
     k = ctx.register.kommune(name) if ctx.register else None
     return Place(name, k.name, k.number, k.fylke) if k else Place(name)
-
-
-def _citation(ref: dict) -> Citation:
-    lines, pages = ref.get("lines"), ref.get("pages")
-    return Citation(
-        str(ref["source"]),
-        str(ref.get("section", "")),
-        tuple(lines) if lines else None,
-        tuple(pages) if pages else None,
-        str(ref.get("quote", "")),
-    )
 
 
 def split_sections(body: str) -> tuple[tuple[str, str], ...]:

@@ -80,9 +80,9 @@ class Case:
     contact: Contact | None = None
     related: tuple[str, ...] = ()
     fylker: tuple[str, ...] = ()  # current fylker from places and region
-    as_of: int | None = None  # the year the case's facts describe
-    status_as_of: int | None = None  # the year the status was last known
-    evidence_note: str = ""  # what was measured or evaluated, by whom, with a [n] marker
+    status_as_of: int | None = None  # format v2: the year the status was reported
+    as_of: int | None = None  # format v2: the year the case's facts describe
+    evidence_note: str = ""  # format v2: what was measured or evaluated, by whom
 
     def section(self, heading: str) -> str:
         """The Markdown of one section, or "" when the case lacks it."""

@@ -8,17 +8,11 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 
+from kb.content import schema
 from kb.errors import ContentError
 
 # The case fields that take vocabulary ids, and the vocabulary file behind each.
-VOCABULARY_FIELDS = {
-    "themes": "themes",
-    "target_groups": "target_groups",
-    "actors": "actors",
-    "approaches": "approaches",
-    "grants": "grants",
-    "evidence": "evidence",
-}
+VOCABULARY_FIELDS = schema.vocabulary_fields()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from kb.content import schema
 from kb.content.model import PLACEHOLDER, SECTION_ORDER
 
 HINTS = {
@@ -33,11 +34,7 @@ def suggest_id(title: str, max_words: int = 6) -> str:
     return "-".join(words[:max_words]) or "nytt-grep"
 
 
-FIELD_ORDER = (
-    "id", "title", "summary", "places", "region", "period", "as_of", "status", "themes",
-    "target_groups", "actors", "approaches", "grants", "evidence", "evidence_note", "sources",
-    "contact", "related", "updated",
-)  # fmt: skip
+FIELD_ORDER = schema.names()
 
 
 def render_text(meta: dict, sections: dict[str, str]) -> str:

@@ -12,12 +12,10 @@ import math
 from collections import OrderedDict
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from whoosh.query import Or, Phrase
 
 from kb.search import schema as f
-from kb.search.planner import Need, by_first_letter
+from kb.search.planner import Need, by_first_letter, near_words
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
@@ -104,16 +102,12 @@ class Engine:
 
     def near_terms(self, stem: str) -> list[str]:
         """Index terms within one or two edits of an unknown word."""
-        dist = 2 if len(stem) >= 8 else 1
         out: set[str] = set()
         for name in FIELDS:
             if name not in self._lexicons:
                 self._lexicons[name] = by_first_letter(_text(t) for t in self.reader.lexicon(name))
             candidates = self._lexicons[name].get(stem[:1], [])
-            found = process.extract(
-                stem, candidates, scorer=Levenshtein.distance, score_cutoff=dist, limit=20
-            )
-            out.update(t for t, _, _ in found)
+            out.update(t for t, _ in near_words(stem, candidates, limit=20))
         return sorted(out)
 
     def need_scores(self, need: Need) -> tuple[np.ndarray, set[str]]:

@@ -85,14 +85,28 @@ class Planner:
         buckets, freq = self.dictionary()
         if not freq or " " in word:
             return None
-        limit = 2 if len(word) >= 7 else 1
         for candidates in (buckets.get(word[0], []), list(freq)):
-            found = process.extract(
-                word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=50
-            )
+            found = near_words(word, candidates)
             if found:
                 return min(found, key=lambda m: (m[1], -freq[m[0]]))[0]
         return None
+
+
+def max_edits(word: str) -> int:
+    """How far a typo may be from the word meant: two edits from seven letters on, else one."""
+    return 2 if len(word) >= 7 else 1
+
+
+def near_words(word: str, candidates: list[str], limit: int = 50) -> list[tuple[str, int]]:
+    """The typo corrector: candidates within max_edits(word), as (word, edits), nearest first.
+
+    The planner uses it on the index's words as written («Mente du …?»), the engine on a
+    field's stems when no correction was found (fuzzy matching).
+    """
+    found = process.extract(
+        word, candidates, scorer=Levenshtein.distance, score_cutoff=max_edits(word), limit=limit
+    )
+    return [(w, int(d)) for w, d, _ in found]
 
 
 def by_first_letter(words) -> dict[str, list[str]]:

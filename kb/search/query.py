@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kb.errors import QueryError
 from kb.search.analysis import STOP_WORDS, compound_parts, stem, words
 from kb.search.synonyms import Phrase, SynonymTable
 
@@ -38,17 +39,34 @@ class ParsedQuery:
     message: str | None = None
 
 
+def too_long(text: str, max_chars: int) -> str | None:
+    """The one message for a query over the length limit, or None when it is within it."""
+    if len(text) <= max_chars:
+        return None
+    return (
+        f"Søket er for langt ({len(text)} tegn); det lengste som tas imot er "
+        f"{max_chars} tegn. Kort det ned og prøv igjen."
+    )
+
+
+def check_length(text: str, max_chars: int) -> None:
+    """Refuse a query over the length limit (the web's parameters); raises QueryError."""
+    if message := too_long(text, max_chars):
+        raise QueryError(message)
+
+
 def clean(query: str, max_chars: int) -> tuple[str, str | None]:
     """Strip control characters, normalise quotes and space, and bound the length."""
     text = unicodedata.normalize("NFC", str(query or ""))
     text = CONTROL.sub(" ", text.replace("\t", " ").replace("\n", " ")).translate(QUOTES)
     text = " ".join(text.split())
-    if len(text) <= max_chars:
+    message = too_long(text, max_chars)
+    if message is None:
         return text, None
-    cut = text[:max_chars]
+    cut = text[:max_chars]  # a library caller (kb search) gets the first part searched
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut, (f"Søket var for langt og er kortet ned til de første {max_chars} tegnene.")
+    return cut, message
 
 
 def word_clauses(found: list[str], table: SynonymTable) -> list[Clause]:

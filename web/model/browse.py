@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from kb import urls
 from kb.content.loader import Content
 from kb.content.model import Case, Citation, Source
 
@@ -96,7 +97,7 @@ def ways_in(content: Content, vocabulary: str, attribute: str, param: str) -> li
     vocab = content.ctx.vocabularies.get(vocabulary)
     terms = vocab.terms if vocab else ()
     return [
-        Way(t.label, t.description, counts[t.id], f"/sok?{param}={t.id}")
+        Way(t.label, t.description, counts[t.id], urls.search_url(**{param: t.id}))
         for t in terms
         if counts[t.id]
     ]

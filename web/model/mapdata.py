@@ -6,8 +6,8 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
+from kb import urls
 from kb.content.loader import Content
 
 SCALE = 42.0  # SVG units per degree of latitude
@@ -48,7 +48,7 @@ def project(lat: float, lon: float) -> tuple[float, float]:
 
 def search_url(param: str, value: str) -> str:
     """The search that lists the cases of one kommune or fylke."""
-    return "/sok?" + urlencode({param: value})
+    return urls.search_url(**{param: value})
 
 
 def radius(count: int) -> float:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from kb.errors import QueryError
+from kb.search.query import check_length
 
 # URL parameter → index facet field; the order is the order of the facet boxes on the page.
 FILTERS = {
@@ -101,20 +102,14 @@ class SearchRequest:
         return "?" + urlencode(params) if params else "?"
 
 
-def parse_request(args, max_chars: int, max_params: int) -> SearchRequest:
-    """Read a MultiDict of URL parameters; unknown ones are ignored, bad sizes raise QueryError."""
-    count = sum(len(args.getlist(k)) for k in args)
-    if count > max_params:
-        raise QueryError(
-            f"Søket har for mange parametre ({count}); det største antallet er "
-            f"{max_params}. Fjern noen av filtrene og prøv igjen."
-        )
+def parse_request(args, max_chars: int) -> SearchRequest:
+    """Read a MultiDict of URL parameters; unknown ones are ignored, bad sizes raise QueryError.
+
+    The number of parameters is bounded for every request in web/security.py; the query's
+    length by kb.search.query, which the searcher uses too.
+    """
     q = " ".join(" ".join(args.getlist("q")).split())
-    if len(q) > max_chars:
-        raise QueryError(
-            f"Søket er for langt ({len(q)} tegn); det lengste som tas imot er "
-            f"{max_chars} tegn. Kort det ned og prøv igjen."
-        )
+    check_length(q, max_chars)
     filters: dict[str, tuple[str, ...]] = {}
     for param, name in FILTERS.items():
         values = [" ".join(v.split()) for v in args.getlist(param)]

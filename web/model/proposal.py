@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from kb.content import schema
 from kb.content.loader import Context, check_text
 from kb.content.model import OPTIONAL_SECTIONS, SECTION_ORDER, Case
 from kb.editor.check import near_duplicates
@@ -29,12 +30,8 @@ LIMITS = {  # longest text per field, in characters
     "contact": 150,
     "text": 8000,
 }
-PICK_LISTS = (  # (field, legend, hint, required)
-    ("themes", "Tema", "Velg ett eller flere tema grepet handler om.", True),
-    ("target_groups", "Målgrupper", "Hvem er grepet til for?", True),
-    ("actors", "Aktører", "Hvem gjorde arbeidet? Velg alle som var med.", True),
-    ("approaches", "Innganger", "Valgfritt: hvilke av de fem inngangene grepet hører til.", False),
-    ("grants", "Tilskudd og lån", "Valgfritt: ordninger grepet brukte.", False),
+PICK_LISTS = tuple(  # (field, legend, hint, required), as the case schema declares them
+    (f.name, f.label, f.hint, f.required) for f in schema.FIELDS if f.widget == "checkboxes"
 )
 SECTIONS = tuple((suggest_id(name), name, HINTS[name]) for name in SECTION_ORDER)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

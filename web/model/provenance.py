@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from kb.content.model import EDITORIAL_SECTION, Case, Citation, Source
-from kb.opendata import reader_locator
+from kb.content.schema import reader_locator
 from web.model.render import link_markers, markdown_html
 
 

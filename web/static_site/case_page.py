@@ -1,98 +1,83 @@
-"""The Markdown page of one case: fact box, sections, sources, related cases and «Siter»."""
+"""The Markdown page of one case, rendered from the shared page model (web/model/case_page.py)."""
 
 from __future__ import annotations
 
+from kb import urls
 from kb.cite import FORMATS as CITE_FORMATS
 from kb.content.loader import Content
-from kb.content.model import Case, Citation
-from kb.opendata import reader_locator
-from web.static_site.markup import bullet_list, md_link, page, period_text, slug, text
+from kb.content.model import Case
+from web.model.case_page import CitationLine, FactItem, FactRow, case_page
+from web.static_site.markup import bullet_list, link, md_link, page, slug, text
 from web.static_site.searchterms import compound_terms, search_block
 
 
-def case_markdown(case: Case, content: Content, reference: str, edit_url: str) -> str:
-    """The whole page of a case; reference is the APA reference as HTML."""
+def case_markdown(case: Case, content: Content, site_url: str, edit_url: str) -> str:
+    """The whole page of a case."""
     src = page("grep", case.id)
+    model = case_page(case, content, site_url)
     parts = [
         f"# {text(case.title)}\n",
         search_block(compound_terms([case.title, case.summary, case.body])),
         f"{text(case.summary)}\n",
-        fact_box(case, content, src),
+        fact_box(model.facts, src),
         *(f"## {text(heading)}\n\n{body}\n" for heading, body in case.sections),
-        sources_section(case.sources, content, src),
+        sources_section(model.citations, src),
+        contact_section(case),
         related_section(case, content, src),
-        cite_section(case.id, reference),
+        cite_section(case.id, model.references[0][2]),
+        f"Sist oppdatert {case.updated.isoformat() if case.updated else ''}. "
         f"[Foreslå en endring i dette grepet]({edit_url}{case.path.name})\n",
     ]
     return "\n".join(p for p in parts if p)
 
 
-def _vocab_links(kind: str, vocab: str, ids: tuple[str, ...], content: Content, src: str) -> str:
-    """Labels of vocabulary ids, each linked to its listing page."""
-    v = content.ctx.vocabularies.get(vocab)
-    return ", ".join(md_link(v.label_of(i) if v else i, src, page(kind, i)) for i in ids)
+def href(url: str, src: str) -> str | None:
+    """A service path as a relative link in the export, or None when the export has no page."""
+    target = urls.export_target(url, slug)
+    return link(src, *target) if target else None
 
 
-def _labels(vocab: str, ids: tuple[str, ...], content: Content) -> str:
-    """Labels of vocabulary ids as plain text."""
-    v = content.ctx.vocabularies.get(vocab)
-    return ", ".join(text(v.label_of(i) if v else i) for i in ids)
+def fact_item(item: FactItem, src: str) -> str:
+    """One fact value, linked when the export has the page it leads to."""
+    where = href(item.url, src) if item.url else None
+    label = f"[{text(item.text)}]({where})" if where else text(item.text)
+    return f'<span class="fact-item" markdown>{label}</span>'
 
 
-def fact_rows(case: Case, content: Content, src: str) -> list[tuple[str, str]]:
-    """The (label, Markdown value) rows of the fact box; empty values are left out."""
-    kommuner = ", ".join(
-        text(f"{p.name or p.kommune} ({p.number})" if p.number else p.kommune) for p in case.places
-    )
-    fylker = ", ".join(md_link(f, src, page("fylke", slug(f))) for f in case.fylker)
-    period = period_text(case.period.start, case.period.end) if case.period else ""
-    contact = case.contact
-    return [
-        ("Kommune", kommuner),
-        ("Fylke", fylker),
-        ("Region", text(case.region) if case.region not in case.fylker else ""),
-        ("Periode", period),
-        ("Status", text(case.status)),
-        ("Tema", _vocab_links("tema", "themes", case.themes, content, src)),
-        (
-            "Målgrupper",
-            _vocab_links("malgruppe", "target_groups", case.target_groups, content, src),
-        ),
-        ("Aktører", _labels("actors", case.actors, content)),
-        ("Tilnærming", _vocab_links("tilnarming", "approaches", case.approaches, content, src)),
-        ("Evidens", _labels("evidence", (case.evidence,), content)),
-        ("Tilskudd og lån", _labels("grants", case.grants, content)),
-        (
-            "Ressursperson",
-            text(", ".join(filter(None, (contact.role, contact.organisation)))) if contact else "",
-        ),
-        ("Sist oppdatert", case.updated.isoformat() if case.updated else ""),
-    ]
-
-
-def fact_box(case: Case, content: Content, src: str) -> str:
+def fact_box(rows: tuple[FactRow, ...], src: str) -> str:
     """The fact box as a definition list in a styled block."""
-    rows = "\n\n".join(
-        f"{label}\n:   {value}" for label, value in fact_rows(case, content, src) if value
-    )
-    return f'<div class="gg-fakta" markdown>\n\n{rows}\n\n</div>\n'
+    lines = []
+    for row in rows:
+        value = ", ".join(fact_item(i, src) for i in row.items)
+        if row.note:
+            value += f' <span class="explain">{text(row.note)}</span>'
+        lines.append(f"{text(row.label)}\n:   {value}")
+    return '<div class="gg-fakta" markdown>\n\n' + "\n\n".join(lines) + "\n\n</div>\n"
 
 
-def citation_item(c: Citation, content: Content, src: str) -> str:
+def citation_item(c: CitationLine, src: str) -> str:
     """One source reference: the linked source title, the locator and the quote."""
-    source = content.sources.get(c.source)
-    title = md_link(source.title, src, page("kilder", c.source)) if source else text(c.source)
-    where = reader_locator(c)
-    item = title + (f", {where}" if where else "")
+    where = href(c.url, src)
+    item = f"[{text(c.title)}]({where})" if where else text(c.title)
+    item += f", {c.locator}" if c.locator else ""
     if c.quote:
         item += f"\n\n    > «{text(c.quote)}»\n"
     return item
 
 
-def sources_section(citations: tuple[Citation, ...], content: Content, src: str) -> str:
+def sources_section(citations: tuple[CitationLine, ...], src: str) -> str:
     """The «Kilder» section: every citation with its locator."""
-    items = [citation_item(c, content, src) for c in citations]
+    items = [citation_item(c, src) for c in citations]
     return "## Kilder\n\n" + bullet_list(items, "Ingen kilder.") + "\n"
+
+
+def contact_section(case: Case) -> str:
+    """The «Ressursperson» section: role and organisation, never a name."""
+    contact = case.contact
+    if not contact:
+        return ""
+    who = ", ".join(filter(None, (contact.role, contact.organisation)))
+    return f"## Ressursperson\n\n{text(who)}\n"
 
 
 def related_section(case: Case, content: Content, src: str) -> str:

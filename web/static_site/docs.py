@@ -32,11 +32,10 @@ def write_case(content: Content, case_id: str, docs: Path, site_url: str, edit_u
     """Write one case page and its citation files; returns the page's docs path."""
     case = content.cases[case_id]
     items = cite.case_items(case, content.sources, site_url)
-    reference = cite.apa(items[0], html=True)
     path = page("grep", case.id)
     target = docs / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(case_markdown(case, content, reference, edit_url), "utf-8")
+    target.write_text(case_markdown(case, content, site_url, edit_url), "utf-8")
     for ext in cite.FORMATS:
         body, _mime = cite.export(items, ext)
         (target.parent / f"{case.id}.{ext}").write_text(body, "utf-8", newline="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from kb import cite
+from kb import cite, urls
 from kb.opendata import case_record
 from web.model import browse
 from web.model.params import parse_request, run_search
@@ -16,14 +16,14 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/sok")
 def search():
     config = current_app.config
-    req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]), int(config["MAX_PARAMS"]))
+    req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]))
     return jsonify(run_search(site().searcher(), req, int(config["PAGE_SIZE"])))
 
 
 def record(case) -> dict:
     """A case's open-data record with its absolute URL on this site."""
     data = case_record(case)
-    data["url"] = f"{current_app.config['SITE_URL'].rstrip('/')}/grep/{case.id}"
+    data["url"] = urls.absolute(current_app.config["SITE_URL"], urls.case_url(case.id))
     return data
 
 
@@ -58,7 +58,11 @@ def source(source_id: str):
     data = browse.source_dict(found)
     data["cite"] = cite.apa(cite.source_item(found))
     data["cited_by"] = [
-        {"id": c.id, "url": f"/grep/{c.id}", "locations": [browse.citation_dict(r) for r in refs]}
+        {
+            "id": c.id,
+            "url": urls.case_url(c.id),
+            "locations": [browse.citation_dict(r) for r in refs],
+        }
         for c, refs in browse.citing(content, source_id)
     ]
     return jsonify(data)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 
-from kb import cite
+from kb import cite, urls
 from kb.errors import IndexMissing
-from kb.opendata import reader_locator
 from web.model import browse, preview, provenance
+from web.model import case_page as page_model
 from web.state import site
 
 bp = Blueprint("cases", __name__)
@@ -27,7 +27,7 @@ def similar(case) -> list[dict]:
         return site().similar(case.id, 4)
     except IndexMissing:
         cases = browse.similar(site().content(), case, 4)
-        return [{"title": c.title, "url": f"/grep/{c.id}", "summary": c.summary} for c in cases]
+        return [{"title": c.title, "url": urls.case_url(c.id), "summary": c.summary} for c in cases]
 
 
 def preview_problems(content, case_id: str) -> list[str]:
@@ -44,18 +44,15 @@ def case_page(case_id: str):
     if case_id not in content.cases and problems:
         return render_template("case_problems.html", case_id=case_id, problems=problems)
     case = find_case(case_id)
-    items = cite.case_items(case, content.sources, current_app.config["SITE_URL"])
     return render_template(
         "case.html",
         case=case,
+        page=page_model.case_page(case, content, current_app.config["SITE_URL"]),
         problems=problems,
         sources=content.sources,
         sections=provenance.sections(case, content.sources),
         facts_line=provenance.facts_line(case, content.sources),
-        locate=reader_locator,
         similar=similar(case),
-        references=[(it, cite.apa(it), cite.apa(it, html=True)) for it in items],
-        evidence=content.ctx.vocabularies["evidence"].get(case.evidence),
         edit_url=current_app.config["EDIT_URL"] + case.path.name,
     )
 

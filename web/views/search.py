@@ -14,7 +14,7 @@ bp = Blueprint("search", __name__)
 @bp.get("/sok")
 def results():
     config = current_app.config
-    req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]), int(config["MAX_PARAMS"]))
+    req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]))
     result = run_search(site().searcher(), req, int(config["PAGE_SIZE"]))
     content = site().content()
     return render_template(
