@@ -34,8 +34,20 @@ FIELDS = (
     "contact_role",
     "contact_organisation",
     "updated",
+    "license",
 )
 LIST_SEPARATOR = "; "
+
+# Case texts and open data are CC BY 4.0 (the code is MIT, see pyproject.toml); the reports
+# the cases cite keep their publishers' terms.
+LICENSE_ID = "CC-BY-4.0"  # SPDX identifier, the value of every record's «license» field
+LICENSE = {
+    "id": LICENSE_ID,
+    "name": "Creative Commons Navngivelse 4.0 Internasjonal (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.no",
+    "attribution": "Kilde: Gode grep, CC BY 4.0",
+    "reports": "Rapportene grepene bygger på, har utgivernes egne vilkår.",
+}
 
 
 def case_url(case_id: str) -> str:
@@ -88,6 +100,7 @@ def case_record(case: Case, ctx=None) -> dict:
         "contact_role": case.contact.role if case.contact else "",
         "contact_organisation": case.contact.organisation if case.contact else "",
         "updated": case.updated.isoformat() if case.updated else None,
+        "license": LICENSE_ID,
     }
 
 
