@@ -132,3 +132,20 @@ def test_the_export_carries_the_version_in_its_citations(repo, tmp_path):
     folder = docs / "grep" / CASE
     assert f"Versjon 2026-02-10, {second[:7]}" in (folder / "index.md").read_text("utf-8")
     assert f"Versjon 2026-02-10, {second[:7]}" in (folder / f"{CASE}.bib").read_text("utf-8")
+
+
+def test_a_version_that_fails_todays_checks_is_explained_not_a_500(repo, tmp_path):
+    root = repo[0]
+    case = root / "grep" / f"{CASE}.md"
+    good = case.read_text("utf-8")
+    case.write_text(good.replace("evidence: erfaring", "evidence: mirakel"), "utf-8")
+    git(root, "commit", "-q", "-am", "Ugyldig evidens", date="2026-03-01T12:00:00+01:00")
+    broken = git(root, "log", "-1", "--format=%h", "--abbrev=7").strip()
+    case.write_text(good, "utf-8")
+    git(root, "commit", "-q", "-am", "Rettet evidens", date="2026-03-02T12:00:00+01:00")
+    client = make_app(root, tmp_path / "no-index").test_client()
+    response = client.get(f"/grep/{CASE}?versjon={broken}")
+    assert response.status_code == 200
+    article = text(page(response).select_one("article"))
+    assert f"Versjonen fra 2026-03-01 ({broken}) kan ikke vises" in article
+    assert "mirakel" in article

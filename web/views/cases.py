@@ -83,7 +83,9 @@ def cited_version(case):
         return case, history.current(case), ""
     found = history.old_version(case, rev)
     if found is None:
-        abort(make_response(errors.error_response(404, history.UNKNOWN_VERSION.format(rev=rev))))
+        abort(
+            make_response(errors.error_response(404, history.UNKNOWN_VERSION.format(rev=rev[:40])))
+        )
     revision, old, problems = found
     if old is None:  # that version does not pass today's checks: say so, with the problems
         page = render_template(
