@@ -57,27 +57,35 @@ def source_item(source: Source) -> dict:
     return item
 
 
-def case_item(case: Case, site_url: str) -> dict:
-    """The CSL-JSON item of a case page: the site as author, the updated date as version."""
+def case_item(case: Case, site_url: str, version: str = "", url: str = "") -> dict:
+    """The CSL-JSON item of a case page: the site as author.
+
+    version names what is cited («2026-12-02, a1b2c3d» from the history); without one, the
+    updated date stands in. url replaces the page's address (an older version's own address).
+    """
     item: dict = {
         "id": case.id,
         "type": "webpage",
         "title": case.title,
         "author": [{"literal": SITE_NAME}],  # APA leaves out a publisher equal to the author
-        "URL": urls.absolute(site_url, urls.case_url(case.id)),
+        "URL": url or urls.absolute(site_url, urls.case_url(case.id)),
         "language": "nb",
     }
     if case.updated:
         d = case.updated
         item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
         item["version"] = d.isoformat()
+    if version:
+        item["version"] = version
     return item
 
 
-def case_items(case: Case, sources: dict[str, Source], site_url: str) -> list[dict]:
+def case_items(
+    case: Case, sources: dict[str, Source], site_url: str, version: str = "", url: str = ""
+) -> list[dict]:
     """The case and the reports it cites, in that order."""
     cited = dict.fromkeys(c.source for c in case.sources if c.source in sources)
-    return [case_item(case, site_url)] + [source_item(sources[s]) for s in cited]
+    return [case_item(case, site_url, version, url)] + [source_item(sources[s]) for s in cited]
 
 
 @lru_cache(maxsize=1)

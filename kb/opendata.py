@@ -12,14 +12,25 @@ from kb.content.model import Case
 
 # The record's fields in order, as the case schema declares its open-data columns; list
 # values are joined with LIST_SEPARATOR in CSV.
-FIELDS = tuple(col.name for col in schema.columns())
+FIELDS = tuple(col.name for col in schema.columns()) + ("license",)
 LIST_SEPARATOR = "; "
+
+# Case texts and open data are CC BY 4.0 (the code is MIT, see pyproject.toml); the reports
+# the cases cite keep their publishers' terms.
+LICENSE_ID = "CC-BY-4.0"  # SPDX identifier, the value of every record's «license» field
+LICENSE = {
+    "id": LICENSE_ID,
+    "name": "Creative Commons Navngivelse 4.0 Internasjonal (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.no",
+    "attribution": "Kilde: Gode grep, CC BY 4.0",
+    "reports": "Rapportene grepene bygger på, har utgivernes egne vilkår.",
+}
 
 
 def case_record(case: Case, ctx=None) -> dict:
     """A case as a flat dict of strings, numbers, None and lists of strings (FIELDS order)."""
     del ctx  # kept in the signature so labels can be added without changing callers
-    return {col.name: col.get(case) for col in schema.columns()}
+    return {col.name: col.get(case) for col in schema.columns()} | {"license": LICENSE_ID}
 
 
 def csv_row(record: dict) -> list[str]:

@@ -37,7 +37,13 @@ SETTINGS = (
     Setting("PDF_MAX_PAGES", 400, "Flest sider som leses fra én PDF."),
     Setting("PDF_MAX_SECONDS", 60, "Lengste tid uttrekket av én PDF får bruke, i sekunder."),
     Setting(
-        "SITE_URL", "http://127.0.0.1:5000", "Nettstedets adresse, brukt i siteringer og sitemap."
+        "SITE_URL",
+        "",
+        "Nettstedets offentlige adresse, brukt i siteringer, åpne data og sitemap; tom gir "
+        "adressen forespørselen kom til. `kb export` krever den (eller `--site-url`).",
+    ),
+    Setting(
+        "TRUSTED_PROXIES", 0, "Antall mellomtjenere foran tjenesten som X-Forwarded-* stoles på."
     ),
     Setting(
         "EDIT_URL",

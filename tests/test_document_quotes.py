@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from fpdf import FPDF
 
 from kb.cli import cli
@@ -76,9 +75,9 @@ def cite(root: Path, case_id: str, source: str, quote: str, locator: str) -> Pat
     return path
 
 
-def check(root: Path, folder: Path, path: Path):
+def check(root: Path, folder: Path, path: Path, runner):
     args = ["check", "--content", str(root), f"--sources={folder}", str(path)]
-    return CliRunner().invoke(cli, args)
+    return runner.invoke(cli, args)
 
 
 def test_a_real_quote_on_its_pdf_page_passes(documents):
@@ -130,11 +129,11 @@ def test_html_quotes_are_checked_against_the_main_text(documents):
     assert "sitatet står ikke i nettsiden; nærmest: «Kommunen ansatte en boveileder" in bad.output
 
 
-def test_validate_checks_document_quotes_too(documents):
+def test_validate_checks_document_quotes_too(documents, runner):
     root, folder = documents
     cite(root, "oppdiktet", "pdfkilde", "Dette står ingen steder.", "pages: [6, 6]")
     args = ["validate", "--content", str(root), f"--sources={folder}"]
-    result = CliRunner().invoke(cli, args)
+    result = runner.invoke(cli, args)
     assert result.exit_code == 1
     assert "sitatet står ikke på s. 6" in result.output
 

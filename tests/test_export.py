@@ -140,6 +140,8 @@ def test_case_page_shows_facts_sections_sources_related_and_cite(site):
 
 def test_open_data_files_match_the_content(site, content):
     records = [case_record(content.cases[i], content.ctx) for i in sorted(content.cases)]
+    for r in records:
+        r["url"] = f"{SITE_URL}grep/{r['id']}/"  # absolute on the exported site
     assert json.loads((site / "grep.json").read_text("utf-8")) == records
     with (site / "grep.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
@@ -148,6 +150,15 @@ def test_open_data_files_match_the_content(site, content):
     for row, record in zip(rows, records, strict=True):
         assert row["themes"] == LIST_SEPARATOR.join(record["themes"])
         assert row["title"] == record["title"]
+        assert row["license"] == record["license"] == "CC-BY-4.0"
+
+
+def test_every_exported_page_states_the_licence_in_its_footer(site, content):
+    for path in [site / "index.html", *(site / "grep").glob("*/index.html")]:
+        footer = soup(path).select_one("footer")
+        link = footer.select_one("a[rel=license]")
+        assert link["href"] == "https://creativecommons.org/licenses/by/4.0/deed.no", path
+        assert "utgivernes egne vilkår" in footer.get_text(), path
 
 
 def test_sitemap_lists_every_page_and_robots_points_to_it(site, content):
@@ -255,7 +266,9 @@ def test_cli_export_reports_progress_and_writes_the_site(small_root, tmp_path, r
     assert (out / "grep" / "gyldig" / "index.html").is_file()
     shutil.rmtree(out / "grep")
     (out / "grep.json").unlink()
-    again = runner.invoke(cli, ["export", "--out", str(out), "--content", str(small_root)])
+    again = runner.invoke(
+        cli, ["export", "--out", str(out), "--content", str(small_root), "--site-url", SITE_URL]
+    )
     assert again.exit_code == 1 and "ikke tom" in again.output
 
 

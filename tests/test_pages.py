@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kb.cli import cli
 from kb.content.loader import load_content
@@ -270,9 +269,8 @@ def test_real_content_passes_once_fill_pages_has_run(seeds_dir, tmp_path):
     assert [str(p) for p in load_content(root, None, (seeds_dir,)).problems] == []
 
 
-def test_new_takes_pages_or_fills_them_from_the_page_map(paged_root, test_sources):
+def test_new_takes_pages_or_fills_them_from_the_page_map(paged_root, test_sources, runner):
     base = ["new", "--content", str(paged_root), "--source", "testkilde", "--section", "2.2"]
-    runner = CliRunner()
     filled = runner.invoke(cli, [*base, "--title", "Boveiledning hver uke", "--lines", "18", "18"])
     given = runner.invoke(cli, [*base, "--title", "Oppsøkende boveiledning", "--pages", "5-5"])
     bad = runner.invoke(cli, [*base, "--title", "Noe annet", "--pages", "fem"])

@@ -11,12 +11,14 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.routing import BaseConverter
 
+from kb import history
 from kb.content.loader import Content, load_content
 from kb.search.searcher import Searcher
 
 KEY = "gode_grep"
 RELOAD_SECONDS = 2.0  # how often at most the content folder is checked for changes
 SIMILAR_SECONDS = 60.0  # «Lignende grep» change only with the index: keep them a minute
+HISTORY_SECONDS = 60.0  # a commit need not touch a file's mtime: read the history again after
 CONTENT_FOLDERS = ("grep", "sources", "vocabulary", "registers")
 
 
@@ -49,6 +51,7 @@ class Site:
         self._derived: dict[str, object] = {}
         self._searcher: Searcher | None = None
         self._similar: dict[str, tuple[float, list[dict]]] = {}
+        self._history: tuple[Content, float, dict | None] | None = None
 
     @classmethod
     def from_config(cls, config) -> Site:
@@ -85,6 +88,15 @@ class Site:
         if key not in self._derived:
             self._derived[key] = build(content)
         return self._derived[key]
+
+    def history(self) -> dict[str, tuple[history.Revision, ...]] | None:
+        """The case files' commits (None: no history), read once per content and minute."""
+        content, now = self.content(), time.monotonic()
+        cached = self._history
+        if cached is None or cached[0] is not content or now - cached[1] > HISTORY_SECONDS:
+            cached = (content, now, history.folder_history(self.content_root / "grep"))
+            self._history = cached
+        return cached[2]
 
     def searcher(self) -> Searcher:
         """The process's Searcher (raises IndexMissing until the index is built)."""

@@ -166,6 +166,12 @@ def serve(host, port, threads, debug, watch, source_dirs, content_dir, index_dir
     run(host, port, threads, debug, content_dir, index_dir, tuple(source_dirs), watch)
 
 
+NO_SITE_URL = (
+    "kb export trenger nettstedets offentlige adresse for siteringer, åpne data og sitemap: "
+    "gi den med --site-url https://godegrep.example.no eller miljøvariabelen KB_SITE_URL."
+)
+
+
 @cli.command("export")
 @click.option(
     "--out",
@@ -178,7 +184,7 @@ def serve(host, port, threads, debug, watch, source_dirs, content_dir, index_dir
     "--site-url",
     default=lambda: settings.get("SITE_URL"),
     show_default="KB_SITE_URL",
-    help="Nettstedets adresse, brukt i sitemap.xml og siteringer.",
+    help="Nettstedets offentlige adresse, brukt i sitemap.xml, siteringer og åpne data (påkrevd).",
 )
 @click.option("--strict", is_flag=True, help="Stopp hvis noen grep har feil eller advarsler.")
 @sources_option
@@ -189,6 +195,9 @@ def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
     from kb.errors import ContentError
     from web.static_site import build_site
 
+    if not (site_url or "").strip():
+        click.echo(NO_SITE_URL, err=True)
+        sys.exit(2)
     content = load_content(content_dir, None, tuple(source_dirs))
     for p in content.problems:
         click.echo(str(p), err=True)

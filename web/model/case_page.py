@@ -66,9 +66,11 @@ class CasePage:
     references: tuple[tuple[dict, str, str], ...]  # (CSL item, APA text, APA HTML)
 
 
-def case_page(case: Case, content: Content, site_url: str) -> CasePage:
+def case_page(
+    case: Case, content: Content, site_url: str, version: str = "", url: str = ""
+) -> CasePage:
     """The page model of one case."""
-    items = cite.case_items(case, content.sources, site_url)
+    items = cite.case_items(case, content.sources, site_url, version, url)
     return CasePage(
         case=case,
         url=urls.case_url(case.id),

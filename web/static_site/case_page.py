@@ -11,10 +11,12 @@ from web.static_site.markup import bullet_list, link, md_link, page, slug, text
 from web.static_site.searchterms import compound_terms, search_block
 
 
-def case_markdown(case: Case, content: Content, site_url: str, edit_url: str) -> str:
+def case_markdown(
+    case: Case, content: Content, site_url: str, edit_url: str, version: str = ""
+) -> str:
     """The whole page of a case."""
     src = page("grep", case.id)
-    model = case_page(case, content, site_url)
+    model = case_page(case, content, site_url, version)
     parts = [
         f"# {text(case.title)}\n",
         search_block(compound_terms([case.title, case.summary, case.body])),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kb import cite
+from kb import cite, history
 from kb.content.loader import Content
 from kb.opendata import case_record, write_csv, write_json
 from web.static_site.assets import CSS, JS
@@ -28,14 +28,31 @@ def site_path(docs_path: str) -> str:
     return "/" + docs_path.removesuffix("index.md")
 
 
-def write_case(content: Content, case_id: str, docs: Path, site_url: str, edit_url: str) -> str:
+def case_versions(content: Content) -> dict[str, str]:
+    """Each case file's version as citations name it («2026-12-02, a1b2c3d»); {} without git."""
+    folder = content.ctx.root / "grep"
+    found = history.folder_history(folder) or {}
+    versions = {}
+    for case in content.cases.values():
+        try:
+            key = case.path.relative_to(folder).as_posix()
+        except ValueError:
+            key = case.path.name
+        if found.get(key):
+            versions[case.id] = found[key][0].label
+    return versions
+
+
+def write_case(
+    content: Content, case_id: str, docs: Path, site_url: str, edit_url: str, version: str = ""
+) -> str:
     """Write one case page and its citation files; returns the page's docs path."""
     case = content.cases[case_id]
-    items = cite.case_items(case, content.sources, site_url)
+    items = cite.case_items(case, content.sources, site_url, version)
     path = page("grep", case.id)
     target = docs / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(case_markdown(case, content, site_url, edit_url), "utf-8")
+    target.write_text(case_markdown(case, content, site_url, edit_url, version), "utf-8")
     for ext in cite.FORMATS:
         body, _mime = cite.export(items, ext)
         (target.parent / f"{case.id}.{ext}").write_text(body, "utf-8", newline="")
@@ -52,14 +69,20 @@ def listing_pages(content: Content) -> Iterator[tuple[str, str]]:
     yield from source_pages(content, lambda s: cite.apa(cite.source_item(s), html=True))
 
 
+def absolute(record: dict, site_url: str) -> dict:
+    """An open-data record whose url is absolute on the exported site."""
+    return {**record, "url": site_url.rstrip("/") + record["url"]}
+
+
 def write_docs(
     content: Content, docs: Path, site_url: str, edit_url: str, progress: Callable[[str], None]
 ) -> list[tuple[str, str]]:
     """Write the whole docs folder; returns (site path, lastmod) of every page."""
     pages: list[tuple[str, str]] = []
     cases = sorted(content.cases)
+    versions = case_versions(content)
     for n, case_id in enumerate(cases, 1):
-        path = write_case(content, case_id, docs, site_url, edit_url)
+        path = write_case(content, case_id, docs, site_url, edit_url, versions.get(case_id, ""))
         updated = content.cases[case_id].updated
         pages.append((site_path(path), updated.isoformat() if updated else ""))
         if n % 100 == 0 or n == len(cases):
@@ -71,7 +94,7 @@ def write_docs(
     for path, body in ASSETS.items():
         (docs / path).parent.mkdir(parents=True, exist_ok=True)
         (docs / path).write_text(body, "utf-8")
-    records = [case_record(content.cases[i], content.ctx) for i in cases]
+    records = [absolute(case_record(content.cases[i], content.ctx), site_url) for i in cases]
     write_json(records, docs / "grep.json")
     write_csv(records, docs / "grep.csv")
     progress(f"Skrev {len(pages)} sider og åpne data ({len(records)} grep)")

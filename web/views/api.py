@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from kb import cite, urls
-from kb.opendata import case_record
+from kb.opendata import LICENSE, case_record
 from web.model import browse
 from web.model.params import parse_request, run_search
+from web.siteurl import site_url
 from web.state import site
+from web.views import history
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -23,7 +25,7 @@ def search():
 def record(case) -> dict:
     """A case's open-data record with its absolute URL on this site."""
     data = case_record(case)
-    data["url"] = urls.absolute(current_app.config["SITE_URL"], urls.case_url(case.id))
+    data["url"] = urls.absolute(site_url(), urls.case_url(case.id))
     return data
 
 
@@ -34,7 +36,9 @@ def case(case_id: str):
     data = record(found)
     data["locations"] = [browse.citation_dict(c) for c in found.sources]
     data["sections"] = [{"heading": h, "markdown": md} for h, md in found.sections]
-    items = cite.case_items(found, content.sources, current_app.config["SITE_URL"])
+    version = history.current(found)
+    items = cite.case_items(found, content.sources, site_url(), version.label if version else "")
+    data["version"] = {"date": version.date, "rev": version.rev} if version else None
     data["cite"] = [cite.apa(it) for it in items]
     return jsonify(data)
 
@@ -46,6 +50,7 @@ def all_cases():
         {
             "count": len(cases),
             "repository": current_app.config["REPO_URL"],
+            "license": LICENSE,
             "cases": [record(c) for c in cases],
         }
     )

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from kb import cite, urls
 from kb.errors import IndexMissing
+from web import errors
 from web.model import browse, preview, provenance
 from web.model import case_page as page_model
+from web.siteurl import site_url
 from web.state import site
+from web.views import history
 
 bp = Blueprint("cases", __name__)
 
@@ -43,11 +56,14 @@ def case_page(case_id: str):
     problems = preview_problems(content, case_id)
     if case_id not in content.cases and problems:
         return render_template("case_problems.html", case_id=case_id, problems=problems)
-    case = find_case(case_id)
+    case, version, url = cited_version(find_case(case_id))
+    label = version.label if version else ""
     return render_template(
         "case.html",
         case=case,
-        page=page_model.case_page(case, content, current_app.config["SITE_URL"]),
+        page=page_model.case_page(case, content, site_url(), label, url),
+        version=version,
+        old=bool(url),
         problems=problems,
         sources=content.sources,
         sections=provenance.sections(case, content.sources),
@@ -55,6 +71,28 @@ def case_page(case_id: str):
         similar=similar(case),
         edit_url=current_app.config["EDIT_URL"] + case.path.name,
     )
+
+
+def cited_version(case):
+    """(case, its version, own URL) for this request: the current one, or ?versjon=<rev>.
+
+    An unknown version ends the request with a Norwegian 404 page.
+    """
+    rev = request.args.get("versjon")
+    if rev is None:
+        return case, history.current(case), ""
+    found = history.old_version(case, rev)
+    if found is None:
+        abort(
+            make_response(errors.error_response(404, history.UNKNOWN_VERSION.format(rev=rev[:40])))
+        )
+    revision, old, problems = found
+    if old is None:  # that version does not pass today's checks: say so, with the problems
+        page = render_template(
+            "history.html", case=case, unreadable=revision, problems=[str(p) for p in problems]
+        )
+        abort(make_response(page, 200))
+    return old, revision, f"{site_url()}/grep/{case.id}?versjon={revision.short}"
 
 
 @bp.get("/grep/<slug:case_id>/")
@@ -65,8 +103,9 @@ def case_slash(case_id: str):
 
 @bp.get("/grep/<slug:case_id>/siter.<any(bib, ris, json):fmt>")
 def case_citation(case_id: str, fmt: str):
-    case = find_case(case_id)
-    items = cite.case_items(case, site().content().sources, current_app.config["SITE_URL"])
+    case, version, url = cited_version(find_case(case_id))
+    label = version.label if version else ""
+    items = cite.case_items(case, site().content().sources, site_url(), label, url)
     body, mimetype = cite.export(items, fmt)
     disposition = f'attachment; filename="{case.id}.{fmt}"'
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
