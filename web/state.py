@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.routing import BaseConverter
 
+from kb import settings
 from kb.content.loader import Content, load_content
 from kb.search.searcher import Searcher
 
@@ -40,8 +41,15 @@ def content_stamp(root: Path) -> tuple:
 class Site:
     """What the views read: content, things derived from it, and the searcher."""
 
-    def __init__(self, content_root: Path, index_dir: Path, source_dirs: tuple[Path, ...]):
+    def __init__(
+        self,
+        content_root: Path,
+        index_dir: Path,
+        source_dirs: tuple[Path, ...],
+        config: settings.Config | None = None,
+    ):
         self.content_root, self.index_dir, self.source_dirs = content_root, index_dir, source_dirs
+        self.config = config or settings.defaults()
         self._lock = threading.Lock()
         self._content: Content | None = None
         self._stamp: tuple = ()
@@ -51,10 +59,9 @@ class Site:
         self._similar: dict[str, tuple[float, list[dict]]] = {}
 
     @classmethod
-    def from_config(cls, config) -> Site:
-        """A Site for the app's CONTENT_DIR, INDEX_DIR and SOURCES settings."""
-        dirs = tuple(Path(p) for p in str(config.get("SOURCES") or "").split(os.pathsep) if p)
-        return cls(Path(config["CONTENT_DIR"]), Path(config["INDEX_DIR"]), dirs)
+    def from_config(cls, config: settings.Config) -> Site:
+        """A Site for the config's CONTENT_DIR, INDEX_DIR and SOURCES settings."""
+        return cls(config.content_dir, config.index_dir, config.sources, config)
 
     def content(self) -> Content:
         """The loaded content; reloaded when a file changed (checked every few seconds)."""
@@ -91,7 +98,7 @@ class Site:
         if self._searcher is None:
             with self._lock:
                 if self._searcher is None:
-                    self._searcher = Searcher(self.index_dir)
+                    self._searcher = Searcher(self.index_dir, config=self.config)
         return self._searcher
 
     def similar(self, case_id: str, limit: int) -> list[dict]:
