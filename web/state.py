@@ -16,7 +16,9 @@ from kb.content.loader import Content, load_content
 from kb.search.searcher import Searcher
 
 KEY = "gode_grep"
-RELOAD_SECONDS = 2.0  # how often at most the content folder is checked for changes
+# How often at most the content folder is checked for changes. A lazy check on request, not a
+# watchfiles thread: the stamp costs ~4 ms, and a thread per app would hold an inotify instance.
+RELOAD_SECONDS = 2.0
 SIMILAR_SECONDS = 60.0  # «Lignende grep» change only with the index: keep them a minute
 CONTENT_FOLDERS = ("grep", "sources", "vocabulary", "registers")
 
