@@ -56,10 +56,16 @@ class BuildStats:
         return line
 
 
-def source_passages(source: Source, dirs: tuple[Path, ...], problems: list[str]) -> list[Passage]:
+def source_passages(
+    source: Source,
+    dirs: tuple[Path, ...],
+    problems: list[str],
+    config: settings.Config | None = None,
+) -> list[Passage]:
     """The passages of one source's files; unreadable or changed files are reported and skipped."""
     from indexer.sources import extract_source
 
+    config = config or settings.defaults()
     out: list[Passage] = []
     for found in locate(source, dirs):
         if not found.sha_ok:
@@ -75,8 +81,8 @@ def source_passages(source: Source, dirs: tuple[Path, ...], problems: list[str])
                 source.id,
                 found.file.sha256,
                 found.file.format,
-                max_pages=int(settings.get("PDF_MAX_PAGES")),
-                max_seconds=float(settings.get("PDF_MAX_SECONDS")),
+                max_pages=config.pdf_max_pages,
+                max_seconds=config.pdf_max_seconds,
             )
         except ExtractionError as exc:
             problems.append(f"{source.id}: {exc}")
@@ -89,6 +95,7 @@ def collect_passages(
     progress: Progress,
     problems: list[str],
     missing: list[str] | None = None,
+    config: settings.Config | None = None,
 ) -> dict[str, list[Passage]]:
     """Extract every registered source that is found; passages by source id."""
     progress.stage("Leser kilder", len(content.sources))
@@ -96,7 +103,7 @@ def collect_passages(
     for source in content.sources.values():
         if missing is not None and not locate(source, dirs):
             missing.append(source.id)
-        passages = source_passages(source, dirs, problems)
+        passages = source_passages(source, dirs, problems, config)
         if passages:
             by_source[source.id] = passages
         progress.advance()
@@ -122,17 +129,19 @@ def build_index(
     source_dirs: tuple[Path, ...] = (),
     progress: Progress | None = None,
     passages: dict[str, list[Passage]] | None = None,
+    config: settings.Config | None = None,
 ) -> BuildStats:
     """Build the whole index in a temporary folder and rename it into place after commit.
 
-    `passages` (by source id) skips extraction: for measuring, and for tests.
+    `passages` (by source id) skips extraction: for measuring, and for tests. `config` gives
+    the extraction limits (KB_PDF_MAX_PAGES, KB_PDF_MAX_SECONDS); the defaults without it.
     """
     started = time.monotonic()
     progress = progress or NullProgress()
     stats = BuildStats()
     dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
     if passages is None:
-        passages = collect_passages(content, dirs, progress, stats.problems, stats.missing)
+        passages = collect_passages(content, dirs, progress, stats.problems, stats.missing, config)
     stats.cases, stats.sources = len(content.cases), len(passages)
     stats.passages = sum(map(len, passages.values()))
     docs = documents(content, passages)
@@ -188,12 +197,14 @@ def swap_into_place(new: Path, live: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def update_case(index_dir: Path, path: Path, content_root: Path) -> tuple[str, list]:
+def update_case(
+    index_dir: Path, path: Path, content_root: Path, source_dirs: tuple[Path, ...] = ()
+) -> tuple[str, list]:
     """Re-index one changed or deleted case file: ("oppdatert"|"slettet"|"uendret", problems)."""
     index_dir, path = Path(index_dir), Path(path)
     if not index.exists_in(str(index_dir)):
         raise IndexMissing("Søkeindeksen er ikke bygget ennå. Kjør `kb index`.")
-    ctx = load_context(content_root)
+    ctx = load_context(content_root, source_dirs)
     ix = index.open_dir(str(index_dir))
     relative = relative_path(path, content_root)
     if not path.exists():

@@ -1,4 +1,4 @@
-"""Progress on the terminal (stderr): a bar on a TTY, plain lines otherwise."""
+"""Progress on the terminal (stderr): click's progress bar on a TTY, plain lines in logs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import sys
 import time
 from typing import TextIO
 
+import click
+
 BAR_WIDTH = 30
-REDRAW_SECONDS = 0.1
+REDRAW_SECONDS = 0.1  # a bar redrawn per document would cost more than the indexing
 
 
 def format_number(n: float, decimals: int = 0) -> str:
@@ -22,46 +24,54 @@ class Progress:
     def __init__(self, stream: TextIO | None = None, tty: bool | None = None):
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty() if tty is None else tty
-        self.label, self.total, self.done_count, self._drawn = "", 0, 0, 0.0
+        self._bar = None
+        self._pending, self._drawn = 0, 0.0
 
     def stage(self, label: str, total: int) -> None:
         """Start a stage of `total` steps."""
-        self.label, self.total, self.done_count = label, total, 0
+        self.finish()
         if not self.tty:
             self._write(f"{label} ({format_number(total)}) …\n")
-        self._draw(force=True)
+            return
+        self._bar = click.progressbar(
+            length=total,
+            label=f"{label:<18}",
+            file=self.stream,
+            fill_char="█",
+            empty_char="░",
+            show_pos=True,
+            width=BAR_WIDTH,
+            bar_template="%(label)s %(bar)s %(info)s",
+        )
+        self._bar.__enter__()
+        self._pending, self._drawn = 0, time.monotonic()
 
     def advance(self, n: int = 1) -> None:
         """Count n steps of the current stage as done."""
-        self.done_count += n
-        self._draw(force=self.done_count >= self.total)
+        if self._bar is None:
+            return
+        self._pending += n
+        now = time.monotonic()
+        done = self._bar.pos + self._pending >= (self._bar.length or 0)
+        if done or now - self._drawn >= REDRAW_SECONDS:
+            self._bar.update(self._pending)
+            self._pending, self._drawn = 0, now
 
     def finish(self) -> None:
         """End the current stage."""
-        if self.tty:
-            self._draw(force=True)
-            self._write("\n")
+        if self._bar is not None:
+            if self._pending:
+                self._bar.update(self._pending)
+            self._bar.__exit__(None, None, None)
+            self._bar, self._pending = None, 0
 
     def note(self, text: str) -> None:
         """A message (a skipped file, a warning) on its own line."""
-        if self.tty and self.label:
+        if self._bar is not None:
             self._write("\r\x1b[K")
         self._write(text + "\n")
-        self._draw(force=True)
-
-    def _draw(self, force: bool = False) -> None:
-        if not self.tty or not self.label:
-            return
-        now = time.monotonic()
-        if not force and now - self._drawn < REDRAW_SECONDS:
-            return
-        self._drawn = now
-        share = self.done_count / self.total if self.total else 1.0
-        filled = round(BAR_WIDTH * min(share, 1.0))
-        bar = "█" * filled + "░" * (BAR_WIDTH - filled)
-        self._write(
-            f"\r{self.label:<18} {bar} {format_number(self.done_count)}/{format_number(self.total)}"
-        )
+        if self._bar is not None:
+            self._bar.render_progress()
 
     def _write(self, text: str) -> None:
         self.stream.write(text)

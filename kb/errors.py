@@ -19,3 +19,11 @@ class ExtractionError(KbError):
 
 class QueryError(KbError):
     """A search query cannot be run as given."""
+
+
+class ConfigError(KbError):
+    """One or more settings have wrong values; problems holds one Norwegian line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)

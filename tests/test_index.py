@@ -136,7 +136,11 @@ def test_summary_line_uses_norwegian_numbers():
 
 
 def test_progress_is_plain_text_in_logs_and_a_bar_on_a_terminal(corpus, tmp_path):
-    log, tty = io.StringIO(), io.StringIO()
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    log, tty = io.StringIO(), Terminal()
     build_index(
         load_content(corpus, source_dirs=SEEDS), tmp_path / "a", progress=Progress(log, tty=False)
     )
@@ -146,6 +150,7 @@ def test_progress_is_plain_text_in_logs_and_a_bar_on_a_terminal(corpus, tmp_path
     bar.advance(4)
     bar.finish()
     assert "\r" in tty.getvalue() and "█" * 30 in tty.getvalue() and "4/4" in tty.getvalue()
+    assert tty.getvalue().endswith("\n")  # the bar's line is finished before the summary
 
 
 def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +17,7 @@ import pytest
 from conftest import FIXTURES, make_root
 from webtools import make_app, page, text
 
-from indexer.watch import Watcher, changed, scan
+from indexer.watch import CaseFilter, Watcher, is_case_file
 from kb.cli.watch import WATCH_KEY, start
 
 SEEDS = (FIXTURES / "seeds",)
@@ -60,7 +61,7 @@ def site_root(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.fixture
 def watched(site_root):
-    """The app in watch mode (polling every 50 ms), its test client and content root."""
+    """The app in watch mode (changes gathered for 50 ms), its test client and content root."""
     root, index = site_root
     app = make_app(root, index, WATCH=True, WATCH_SECONDS=0.05)
     start(app)
@@ -160,25 +161,29 @@ def test_without_watch_a_broken_case_is_simply_absent(site_root):
     assert client.get(f"/grep/{CASE}").status_code == 404
 
 
-def test_scan_sees_changes_and_skips_editor_files(tmp_path):
-    (tmp_path / "a.md").write_text("a")
-    (tmp_path / ".a.md.swp").write_text("x")
-    (tmp_path / ".#a.md").symlink_to(tmp_path / "nowhere")
-    before = scan(tmp_path)
-    assert list(before) == [tmp_path / "a.md"]
-    (tmp_path / "a.md").write_text("ab")
-    (tmp_path / "b.md").write_text("b")
-    assert changed(before, scan(tmp_path)) == [tmp_path / "a.md", tmp_path / "b.md"]
+@pytest.mark.parametrize(
+    "name, wanted",
+    [("a.md", True), (".a.md.swp", False), (".#a.md", False), ("a.md~", False), ("a.txt", False)],
+)
+def test_only_case_files_count_not_editor_files(tmp_path, name, wanted):
+    assert is_case_file(tmp_path / name) is wanted
+    assert CaseFilter()(None, str(tmp_path / name)) is wanted
+    assert CaseFilter()(None, str(tmp_path / ".git" / name)) is False
 
 
-def test_watcher_reports_a_missing_index_instead_of_dying(tmp_path):
+def test_watcher_sees_saved_files_and_reports_a_missing_index_instead_of_dying(tmp_path):
     root = make_root(tmp_path)
     seen = []
-    watcher = Watcher(root, tmp_path / "no-index", seen.extend, interval=0.05)
-    (root / "grep" / "x.md").write_text("---\nid: x\n---\n")
-    [change] = watcher.poll()
+    watcher = Watcher(root, tmp_path / "no-index", seen.extend, debounce=0.05)
+    watcher.start()
+    try:
+        (root / "grep" / ".x.md.swp").write_text("swap")
+        (root / "grep" / "x.md").write_text("---\nid: x\n---\n")
+        [change] = wait_for(lambda: list(seen))
+    finally:
+        watcher.stop()
+    assert change.path == root / "grep" / "x.md"
     assert change.action == "feil" and "kb index" in change.note
-    assert seen == [change]
 
 
 def free_port() -> int:
@@ -204,7 +209,12 @@ def test_kb_serve_watch_for_real(site_root):
     port = free_port()
     command = [sys.executable, "-m", "kb", "serve", "--watch", "--port", str(port)]
     command += ["--content", str(root), "--index", str(index), "--sources", str(SEEDS[0])]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+    lines: list[str] = []  # the server's stderr, read as it comes
+    reader = threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True)
+    reader.start()
     url = f"http://127.0.0.1:{port}/grep/{CASE}"
     try:
 
@@ -214,12 +224,19 @@ def test_kb_serve_watch_for_real(site_root):
         wait_for(up, timeout=60)
         edit(root / "grep" / f"{CASE}.md", "status: avsluttet", BROKEN_STATUS)
 
+        def reported():
+            return any("ukjent status «kanskje»" in line for line in list(lines))
+
         def box():
             return "problem-box" in fetch(url)[1]
 
+        wait_for(reported)  # the watcher's own report, not only the page's problem box
         wait_for(box)
     finally:
         server.terminate()
-        _, err = server.communicate(timeout=10)
-    assert f"grep/{CASE}.md: har feil; søket viser forrige versjon" in err.decode()
-    assert "ukjent status «kanskje»" in err.decode()
+        server.wait(timeout=10)
+        reader.join(timeout=10)
+        server.stderr.close()
+    err = "".join(lines)
+    assert f"grep/{CASE}.md: har feil; søket viser forrige versjon" in err
+    assert "ukjent status «kanskje»" in err

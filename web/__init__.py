@@ -2,41 +2,33 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from flask import Flask
 
 from kb import settings
 
-INSTANCE_FILE = "config.py"  # instance/config.py, as docs/innstillinger.md says
 
+def create_app(config: settings.Config | Mapping | None = None) -> Flask:
+    """The app for a resolved Config, or for defaults → instance file → KB_* → `config`.
 
-def default_config() -> dict:
-    """Every declared setting at its default."""
-    return {s.name: s.default for s in settings.SETTINGS}
-
-
-def env_config() -> dict:
-    """The settings given as KB_* environment variables."""
-    return {s.name: settings.get(s.name) for s in settings.SETTINGS if s.env in os.environ}
-
-
-def create_app(config: Mapping | None = None) -> Flask:
-    """The app: defaults, then instance/config.py, then KB_* variables, then `config`."""
+    Keys of a mapping that are not settings (TESTING, WATCH …) go to app.config as they are.
+    """
     from web import compress, csrf, errors, security, siteurl, state, templating
     from web.views import api, cases, history, pages, propose, search, sources
 
+    resolved = config if isinstance(config, settings.Config) else settings.resolve(config)
+    extra = {} if isinstance(config, settings.Config) else dict(config or {})
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(default_config())
-    app.config.from_pyfile(INSTANCE_FILE, silent=True)
-    app.config.from_mapping(env_config())
-    app.config.from_mapping(config or {})
+    app.config.from_pyfile(settings.INSTANCE_FILE, silent=True)  # Flask's own keys, if any
+    app.config.from_mapping(extra)
+    app.config.from_mapping(resolved.values)
+    app.config["KB_CONFIG"] = resolved
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # the service takes no uploads
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.url_map.converters["slug"] = state.SlugConverter
-    app.extensions[state.KEY] = state.Site.from_config(app.config)
+    app.extensions[state.KEY] = state.Site.from_config(resolved)
     for module in (pages, search, cases, history, sources, api, propose):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -11,12 +11,14 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.routing import BaseConverter
 
-from kb import history
+from kb import history, settings
 from kb.content.loader import Content, load_content
 from kb.search.searcher import Searcher
 
 KEY = "gode_grep"
-RELOAD_SECONDS = 2.0  # how often at most the content folder is checked for changes
+# How often at most the content folder is checked for changes. A lazy check on request, not a
+# watchfiles thread: the stamp costs ~4 ms, and a thread per app would hold an inotify instance.
+RELOAD_SECONDS = 2.0
 SIMILAR_SECONDS = 60.0  # «Lignende grep» change only with the index: keep them a minute
 HISTORY_SECONDS = 60.0  # a commit need not touch a file's mtime: read the history again after
 CONTENT_FOLDERS = ("grep", "sources", "vocabulary", "registers")
@@ -42,8 +44,15 @@ def content_stamp(root: Path) -> tuple:
 class Site:
     """What the views read: content, things derived from it, and the searcher."""
 
-    def __init__(self, content_root: Path, index_dir: Path, source_dirs: tuple[Path, ...]):
+    def __init__(
+        self,
+        content_root: Path,
+        index_dir: Path,
+        source_dirs: tuple[Path, ...],
+        config: settings.Config | None = None,
+    ):
         self.content_root, self.index_dir, self.source_dirs = content_root, index_dir, source_dirs
+        self.config = config or settings.defaults()
         self._lock = threading.Lock()
         self._content: Content | None = None
         self._stamp: tuple = ()
@@ -54,10 +63,9 @@ class Site:
         self._history: tuple[Content, float, dict | None] | None = None
 
     @classmethod
-    def from_config(cls, config) -> Site:
-        """A Site for the app's CONTENT_DIR, INDEX_DIR and SOURCES settings."""
-        dirs = tuple(Path(p) for p in str(config.get("SOURCES") or "").split(os.pathsep) if p)
-        return cls(Path(config["CONTENT_DIR"]), Path(config["INDEX_DIR"]), dirs)
+    def from_config(cls, config: settings.Config) -> Site:
+        """A Site for the config's CONTENT_DIR, INDEX_DIR and SOURCES settings."""
+        return cls(config.content_dir, config.index_dir, config.sources, config)
 
     def content(self) -> Content:
         """The loaded content; reloaded when a file changed (checked every few seconds)."""
@@ -103,7 +111,7 @@ class Site:
         if self._searcher is None:
             with self._lock:
                 if self._searcher is None:
-                    self._searcher = Searcher(self.index_dir)
+                    self._searcher = Searcher(self.index_dir, config=self.config)
         return self._searcher
 
     def similar(self, case_id: str, limit: int) -> list[dict]:

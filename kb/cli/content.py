@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kb import settings
-from kb.cli.group import cli, content_option, sources_option
+from kb.cli.group import cli, content_option, resolve_config, sources_option
 
 
 @cli.command()
@@ -27,8 +27,9 @@ def validate(paths, strict, fmt, content_dir, source_dirs) -> None:
     from kb.content.problems import has_failures
 
     _check_paths(paths)
-    root = _content_root(paths, content_dir)
-    content = load_content(root, list(paths) or None, tuple(source_dirs), pages_text)
+    config = resolve_config(source_dirs, content_dir=content_dir)
+    root = _content_root(paths, config.content_dir)
+    content = load_content(root, list(paths) or None, config.sources, pages_text)
     failed = has_failures(content.problems, strict)
     summary = (
         ""
@@ -118,6 +119,7 @@ def new(
     from kb.content.pages import parse_pages_option, registry_page_range
     from kb.editor.new import suggest_id, write_case
 
+    content_dir = resolve_config(content_dir=content_dir).content_dir
     ask = interactive()
     title = title or (click.prompt("Tittel") if ask else None)
     source_id = source_id or (click.prompt("Kilde-id (fra content/sources/)") if ask else None)
@@ -182,8 +184,9 @@ def check_cmd(paths, fmt, content_dir, source_dirs) -> None:
     from kb.editor.check import check, github_line
 
     _check_paths(paths)
-    root = _content_root(paths, content_dir)
-    content, problems = check(root, list(paths) or None, tuple(source_dirs), pages_text)
+    config = resolve_config(source_dirs, content_dir=content_dir)
+    root = _content_root(paths, config.content_dir)
+    content, problems = check(root, list(paths) or None, config.sources, pages_text)
     note = " — alt må rettes før fletting" if problems else ""
     line = github_line if fmt == "github" else str
     _report(content, problems, fmt, not problems, "grep sjekket", note, line)
@@ -211,19 +214,21 @@ def suggest_cmd(source, as_json, limit, write, pick, content_dir, source_dirs) -
     from kb.content.loader import load_context
     from kb.content.sources import text_lines
     from kb.editor.suggest import describe, find_source, rank_candidates
-    from kb.errors import ContentError, ExtractionError
 
-    ctx = load_context(content_dir, tuple(source_dirs))
-    try:
-        found = find_source(source, ctx)
-        if found is None:
-            raise click.UsageError(f"«{source}» er verken en registrert kilde-id eller en fil")
-        passages = extract_source(
-            found.path, found.id or found.path.stem, found.sha256, found.format
-        )
-    except (ContentError, ExtractionError) as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    config = resolve_config(source_dirs, content_dir=content_dir)
+    content_dir = config.content_dir
+    ctx = load_context(content_dir, config.sources)
+    found = find_source(source, ctx)
+    if found is None:
+        raise click.UsageError(f"«{source}» er verken en registrert kilde-id eller en fil")
+    passages = extract_source(
+        found.path,
+        found.id or found.path.stem,
+        found.sha256,
+        found.format,
+        max_pages=config.pdf_max_pages,
+        max_seconds=config.pdf_max_seconds,
+    )
     lines = text_lines(found.path) if found.format == "text" else None
     candidates = rank_candidates(passages, ctx, lines)[:limit]
     if as_json:
@@ -267,11 +272,15 @@ def _write_drafts(candidates, pick, source_id, ctx, content_dir: Path) -> None:
 @cli.command("settings")
 @click.option("--markdown", is_flag=True, help="Skriv tabellen som står i docs/innstillinger.md.")
 def settings_cmd(markdown) -> None:
-    """Vis alle innstillinger (miljøvariabler) med standardverdi og forklaring."""
+    """Vis og sjekk alle innstillinger: verdien som gjelder, hvor den kommer fra, og forklaring.
+
+    Avslutter med kode 2 og én linje per feil når en innstilling har feil verdi.
+    """
     if markdown:
         click.echo(settings.markdown_table(), nl=False)
         return
+    config = resolve_config()
     for s in settings.SETTINGS:
-        value = settings.get(s.name)
+        value = settings.shown(config[s.name])
         shown = "(satt, vises ikke)" if s.name == "SECRET_KEY" and value else value
-        click.echo(f"{s.env}={shown}\n    {s.help}")
+        click.echo(f"{s.env}={shown}  ({config.origins[s.name]})\n    {s.help}")

@@ -1,39 +1,35 @@
-"""`kb serve`: build the index when it is missing, then serve the app with waitress."""
+"""`kb serve`: check the content, build the index when it is missing, then serve the app."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import click
 from whoosh import index as whoosh_index
 
+from kb import settings
+from kb.cli.group import stop_on_broken
 from kb.errors import KbError
 
 
-def ensure_index(content_dir: Path, index_dir: Path, source_dirs: tuple[Path, ...]) -> bool:
-    """Build the index (with progress on stderr) unless one exists; True when it was built."""
-    if whoosh_index.exists_in(str(index_dir)):
+def ensure_index(config: settings.Config) -> bool:
+    """Build the index (with progress on stderr) unless one exists; True when it was built.
+
+    The content is read and checked first: a broken vocabulary or synonym file stops here.
+    """
+    from kb.content.loader import load_content
+
+    content = load_content(config.content_dir, source_dirs=config.sources)
+    stop_on_broken(content)
+    if whoosh_index.exists_in(str(config.index_dir)):
         return False
     from indexer.build import build_index
     from indexer.progress import Progress
-    from kb.content.loader import load_content
 
-    click.echo(f"Søkeindeksen finnes ikke i {index_dir}; bygger den nå …", err=True)
-    content = load_content(content_dir, source_dirs=source_dirs)
-    stats = build_index(content, index_dir, source_dirs, Progress())
+    click.echo(f"Søkeindeksen finnes ikke i {config.index_dir}; bygger den nå …", err=True)
+    stats = build_index(content, config.index_dir, config.sources, Progress(), config=config)
     for problem in stats.problems:
         click.echo(problem, err=True)
     click.echo(stats.summary(), err=True)
     return True
-
-
-def app_config(content_dir: Path, index_dir: Path, source_dirs: tuple[Path, ...]) -> dict:
-    """The app settings that the command line gives."""
-    config = {"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(index_dir)}
-    if source_dirs:
-        config["SOURCES"] = os.pathsep.join(map(str, source_dirs))
-    return config
 
 
 def warm_up(app) -> None:
@@ -48,32 +44,24 @@ def warm_up(app) -> None:
         click.echo(f"Advarsel: {exc}", err=True)
 
 
-def run(
-    host: str,
-    port: int,
-    threads: int,
-    debug: bool,
-    content_dir: Path,
-    index_dir: Path,
-    source_dirs: tuple[Path, ...],
-    watch: bool = False,
-) -> None:
-    """Serve the bundled content at http://host:port (waitress; Flask's server with --debug)."""
+def run(config: settings.Config, threads: int, debug: bool, watch: bool = False) -> None:
+    """Serve the content at http://host:port (waitress; Flask's server with --debug)."""
     from web import create_app
 
-    ensure_index(content_dir, index_dir, source_dirs)
-    app = create_app(app_config(content_dir, index_dir, source_dirs) | {"WATCH": watch})
+    ensure_index(config)
+    app = create_app(config)
+    app.config["WATCH"] = watch
     if watch:  # the editor's preview: re-index saved cases and reload the app's content
         from kb.cli.watch import start
 
         start(app)
     warm_up(app)
-    url = f"http://{host}:{port}"
-    click.echo(f"Gode grep kjører på {url} (Ctrl+C stopper).", err=True)
+    host, port = config.host, config.port
+    click.echo(f"Gode grep kjører på http://{host}:{port} (Ctrl+C stopper).", err=True)
     if watch:
         click.echo(
-            f"Forhåndsvisning: endringer i {content_dir / 'grep'} indekseres når du lagrer, "
-            "og feil vises på siden til grepet.",
+            f"Forhåndsvisning: endringer i {config.content_dir / 'grep'} indekseres når du "
+            "lagrer, og feil vises på siden til grepet.",
             err=True,
         )
     if debug:

@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from kb import settings
-from kb.cli.group import cli, content_option, sources_option
+from kb.cli.group import (
+    SettingType,
+    cli,
+    content_option,
+    resolve_config,
+    sources_option,
+    stop_on_broken,
+)
 
 
 def index_option(f):
@@ -18,8 +25,8 @@ def index_option(f):
         "--index",
         "index_dir",
         type=click.Path(path_type=Path, file_okay=False),
-        default=lambda: settings.path("INDEX_DIR"),
-        show_default="index/",
+        default=None,
+        show_default="index/, eller KB_INDEX_DIR",
         help=settings.BY_NAME["INDEX_DIR"].help,
     )(f)
 
@@ -40,24 +47,23 @@ def index_cmd(case_files, source_dirs, content_dir, index_dir) -> None:
     from indexer.build import build_index, update_case
     from indexer.progress import Progress
     from kb.content.loader import load_content
-    from kb.errors import IndexMissing
 
+    config = resolve_config(source_dirs, content_dir=content_dir, index_dir=index_dir)
+    content = load_content(config.content_dir, source_dirs=config.sources)
+    stop_on_broken(content)
     if case_files:
-        try:
-            for path in case_files:
-                action, problems = update_case(index_dir, path, content_dir)
-                for p in problems:
-                    click.echo(str(p), err=True)
-                click.echo(f"{path}: {action}")
-        except IndexMissing as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(1)
+        for path in case_files:
+            action, problems = update_case(
+                config.index_dir, path, config.content_dir, config.sources
+            )
+            for p in problems:
+                click.echo(str(p), err=True)
+            click.echo(f"{path}: {action}")
         return
-    content = load_content(content_dir, source_dirs=tuple(source_dirs))
     skipped = len({p.file for p in content.problems if p.severity == "error"})
     if skipped:
         click.echo(f"{skipped} filer har feil og er hoppet over — kjør `kb validate`", err=True)
-    stats = build_index(content, index_dir, tuple(source_dirs), Progress())
+    stats = build_index(content, config.index_dir, config.sources, Progress(), config=config)
     for problem in stats.problems:
         click.echo(problem, err=True)
     click.echo(stats.summary())
@@ -105,18 +111,16 @@ def _parse_filters(values) -> dict[str, list[str]]:
 @index_option
 def search_cmd(query, as_json, limit, page, kind, filters, sort, index_dir) -> None:
     """Søk i grep og kilder, slik folk skriver (bøyninger, sammensatte ord, skrivefeil)."""
-    from kb.errors import IndexMissing, QueryError
+    from kb.errors import QueryError
     from kb.search.hits import as_text
     from kb.search.searcher import open_searcher
 
     wanted = _parse_filters(filters)
+    config = resolve_config(index_dir=index_dir)
     try:
-        result = open_searcher(index_dir).search(
+        result = open_searcher(config.index_dir, config).search(
             " ".join(query), filters=wanted, kind=kind, limit=limit, page=page, sort=sort
         )
-    except IndexMissing as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from None
     if as_json:
@@ -129,15 +133,15 @@ def search_cmd(query, as_json, limit, page, kind, filters, sort, index_dir) -> N
 @cli.command("serve")
 @click.option(
     "--host",
-    default=lambda: settings.get("HOST"),
-    show_default="127.0.0.1",
+    default=None,
+    show_default="127.0.0.1, eller KB_HOST",
     help=settings.BY_NAME["HOST"].help,
 )
 @click.option(
     "--port",
-    type=int,
-    default=lambda: int(settings.get("PORT")),
-    show_default="5000",
+    type=click.IntRange(0, 65535),
+    default=None,
+    show_default="5000, eller KB_PORT",
     help=settings.BY_NAME["PORT"].help,
 )
 @click.option(
@@ -163,7 +167,10 @@ def serve(host, port, threads, debug, watch, source_dirs, content_dir, index_dir
     """Start nettjenesten; bygger søkeindeksen først hvis den mangler."""
     from kb.cli.serve import run
 
-    run(host, port, threads, debug, content_dir, index_dir, tuple(source_dirs), watch)
+    config = resolve_config(
+        source_dirs, host=host, port=port, content_dir=content_dir, index_dir=index_dir
+    )
+    run(config, threads, debug, watch)
 
 
 NO_SITE_URL = (
@@ -182,7 +189,8 @@ NO_SITE_URL = (
 )
 @click.option(
     "--site-url",
-    default=lambda: settings.get("SITE_URL"),
+    type=SettingType("SITE_URL"),
+    default=None,
     show_default="KB_SITE_URL",
     help="Nettstedets offentlige adresse, brukt i sitemap.xml, siteringer og åpne data (påkrevd).",
 )
@@ -195,10 +203,12 @@ def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
     from kb.errors import ContentError
     from web.static_site import build_site
 
-    if not (site_url or "").strip():
+    config = resolve_config(source_dirs, content_dir=content_dir, site_url=site_url)
+    if not config.site_url:
         click.echo(NO_SITE_URL, err=True)
         sys.exit(2)
-    content = load_content(content_dir, None, tuple(source_dirs))
+    content = load_content(config.content_dir, None, config.sources)
+    stop_on_broken(content)
     for p in content.problems:
         click.echo(str(p), err=True)
     if content.problems:
@@ -213,10 +223,11 @@ def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
         result = build_site(
             content,
             out,
-            site_url,
-            str(settings.get("EDIT_URL")),
-            str(settings.get("REPO_URL")),
+            config.site_url,
+            config.edit_url,
+            config.repo_url,
             lambda m: click.echo(m, err=True),
+            epoch=config.source_date_epoch,
         )
     except ContentError as exc:
         click.echo(f"Eksporten feilet: {exc}", err=True)

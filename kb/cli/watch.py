@@ -35,12 +35,12 @@ def start(app: Flask) -> Watcher:
     site = app.extensions[KEY]
 
     def changed(changes: list[Change]) -> None:
-        site.reload()
-        for change in changes:
+        for change in changes:  # first the editor's line, then the reload the page waits for
             report(change, site.content_root)
+        site.reload()
 
-    interval = float(app.config.get("WATCH_SECONDS", 1.0))
-    watcher = Watcher(site.content_root, site.index_dir, changed, interval)
+    debounce = float(app.config.get("WATCH_SECONDS", 0.2))
+    watcher = Watcher(site.content_root, site.index_dir, changed, debounce, site.source_dirs)
     watcher.start()
     app.extensions[WATCH_KEY] = watcher
     return watcher

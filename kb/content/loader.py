@@ -18,7 +18,8 @@ from kb.content.model import Case, Place, Source
 from kb.content.problems import ERROR, Problem
 from kb.content.registers import Register, load_register
 from kb.content.sources import default_source_dirs, load_sources
-from kb.content.vocab import Vocabulary, load_vocabularies
+from kb.content.vocab import Vocabulary, load_checked_vocabularies
+from kb.errors import ContentError
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
@@ -34,6 +35,12 @@ class Context:
     source_dirs: tuple[Path, ...] = ()
     problems: list[Problem] = field(default_factory=list)  # problems in the registries themselves
     pages_text: Callable | None = None  # text of a PDF's pages or an HTML page (from the CLI)
+    blocking: list[Problem] = field(default_factory=list)  # vocabularies, synonyms, register
+
+    def broken(self) -> list[Problem]:
+        """The errors that stop index, serve and export before any work: a broken vocabulary,
+        synonym or register file would otherwise crash them half-way."""
+        return [p for p in self.blocking if p.severity == ERROR]
 
 
 def load_context(
@@ -42,17 +49,32 @@ def load_context(
     """Read the vocabularies, the kommune register and the source registry under root."""
     root = Path(root)
     sources, problems = load_sources(root / "sources")
+    vocabularies, blocking = load_checked_vocabularies(root / "vocabulary")
+    register = None
     register_dir = root / "registers"
-    register = load_register(register_dir) if (register_dir / "kommuner.yaml").exists() else None
+    if (register_dir / "kommuner.yaml").exists():
+        try:
+            register = load_register(register_dir)
+        except ContentError as exc:
+            blocking.append(_problem_of(exc, register_dir / "kommuner.yaml"))
     return Context(
         root,
-        load_vocabularies(root / "vocabulary"),
+        vocabularies,
         register,
         sources,
         default_source_dirs(tuple(source_dirs)),
-        problems,
+        problems + blocking,
         pages_text,
+        blocking,
     )
+
+
+def _problem_of(exc: ContentError, path: Path) -> Problem:
+    """A ContentError («file: message — fix») as a Problem."""
+    text = str(exc)
+    where, _, rest = text.partition(": ")
+    message, _, fix = (rest if where.endswith(".yaml") else text).partition(" — ")
+    return Problem(where if where.endswith(".yaml") else str(path), 1, "", message, fix)
 
 
 def read_case(path: Path, ctx: Context) -> tuple[Case | None, list[Problem]]:

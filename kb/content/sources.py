@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,10 +18,8 @@ DEFAULT_SOURCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def default_source_dirs(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
-    """Source directories: ../shared/seeds when present, KB_SOURCES, then the given ones."""
+    """Source directories: the given ones (--sources, KB_SOURCES), then ../shared/seeds."""
     dirs = [Path(p) for p in extra]
-    env = os.environ.get("KB_SOURCES", "")
-    dirs += [Path(p) for p in env.split(os.pathsep) if p]
     if DEFAULT_SOURCE_DIR.is_dir():
         dirs.append(DEFAULT_SOURCE_DIR)
     seen: list[Path] = []

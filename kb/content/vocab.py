@@ -9,7 +9,12 @@ import yaml
 from rapidfuzz import process
 
 from kb.content import schema
+from kb.content.problems import Problem
+from kb.content.synonyms_file import SYNONYMS_FILE, check_synonym_file
+from kb.content.yamlfile import compose, entry, is_list, is_text, line
 from kb.errors import ContentError
+
+TERMS_FIX = "skriv «terms:» med én oppføring per begrep, hver med id og label"
 
 # The case fields that take vocabulary ids, and the vocabulary file behind each.
 VOCABULARY_FIELDS = schema.vocabulary_fields()
@@ -80,3 +85,43 @@ def load_vocabulary(path: Path) -> Vocabulary:
 def load_vocabularies(folder: Path) -> dict[str, Vocabulary]:
     """Read every vocabulary in a folder, keyed by file stem."""
     return {p.stem: load_vocabulary(p) for p in sorted(folder.glob("*.yaml"))}
+
+
+def check_vocabulary_file(path: Path) -> list[Problem]:
+    """Every problem in one vocabulary file, with its line: YAML, and id and label per term."""
+    root, problems = compose(path)
+    if problems or root is None:
+        return problems or [Problem(str(path), 1, "terms", "filen er tom", TERMS_FIX)]
+    terms = entry(root, "terms")
+    if not is_list(terms):
+        where = line(terms) if terms is not None else 1
+        return [
+            Problem(str(path), where, "terms", "«terms» mangler eller er ikke en liste", TERMS_FIX)
+        ]
+    for n, term in enumerate(terms.value):
+        for key in ("id", "label"):
+            if not is_text(entry(term, key)):
+                problems.append(
+                    Problem(
+                        str(path),
+                        line(term),
+                        f"terms[{n}].{key}",
+                        f"begrepet mangler {key}",
+                        TERMS_FIX,
+                    )
+                )
+    return problems
+
+
+def load_checked_vocabularies(folder: Path) -> tuple[dict[str, Vocabulary], list[Problem]]:
+    """The vocabularies that read cleanly, and every problem in the others and the synonym file."""
+    vocabularies: dict[str, Vocabulary] = {}
+    problems = check_synonym_file(folder)
+    for path in sorted(Path(folder).glob("*.yaml")):
+        if path.name == SYNONYMS_FILE:
+            continue
+        found = check_vocabulary_file(path)
+        problems += found
+        if not found:
+            vocabularies[path.stem] = load_vocabulary(path)
+    return vocabularies, problems

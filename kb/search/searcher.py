@@ -33,8 +33,11 @@ NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjer
 class Searcher:
     """Keeps a Whoosh searcher open across calls; refreshes it when the index changes."""
 
-    def __init__(self, index_dir: Path, match: str = "ranked"):
+    def __init__(
+        self, index_dir: Path, match: str = "ranked", config: settings.Config | None = None
+    ):
         self.index_dir = Path(index_dir)
+        self.max_query_chars = int((config or settings.defaults()).max_query_chars)
         self.match = match  # "ranked": all words first; "all": only all words, if any has them
         self._lock = threading.RLock()
         self._searcher = None
@@ -102,7 +105,7 @@ class Searcher:
         with self._lock:
             self._fresh()
             allowed = self._allowed(filters, kind)
-            parsed = parse(query, self.synonyms, int(settings.get("MAX_QUERY_CHARS")))
+            parsed = parse(query, self.synonyms, self.max_query_chars)
             out = {"query": parsed.text, "suggestion": None, "message": parsed.message}
             ranking = self._ranking(parsed, allowed, out)
             if not parsed.clauses and sort == "relevance":
@@ -193,10 +196,10 @@ class Searcher:
         """«Mente du …?»: the query with unknown words replaced by known ones, or None."""
         with self._lock:
             self._fresh()
-            parsed = parse(query, self.synonyms, int(settings.get("MAX_QUERY_CHARS")))
+            parsed = parse(query, self.synonyms, self.max_query_chars)
             return self.planner.plan(parsed).suggestion if parsed.clauses else None
 
 
-def open_searcher(index_dir: Path) -> Searcher:
+def open_searcher(index_dir: Path, config: settings.Config | None = None) -> Searcher:
     """A Searcher for the index in index_dir (raises IndexMissing when there is none)."""
-    return Searcher(index_dir)
+    return Searcher(index_dir, config=config)

@@ -8,7 +8,6 @@ robots.txt, then check every internal link of the built site.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -55,10 +54,10 @@ def check_out(out: Path, content_root: Path) -> None:
         )
 
 
-def source_date_epoch(content: Content) -> int:
-    """SOURCE_DATE_EPOCH from the environment, else the newest case update (reproducible)."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return int(os.environ["SOURCE_DATE_EPOCH"])
+def source_date_epoch(content: Content, epoch: int | None = None) -> int:
+    """The given epoch (SOURCE_DATE_EPOCH), else the newest case update (reproducible)."""
+    if epoch is not None:
+        return int(epoch)
     dates = [c.updated for c in content.cases.values() if c.updated] or [dt.date(2024, 1, 1)]
     return int(dt.datetime.combine(max(dates), dt.time(), dt.UTC).timestamp())
 
@@ -71,8 +70,9 @@ def build_site(
     repo_url: str,
     progress: Callable[[str], None] = lambda message: None,
     search: str = "pagefind",
+    epoch: int | None = None,
 ) -> ExportResult:
-    """Build the whole static site into out and check its links."""
+    """Build the whole static site into out and check its links (epoch: SOURCE_DATE_EPOCH)."""
     started = time.perf_counter()
     out = Path(out)
     if search not in SEARCHES:
@@ -83,7 +83,7 @@ def build_site(
         pages = write_docs(content, docs, site_url, edit_url, progress)
         progress(f"Bygger nettstedet med MkDocs ({len(pages)} sider) …")
         config = write_config(Path(tmp), docs, out, site_url, repo_url, search)
-        run_mkdocs(config, source_date_epoch(content), progress)
+        run_mkdocs(config, source_date_epoch(content, epoch), progress)
     if search == "pagefind":
         run_pagefind(out, progress)
     write_sitemap(out, site_url, pages)

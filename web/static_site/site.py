@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from xml.sax.saxutils import escape
 
 import yaml
 
+from kb import settings
 from kb.errors import ContentError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +54,7 @@ def write_config(
 
 def run_mkdocs(config: Path, epoch: int, progress: Callable[[str], None]) -> None:
     """`mkdocs build --strict`; raises ContentError with MkDocs' warnings when it fails."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    env = settings.child_environment(SOURCE_DATE_EPOCH=str(epoch))
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     log = [line for line in done.stderr.splitlines() if line.strip()]
