@@ -151,7 +151,8 @@ def test_drafts_validate_with_only_what_the_editor_must_write(content_root, test
     lines = text_lines(TESTKILDE)
     p = passage(PRACTICE, "2.1", "Startlån i en innlandskommune", 0, (10, 14))
     [candidate] = rank_candidates([p], ctx, lines)
-    fields = draft_fields(candidate, "testkilde", ctx.register)
+    fields = draft_fields(candidate, "testkilde", ctx.register, ctx.sources["testkilde"])
+    assert fields["as_of"] == 2025  # the registry's year of the facts
     assert fields["kommuner"] == ["Kristiansund"] and fields["region"] == "Møre og Romsdal"
     folder = content_root / "utkast"
     first = write_draft(folder, dict(fields), set())

@@ -66,8 +66,9 @@ def test_case_page_shows_summary_facts_sections_sources_and_contact(client):
     assert {"Kilder", "Siter", "Lignende grep"} <= set(headings)
     locator = html.select_one(".citations a")
     assert locator["href"] == "/kilder/testkilde#L12-L14"
-    assert "linje 12–14" in text(html.select_one(".citations .meta"))
-    assert "Sist oppdatert 1. mars 2026" in text(html.select_one(".case-head .meta"))
+    assert text(html.select_one(".citations .meta")) == "kap. 2.1"  # lines only in the link
+    head = " ".join(text(p) for p in html.select(".case-head .meta"))
+    assert "Sist oppdatert 1. mars 2026" in head and "Opplysningene er fra 2026" in head
     edit = html.find("a", string="Rediger dette grepet")
     assert edit["href"].endswith("/content/grep/lillehammer-startlan.md")
 

@@ -153,6 +153,7 @@ def new(
         "actors": list(actors) or ["kommune"],
         "evidence": evidence,
         "source": source,
+        "as_of": _registry_as_of(content_dir, source_id),
     }
     try:
         path = write_case(folder or content_dir / "grep", fields)
@@ -284,3 +285,11 @@ def settings_cmd(markdown) -> None:
         value = settings.shown(config[s.name])
         shown = "(satt, vises ikke)" if s.name == "SECRET_KEY" and value else value
         click.echo(f"{s.env}={shown}  ({config.origins[s.name]})\n    {s.help}")
+
+
+def _registry_as_of(content_dir: Path, source_id: str) -> int | None:
+    """The year the registered source's facts describe, the new case's as_of."""
+    from kb.content.sources import load_sources
+
+    registered = load_sources(content_dir / "sources")[0].get(source_id)
+    return registered.as_of if registered else None

@@ -111,3 +111,28 @@ def _unused(path: str, fm, used: set[int], n_sources: int) -> list[Problem]:
         for n in range(1, n_sources + 1)
         if n not in used
     ]
+
+
+def add_marker(markdown: str, n: int) -> str:
+    """Append « [n]» to each paragraph and list item that has no marker (a one-source text)."""
+    lines = markdown.split("\n")
+    ends: list[int] = []  # index of the last line of each block
+    last = None
+    for i, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            if last is not None:
+                ends.append(last)
+            last = None
+            continue
+        if _ITEM.match(line) and last is not None:
+            ends.append(last)
+        last = i
+    if last is not None:
+        ends.append(last)
+    for end in ends:
+        start = end
+        while start > 0 and lines[start - 1].strip() and not _ITEM.match(lines[start]):
+            start -= 1
+        if not marker_numbers(" ".join(lines[start : end + 1])):
+            lines[end] = lines[end].rstrip() + f" [{n}]"
+    return "\n".join(lines)

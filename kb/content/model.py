@@ -123,6 +123,7 @@ class Source:
     authors: tuple[str, ...] = ()
     publisher: str = ""
     year: int | None = None
+    as_of: int | None = None  # the year the report's facts describe (fieldwork), when known
     date: str = ""
     series: str = ""
     isbn: str = ""

@@ -64,6 +64,8 @@ def render_case(fields: dict) -> str:
     }
     if fields.get("region"):
         meta["region"] = fields["region"]
+    if fields.get("as_of"):
+        meta["as_of"] = fields["as_of"]  # the source registry's year of the facts
     return render_text(meta, {name: f"{PLACEHOLDER} {HINTS[name]}" for name in SECTION_ORDER})
 
 

@@ -257,6 +257,7 @@ def draft_fields(c: Candidate, source_id: str, register, registered=None) -> dic
         "actors": list(c.actors[:4]) or ["kommune"],
         "evidence": "erfaring",
         "source": source,
+        "as_of": registered.as_of if registered else None,
     }
 
 

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 
 from kb.content import schema
 from kb.content.loader import Context, check_text
-from kb.content.model import OPTIONAL_SECTIONS, SECTION_ORDER, Case
+from kb.content.markers import add_marker
+from kb.content.model import EDITORIAL_SECTION, OPTIONAL_SECTIONS, SECTION_ORDER, Case
 from kb.editor.check import near_duplicates
 from kb.editor.new import HINTS, render_text, suggest_id
 from web.model.feedback import FormError, form_errors, form_position
@@ -208,6 +209,18 @@ def case_meta(p: Proposal, taken: set[str]) -> dict:
     return meta
 
 
+def dated(meta: dict, ctx: Context) -> dict:
+    """as_of from the first source's registry year, and the status dated with it."""
+    cited = [ctx.sources.get(ref.get("source", "")) for ref in meta["sources"]]
+    as_of = next((s.as_of for s in cited if s and s.as_of), None)
+    if as_of is None:
+        return meta
+    status = meta.get("status")
+    if status in ("pågående", "avsluttet"):
+        meta["status"] = {"value": status, "as_of": as_of}
+    return meta | {"as_of": as_of}
+
+
 def citation(row: SourceRow) -> dict:
     """A source row as the front matter's citation."""
     ref: dict = {"source": row.source} if row.source else {}
@@ -235,8 +248,11 @@ def free_id(base: str, taken: set[str]) -> str:
 def check_proposal(form: Mapping[str, list[str]], ctx: Context, cases: dict[str, Case]) -> Outcome:
     """Read, render and validate a submitted form against the cases; nothing is written."""
     proposal, errors = parse_form(form)
-    meta = case_meta(proposal, set(cases))
-    text = render_text(meta, section_texts(proposal))
+    meta = dated(case_meta(proposal, set(cases)), ctx)
+    texts = section_texts(proposal)
+    if len(meta["sources"]) == 1:  # one source: every factual paragraph rests on it
+        texts = {k: v if k == EDITORIAL_SECTION else add_marker(v, 1) for k, v in texts.items()}
+    text = render_text(meta, texts)
     file_name = f"{meta['id']}.md"
     case, problems = check_text(text, file_name, ctx)
     if case is not None:
