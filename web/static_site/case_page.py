@@ -6,16 +6,19 @@ from kb.cite import FORMATS as CITE_FORMATS
 from kb.content.loader import Content
 from kb.content.model import Case, Citation
 from kb.opendata import locator
+from kb.search.analysis import NorwegianAnalysis
 from web.static_site.markup import bullet_list, md_link, page, period_text, slug, text
 from web.static_site.searchterms import compound_terms, search_block
 
 
-def case_markdown(case: Case, content: Content, reference: str, edit_url: str) -> str:
+def case_markdown(
+    case: Case, content: Content, reference: str, edit_url: str, analysis: NorwegianAnalysis
+) -> str:
     """The whole page of a case; reference is the APA reference as HTML."""
     src = page("grep", case.id)
     parts = [
         f"# {text(case.title)}\n",
-        search_block(compound_terms([case.title, case.summary, case.body])),
+        search_block(compound_terms([case.title, case.summary, case.body], analysis)),
         f"{text(case.summary)}\n",
         fact_box(case, content, src),
         *(f"## {text(heading)}\n\n{body}\n" for heading, body in case.sections),
