@@ -120,16 +120,24 @@ class AnalysisInputs:
     def from_json(cls, data: dict) -> AnalysisInputs:
         """The inputs as to_json wrote them."""
         return cls(
-            {str(w): float(z) for w, z in data["parts"].items()},
+            dict(data["parts"]),
             frozenset(data["verbs"]),
             frozenset(data["domain"]),
             tuple(tuple(g) for g in data.get("synonyms", ())),
         )
 
+    def to_text(self) -> str:
+        """The inputs as compact JSON text, the same for the same inputs."""
+        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+
     def key(self) -> str:
         """A short fingerprint of the inputs: the pickled schema names its analysis by it."""
-        text = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return fingerprint(self.to_text())
+
+
+def fingerprint(text: str) -> str:
+    """The key of inputs stored as this text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 class NorwegianAnalysis:
@@ -139,9 +147,9 @@ class NorwegianAnalysis:
     index, with new vocabularies, starts with fresh ones.
     """
 
-    def __init__(self, inputs: AnalysisInputs):
+    def __init__(self, inputs: AnalysisInputs, key: str | None = None):
         self.inputs = inputs
-        self.key = inputs.key()
+        self.key = key or inputs.key()  # given when read from a file: no need to serialise again
         self._snowball = stemmer_for_language("no")
         self._stem_form = lru_cache(CACHE_SIZE)(self._uncached_stem_form)
         self._split = lru_cache(CACHE_SIZE)(self._uncached_split)
@@ -161,16 +169,15 @@ class NorwegianAnalysis:
     def load(cls, index_dir: Path) -> NorwegianAnalysis:
         """The analysis stored in an index folder (OSError or ValueError when it is not)."""
         path = Path(index_dir) / ANALYSIS_FILE
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
         try:
-            return cls(AnalysisInputs.from_json(data))
+            return cls(AnalysisInputs.from_json(json.loads(text)), fingerprint(text))
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"{path}: {exc!r}") from None
 
     def save(self, index_dir: Path) -> None:
         """Store the inputs in an index folder."""
-        text = json.dumps(self.inputs.to_json(), ensure_ascii=False, separators=(",", ":"))
-        (Path(index_dir) / ANALYSIS_FILE).write_text(text, encoding="utf-8")
+        (Path(index_dir) / ANALYSIS_FILE).write_text(self.inputs.to_text(), encoding="utf-8")
 
     def analyzer(self, compounds: bool = True) -> Analyzer:
         """The Norwegian analyzer of the index fields and of queries."""
