@@ -29,6 +29,7 @@ from indexer.build import collect_passages, documents, index_meta, write_index  
 from indexer.progress import NullProgress, Progress  # noqa: E402
 from kb.content.loader import load_content  # noqa: E402
 from kb.search import schema as f  # noqa: E402
+from kb.search.analysis import NorwegianAnalysis  # noqa: E402
 from kb.search.searcher import Searcher  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -49,14 +50,15 @@ EXTRA_QUERIES = [
 FTS_COLUMNS = (f.TITLE, f.SUMMARY, f.TAGS, f.TEXT_FIELD)
 
 
-def real_corpus(seeds: Path) -> tuple[list[dict], dict]:
-    """The real cases and report passages as index documents, and the index meta."""
+def real_corpus(seeds: Path) -> tuple[list[dict], tuple[dict, NorwegianAnalysis]]:
+    """The real cases and report passages as index documents, the index meta and analysis."""
     from indexer.build import BuildStats
 
     content = load_content(ROOT / "content", source_dirs=(seeds,))
     passages = collect_passages(content, (seeds,), NullProgress(), []) if seeds.is_dir() else {}
     stats = BuildStats(len(content.cases), sum(map(len, passages.values())), len(passages))
-    return list(documents(content, passages)), index_meta(content, stats)
+    analysis = NorwegianAnalysis.from_content(content.ctx.root)
+    return list(documents(content, passages)), (index_meta(content, stats, analysis), analysis)
 
 
 def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7) -> list[dict]:
@@ -104,10 +106,12 @@ def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7)
     return out
 
 
-def build_ours(docs: list[dict], meta: dict, folder: Path, progress) -> float:
+def build_ours(
+    docs: list[dict], meta: tuple[dict, NorwegianAnalysis], folder: Path, progress
+) -> float:
     """Seconds to build our index of the documents."""
     started = time.perf_counter()
-    write_index(iter(docs), len(docs), folder, progress, meta)
+    write_index(iter(docs), len(docs), folder, progress, *meta)
     return time.perf_counter() - started
 
 
@@ -167,7 +171,7 @@ def breakdown(searcher: Searcher, queries: list[str]) -> dict[str, float]:
     allowed = np.ones(searcher.engine.size, dtype=bool)
     for q in queries:
         t0 = time.perf_counter()
-        plan = searcher.planner.plan(parse(q, searcher.synonyms, 500))
+        plan = searcher.planner.plan(parse(q, searcher.analysis, 500))
         t1 = time.perf_counter()
         ranking = searcher.rank(plan.needs, allowed)
         t2 = time.perf_counter()
@@ -175,7 +179,7 @@ def breakdown(searcher: Searcher, queries: list[str]) -> dict[str, float]:
         t3 = time.perf_counter()
         searcher.facets.count(ranking.matched)
         t4 = time.perf_counter()
-        [to_hit(s.stored_fields(int(d)), 0.0, ranking.terms) for d in top]
+        [to_hit(s.stored_fields(int(d)), 0.0, ranking.terms, searcher.analysis) for d in top]
         t5 = time.perf_counter()
         for key, dt in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
             stages[key] += dt * 1000 / len(queries)
@@ -188,7 +192,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 def bench(
-    name: str, docs: list[dict], meta: dict, queries: list[str], rounds: int, progress
+    name: str,
+    docs: list[dict],
+    meta: tuple[dict, NorwegianAnalysis],
+    queries: list[str],
+    rounds: int,
+    progress,
 ) -> dict:
     """Build both engines over the documents and time the queries; print and return figures."""
     words = sum(len(str(d.get(c) or "").split()) for d in docs for c in FTS_COLUMNS)

@@ -21,7 +21,7 @@ from kb.search import schema as f
 
 def baseline_schema():
     """Our schema with every searched field analysed by Whoosh's StandardAnalyzer."""
-    schema = f.build_schema()
+    schema = f.schema_with(StandardAnalyzer())
     for name, boost in f.SEARCHED.items():
         schema.remove(name)
         schema.add(name, TEXT(analyzer=StandardAnalyzer(), stored=True, field_boost=boost))

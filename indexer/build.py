@@ -22,9 +22,9 @@ from kb.content.model import Passage, Source
 from kb.content.sources import locate
 from kb.errors import ExtractionError, IndexMissing
 from kb.search import schema
-from kb.search.synonyms import SynonymTable, load_groups
+from kb.search.analysis import NorwegianAnalysis
 
-META_FILE = "kb_meta.json"  # beside Whoosh's files: synonyms and build facts for the searcher
+META_FILE = "kb_meta.json"  # beside Whoosh's files: build facts (the analysis has its own file)
 WRITER_MB = 256
 
 
@@ -111,13 +111,12 @@ def collect_passages(
     return by_source
 
 
-def index_meta(content: Content, stats: BuildStats) -> dict:
-    """What the searcher needs beside Whoosh's files: the synonym table and build facts."""
-    table = SynonymTable.from_groups(load_groups(content.ctx.root / "vocabulary"))
+def index_meta(content: Content, stats: BuildStats, analysis: NorwegianAnalysis) -> dict:
+    """Build facts stored beside Whoosh's files."""
     return {
         "build": uuid.uuid4().hex,
         "built": time.time(),
-        "synonyms": table.to_json(),
+        "analysis": analysis.key,
         "content_root": str(Path(content.ctx.root).resolve()),
         "stats": {"cases": stats.cases, "passages": stats.passages, "sources": stats.sources},
     }
@@ -139,13 +138,15 @@ def build_index(
     started = time.monotonic()
     progress = progress or NullProgress()
     stats = BuildStats()
+    analysis = NorwegianAnalysis.from_content(content.ctx.root)  # synonyms checked before work
     dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
     if passages is None:
         passages = collect_passages(content, dirs, progress, stats.problems, stats.missing, config)
     stats.cases, stats.sources = len(content.cases), len(passages)
     stats.passages = sum(map(len, passages.values()))
     docs = documents(content, passages)
-    write_index(docs, stats.cases + stats.passages, index_dir, progress, index_meta(content, stats))
+    meta = index_meta(content, stats, analysis)
+    write_index(docs, stats.cases + stats.passages, index_dir, progress, meta, analysis)
     stats.seconds = time.monotonic() - started
     return stats
 
@@ -160,14 +161,19 @@ def documents(content: Content, by_source: dict[str, list[Passage]]) -> Iterator
 
 
 def write_index(
-    docs: Iterable[dict], total: int, index_dir: Path, progress: Progress, meta: dict
+    docs: Iterable[dict],
+    total: int,
+    index_dir: Path,
+    progress: Progress,
+    meta: dict,
+    analysis: NorwegianAnalysis,
 ) -> None:
-    """Write the documents into a new index in a temporary folder, then swap it into place."""
+    """Write the documents and the analysis into a new index in a temp folder; swap it in."""
     index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.new-", dir=index_dir.parent))
     try:
-        writer = index.create_in(str(tmp), schema.build_schema()).writer(limitmb=WRITER_MB)
+        writer = index.create_in(str(tmp), schema.build_schema(analysis)).writer(limitmb=WRITER_MB)
         progress.stage("Indekserer", total)
         try:
             for doc in docs:
@@ -182,6 +188,7 @@ def write_index(
         progress.advance()
         progress.finish()
         (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        analysis.save(tmp)
         swap_into_place(tmp, index_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -205,7 +212,10 @@ def update_case(
     if not index.exists_in(str(index_dir)):
         raise IndexMissing("Søkeindeksen er ikke bygget ennå. Kjør `kb index`.")
     ctx = load_context(content_root, source_dirs)
-    ix = index.open_dir(str(index_dir))
+    try:
+        ix, _analysis = schema.open_index(index_dir)  # the index's own analysis, not the content's
+    except (OSError, ValueError, index.EmptyIndexError):
+        raise IndexMissing("Søkeindeksen er ufullstendig. Kjør `kb index`.") from None
     relative = relative_path(path, content_root)
     if not path.exists():
         with ix.writer() as writer:

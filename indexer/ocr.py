@@ -166,7 +166,6 @@ def repair_passages(passages: list[Passage]) -> list[Passage]:
     """Passages with `repaired` filled in when the document is OCR-damaged."""
     if not is_damaged(" ".join(p.text for p in passages)):
         return passages
-    repair_word.cache_clear()  # the lexicon may have learnt corpus words since the last document
     out = []
     for p in passages:
         fixed, changed = repair_text(p.text)

@@ -31,6 +31,14 @@ def make_root(base: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def analysis():
+    """The Norwegian analysis of the bundled content, as `kb index` would build it."""
+    from kb.search.analysis import NorwegianAnalysis
+
+    return NorwegianAnalysis.from_content(CONTENT)
+
+
 @pytest.fixture
 def content_root(tmp_path: Path) -> Path:
     """An empty content root (no cases) that knows the test source `testkilde`."""

@@ -16,6 +16,7 @@ from indexer.progress import Progress, format_number
 from kb.content.loader import load_content
 from kb.errors import IndexMissing
 from kb.search import schema
+from kb.search.analysis import ANALYSIS_FILE, NorwegianAnalysis
 from kb.search.searcher import open_searcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,10 +24,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = (FIXTURES / "seeds",)
 
 
-def test_every_field_is_a_named_constant_with_a_comment():
+def test_every_field_is_a_named_constant_with_a_comment(analysis):
     source = Path(schema.__file__).read_text(encoding="utf-8")
     declared = dict(re.findall(r'^[A-Z_]+ = "(\w+)"  # (.+)$', source, flags=re.M))
-    assert set(schema.build_schema().names()) <= set(declared)
+    assert set(schema.build_schema(analysis).names()) <= set(declared)
 
 
 def test_index_holds_cases_and_passages_with_stored_facets(index_dir):
@@ -162,3 +163,70 @@ def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):
     assert bench.main(["--no-real", "--cases", "5", "--passages", "10", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
     assert "syntetisk (5 grep + 10 avsnitt)" in out and "ours/FTS5" in out
+
+
+def test_the_index_stores_its_analysis_and_is_opened_with_it(index_dir, corpus):
+    """The inputs are a file in the index; Whoosh's pickled schema only names them by key."""
+    assert (index_dir / ANALYSIS_FILE).exists()
+    stored = NorwegianAnalysis.load(index_dir)
+    assert stored.key == NorwegianAnalysis.from_content(corpus).key
+    assert "statsforvalteren" in stored.inputs.domain and stored.inputs.synonyms
+    assert stored.compound_parts("barnefattigdom") == ["barn", "fattigdom"]
+    pickled = index.open_dir(str(index_dir)).schema[schema.TEXT_FIELD].analyzer
+    with pytest.raises(RuntimeError, match=stored.key):
+        list(pickled("barnefattigdom"))
+    ix, analysis = schema.open_index(index_dir)
+    terms = [t.text for t in ix.schema[schema.TEXT_FIELD].analyzer("barnefattigdom")]
+    assert analysis.key == stored.key and terms == ["barnefattigdom", "barn", "fattigdom"]
+
+
+def add_own_words(root: Path) -> None:
+    """A synonym group and a vocabulary word that only this content folder has, and a case
+    that uses the word in a compound."""
+    synonyms = root / "vocabulary" / "synonymer.yaml"
+    synonyms.write_text(
+        synonyms.read_text(encoding="utf-8") + "  - [qzxwv, startlån]\n", encoding="utf-8"
+    )
+    themes = root / "vocabulary" / "themes.yaml"
+    themes.write_text(
+        themes.read_text(encoding="utf-8")
+        + "  - id: gnurk\n    label: Gnurk\n    description: Et ord bare denne kopien kjenner.\n",
+        encoding="utf-8",
+    )
+    case = root / "grep" / "bergen-bustad.md"
+    case.write_text(
+        case.read_text(encoding="utf-8") + "\nKommunen kjøpte også ei gnurkbustad.\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_content_copy_is_indexed_with_its_own_vocabularies_and_synonyms(corpus, tmp_path):
+    """Its compound words and synonyms come from the copy, not from the repository's content."""
+    root = copy_corpus(corpus, tmp_path)
+    add_own_words(root)
+    build_index(load_content(root), tmp_path / "copy", passages={})
+    build_index(load_content(corpus), tmp_path / "original", passages={})
+    copy, original = open_searcher(tmp_path / "copy"), open_searcher(tmp_path / "original")
+    assert copy.analysis.compound_parts("gnurkbustad") == ["gnurk", "bustad"]
+    assert original.analysis.compound_parts("gnurkbustad") == []
+    assert [h["id"] for h in copy.search("gnurk")["hits"]] == ["bergen-bustad"]
+    startlan = {h["id"] for h in copy.search("startlån")["hits"]}
+    assert startlan and {h["id"] for h in copy.search("qzxwv")["hits"]} == startlan
+    assert original.search("qzxwv")["total"] == 0
+    assert "qzxwv" not in {h["id"] for h in original.search("startlån")["hits"]}
+
+
+def test_absurdly_long_words_are_indexed_whole_without_splitting(corpus, tmp_path):
+    """`bolig` 1 000 times as one word, and a 2 000 000-letter word: the build goes on."""
+    root = copy_corpus(corpus, tmp_path)
+    case = root / "grep" / "bergen-bustad.md"
+    text = case.read_text(encoding="utf-8")
+    long_words = ["bolig" * 1000, "a" * 2_000_000, "bolig" * 20]
+    case.write_text(text + "\n" + " og ".join(long_words) + "\n", "utf-8")
+    stats = build_index(load_content(root), tmp_path / "index", passages={})
+    assert stats.cases == 3 and stats.problems == []
+    searcher = open_searcher(tmp_path / "index")
+    assert "bergen-bustad" in {h["id"] for h in searcher.search("bustad")["hits"]}
+    assert searcher.planner.has_term(searcher.analysis.stem("bolig" * 1000))
+    assert searcher.search("bolig" * 20)["total"] == 1
+    assert searcher.search("bolig" * 19 + "bolit")["total"] == 0  # too long to match fuzzily

@@ -15,7 +15,6 @@ from kb.content.loader import load_content
 from kb.content.model import Passage
 from kb.errors import IndexMissing, QueryError
 from kb.search import schema
-from kb.search.analysis import stem
 from kb.search.hits import snippet_of
 from kb.search.searcher import open_searcher
 
@@ -273,17 +272,17 @@ def test_engine_scores_are_whoosh_bm25f(engines):
     assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == pytest.approx(expected)
 
 
-def test_snippet_marks_words_by_stem_and_compound_part():
+def test_snippet_marks_words_by_stem_and_compound_part(analysis):
     text = "Mange <barn> & familier bor i en kommunalbolig. " + "Fyll. " * 80 + "Boligene er små."
-    found = snippet_of(text, {"bol", "barn"})
+    found = snippet_of(text, {"bol", "barn"}, analysis)
     assert "&lt;<mark>barn</mark>&gt; &amp;" in found
     assert "<mark>kommunalbolig</mark>" in found and "<mark>Boligene</mark>" in found
     assert " … " in found  # two fragments with a gap between them
-    assert snippet_of(text, {"hus"}) is None
+    assert snippet_of(text, {"hus"}, analysis) is None
 
 
-def test_snippet_marks_only_whole_words_in_a_second_fragment():
+def test_snippet_marks_only_whole_words_in_a_second_fragment(analysis):
     text = "innledning " * 30 + "flyktninger fikk bolig. " + "mellom " * 60 + "flyktninger igjen"
-    found = snippet_of(text, {stem("flyktninger")})
+    found = snippet_of(text, {analysis.stem("flyktninger")}, analysis)
     assert found.count("<mark>flyktninger</mark>") == 2
     assert "<mark>" not in found.replace("<mark>flyktninger</mark>", "")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,28 @@ def test_hostile_queries_exit_0(runner, index_dir, query):
     result = runner.invoke(cli, ["search", query, "--index", str(index_dir)])
     assert result.exit_code == 0, result.output
     assert "treff for «" in result.stdout
+
+
+def test_search_in_a_fresh_process_never_loads_wordfreq(index_dir, tmp_path):
+    """What the query analysis needs from wordfreq is stored with the index."""
+    script = (
+        "import sys\n"
+        "from kb.cli import cli\n"
+        "try:\n"
+        "    cli(['search', 'barnefattigdom bosetting', '--index', sys.argv[1]])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('wordfreq loaded:', 'wordfreq' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(index_dir)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # another folder: the search must not need the repository's content
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "treff for «barnefattigdom bosetting»" in done.stdout
+    assert done.stdout.rstrip().endswith("wordfreq loaded: False")

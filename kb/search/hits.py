@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from html import escape, unescape
 
 from kb.search import schema as f
-from kb.search.analysis import WORD_PATTERN, compound_parts, stem
+from kb.search.analysis import WORD_PATTERN, NorwegianAnalysis
 
 SNIPPET_CHARS = 240
 CASE_EXTRAS = ("summary", "kommuner", "fylker", "themes", "evidence", "status", "updated", "year")
@@ -19,30 +18,25 @@ WORD = re.compile(WORD_PATTERN)
 BEFORE, AFTER = 70, 170  # characters of context around the first marked word of a fragment
 
 
-@lru_cache(maxsize=200_000)
-def forms(word: str) -> frozenset[str]:
-    """The index terms a written word gives: its stem and its compound parts' stems."""
-    word = word.lower()
-    return frozenset({stem(word), *map(stem, compound_parts(word))})
-
-
 def marked_spans(
-    text: str, terms: set[str], start: int = 0, stop: int | None = None
+    text: str, terms: set[str], analysis: NorwegianAnalysis, start: int = 0, stop: int | None = None
 ) -> list[tuple[int, int]]:
     """Where the words that match the terms are in the text (from start, before stop)."""
     spans = []
     for m in WORD.finditer(text, _word_start(text, start)):
         if stop is not None and m.start() >= stop:
             break
-        if forms(m.group()) & terms:
+        if analysis.forms(m.group()) & terms:
             spans.append(m.span())
     return spans
 
 
-def _first_span(text: str, terms: set[str], start: int = 0) -> tuple[int, int] | None:
+def _first_span(
+    text: str, terms: set[str], analysis: NorwegianAnalysis, start: int = 0
+) -> tuple[int, int] | None:
     """The first marked word at or after start: the snippet only needs the text around it."""
     for m in WORD.finditer(text, _word_start(text, start)):
-        if forms(m.group()) & terms:
+        if analysis.forms(m.group()) & terms:
             return m.span()
     return None
 
@@ -66,27 +60,29 @@ def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, in
     return ("… " if start else "") + "".join(out) + (" …" if end < len(text) else ""), end
 
 
-def _around(text: str, terms: set[str], first: tuple[int, int]) -> tuple[str, int]:
+def _around(
+    text: str, terms: set[str], analysis: NorwegianAnalysis, first: tuple[int, int]
+) -> tuple[str, int]:
     """The fragment around a first marked word, marking the words inside it."""
     window = max(0, first[0] - BEFORE - 40)  # the fragment starts at most this far back
-    spans = marked_spans(text, terms, window, first[0] + AFTER + 40)
+    spans = marked_spans(text, terms, analysis, window, first[0] + AFTER + 40)
     return _fragment(text, spans, spans.index(first))
 
 
-def snippet_of(text: str, terms: set[str]) -> str | None:
+def snippet_of(text: str, terms: set[str], analysis: NorwegianAnalysis) -> str | None:
     """Up to two fragments around the marked words, escaped, or None when nothing matches.
 
     Scans only as far as the fragments need: a long case body is not marked word by word.
     """
     text = " ".join(text.split())
-    first = _first_span(text, terms)
+    first = _first_span(text, terms, analysis)
     if first is None:
         return None
-    head, end = _around(text, terms, first)
-    later = _first_span(text, terms, end + BEFORE)
+    head, end = _around(text, terms, analysis, first)
+    later = _first_span(text, terms, analysis, end + BEFORE)
     if later is None:
         return head
-    tail, _ = _around(text, terms, later)
+    tail, _ = _around(text, terms, analysis, later)
     return head.removesuffix(" …") + " … " + tail.removeprefix("… ")
 
 
@@ -98,20 +94,20 @@ def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
     return escape(text, quote=False)
 
 
-def snippet(stored: dict, terms: set[str]) -> tuple[str, bool]:
+def snippet(stored: dict, terms: set[str], analysis: NorwegianAnalysis) -> tuple[str, bool]:
     """The hit's snippet and whether it comes from the OCR-repaired reading."""
     for name in (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE) if terms else ():
-        found = snippet_of(stored.get(name) or "", terms)
+        found = snippet_of(stored.get(name) or "", terms, analysis)
         if found:
             return found, name == f.REPAIRED
     return lead(stored.get(f.SUMMARY) or stored.get(f.TEXT_FIELD) or ""), False
 
 
-def to_hit(stored: dict, score: float, terms: set[str]) -> dict:
+def to_hit(stored: dict, score: float, terms: set[str], analysis: NorwegianAnalysis) -> dict:
     """One search hit as a dict of the public contract plus what a UI needs."""
     data = json.loads(stored[f.DATA])
     kind = stored[f.KIND]
-    text, repaired = snippet(stored, terms)
+    text, repaired = snippet(stored, terms, analysis)
     out = {
         "kind": kind,
         "id": stored[f.ID_FIELD],

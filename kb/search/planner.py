@@ -9,8 +9,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from kb.search import schema as f
+from kb.search.analysis import MAX_WORD, NorwegianAnalysis
 from kb.search.query import Clause, ParsedQuery, word_clauses
-from kb.search.synonyms import SynonymTable
 
 TEXT_FIELDS = tuple(f.SEARCHED)
 MIN_FUZZY = 4  # shorter unknown words are left alone: too many neighbours
@@ -37,22 +37,24 @@ class Plan:
 class Planner:
     """Plans queries against one reader: knows which terms the index has."""
 
-    def __init__(self, reader, synonyms: SynonymTable):
+    def __init__(self, reader, analysis: NorwegianAnalysis):
         self.reader = reader
-        self.synonyms = synonyms
+        self.analysis = analysis
         self._dictionary: tuple[dict[str, list[str]], dict[str, int]] | None = None
 
     def plan(self, parsed: ParsedQuery) -> Plan:
         """Needs for every clause; unknown words are corrected or matched fuzzily."""
         plan = Plan([])
         for clause in parsed.clauses:
-            if self.known(clause) or clause.quoted or len(clause.text) < MIN_FUZZY:
+            # Too short (too many neighbours) or too long to be a word: not corrected.
+            as_written = clause.quoted or not MIN_FUZZY <= len(clause.text) <= MAX_WORD
+            if as_written or self.known(clause):
                 plan.needs.append(need_of(clause))
                 continue
             better = self.correct(clause.text)
             if better:
                 plan.corrections[clause.text] = better
-                plan.needs += [need_of(c) for c in word_clauses([better], self.synonyms)]
+                plan.needs += [need_of(c) for c in word_clauses([better], self.analysis)]
             else:
                 plan.needs.append(Need((), fuzzy=clause.alternatives[0][0]))
         if plan.corrections:

@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kb.errors import QueryError
-from kb.search.analysis import STOP_WORDS, compound_parts, stem, words
-from kb.search.synonyms import Phrase, SynonymTable
+from kb.search.analysis import STOP_WORDS, NorwegianAnalysis, words
+from kb.search.synonyms import Phrase
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"'})
@@ -69,9 +69,10 @@ def clean(query: str, max_chars: int) -> tuple[str, str | None]:
     return cut, message
 
 
-def word_clauses(found: list[str], table: SynonymTable) -> list[Clause]:
+def word_clauses(found: list[str], analysis: NorwegianAnalysis) -> list[Clause]:
     """One clause per word, or per expression that is in a synonym group."""
     kept = [w for w in found if w not in STOP_WORDS]
+    stem, table = analysis.stem, analysis.synonyms
     stems = [stem(w) for w in kept]
     out, i = [], 0
     while i < len(kept):
@@ -81,26 +82,26 @@ def word_clauses(found: list[str], table: SynonymTable) -> list[Clause]:
             out.append(Clause(kept[i : i + n], [own] + [p for p in group if p != own]))
             i += n
             continue
-        parts = [stem(p) for p in compound_parts(kept[i])]
+        parts = [stem(p) for p in analysis.compound_parts(kept[i])]
         out.append(Clause([kept[i]], [(stems[i],)], parts))
         i += 1
     return out
 
 
-def _quoted(text: str, table: SynonymTable) -> Clause | None:
+def _quoted(text: str, analysis: NorwegianAnalysis) -> Clause | None:
     """A quoted phrase as one clause (a one-word quote is a plain word)."""
     found = words(text)
     kept = [w for w in found if w not in STOP_WORDS]
     if not kept:
         return None
-    own = tuple(stem(w) for w in kept)
-    n, group = table.match(list(own), 0)
+    own = tuple(map(analysis.stem, kept))
+    n, group = analysis.synonyms.match(list(own), 0)
     others = [p for p in group if p != own] if n == len(own) else []
     return Clause(found, [own, *others], quoted=len(kept) > 1)
 
 
-def parse(query: str, table: SynonymTable, max_chars: int) -> ParsedQuery:
-    """Parse a query; stray quotes and syntax characters are simply ignored."""
+def parse(query: str, analysis: NorwegianAnalysis, max_chars: int) -> ParsedQuery:
+    """Parse a query with an index's analysis; stray quotes and syntax characters are ignored."""
     text, message = clean(query, max_chars)
     if text.count('"') % 2:
         text = text[::-1].replace('"', "", 1)[::-1]  # drop the last, unmatched quote
@@ -110,12 +111,12 @@ def parse(query: str, table: SynonymTable, max_chars: int) -> ParsedQuery:
         quoted, plain = match.groups()
         if quoted is not None:
             had_words |= bool(words(quoted))
-            clause = _quoted(quoted, table)
+            clause = _quoted(quoted, analysis)
             clauses += [clause] if clause else []
         else:
             found = words(plain)
             had_words |= bool(found)
-            clauses += word_clauses(found, table)
+            clauses += word_clauses(found, analysis)
     if had_words and not clauses:
         message = (
             "Søket består bare av småord (som «og», «i» og «på»), som søket ser bort "

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from pathlib import Path
 
-from kb.search.analysis import analyzer, plain_analyzer
+from whoosh import index
+from whoosh.analysis import Analyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import FileIndex
+
+from kb.search.analysis import NorwegianAnalysis, plain_analyzer
 
 # Field names. Text fields are searched; facet fields are filtered and counted; the rest is
 # stored for hits.
@@ -39,9 +44,13 @@ def _facet() -> KEYWORD:
     return KEYWORD(stored=True, commas=True, scorable=False, lowercase=False)
 
 
-def build_schema() -> Schema:
-    """The schema of the index (fields above)."""
-    norwegian = analyzer()
+def build_schema(analysis: NorwegianAnalysis) -> Schema:
+    """The schema of an index (fields above) whose text fields use that index's analysis."""
+    return schema_with(analysis.analyzer())
+
+
+def schema_with(norwegian: Analyzer) -> Schema:
+    """The fields above, with this analyzer for the searched text fields."""
     return Schema(
         **{
             ID_FIELD: ID(stored=True, unique=True),
@@ -60,3 +69,14 @@ def build_schema() -> Schema:
             DATA: STORED(),
         }
     )
+
+
+def open_index(index_dir: Path) -> tuple[FileIndex, NorwegianAnalysis]:
+    """An index and its analysis, read from the index folder.
+
+    Whoosh would unpickle the schema it stored, whose analyzers only name their analysis;
+    the schema is built again around the analysis stored beside it instead. Raises OSError,
+    ValueError or whoosh's EmptyIndexError when the folder holds no complete index.
+    """
+    analysis = NorwegianAnalysis.load(index_dir)
+    return index.open_dir(str(index_dir), schema=build_schema(analysis)), analysis

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -19,9 +18,7 @@ from kb.search.facets import FacetTable
 from kb.search.hits import to_hit
 from kb.search.planner import Need, Planner
 from kb.search.query import ParsedQuery, parse
-from kb.search.synonyms import SynonymTable
 
-META_FILE = "kb_meta.json"
 SORTS = ("relevance", "newest", "title")
 MAX_LIMIT = 100
 ORDER = ("query", "total", "took_ms", "suggestion", "message", "hits", "page", "pages", "facets")
@@ -44,18 +41,16 @@ class Searcher:
         self._open()
 
     def _open(self) -> None:
-        """Open (or reopen after a rebuild) the index, its synonyms and per-reader tables."""
+        """Open (or reopen after a rebuild) the index, its analysis and per-reader tables."""
         if not index.exists_in(str(self.index_dir)):
             raise IndexMissing(MISSING)
         try:
             ino = os.stat(self.index_dir).st_ino
-            ix = index.open_dir(str(self.index_dir))
-        except (OSError, index.EmptyIndexError):
+            ix, analysis = f.open_index(self.index_dir)
+        except (OSError, ValueError, index.EmptyIndexError):
             raise IndexMissing(MISSING) from None
         old, self._searcher, self._ino, self._ix = self._searcher, ix.searcher(), ino, ix
-        meta_path = self.index_dir / META_FILE
-        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-        self.synonyms = SynonymTable.from_json(meta.get("synonyms", []))
+        self.analysis, self.synonyms = analysis, analysis.synonyms
         self._tables_for(self._searcher)
         if old is not None:
             old.close()
@@ -64,7 +59,7 @@ class Searcher:
         """Per-reader tables: facets and sort orders, the ranking engine, the planner."""
         self.facets = FacetTable(searcher.reader())
         self.engine = Engine(searcher)
-        self.planner = Planner(searcher.reader(), self.synonyms)
+        self.planner = Planner(searcher.reader(), self.analysis)
 
     def _fresh(self):
         """The current searcher: reopened after a rebuild, refreshed after an update."""
@@ -105,7 +100,7 @@ class Searcher:
         with self._lock:
             self._fresh()
             allowed = self._allowed(filters, kind)
-            parsed = parse(query, self.synonyms, self.max_query_chars)
+            parsed = parse(query, self.analysis, self.max_query_chars)
             out = {"query": parsed.text, "suggestion": None, "message": parsed.message}
             ranking = self._ranking(parsed, allowed, out)
             if not parsed.clauses and sort == "relevance":
@@ -145,7 +140,12 @@ class Searcher:
             docs = matched[np.argsort(self.facets.order(sort)[matched], kind="stable")]
         searcher = self._searcher
         hits = [
-            to_hit(searcher.stored_fields(int(d)), float(ranking.scores[d]), ranking.terms)
+            to_hit(
+                searcher.stored_fields(int(d)),
+                float(ranking.scores[d]),
+                ranking.terms,
+                self.analysis,
+            )
             for d in docs[(page - 1) * limit : page * limit]
         ]
         return {
@@ -188,7 +188,9 @@ class Searcher:
             allowed[docnum] = False
             ranking = self.engine.rank(needs, allowed, every=False)
             return [
-                to_hit(searcher.stored_fields(int(d)), float(ranking.scores[d]), set())
+                to_hit(
+                    searcher.stored_fields(int(d)), float(ranking.scores[d]), set(), self.analysis
+                )
                 for d in ranking.top(limit)
             ]
 
@@ -196,7 +198,7 @@ class Searcher:
         """«Mente du …?»: the query with unknown words replaced by known ones, or None."""
         with self._lock:
             self._fresh()
-            parsed = parse(query, self.synonyms, self.max_query_chars)
+            parsed = parse(query, self.analysis, self.max_query_chars)
             return self.planner.plan(parsed).suggestion if parsed.clauses else None
 
 

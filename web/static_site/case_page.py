@@ -6,20 +6,26 @@ from kb import urls
 from kb.cite import FORMATS as CITE_FORMATS
 from kb.content.loader import Content
 from kb.content.model import Case
+from kb.search.analysis import NorwegianAnalysis
 from web.model.case_page import CitationLine, FactItem, FactRow, case_page
 from web.static_site.markup import bullet_list, link, md_link, page, slug, text
 from web.static_site.searchterms import compound_terms, search_block
 
 
 def case_markdown(
-    case: Case, content: Content, site_url: str, edit_url: str, version: str = ""
+    case: Case,
+    content: Content,
+    site_url: str,
+    edit_url: str,
+    analysis: NorwegianAnalysis,
+    version: str = "",
 ) -> str:
     """The whole page of a case."""
     src = page("grep", case.id)
     model = case_page(case, content, site_url, version)
     parts = [
         f"# {text(case.title)}\n",
-        search_block(compound_terms([case.title, case.summary, case.body])),
+        search_block(compound_terms([case.title, case.summary, case.body], analysis)),
         f"{text(case.summary)}\n",
         fact_box(model.facts, src),
         *(f"## {text(heading)}\n\n{body}\n" for heading, body in case.sections),

@@ -8,6 +8,7 @@ from pathlib import Path
 from kb import cite, history
 from kb.content.loader import Content
 from kb.opendata import case_record, write_csv, write_json
+from kb.search.analysis import NorwegianAnalysis
 from web.static_site.assets import CSS, JS
 from web.static_site.case_page import case_markdown
 from web.static_site.listings import (
@@ -44,7 +45,13 @@ def case_versions(content: Content) -> dict[str, str]:
 
 
 def write_case(
-    content: Content, case_id: str, docs: Path, site_url: str, edit_url: str, version: str = ""
+    content: Content,
+    case_id: str,
+    docs: Path,
+    site_url: str,
+    edit_url: str,
+    analysis: NorwegianAnalysis,
+    version: str = "",
 ) -> str:
     """Write one case page and its citation files; returns the page's docs path."""
     case = content.cases[case_id]
@@ -52,7 +59,7 @@ def write_case(
     path = page("grep", case.id)
     target = docs / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(case_markdown(case, content, site_url, edit_url, version), "utf-8")
+    target.write_text(case_markdown(case, content, site_url, edit_url, analysis, version), "utf-8")
     for ext in cite.FORMATS:
         body, _mime = cite.export(items, ext)
         (target.parent / f"{case.id}.{ext}").write_text(body, "utf-8", newline="")
@@ -81,8 +88,10 @@ def write_docs(
     pages: list[tuple[str, str]] = []
     cases = sorted(content.cases)
     versions = case_versions(content)
+    analysis = NorwegianAnalysis.from_content(content.ctx.root)  # compound parts for the pages
     for n, case_id in enumerate(cases, 1):
-        path = write_case(content, case_id, docs, site_url, edit_url, versions.get(case_id, ""))
+        version = versions.get(case_id, "")
+        path = write_case(content, case_id, docs, site_url, edit_url, analysis, version)
         updated = content.cases[case_id].updated
         pages.append((site_path(path), updated.isoformat() if updated else ""))
         if n % 100 == 0 or n == len(cases):
