@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kb.content.loader import Context
 from kb.content.model import Case, Passage, Source
+from kb.content.registers import SIZE_CLASSES
 from kb.search import schema as f
 from kb.search.analysis import words
 
@@ -56,6 +57,14 @@ def _tags(case: Case, ctx: Context) -> str:
     return "\n".join(w for w in words if w)
 
 
+def size_classes(case: Case, ctx: Context) -> list[str]:
+    """The size classes of the case's named kommuner, each once, smallest first."""
+    register = ctx.register
+    found = {register.kommune(name) for name in case.kommuner} if register else set()
+    classes = {k.size_class for k in found if k and k.size_class}
+    return [cid for cid, _, _ in SIZE_CLASSES if cid in classes]
+
+
 def relative_path(path: Path, root: Path) -> str:
     """A case file's path relative to the content root (its PATH in the index)."""
     try:
@@ -94,6 +103,7 @@ def case_doc(case: Case, ctx: Context) -> dict:
         f.ACTORS: ",".join(case.actors),
         f.KOMMUNE: ",".join(case.kommuner),
         f.FYLKE: ",".join(case.fylker),
+        f.SIZE: ",".join(size_classes(case, ctx)),
         f.EVIDENCE: case.evidence,
         f.SOURCE: ",".join(dict.fromkeys(c.source for c in case.sources)),
         f.YEAR: str(case.year or ""),

@@ -54,6 +54,8 @@ def case_page(case_id: str):
         facts_line=provenance.facts_line(case, content.sources),
         locate=reader_locator,
         similar=similar(case),
+        sizes=browse.kommune_sizes(content, case),
+        size_facts=content.ctx.register.facts if content.ctx.register else {},
         references=[(it, cite.apa(it), cite.apa(it, html=True)) for it in items],
         evidence=content.ctx.vocabularies["evidence"].get(case.evidence),
         edit_url=current_app.config["EDIT_URL"] + case.path.name,

@@ -22,6 +22,7 @@ def home():
         fylker=browse.fylke_counts(content),
         newest=browse.newest(content),
         count=len(content.cases),
+        kommune_names=browse.kommune_names(content),
     )
 
 
