@@ -161,6 +161,13 @@ def similar(content: Content, case: Case, n: int = 4) -> list[Case]:
     return sorted(others, key=lambda c: (-overlap(c), c.title))[:n]
 
 
+def size_class_counts(content: Content) -> list[tuple[str, str, int]]:
+    """(id, label, number of kommuner) of each size class, smallest first."""
+    register = content.ctx.register
+    counts = Counter(k.size_class for k in register.kommuner) if register else Counter()
+    return [(cid, SIZE_LABELS[cid], counts[cid]) for cid in SIZE_LABELS]
+
+
 def kommune_names(content: Content) -> list[str]:
     """Every kommune in the register, alphabetically (for «Min kommune»)."""
     register = content.ctx.register

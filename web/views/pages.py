@@ -50,4 +50,5 @@ def about():
         evidence=content.ctx.vocabularies["evidence"].terms,
         count=len(content.cases),
         sources=len(content.sources),
+        size_classes=browse.size_class_counts(content),
     )
