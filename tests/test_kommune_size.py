@@ -145,3 +145,16 @@ def test_case_page_shows_the_size_of_each_named_kommune(sized):
     assert dd.select_one("a")["href"] == "/sok?storrelse=20000-49999&type=grep"
     regional = page(sized.get("/grep/vestland-nettverk")).select_one("dd.kommune-sizes")
     assert text(regional) == "Kommunene er ikke navngitt."
+
+
+def test_about_page_documents_the_size_classes_with_counts(sized):
+    html = page(sized.get("/om"))
+    rows = [
+        [text(td) for td in tr.select("td")] for tr in html.select("#kommunestorrelse ~ table tr")
+    ]
+    assert [r for r in rows if r] == [
+        ["under 5 000 innbyggere", "174"],
+        ["5 000–19 999 innbyggere", "117"],
+        ["20 000–49 999 innbyggere", "46"],
+        ["50 000 innbyggere og over", "20"],
+    ]
