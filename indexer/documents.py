@@ -10,6 +10,7 @@ from kb import urls
 from kb.content import schema
 from kb.content.loader import Context
 from kb.content.model import Case, Passage, Source
+from kb.content.registers import SIZE_CLASSES
 from kb.search import schema as f
 from kb.search.analysis import words
 
@@ -58,6 +59,14 @@ def _tags(case: Case, ctx: Context) -> str:
     return "\n".join(w for w in words if w)
 
 
+def size_classes(case: Case, ctx: Context) -> list[str]:
+    """The size classes of the case's named kommuner, each once, smallest first."""
+    register = ctx.register
+    found = {register.kommune(name) for name in case.kommuner} if register else set()
+    classes = {k.size_class for k in found if k and k.size_class}
+    return [cid for cid, _, _ in SIZE_CLASSES if cid in classes]
+
+
 def relative_path(path: Path, root: Path) -> str:
     """A case file's path relative to the content root (its PATH in the index)."""
     try:
@@ -91,6 +100,7 @@ def case_doc(case: Case, ctx: Context) -> dict:
         f.TEXT_FIELD: body,
         f.TAGS: _tags(case, ctx),
         f.SPELL: "\n".join((case.title, case.summary, body)),
+        f.SIZE: ",".join(size_classes(case, ctx)),  # kommune size classes (register)
         f.SORT_TITLE: case.title.lower(),
         f.ORDER: 0,
         f.DATA: json.dumps(data, ensure_ascii=False),

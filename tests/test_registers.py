@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 
-from kb.content.registers import Register, load_register
+from kb.content.registers import Register, load_register, size_class
 from kb.errors import ContentError
 
 FOLDER = Path(__file__).resolve().parents[1] / "content" / "registers"
@@ -244,3 +246,49 @@ def test_historical_name_must_point_at_a_known_kommune(tmp_path: Path) -> None:
 )
 def test_region_lists_and_landsdeler(register: Register, region: str, expected: set) -> None:
     assert {f.name for f in register.fylker_for(region)} == expected
+
+
+SHARED_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "kommuner-folketall-2024.csv"
+
+
+def test_every_kommune_has_population_area_and_a_size_class(register: Register) -> None:
+    assert all(k.population and k.area_km2 for k in register.kommuner)
+    assert sum(k.population for k in register.kommuner) == 5_550_203  # SSB, 1 January 2024
+    classes = Counter(k.size_class for k in register.kommuner)
+    assert classes == {"under-5000": 174, "5000-19999": 117, "20000-49999": 46, "50000-og-over": 20}
+    assert register.facts["credit"] == "Kilde: SSB" and register.facts["date"] == "2024-01-01"
+    assert "SSB" in register.facts["source"]
+
+
+@pytest.mark.parametrize(
+    ("population", "expected"),
+    [(0, "under-5000"), (4999, "under-5000"), (5000, "5000-19999"), (19999, "5000-19999"),
+     (20000, "20000-49999"), (49999, "20000-49999"), (50000, "50000-og-over"), (None, None)],
+)  # fmt: skip
+def test_size_class_boundaries(population: int | None, expected: str | None) -> None:
+    assert size_class(population) == expected
+
+
+def test_population_matches_the_shared_csv(register: Register) -> None:
+    if not SHARED_CSV.exists():
+        pytest.skip("../shared/data/kommuner-folketall-2024.csv finnes ikke her")
+    rows = list(csv.DictReader(SHARED_CSV.read_text(encoding="utf-8").splitlines()))
+    assert len(rows) == 357
+    by_number = {k.number: k for k in register.kommuner}
+    for row in rows:
+        k = by_number[row["kommunenummer"]]
+        assert (k.name, k.population, k.area_km2) == (
+            row["kommune"],
+            int(row["folketall"]),
+            float(row["areal_km2"]),
+        )
+
+
+def test_facts_for_an_unknown_kommune_raise(tmp_path: Path) -> None:
+    for name in ("kommuner.yaml", "historiske-navn.yaml"):
+        (tmp_path / name).write_text((FOLDER / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "folketall.yaml").write_text(
+        'kommuner:\n  - {number: "9999", population: 1, area_km2: 1.0}\n', encoding="utf-8"
+    )
+    with pytest.raises(ContentError, match="9999"):
+        load_register(tmp_path)

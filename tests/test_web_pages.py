@@ -140,20 +140,32 @@ def test_source_page_without_the_report_file_says_so(corpus, index_dir, tmp_path
     assert html.select_one('[id="L12-L14"]') and not html.select(".line")
 
 
-def test_map_is_svg_in_the_page_with_links_and_a_table(client):
+def test_map_draws_357_kommuner_shaded_with_links_legend_and_a_table(client):
     html = page(client.get("/kart"))
     svg = html.select_one("svg.norway-map")
     assert svg.select_one("title").get_text() and svg.select_one("desc").get_text()
-    assert len(svg.select(".map-base circle")) == 357
-    coast = svg.select(".map-land path")
-    assert len(coast) > 20 and all(p["d"].startswith("M") and p["d"].endswith("Z") for p in coast)
-    dots = {a["href"]: a["aria-label"] for a in svg.select(".map-dots a")}
-    assert dots["/sok?kommune=Lillehammer"] == "Lillehammer: 1 grep"
-    assert len(dots) == 3
+    shapes = svg.select(".map-kommuner path")
+    assert len(shapes) == 357
+    assert all(p["d"].startswith("M") and p["d"].endswith("Z") for p in shapes)
+    assert len(svg.select(".map-fylker path")) == 15
+    links = {a["href"]: a["aria-label"] for a in svg.select(".map-links a")}
+    assert links["/sok?kommune=Lillehammer"] == "Lillehammer: 1 grep"
+    assert len(links) == 3
+    assert svg.select_one('.map-links a[href="/sok?kommune=Bergen"] path')["class"] == ["shade-1"]
+    legend = [text(li) for li in html.select(".map-legend li")]
+    assert legend[:2] == ["ingen grep", "1 grep"]
+    assert "© Kartverket" in text(html.select_one("figcaption"))
     rows = [[text(td) for td in tr.select("td")] for tr in html.select(".data-table tbody tr")]
-    assert ["Bergen", "Vestland", "1"] in rows
+    assert ["Bergen", "Vestland", "291 940", "1"] in rows  # population from the register
+    assert [r[0] for r in rows] == [
+        "Bergen",
+        "Fredrikstad",
+        "Lillehammer",
+    ]  # every kommune with cases
     fylker = {text(li) for li in html.select(".count-list li")}
     assert "Innlandet 1 grep" in fylker and "Nordland ingen grep ennå" in fylker
+    side, figure = html.select_one(".map-side"), html.select_one(".map-figure")
+    assert side.sourceline < figure.sourceline  # the table first (narrow screens, screen readers)
 
 
 def test_about_page_has_evidence_scale_contributing_and_accessibility_statement(client):

@@ -53,9 +53,13 @@ def test_real_search_finds_cases_first_and_report_passages(client, seeds_dir):
 
 def test_map_marks_real_kommuner(client):
     html = page(client.get("/kart"))
-    labels = {a["aria-label"].split(":")[0] for a in html.select(".map-dots a")}
+    labels = {a["aria-label"].split(":")[0] for a in html.select(".map-links a")}
     expected = {k for c in CONTENT.cases.values() for k in c.kommuner}
     assert labels == expected
+    table = {text(tr.select_one("td")) for tr in html.select(".map-table tbody tr")}
+    assert table == expected
+    regional = {a["aria-label"].split(":")[0] for a in html.select(".map-regional a")}
+    assert regional == {f for c in CONTENT.cases.values() if not c.places for f in c.fylker}
 
 
 def test_open_data_has_every_case(client):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -14,6 +14,25 @@ from kb.errors import ContentError
 
 KOMMUNER_FILE = "kommuner.yaml"
 HISTORICAL_FILE = "historiske-navn.yaml"
+FACTS_FILE = "folketall.yaml"  # population and area (SSB), built by build_folketall.py
+
+# Kommune size classes by population: (id, lowest population, label). The ids are URL values
+# (/sok?storrelse=under-5000) and facet values; the thresholds follow SSB's usual grouping.
+SIZE_CLASSES = (
+    ("under-5000", 0, "under 5 000 innbyggere"),
+    ("5000-19999", 5_000, "5 000–19 999 innbyggere"),
+    ("20000-49999", 20_000, "20 000–49 999 innbyggere"),
+    ("50000-og-over", 50_000, "50 000 innbyggere og over"),
+)
+SIZE_LABELS = {cid: text for cid, _, text in SIZE_CLASSES}
+
+
+def size_class(population: int | None) -> str | None:
+    """The size class id of a population (None when the population is unknown)."""
+    if population is None:
+        return None
+    return [cid for cid, lowest, _ in SIZE_CLASSES if population >= lowest][-1]
+
 
 # Official titles and forms around a region name: "Statsforvalteren i Vestland",
 # "Fylkesmannen i Hordaland", "Vestland fylkeskommune", "Nordland fylke".
@@ -44,6 +63,13 @@ class Kommune:
     lon: float
     other_names: tuple[str, ...] = ()
     former_numbers: tuple[str, ...] = ()
+    population: int | None = None  # 1 January of the facts' year (SSB)
+    area_km2: float | None = None
+
+    @property
+    def size_class(self) -> str | None:
+        """The kommune's size class id («under-5000» …), None without a population."""
+        return size_class(self.population)
 
 
 @dataclass(frozen=True)
@@ -98,6 +124,7 @@ class Register:
         """Index every name; historical maps are name -> kommune number or fylke numbers."""
         self.kommuner = kommuner
         self.fylker = fylker
+        self.facts: dict = {}  # provenance of the population figures (source, date, credit)
         self._by_number = {k.number: k for k in kommuner}
         self._kommune_keys: dict[str, set[str]] = {}
         self._kommune_display: dict[str, str] = {}
@@ -279,6 +306,7 @@ def load_register(folder: Path) -> Register:
             f"{path}: ugyldig oppføring ({exc!r}) — hver kommune trenger number, name, "
             "fylke, fylkesnummer, lat og lon; hvert fylke number, name, lat og lon"
         ) from None
+    kommuner, facts = _with_facts(Path(folder) / FACTS_FILE, kommuner)
     known = {k.number for k in kommuner}
     fylke_numbers = {f.number for f in fylker}
     hist_path = Path(folder) / HISTORICAL_FILE
@@ -306,4 +334,35 @@ def load_register(folder: Path) -> Register:
     for name, numbers in (regions | embeter).items():
         if not numbers or not set(numbers) <= fylke_numbers:
             raise ContentError(f"{hist_path}: {name}: ukjente fylkesnummer {list(numbers)}")
-    return Register(kommuner, fylker, old_kommuner, regions, embeter)
+    register = Register(kommuner, fylker, old_kommuner, regions, embeter)
+    register.facts = facts
+    return register
+
+
+def _with_facts(path: Path, kommuner: tuple[Kommune, ...]) -> tuple[tuple[Kommune, ...], dict]:
+    """The kommuner with population and area from folketall.yaml (unchanged without it)."""
+    if not path.exists():
+        return kommuner, {}
+    data = _read(path)
+    try:
+        rows = {str(r["number"]): r for r in data["kommuner"]}
+        out = tuple(
+            replace(
+                k,
+                population=int(rows[k.number]["population"]),
+                area_km2=float(rows[k.number]["area_km2"]),
+            )
+            if k.number in rows
+            else k
+            for k in kommuner
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ContentError(
+            f"{path}: ugyldig oppføring ({exc!r}) — hver kommune trenger number, population "
+            "og area_km2"
+        ) from None
+    unknown = sorted(set(rows) - {k.number for k in kommuner})
+    if unknown:
+        raise ContentError(f"{path}: ukjente kommunenummer {unknown[:5]} — bygg filen på nytt")
+    meta = {key: str(data.get(key) or "") for key in ("source", "date", "credit")}
+    return out, meta

@@ -27,6 +27,7 @@ TARGET_GROUPS = "target_groups"  # facet: target group ids
 ACTORS = "actors"  # facet: actor ids
 KOMMUNE = "kommune"  # facet: current kommune names
 FYLKE = "fylke"  # facet: current fylke names
+SIZE = "size"  # facet: size classes of the case's kommuner («under-5000» …; registers.py)
 EVIDENCE = "evidence"  # facet: evidence level id
 SOURCE = "source"  # facet: source ids (cited sources of a case; a passage's own source)
 YEAR = "year"  # facet: the year the practice last ran, or the source's year
@@ -35,7 +36,7 @@ SORT_TITLE = "sort_title"  # sort key for browsing by title
 ORDER = "order"  # passage ordinal within its source (0 for cases), to list a source in order
 DATA = "data"  # JSON with what a hit shows besides the text: url, locations, summary, …
 
-FACETS = (KIND, THEMES, TARGET_GROUPS, ACTORS, KOMMUNE, FYLKE, EVIDENCE, SOURCE, YEAR)
+FACETS = (KIND, THEMES, TARGET_GROUPS, ACTORS, KOMMUNE, FYLKE, SIZE, EVIDENCE, SOURCE, YEAR)
 SEARCHED = {TITLE: 3.0, SUMMARY: 2.0, TAGS: 1.5, TEXT_FIELD: 1.0}
 KINDS = ("case", "passage")
 

@@ -91,8 +91,14 @@ class Searcher:
         limit: int = 10,
         page: int = 1,
         sort: str = "relevance",
+        prefer: list[tuple[str, list[str]]] | None = None,
     ) -> dict:
-        """Search cases and passages; an empty query with filters lists (browses) documents."""
+        """Search cases and passages; an empty query with filters lists (browses) documents.
+
+        `prefer` lists (facet field, values) in order of weight: documents with the first
+        come first, then those with the second, …, each group in the `sort` order (used for
+        «kommuner som ligner oss»: same size class, then same fylke).
+        """
         started = time.perf_counter()
         limit, page = max(1, min(int(limit), MAX_LIMIT)), max(1, int(page))
         if sort not in SORTS:
@@ -100,12 +106,13 @@ class Searcher:
         with self._lock:
             self._fresh()
             allowed = self._allowed(filters, kind)
+            self._check_fields(dict(prefer or ()))
             parsed = parse(query, self.analysis, self.max_query_chars)
             out = {"query": parsed.text, "suggestion": None, "message": parsed.message}
             ranking = self._ranking(parsed, allowed, out)
             if not parsed.clauses and sort == "relevance":
                 sort = "newest"  # browsing: newest first unless asked otherwise
-            out.update(self._page(ranking, limit, page, sort))
+            out.update(self._page(ranking, limit, page, sort, prefer or []))
         if not out["total"] and not out["message"]:
             out["message"] = NOTHING
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
@@ -128,16 +135,15 @@ class Searcher:
         """Score the documents for the needs (see kb.search.engine)."""
         return self.engine.rank(needs, allowed, every=self.match == "all")
 
-    def _page(self, ranking: Ranking, limit: int, page: int, sort: str) -> dict:
+    def _page(self, ranking: Ranking, limit: int, page: int, sort: str, prefer: list) -> dict:
         """Total, hits of the page, page count and facet counts."""
         total = int(ranking.matched.sum())
         if not total:
             return {"total": 0, "hits": [], "page": page, "pages": 0, "facets": self.facets.empty()}
-        if sort == "relevance":
+        if sort == "relevance" and not prefer:
             docs = ranking.top(limit * page)
         else:
-            matched = np.flatnonzero(ranking.matched)
-            docs = matched[np.argsort(self.facets.order(sort)[matched], kind="stable")]
+            docs = self._ordered(ranking, sort, prefer)
         searcher = self._searcher
         hits = [
             to_hit(
@@ -156,16 +162,32 @@ class Searcher:
             "facets": self.facets.count(ranking.matched),
         }
 
+    def _ordered(self, ranking: Ranking, sort: str, prefer: list) -> np.ndarray:
+        """Every matched document in the sort order, the preferred groups first."""
+        matched = np.flatnonzero(ranking.matched)
+        if sort == "relevance":
+            docs = matched[np.argsort(-ranking.scores[matched], kind="stable")]
+        else:
+            docs = matched[np.argsort(self.facets.order(sort)[matched], kind="stable")]
+        key = np.zeros(len(docs), dtype=np.int64)
+        for weight, (name, values) in enumerate(reversed(prefer)):
+            key += (1 << weight) * self.facets.mask(name, [str(v) for v in values])[docs]
+        return docs[np.argsort(-key, kind="stable")]
+
+    def _check_fields(self, fields: dict) -> None:
+        """Raise QueryError for a field that is not a facet."""
+        unknown = sorted(set(fields) - set(f.FACETS))
+        if unknown:
+            raise QueryError(
+                f"Ukjent filter «{unknown[0]}». Gyldige filtre: {', '.join(f.FACETS)}."
+            )
+
     def _allowed(self, filters: dict[str, list[str]] | None, kind: str | None) -> np.ndarray:
         """The documents the filters allow: any value within a field, every field."""
         filters = {k: list(v) for k, v in (filters or {}).items() if v}
         if kind:
             filters[f.KIND] = [kind]
-        unknown = sorted(set(filters) - set(f.FACETS))
-        if unknown:
-            raise QueryError(
-                f"Ukjent filter «{unknown[0]}». Gyldige filtre: {', '.join(f.FACETS)}."
-            )
+        self._check_fields(filters)
         if kind and kind not in f.KINDS:
             raise QueryError(f"Ukjent type «{kind}». Bruk «case» eller «passage».")
         allowed = np.ones(self.engine.size, dtype=bool)

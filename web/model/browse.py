@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from kb import urls
 from kb.content.loader import Content
 from kb.content.model import Case, Citation, Source
+from kb.content.registers import SIZE_LABELS
 
 MONTHS = (
     "januar",
@@ -33,6 +34,7 @@ FACET_LABELS = {
     "actors": "Aktør",
     "fylke": "Fylke",
     "kommune": "Kommune",
+    "size": "Kommunestørrelse",
     "evidence": "Evidens",
     "source": "Kilde",
     "year": "År",
@@ -76,6 +78,8 @@ def facet_label(content: Content, name: str, value: str) -> str:
         return KIND_LABELS.get(value, value)
     if name in VOCAB_OF_FACET:
         return label(content, VOCAB_OF_FACET[name], value)
+    if name == "size":
+        return SIZE_LABELS.get(value, value)
     if name == "source" and value in content.sources:
         return short_title(content.sources[value])
     return value
@@ -156,6 +160,38 @@ def similar(content: Content, case: Case, n: int = 4) -> list[Case]:
 
     others = [c for c in content.cases.values() if c.id != case.id]
     return sorted(others, key=lambda c: (-overlap(c), c.title))[:n]
+
+
+def size_class_counts(content: Content) -> list[tuple[str, str, int]]:
+    """(id, label, number of kommuner) of each size class, smallest first."""
+    register = content.ctx.register
+    counts = Counter(k.size_class for k in register.kommuner) if register else Counter()
+    return [(cid, SIZE_LABELS[cid], counts[cid]) for cid in SIZE_LABELS]
+
+
+def kommune_names(content: Content) -> list[str]:
+    """Every kommune in the register, alphabetically (for «Min kommune»)."""
+    register = content.ctx.register
+    return sorted((k.name for k in register.kommuner), key=str.casefold) if register else []
+
+
+@dataclass(frozen=True)
+class KommuneSize:
+    """A named kommune of a case with its population and size class (None when unknown)."""
+
+    name: str
+    population: int | None
+    size_class: str | None
+
+
+def kommune_sizes(content: Content, case: Case) -> list[KommuneSize]:
+    """The size of each kommune the case names, in the case's order ([] when none is named)."""
+    register = content.ctx.register
+    out = []
+    for name in case.kommuner:
+        k = register.kommune(name) if register else None
+        out.append(KommuneSize(name, k.population if k else None, k.size_class if k else None))
+    return out
 
 
 def citation_dict(c: Citation) -> dict:

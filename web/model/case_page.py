@@ -13,6 +13,7 @@ from kb import cite, urls
 from kb.content import schema
 from kb.content.loader import Content
 from kb.content.model import Case
+from kb.content.registers import SIZE_LABELS
 from web.model.browse import STATUS_TEXT
 from web.model.params import FILTERS
 
@@ -74,10 +75,41 @@ def case_page(
     return CasePage(
         case=case,
         url=urls.case_url(case.id),
-        facts=tuple(row for f in schema.FIELDS if f.fact and (row := fact_row(f, case, content))),
+        facts=with_sizes(
+            tuple(row for f in schema.FIELDS if f.fact and (row := fact_row(f, case, content))),
+            case,
+            content,
+        ),
         citations=tuple(citation_lines(case, content)),
         references=tuple((it, cite.apa(it), cite.apa(it, html=True)) for it in items),
     )
+
+
+def size_row(case: Case, content: Content) -> FactRow:
+    """«Kommunestørrelse»: each named kommune's population and size class, linked to cases
+    from kommuner of that size; a case that names none says so rather than guessing."""
+    register = content.ctx.register
+    items = []
+    for name in case.kommuner:
+        k = register.kommune(name) if register else None
+        if k is None or k.population is None:
+            items.append(FactItem(f"{name}: folketall ukjent"))
+            continue
+        people = f"{k.population:,}".replace(",", "\u00a0")
+        text = f"{name}: {people} innbyggere ({SIZE_LABELS.get(k.size_class, k.size_class)})"
+        items.append(FactItem(text, urls.search_url(storrelse=k.size_class, type="grep")))
+    facts = register.facts if register else {}
+    note = f"Folketall {facts.get('date', '')}. {facts.get('credit', '')}." if items else ""
+    return FactRow("size", "Kommunestørrelse", tuple(items) or (FactItem(NOT_NAMED),), note)
+
+
+NOT_NAMED = "Kommunene er ikke navngitt."
+
+
+def with_sizes(rows: tuple[FactRow, ...], case: Case, content: Content) -> tuple[FactRow, ...]:
+    """The fact rows with the kommune-size row right after «Hvor»."""
+    at = next((i + 1 for i, r in enumerate(rows) if r.name == "places"), 0)
+    return rows[:at] + (size_row(case, content),) + rows[at:]
 
 
 def fact_row(field: schema.Field, case: Case, content: Content) -> FactRow | None:

@@ -15,6 +15,7 @@ FILTERS = {
     "aktor": "actors",
     "fylke": "fylke",
     "kommune": "kommune",
+    "storrelse": "size",
     "evidens": "evidence",
     "kilde": "source",
     "aar": "year",
@@ -23,6 +24,8 @@ KINDS = {"grep": "case", "rapport": "passage", "case": "case", "passage": "passa
 KIND_PARAMS = {"case": "grep", "passage": "rapport"}
 SORTS = {"relevans": "relevance", "nyeste": "newest", "tittel": "title"}
 SORT_PARAMS = {v: k for k, v in SORTS.items()}
+MY_KOMMUNE = "min_kommune"  # «Min kommune»: kept in the URL only, never stored
+PRESELECTED = ("storrelse", "fylke")  # the filters «Min kommune» sets on the first visit
 MAX_VALUE_CHARS = 120  # a filter value longer than this is no vocabulary id or place name
 MAX_PAGE = 50
 
@@ -36,6 +39,9 @@ class SearchRequest:
     kind: str | None = None
     sort: str = "relevance"
     page: int = 1
+    min_kommune: str = ""  # the reader's own kommune, as typed (see for_my_kommune)
+    prefer: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, values) shown first
+    chosen: bool = True  # False: «Min kommune» given, the URL names no size or fylke filter
 
     @property
     def browsing(self) -> bool:
@@ -50,6 +56,7 @@ class SearchRequest:
             "limit": limit,
             "page": self.page,
             "sort": self.sort,
+            "prefer": [(name, list(values)) for name, values in self.prefer] or None,
         }
 
     def active(self) -> list[tuple[str, str]]:
@@ -86,13 +93,21 @@ class SearchRequest:
 
     def cleared(self) -> str:
         """The URL query with the same text and no filters."""
-        return SearchRequest(q=self.q, sort=self.sort).query()
+        return SearchRequest(q=self.q, sort=self.sort, min_kommune=self.min_kommune).query()
+
+    def forget_kommune(self) -> str:
+        """The URL query of the same search without «Min kommune»."""
+        return replace(self, min_kommune="", prefer=()).query()
 
     def query(self) -> str:
         """This search as a URL query string («?q=…&tema=…»)."""
         params: list[tuple[str, str]] = [("q", self.q)] if self.q else []
         for param, name in FILTERS.items():
             params += [(param, v) for v in self.filters.get(name, ())]
+            if self.min_kommune and param in PRESELECTED and name not in self.filters:
+                params.append((param, ""))  # removed on purpose: do not pre-select it again
+        if self.min_kommune:
+            params.append((MY_KOMMUNE, self.min_kommune))
         if self.kind:
             params.append(("type", KIND_PARAMS[self.kind]))
         if self.sort != "relevance":
@@ -123,7 +138,26 @@ def parse_request(args, max_chars: int) -> SearchRequest:
     page = args.get("side", "1")
     ok = page.isdigit() and len(page) <= 4 and int(page) > 0
     page = min(int(page), MAX_PAGE) if ok else 1
-    return SearchRequest(q=q, filters=filters, kind=kind, sort=sort, page=page)
+    mine = " ".join(args.get(MY_KOMMUNE, "").split())[:MAX_VALUE_CHARS]
+    chosen = not mine or any(p in args for p in PRESELECTED)
+    return SearchRequest(q, filters, kind, sort, page, min_kommune=mine, chosen=chosen)
+
+
+def for_my_kommune(req: SearchRequest, register) -> tuple[SearchRequest, object | None]:
+    """The request with «Min kommune» resolved, and the kommune (None when unknown).
+
+    Cases from kommuner of the same size class come first, then those from the same fylke.
+    On the first visit (no size or fylke in the URL) both are also selected as filters.
+    """
+    mine = register.kommune(req.min_kommune) if req.min_kommune and register else None
+    if mine is None:
+        return req, None
+    prefer = tuple((n, (v,)) for n, v in (("size", mine.size_class), ("fylke", mine.fylke)) if v)
+    req = replace(req, min_kommune=mine.name, prefer=prefer)
+    if not req.chosen:
+        filters = {**req.filters, **{n: v for n, v in prefer}}
+        req = replace(req, filters=filters, chosen=True, page=1)
+    return req, mine
 
 
 def cases_first(hits: list[dict]) -> list[dict]:

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from kb import cite, urls
 from kb.opendata import LICENSE, case_record
 from web.model import browse
-from web.model.params import parse_request, run_search
+from web.model.params import for_my_kommune, parse_request, run_search
 from web.siteurl import site_url
 from web.state import site
 from web.views import history
@@ -19,6 +19,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     config = current_app.config
     req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]))
+    req, _mine = for_my_kommune(req, site().content().ctx.register)
     return jsonify(run_search(site().searcher(), req, int(config["PAGE_SIZE"])))
 
 

@@ -22,6 +22,7 @@ def home():
         fylker=browse.fylke_counts(content),
         newest=browse.newest(content),
         count=len(content.cases),
+        kommune_names=browse.kommune_names(content),
     )
 
 
@@ -49,4 +50,5 @@ def about():
         evidence=content.ctx.vocabularies["evidence"].terms,
         count=len(content.cases),
         sources=len(content.sources),
+        size_classes=browse.size_class_counts(content),
     )

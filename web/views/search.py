@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from web.model import browse
-from web.model.params import FILTERS, parse_request, run_search
+from web.model.params import FILTERS, for_my_kommune, parse_request, run_search
 from web.state import site
 
 bp = Blueprint("search", __name__)
@@ -15,12 +15,20 @@ bp = Blueprint("search", __name__)
 def results():
     config = current_app.config
     req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]))
-    result = run_search(site().searcher(), req, int(config["PAGE_SIZE"]))
     content = site().content()
+    register = content.ctx.register
+    resolved, mine = for_my_kommune(req, register)
+    if mine is not None and not req.chosen:  # «Min kommune» from the form: pre-select
+        return redirect(url_for("search.results") + resolved.query())
+    result = run_search(site().searcher(), resolved, int(config["PAGE_SIZE"]))
     return render_template(
         "search.html",
-        req=req,
+        req=resolved,
         result=result,
+        mine=mine,
+        mine_guess=register.suggest_kommune(req.min_kommune)
+        if req.min_kommune and not mine
+        else None,
         facet_order=facet_order(),
         themes=browse.ways_in(content, "themes", "themes", "tema"),
     )
