@@ -33,6 +33,7 @@ OPTIONAL = (
     "period",
     "approaches",
     "grants",
+    "fase",
     "contact",
     "related",
     "as_of",

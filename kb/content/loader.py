@@ -111,6 +111,7 @@ def build_case(path: Path, fm, ctx: Context) -> Case:
         period=Period(period.get("start"), period.get("end")) if period else None,
         approaches=tuple(m.get("approaches") or ()),
         grants=tuple(m.get("grants") or ()),
+        fase=tuple(m.get("fase") or ()),
         contact=Contact(**{k: str(v) for k, v in contact.items()}) if contact else None,
         related=tuple(m.get("related") or ()),
         fylker=tuple(dict.fromkeys(fylker)),

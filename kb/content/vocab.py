@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -17,8 +17,11 @@ VOCABULARY_FIELDS = {
     "actors": "actors",
     "approaches": "approaches",
     "grants": "grants",
+    "fase": "phases",  # where a kommune is in the work (issue 13)
     "evidence": "evidence",
 }
+
+TERM_KEYS = ("id", "label", "description", "synonyms", "rule", "not")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Term:
     synonyms: tuple[str, ...] = ()
     rule: str = ""  # what qualifies for the term (evidence levels)
     excludes: str = ""  # what does not qualify (the file's `not`)
+    extra: dict = field(default_factory=dict, compare=False, hash=False)  # other keys (grants)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
                 synonyms=tuple(str(s) for s in t.get("synonyms") or ()),
                 rule=str(t.get("rule", "")),
                 excludes=str(t.get("not", "")),
+                extra={k: str(v) for k, v in t.items() if k not in TERM_KEYS},
             )
             for t in data.get("terms") or ()
         )
