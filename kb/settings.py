@@ -49,6 +49,8 @@ SETTINGS = (
         "https://github.com/gode-grep/gode-grep",
         "Repositoriet der endringer foreslås (pull request).",
     ),
+    Setting("DATABASE", str(ROOT / "instance" / "innsendt.sqlite"), "SQLite-filen med forslag."),
+    Setting("EMAIL_RETENTION_DAYS", 90, "Dager en e-postadresse i et forslag beholdes."),
     Setting(
         "SECRET_KEY",
         "",

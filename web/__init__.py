@@ -25,7 +25,7 @@ def env_config() -> dict:
 def create_app(config: Mapping | None = None) -> Flask:
     """The app: defaults, then instance/config.py, then KB_* variables, then `config`."""
     from web import compress, csrf, errors, security, state, templating
-    from web.views import api, cases, pages, propose, search, sources
+    from web.views import api, cases, feeds, guides, pages, propose, search, sources, suggest
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(default_config())
@@ -37,7 +37,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.json.sort_keys = False
     app.url_map.converters["slug"] = state.SlugConverter
     app.extensions[state.KEY] = state.Site.from_config(app.config)
-    for module in (pages, search, cases, sources, api, propose):
+    for module in (pages, search, cases, sources, api, propose, guides, feeds, suggest):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
