@@ -21,20 +21,25 @@ import yaml
 from kb.content.model import PLACEHOLDER
 from kb.editor.new import HINTS, render_text, suggest_id
 
-# Numbered steps; step n runs once, when schema_version is below n. Append, never edit.
+# Numbered steps, each a tuple of statements; step n runs once, when schema_version is below n.
+# Append new steps, never edit old ones.
 MIGRATIONS = (
-    """CREATE TABLE submissions (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        created TEXT NOT NULL,          -- ISO timestamp, UTC
-        what TEXT NOT NULL,             -- what was done
-        place TEXT NOT NULL,            -- where (kommune, fylke or organisation)
-        report TEXT NOT NULL,           -- link to or name of the report
-        contact TEXT NOT NULL DEFAULT '',  -- who to contact: a role in the organisation
-        email TEXT                      -- optional; NULL after the retention period
-    )""",
-    """CREATE TABLE attempts (address TEXT NOT NULL, at REAL NOT NULL);
-       CREATE INDEX attempts_by_address ON attempts (address, at);
-       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    (
+        """CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created TEXT NOT NULL,             -- ISO timestamp, UTC
+            what TEXT NOT NULL,                -- what was done
+            place TEXT NOT NULL,               -- where: kommune, fylke or organisation
+            report TEXT NOT NULL,              -- link to or name of the report
+            contact TEXT NOT NULL DEFAULT '',  -- who to ask: a role in the organisation
+            email TEXT                         -- optional, NULL after the retention period
+        )""",
+    ),
+    (
+        "CREATE TABLE attempts (address TEXT NOT NULL, at REAL NOT NULL)",
+        "CREATE INDEX attempts_by_address ON attempts (address, at)",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
 )
 RATE_LIMIT = 5  # suggestions per address …
 RATE_WINDOW = 3600.0  # … per this many seconds
@@ -73,7 +78,7 @@ def migrate(db: sqlite3.Connection) -> int:
         db.execute("BEGIN IMMEDIATE")
         current = db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
         if current < number:  # another process may have got here first
-            for statement in step.split(";"):
+            for statement in step:
                 db.execute(statement)
             db.execute("INSERT INTO schema_version VALUES (?)", (number,))
         db.execute("COMMIT")

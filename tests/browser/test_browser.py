@@ -88,6 +88,12 @@ AXE_PAGES = {
     "kilde": "/kilder/fafo-2015-08#L761-L773",
     "om": "/om",
     "foresla": "/foresla",
+    "foresla-redaktor": "/foresla/redaktor",
+    "tilskudd": "/tilskudd",
+    "tilskudd-startlan": "/tilskudd/startlan",
+    "ressurspersoner": "/ressurspersoner",
+    "kom-i-gang": "/kom-i-gang",
+    "sok-inngang-fase": "/sok?inngang=verktoy&fase=oppstart",
 }
 
 
@@ -216,7 +222,7 @@ def test_foresla_errors_result_and_download_pass_axe(context):
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto("/foresla")
+    page.goto("/foresla/redaktor")
     page.click("button:text('Sjekk forslaget')")
     page.wait_for_selector(".error-summary")
     assert page.evaluate("document.activeElement.className") == "error-summary"
@@ -241,7 +247,7 @@ def test_foresla_errors_result_and_download_pass_axe(context):
 def test_foresla_works_without_javascript(browser, base_url):
     ctx = browser.new_context(base_url=base_url, java_script_enabled=False)
     page = ctx.new_page()
-    page.goto("/foresla")
+    page.goto("/foresla/redaktor")
     page.fill("#kommune-0", "Lilehammer")
     page.click("button:text('Sjekk forslaget')")
     page.wait_for_selector(".error-summary")
