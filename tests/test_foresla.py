@@ -103,7 +103,10 @@ def test_a_post_without_the_sessions_token_is_refused_and_checks_nothing(client)
         assert html.select_one("#summary").get_text() == VALID["summary"]  # kept for resending
     assert client.post("/foresla/redaktor/fil", data=VALID).status_code == 400
     other = client.application.test_client()  # a second browser, with its own session
-    assert client.post("/foresla/redaktor", data={**VALID, "csrf_token": token(other)}).status_code == 400
+    assert (
+        client.post("/foresla/redaktor", data={**VALID, "csrf_token": token(other)}).status_code
+        == 400
+    )
 
 
 def test_session_cookie_is_http_only_and_same_site(client):

@@ -134,7 +134,9 @@ def test_migrations_run_once_and_bring_an_old_database_up_to_date(tmp_path):
     old.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
     old.execute(*submissions.MIGRATIONS[0])
     old.execute("INSERT INTO schema_version VALUES (1)")
-    old.execute("INSERT INTO submissions (created, what, place, report) VALUES ('x', 'a', 'b', 'c')")
+    old.execute(
+        "INSERT INTO submissions (created, what, place, report) VALUES ('x', 'a', 'b', 'c')"
+    )
     old.commit()
     old.close()
     for _ in range(2):
