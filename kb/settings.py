@@ -193,6 +193,20 @@ SETTINGS = (
         "Repositoriet der endringer foreslås (pull request).",
     ),
     Setting(
+        "DATABASE",
+        parse_path,
+        ROOT / "instance" / "innsendt.sqlite",
+        "SQLite-filen med forslag fra det korte skjemaet.",
+        "instance/innsendt.sqlite",
+    ),
+    Setting(
+        "EMAIL_RETENTION_DAYS",
+        parse_int,
+        90,
+        "Dager en e-postadresse i et forslag beholdes.",
+        minimum=0,
+    ),
+    Setting(
         "SECRET_KEY",
         parse_str,
         "",

@@ -49,6 +49,11 @@ def approach_url(approach_id: str) -> str:
     return f"/innganger/{approach_id}"
 
 
+def grant_url(grant_id: str) -> str:
+    """A grant scheme's page: «/tilskudd/startlan»."""
+    return f"/tilskudd/{grant_id}"
+
+
 def absolute(site_url: str, path: str) -> str:
     """A path on the published site as a full address."""
     return site_url.rstrip("/") + path

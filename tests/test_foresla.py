@@ -49,10 +49,10 @@ VALID = {
 
 def token(client) -> str:
     """The CSRF token the form page gives this client's session."""
-    return page(client.get("/foresla")).select_one("input[name=csrf_token]")["value"]
+    return page(client.get("/foresla/redaktor")).select_one("input[name=csrf_token]")["value"]
 
 
-def post(client, data: dict, url: str = "/foresla"):
+def post(client, data: dict, url: str = "/foresla/redaktor"):
     """Post the form with this session's token."""
     return client.post(url, data={**data, "csrf_token": token(client)})
 
@@ -67,10 +67,10 @@ def errors_by_field(html) -> dict[str, str]:
 
 
 def test_the_form_has_every_field_with_labels_lists_and_hints(client, corpus):
-    html = page(client.get("/foresla"))
+    html = page(client.get("/foresla/redaktor"))
     assert text(html.select_one("h1")) == "Foreslå et godt grep"
     form = html.select_one("form#foresla-skjema")
-    assert form["method"] == "post" and form["action"] == "/foresla"
+    assert form["method"] == "post" and form["action"] == "/foresla/redaktor"
     for field in form.select("input[type=text], textarea, select"):
         assert html.select_one(f'label[for="{field["id"]}"]'), field["id"]
     assert len(form.select("input[name=kommune][list=kommuneliste]")) == 3
@@ -95,19 +95,22 @@ def test_the_form_has_every_field_with_labels_lists_and_hints(client, corpus):
 def test_a_post_without_the_sessions_token_is_refused_and_checks_nothing(client):
     data = {**VALID, "title": ""}
     for tokens in ({}, {"csrf_token": "forfalsket"}):
-        response = client.post("/foresla", data={**data, **tokens})
+        response = client.post("/foresla/redaktor", data={**data, **tokens})
         assert response.status_code == 400
         html = page(response)
         assert "sikkerhetshensyn" in text(html.select_one(".error-summary"))
         assert not html.select(".field-error") and not html.select(".result")
         assert html.select_one("#summary").get_text() == VALID["summary"]  # kept for resending
-    assert client.post("/foresla/fil", data=VALID).status_code == 400
+    assert client.post("/foresla/redaktor/fil", data=VALID).status_code == 400
     other = client.application.test_client()  # a second browser, with its own session
-    assert client.post("/foresla", data={**VALID, "csrf_token": token(other)}).status_code == 400
+    assert (
+        client.post("/foresla/redaktor", data={**VALID, "csrf_token": token(other)}).status_code
+        == 400
+    )
 
 
 def test_session_cookie_is_http_only_and_same_site(client):
-    client.get("/foresla")
+    client.get("/foresla/redaktor")
     cookie = client.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
     assert client.get("/om").headers.get("Set-Cookie") is None  # only the form sets one
@@ -187,7 +190,7 @@ def test_a_valid_proposal_gives_the_file_a_download_and_a_pull_request_link(clie
     query = parse_qs(link.query)
     assert query["filename"] == ["gjovik-hjelper-flyktninger-fra-leie-til.md"]
     assert query["value"] == [markdown]
-    button = result.select_one("button[formaction='/foresla/fil']")
+    button = result.select_one("button[formaction='/foresla/redaktor/fil']")
     assert button["form"] == "foresla-skjema" and text(button) == "Last ned filen"
 
 
@@ -197,7 +200,7 @@ def ctx(corpus: Path):
 
 
 def test_the_downloaded_file_passes_kb_validate(client, tmp_path, test_sources, runner):
-    response = post(client, VALID, "/foresla/fil")
+    response = post(client, VALID, "/foresla/redaktor/fil")
     assert response.status_code == 200
     name = "gjovik-hjelper-flyktninger-fra-leie-til.md"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
@@ -211,7 +214,7 @@ def test_the_downloaded_file_passes_kb_validate(client, tmp_path, test_sources, 
 
 
 def test_download_of_an_invalid_proposal_shows_the_form_again(client):
-    response = post(client, {**VALID, "themes": []}, "/foresla/fil")
+    response = post(client, {**VALID, "themes": []}, "/foresla/redaktor/fil")
     assert response.mimetype == "text/html" and "Content-Disposition" not in response.headers
     assert errors_by_field(page(response)) == {"themes": "Feil: Velg minst ett tema."}
 
@@ -229,7 +232,7 @@ def test_a_long_file_offers_only_the_download(client):
     result = html.select_one("section.result")
     assert not result.select("a[href*='/new/main/']")
     assert "for lang til å sendes med en lenke" in text(result)
-    assert result.select_one("button[formaction='/foresla/fil']")
+    assert result.select_one("button[formaction='/foresla/redaktor/fil']")
     assert pull_request_url("https://x.test", "a.md", "x" * MAX_URL) is None
 
 
@@ -238,7 +241,7 @@ def test_size_limits_have_friendly_messages(client):
     found = errors_by_field(page(post(client, {**VALID, **many})))
     assert found["kommune-0"] == "Feil: Du kan oppgi høyst 10 kommuner."
     assert found["source-0-source"].startswith("Feil: Du kan oppgi høyst 10 kilder.")
-    huge = client.post("/foresla", data={**VALID, "summary": "x" * 70_000})
+    huge = client.post("/foresla/redaktor", data={**VALID, "summary": "x" * 70_000})
     assert huge.status_code == 413
     assert "Forslaget er for stort" in text(page(huge).select_one(".lead"))
 
@@ -263,7 +266,7 @@ def test_nothing_is_stored(client, corpus, index_dir):
 
     before = files()
     post(client, VALID)
-    post(client, VALID, "/foresla/fil")
+    post(client, VALID, "/foresla/redaktor/fil")
     assert files() == before
 
 
@@ -275,7 +278,7 @@ def test_the_form_is_linked_from_home_about_and_footer(client):
 
 
 def test_form_pages_have_the_security_headers_and_no_inline_code(client):
-    for response in (client.get("/foresla"), post(client, {}), post(client, VALID)):
+    for response in (client.get("/foresla/redaktor"), post(client, {}), post(client, VALID)):
         assert response.headers["Content-Security-Policy"] == CSP
         html = page(response)
         assert all(s.get("src", "").startswith("/static/") for s in html.select("script"))
@@ -289,8 +292,8 @@ def test_workers_with_a_shared_secret_key_accept_each_others_tokens(corpus, inde
     value = token(one)
     for other in (two, alone):
         other.set_cookie("session", one.get_cookie("session").value)
-    assert two.post("/foresla", data={**VALID, "csrf_token": value}).status_code == 200
-    assert alone.post("/foresla", data={**VALID, "csrf_token": value}).status_code == 400
+    assert two.post("/foresla/redaktor", data={**VALID, "csrf_token": value}).status_code == 200
+    assert alone.post("/foresla/redaktor", data={**VALID, "csrf_token": value}).status_code == 400
 
 
 def test_parse_form_cleans_values():

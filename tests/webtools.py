@@ -24,6 +24,7 @@ def make_app(content: Path, index: Path, sources: tuple[Path, ...] = (), **extra
         "INDEX_DIR": str(index),
         "TESTING": True,
         "SOURCES": ":".join(map(str, sources)) or str(FIXTURES / "seeds"),
+        "DATABASE": str(Path(tempfile.mkdtemp(prefix="gode-grep-db-")) / "innsendt.sqlite"),
     }
     return create_app({**config, **extra})
 

@@ -15,7 +15,18 @@ def create_app(config: settings.Config | Mapping | None = None) -> Flask:
     Keys of a mapping that are not settings (TESTING, WATCH …) go to app.config as they are.
     """
     from web import compress, csrf, errors, security, siteurl, state, templating
-    from web.views import api, cases, history, pages, propose, search, sources
+    from web.views import (
+        api,
+        cases,
+        feeds,
+        guides,
+        history,
+        pages,
+        propose,
+        search,
+        sources,
+        suggest,
+    )
 
     resolved = config if isinstance(config, settings.Config) else settings.resolve(config)
     extra = {} if isinstance(config, settings.Config) else dict(config or {})
@@ -29,7 +40,7 @@ def create_app(config: settings.Config | Mapping | None = None) -> Flask:
     app.json.sort_keys = False
     app.url_map.converters["slug"] = state.SlugConverter
     app.extensions[state.KEY] = state.Site.from_config(resolved)
-    for module in (pages, search, cases, history, sources, api, propose):
+    for module in (pages, search, cases, history, sources, api, propose, guides, feeds, suggest):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)

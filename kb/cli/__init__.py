@@ -7,7 +7,7 @@ kb/cli/group.py when imported here.
 
 from __future__ import annotations
 
-from kb.cli import content, service  # noqa: F401  (attach the commands)
+from kb.cli import content, service, submissions  # noqa: F401  (attach the commands)
 from kb.cli.group import cli
 
 

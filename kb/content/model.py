@@ -77,6 +77,7 @@ class Case:
     period: Period | None = None
     approaches: tuple[str, ...] = ()
     grants: tuple[str, ...] = ()
+    fase: tuple[str, ...] = ()  # phases the case describes (content/vocabulary/phases.yaml)
     contact: Contact | None = None
     related: tuple[str, ...] = ()
     fylker: tuple[str, ...] = ()  # current fylker from places and region

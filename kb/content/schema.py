@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kb.content.model import Citation, Contact, Period
@@ -86,9 +86,12 @@ def _span(pair: tuple[int, int]) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}–{pair[1]}"
 
 
-def _terms(name: str, label: str, fact: str, hint: str, required: bool, index: str = "") -> Field:
+def _terms(
+    name: str, label: str, fact: str, hint: str, required: bool, index: str = "", vocabulary=""
+) -> Field:
     return Field(
-        name, "terms", label, required, vocabulary=name, fact=fact, widget="checkboxes",
+        name, "terms", label, required, vocabulary=vocabulary or name, fact=fact,
+        widget="checkboxes",
         inputs=(name,), hint=hint, columns=(_list(name),), index=index,
         index_value=_joined(name) if index else None,
     )  # fmt: skip
@@ -140,9 +143,13 @@ FIELDS: tuple[Field, ...] = (
     _terms("actors", "Aktører", "Hvem", "Hvem gjorde arbeidet? Velg alle som var med.", True,
            "actors"),  # fmt: skip
     _terms("approaches", "Innganger", "Inngang",
-           "Valgfritt: hvilke av de fem inngangene grepet hører til.", False),  # fmt: skip
+           "Valgfritt: hvilke av de fem inngangene grepet hører til.", False,
+           "approaches"),  # fmt: skip
     _terms("grants", "Tilskudd og lån", "Tilskudd og lån", "Valgfritt: ordninger grepet brukte.",
-           False),  # fmt: skip
+           False, "grants"),  # fmt: skip
+    replace(_terms("fase", "Fase", "Fase", "Valgfritt: hvor i arbeidet grepet hører hjemme.",
+                   False, "fase", "phases"), widget="", inputs=()),  # not in the form yet
+    # fmt: skip
     Field(
         "evidence", "term", "Evidens", True, vocabulary="evidence", fact="Evidens",
         widget="radio", inputs=("evidence",),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -19,6 +19,8 @@ TERMS_FIX = "skriv «terms:» med én oppføring per begrep, hver med id og labe
 # The case fields that take vocabulary ids, and the vocabulary file behind each.
 VOCABULARY_FIELDS = schema.vocabulary_fields()
 
+TERM_KEYS = ("id", "label", "description", "synonyms", "rule", "not")
+
 
 @dataclass(frozen=True)
 class Term:
@@ -30,6 +32,7 @@ class Term:
     synonyms: tuple[str, ...] = ()
     rule: str = ""  # what qualifies for the term (evidence levels)
     excludes: str = ""  # what does not qualify (the file's `not`)
+    extra: dict = field(default_factory=dict, compare=False, hash=False)  # other keys (grants)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
                 synonyms=tuple(str(s) for s in t.get("synonyms") or ()),
                 rule=str(t.get("rule", "")),
                 excludes=str(t.get("not", "")),
+                extra={k: str(v) for k, v in t.items() if k not in TERM_KEYS},
             )
             for t in data.get("terms") or ()
         )

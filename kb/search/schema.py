@@ -29,6 +29,9 @@ KOMMUNE = "kommune"  # facet: current kommune names
 FYLKE = "fylke"  # facet: current fylke names
 SIZE = "size"  # facet: size classes of the case's kommuner («under-5000» …; registers.py)
 EVIDENCE = "evidence"  # facet: evidence level id
+APPROACHES = "approaches"  # facet: Menon's entry points (approach ids)
+GRANTS = "grants"  # facet: grant scheme ids
+PHASE = "fase"  # facet: phase ids (oppstart, drift, avslutning-og-videreforing)
 SOURCE = "source"  # facet: source ids (cited sources of a case; a passage's own source)
 YEAR = "year"  # facet: the year the practice last ran, or the source's year
 DATE = "date"  # sort key for «nyeste»: updated date of a case, the year of a passage's source
@@ -37,6 +40,7 @@ ORDER = "order"  # passage ordinal within its source (0 for cases), to list a so
 DATA = "data"  # JSON with what a hit shows besides the text: url, locations, summary, …
 
 FACETS = (KIND, THEMES, TARGET_GROUPS, ACTORS, KOMMUNE, FYLKE, SIZE, EVIDENCE, SOURCE, YEAR)
+FACETS += (APPROACHES, GRANTS, PHASE)  # issue 13: inngang, tilskudd, fase
 SEARCHED = {TITLE: 3.0, SUMMARY: 2.0, TAGS: 1.5, TEXT_FIELD: 1.0}
 KINDS = ("case", "passage")
 

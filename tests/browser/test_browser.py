@@ -88,6 +88,12 @@ AXE_PAGES = {
     "kilde": "/kilder/fafo-2015-08#L761-L773",
     "om": "/om",
     "foresla": "/foresla",
+    "foresla-redaktor": "/foresla/redaktor",
+    "tilskudd": "/tilskudd",
+    "tilskudd-startlan": "/tilskudd/startlan",
+    "ressurspersoner": "/ressurspersoner",
+    "kom-i-gang": "/kom-i-gang",
+    "sok-inngang-fase": "/sok?inngang=verktoy&fase=oppstart",
 }
 
 
@@ -216,7 +222,7 @@ def test_foresla_errors_result_and_download_pass_axe(context):
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto("/foresla")
+    page.goto("/foresla/redaktor")
     page.click("button:text('Sjekk forslaget')")
     page.wait_for_selector(".error-summary")
     assert page.evaluate("document.activeElement.className") == "error-summary"
@@ -241,7 +247,7 @@ def test_foresla_errors_result_and_download_pass_axe(context):
 def test_foresla_works_without_javascript(browser, base_url):
     ctx = browser.new_context(base_url=base_url, java_script_enabled=False)
     page = ctx.new_page()
-    page.goto("/foresla")
+    page.goto("/foresla/redaktor")
     page.fill("#kommune-0", "Lilehammer")
     page.click("button:text('Sjekk forslaget')")
     page.wait_for_selector(".error-summary")
@@ -249,3 +255,56 @@ def test_foresla_works_without_javascript(browser, base_url):
     assert "mente du «Lillehammer»?" in message
     assert page.get_attribute("#kommune-0", "aria-invalid") == "true"
     ctx.close()
+
+
+def tab_until(page, predicate_js: str, limit: int = 300) -> None:
+    """Press Tab until the focused element matches (fails when it never does)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {predicate_js})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached an element where {predicate_js}")
+
+
+def test_keyboard_only_kom_i_gang_to_a_grant_and_its_case(context):
+    page = context.new_page()
+    page.goto("/")
+    tab_until(page, "el.getAttribute('href') === '/kom-i-gang'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/kom-i-gang")
+    tab_until(page, "el.getAttribute('href') === '/tilskudd/startlan'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tilskudd/startlan")
+    tab_until(page, "el.closest('.card-title') !== null")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/grep/**")
+    tab_until(page, "el.getAttribute('href') === '/ressurspersoner'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ressurspersoner")
+    tab_until(page, "el.closest('.contact-list') !== null")
+
+
+def test_keyboard_only_short_form_never_focuses_the_honeypot_and_gives_a_receipt(context):
+    page = context.new_page()
+    page.goto("/foresla")
+    answers = {
+        "what": "Boligkurs i introduksjonsprogrammet.",
+        "place": "Molde kommune",
+        "report": "Fafo-rapport 2015:08",
+        "contact": "Flyktningtjenesten",
+    }
+    focused = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        name = page.evaluate("document.activeElement.name || ''")
+        focused.append(name)
+        if name in answers:
+            page.keyboard.type(answers[name])
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    assert "nettsted" not in focused
+    assert [n for n in focused if n in answers or n == "email"] == [*answers, "email"]
+    page.keyboard.press("Enter")
+    page.wait_for_selector("dl.receipt")
+    assert page.inner_text("h1") == "Takk for forslaget"
+    assert violations(page) == []

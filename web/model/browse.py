@@ -38,12 +38,18 @@ FACET_LABELS = {
     "evidence": "Evidens",
     "source": "Kilde",
     "year": "År",
+    "approaches": "Inngang",
+    "grants": "Tilskudd og lån",
+    "fase": "Fase",
 }
 VOCAB_OF_FACET = {
     "themes": "themes",
     "target_groups": "target_groups",
     "actors": "actors",
     "evidence": "evidence",
+    "approaches": "approaches",
+    "grants": "grants",
+    "fase": "phases",
 }
 
 

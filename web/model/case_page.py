@@ -139,6 +139,8 @@ def term_url(field: schema.Field, term_id: str) -> str:
     """Where a vocabulary value leads: its filtered search, an entry point's page, or nowhere."""
     if field.name == "approaches":
         return urls.approach_url(term_id)
+    if field.name == "grants":
+        return urls.grant_url(term_id)
     param = _PARAMS.get(field.index)
     return urls.search_url(**{param: term_id}) if param else ""
 

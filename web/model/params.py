@@ -19,6 +19,9 @@ FILTERS = {
     "evidens": "evidence",
     "kilde": "source",
     "aar": "year",
+    "inngang": "approaches",
+    "tilskudd": "grants",
+    "fase": "fase",
 }
 KINDS = {"grep": "case", "rapport": "passage", "case": "case", "passage": "passage"}
 KIND_PARAMS = {"case": "grep", "passage": "rapport"}

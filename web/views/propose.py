@@ -1,4 +1,4 @@
-"""«Foreslå et godt grep»: the form, its check, and the finished file (nothing is stored)."""
+"""The editors' full form (/foresla/redaktor): its check and the finished file (nothing stored)."""
 
 from __future__ import annotations
 
@@ -52,12 +52,12 @@ def checked() -> proposal.Outcome | tuple:
     return proposal.check_proposal(form, content.ctx, content.cases)
 
 
-@bp.get("/foresla")
+@bp.get("/foresla/redaktor")
 def form():
     return show(None)
 
 
-@bp.post("/foresla")
+@bp.post("/foresla/redaktor")
 def check():
     outcome = checked()
     if not isinstance(outcome, proposal.Outcome):
@@ -65,7 +65,7 @@ def check():
     return show(outcome, errors=outcome.errors)
 
 
-@bp.post("/foresla/fil")
+@bp.post("/foresla/redaktor/fil")
 def download():
     outcome = checked()
     if not isinstance(outcome, proposal.Outcome):
