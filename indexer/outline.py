@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from indexer.cleanup import join_hyphens, join_pair, word_counts
+from indexer.cleanup import continues, join_hyphens, join_pair, word_counts
 from indexer.extract.base import SourceLine
 from indexer.extract.structure import BULLET, FOOTNOTE, MD_FOOTNOTE, Block
 
@@ -21,9 +21,26 @@ def outline(lines: list[SourceLine], found: list[Block]) -> list[dict]:
         return []
     counts = word_counts(lines)
     covered = {sl.line for b in found for sl in b.lines}
-    entries = [_entry(b, counts) for b in found if b.lines]
+    entries = _mend([e for e in (_entry(b, counts) for b in found if b.lines) if e], counts)
     entries += _notes([sl for sl in lines if sl.line not in covered], counts)
-    return sorted((e for e in entries if e), key=lambda e: e["first"])
+    return sorted(entries, key=lambda e: e["first"])
+
+
+def _mend(entries: list[dict], counts: Counter[str]) -> list[dict]:
+    """Join a paragraph cut mid-sentence by a page break with the paragraph that goes on."""
+    out: list[dict] = []
+    for entry in entries:
+        prev = out[-1] if out else None
+        if (
+            prev
+            and prev["kind"] == entry["kind"] == "para"
+            and continues(prev["text"], entry["text"])
+        ):
+            prev["text"] = join_pair(prev["text"], entry["text"], counts)
+            prev["last"] = entry["last"]
+        else:
+            out.append(entry)
+    return out
 
 
 def _span(lines: list[SourceLine]) -> dict:

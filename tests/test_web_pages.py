@@ -157,8 +157,28 @@ def test_every_cited_range_and_passage_has_an_anchor(client):
         assert hit["url"].split("#")[1] in text_anchors
 
 
-def test_source_page_without_the_report_file_says_so(corpus, index_dir, tmp_path):
-    app = make_app(corpus, index_dir, sources=(tmp_path,))
+def test_report_text_comes_from_the_index_not_the_file(corpus, index_dir, tmp_path):
+    client = make_app(corpus, index_dir, sources=(tmp_path,)).test_client()
+    html = page(client.get("/kilder/testkilde/del/1"))
+    assert "Kommunen brukte startlån aktivt" in text(html.select_one(".report-text"))
+
+
+def test_report_text_is_not_shown_when_the_registered_file_changed(corpus, index_dir, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    registry = root / "sources" / "testkilde.yaml"
+    old_sha = registry.read_text(encoding="utf-8").split("sha256:")[1].split()[0].strip("\"'")
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(old_sha, "0" * 64), encoding="utf-8"
+    )
+    client = make_app(root, index_dir, sources=(tmp_path,)).test_client()
+    assert client.get("/kilder/testkilde/del/1").status_code == 404
+    html = page(client.get("/kilder/testkilde"))
+    assert not html.select(".source-toc")
+
+
+def test_source_page_without_the_report_file_says_so(corpus, tmp_path):
+    app = make_app(corpus, tmp_path / "no-index", sources=(tmp_path,))
     html = page(app.test_client().get("/kilder/testkilde"))
     assert "Rapportfilen finnes ikke på denne tjeneren" in text(html.select_one(".notice"))
     assert html.select_one('[id="L12-L14"]') and not html.select(".line")

@@ -146,9 +146,13 @@ def _section_size(entries: list[dict], k: int) -> int:
 
 
 def _part(number: int, entries: list[dict]) -> Part:
-    heads = [(heading_level(e), heading_text(e), e["first"]) for e in entries if e["kind"] == "heading"]
+    heads = [(heading_level(e), heading_text(e), e["first"]) for e in entries if _is_heading(e)]
     title = heads[0][1] if heads else ("Innledning" if number == 1 else f"Del {number}")
     return Part(number, title, entries, heads)
+
+
+def _is_heading(entry: dict) -> bool:
+    return entry["kind"] == "heading"
 
 
 def part_of(found: list[Part], line: int) -> Part | None:

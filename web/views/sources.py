@@ -31,7 +31,10 @@ def report(source_id: str):
     """The source, the cases citing it and its outline (None without one in the index)."""
     content = site().content()
     source = content.sources.get(source_id) or abort(404)
-    return source, browse.citing(content, source_id), outline.load(site().index_dir, source_id)
+    found = outline.load(site().index_dir, source_id)
+    if found and found["sha256"] not in {f.sha256 for f in source.files}:
+        found = None  # the registered file changed since the index was built: lines moved
+    return source, browse.citing(content, source_id), found
 
 
 @bp.get("/kilder/<slug:source_id>")
@@ -71,4 +74,6 @@ def source_part(source_id: str, number: int):
     ranges = [r for r in reader.cited_ranges(cited) if lo <= r.first <= hi]
     spans = [p for p in found["passages"] if lo <= p[0] <= hi]
     entries = reader.render(part, ranges, spans)
-    return render_template("source_part.html", source=source, part=part, parts=parts, entries=entries)
+    return render_template(
+        "source_part.html", source=source, part=part, parts=parts, entries=entries
+    )
