@@ -287,3 +287,13 @@ def test_foresla_works_without_javascript(browser, base_url):
     assert "mente du «Lillehammer»?" in message
     assert page.get_attribute("#kommune-0", "aria-invalid") == "true"
     ctx.close()
+
+
+@pytest.mark.parametrize("path", ["/kilder/fafo-2015-08", "/kilder/fafo-2015-08/del/3"])
+def test_report_pages_have_no_sideways_scroll_on_a_phone(browser, base_url, path):
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations(page) == []
+    ctx.close()
