@@ -21,7 +21,7 @@ from kb.content.loader import Content, load_context, read_case
 from kb.content.model import Passage, Source
 from kb.content.sources import locate
 from kb.errors import ExtractionError, IndexMissing
-from kb.search import schema
+from kb.search import outline, schema
 from kb.search.analysis import NorwegianAnalysis
 
 META_FILE = "kb_meta.json"  # beside Whoosh's files: build facts (the analysis has its own file)
@@ -61,9 +61,13 @@ def source_passages(
     dirs: tuple[Path, ...],
     problems: list[str],
     config: settings.Config | None = None,
+    outlines: dict[str, tuple] | None = None,
 ) -> list[Passage]:
-    """The passages of one source's files; unreadable or changed files are reported and skipped."""
-    from indexer.sources import extract_source
+    """The passages of one source's files; unreadable or changed files are reported and skipped.
+
+    `outlines` (by source id) receives the reading outline of the first file that has one.
+    """
+    from indexer.sources import extract_document
 
     config = config or settings.defaults()
     out: list[Passage] = []
@@ -76,7 +80,7 @@ def source_passages(
             )
             continue
         try:
-            out += extract_source(
+            passages, entries = extract_document(
                 found.path,
                 source.id,
                 found.file.sha256,
@@ -84,6 +88,10 @@ def source_passages(
                 max_pages=config.pdf_max_pages,
                 max_seconds=config.pdf_max_seconds,
             )
+            out += passages
+            if outlines is not None and entries and source.id not in outlines:
+                spans = [p.lines for p in passages if p.lines]
+                outlines[source.id] = (found.file.sha256, entries, spans)
         except ExtractionError as exc:
             problems.append(f"{source.id}: {exc}")
     return out
@@ -96,6 +104,7 @@ def collect_passages(
     problems: list[str],
     missing: list[str] | None = None,
     config: settings.Config | None = None,
+    outlines: dict[str, tuple] | None = None,
 ) -> dict[str, list[Passage]]:
     """Extract every registered source that is found; passages by source id."""
     progress.stage("Leser kilder", len(content.sources))
@@ -103,7 +112,7 @@ def collect_passages(
     for source in content.sources.values():
         if missing is not None and not locate(source, dirs):
             missing.append(source.id)
-        passages = source_passages(source, dirs, problems, config)
+        passages = source_passages(source, dirs, problems, config, outlines)
         if passages:
             by_source[source.id] = passages
         progress.advance()
@@ -140,13 +149,16 @@ def build_index(
     stats = BuildStats()
     analysis = NorwegianAnalysis.from_content(content.ctx.root)  # synonyms checked before work
     dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
+    outlines: dict[str, tuple] = {}
     if passages is None:
-        passages = collect_passages(content, dirs, progress, stats.problems, stats.missing, config)
+        passages = collect_passages(
+            content, dirs, progress, stats.problems, stats.missing, config, outlines
+        )
     stats.cases, stats.sources = len(content.cases), len(passages)
     stats.passages = sum(map(len, passages.values()))
     docs = documents(content, passages)
     meta = index_meta(content, stats, analysis)
-    write_index(docs, stats.cases + stats.passages, index_dir, progress, meta, analysis)
+    write_index(docs, stats.cases + stats.passages, index_dir, progress, meta, analysis, outlines)
     stats.seconds = time.monotonic() - started
     return stats
 
@@ -167,8 +179,10 @@ def write_index(
     progress: Progress,
     meta: dict,
     analysis: NorwegianAnalysis,
+    outlines: dict[str, tuple] | None = None,
 ) -> None:
-    """Write the documents and the analysis into a new index in a temp folder; swap it in."""
+    """Write the documents, the analysis and the reports' outlines into a new index in a temp
+    folder; swap it in."""
     index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.new-", dir=index_dir.parent))
@@ -189,6 +203,8 @@ def write_index(
         progress.finish()
         (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         analysis.save(tmp)
+        for source_id, (sha, entries, spans) in (outlines or {}).items():
+            outline.save(tmp, source_id, sha, entries, spans)
         swap_into_place(tmp, index_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -17,6 +17,7 @@ from indexer.extract.html import extract_html
 from indexer.extract.pdf import extract_pdf
 from indexer.extract.structure import blocks
 from indexer.extract.text import extract_text
+from indexer.outline import outline
 from indexer.passages import make_passages
 from kb.content.model import Passage
 from kb.errors import ExtractionError
@@ -31,7 +32,7 @@ EXTRACTORS: dict[str, Callable[[Path, Budget], RawDoc]] = {
 }
 FORMAT_SUFFIX = {"pdf": ".pdf", "html": ".html", "text": ".txt", "markdown": ".md"}
 
-__all__ = ["EXTRACTORS", "ExtractionError", "extract_source"]
+__all__ = ["EXTRACTORS", "ExtractionError", "extract_document", "extract_source"]
 
 
 def extractor_for(path: Path, fmt: str | None) -> Callable[[Path, Budget], RawDoc]:
@@ -57,6 +58,21 @@ def extract_source(
     max_seconds: float = 60,
 ) -> list[Passage]:
     """The passages of one source file; ExtractionError for a broken, empty or hostile file."""
+    return extract_document(
+        path, source_id, sha256, fmt, max_pages=max_pages, max_seconds=max_seconds
+    )[0]
+
+
+def extract_document(
+    path: Path,
+    source_id: str,
+    sha256: str,
+    fmt: str | None = None,
+    *,
+    max_pages: int = 400,
+    max_seconds: float = 60,
+) -> tuple[list[Passage], list[dict]]:
+    """The passages of one source file and its reading outline ([] unless lines are numbered)."""
     path = Path(path)
     if not path.is_file():
         raise fail(path, "filen finnes ikke", "sjekk path i kilderegisteret og kildemappene")
@@ -65,8 +81,9 @@ def extract_source(
     drop_noise(doc)
     found = blocks(doc)
     budget.check_time()
+    entries = outline(doc.lines, found)
     passages = make_passages(found, source_id, sha256)
     budget.check_time()
     if not passages:
         raise fail(path, "fant ingen tekst å indeksere", "sjekk at filen har brødtekst")
-    return ocr.repair_passages(passages)
+    return ocr.repair_passages(passages), entries

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 # server-side search, so «/sok?tema=bolig» is the page «tema/bolig/»).
 EXPORT_LISTINGS = {"tema": "tema", "malgruppe": "malgruppe", "fylke": "fylke"}
 # Service folder → the export's folder for the same pages.
-EXPORT_FOLDERS = {"grep": "grep", "kilder": "kilder", "innganger": "tilnarming"}
+EXPORT_FOLDERS = {"grep": "grep", "kilder": "kilder", "innganger": "innganger"}
 
 
 def case_url(case_id: str) -> str:

@@ -104,7 +104,7 @@ def test_ways_in_have_pages_at_the_service_paths(site, content):
     for kind, name in (
         ("tema", "themes"),
         ("malgruppe", "target_groups"),
-        ("tilnarming", "approaches"),
+        ("innganger", "approaches"),
     ):
         for term in vocab[name].terms:
             page = soup(site / kind / term.id / "index.html")
@@ -117,7 +117,7 @@ def test_ways_in_have_pages_at_the_service_paths(site, content):
     for source_id in content.sources:
         assert (site / "kilder" / source_id / "index.html").is_file()
     start = {a["href"] for a in soup(site / "index.html").select("article a")}
-    assert {"grep/", "tema/", "malgruppe/", "fylke/", "tilnarming/", "kilder/"} <= start
+    assert {"grep/", "tema/", "malgruppe/", "fylke/", "innganger/", "kilder/"} <= start
 
 
 def test_case_page_shows_facts_sections_sources_related_and_cite(site):
@@ -327,3 +327,23 @@ def test_search_page_finds_inflections_and_compound_parts(chromium_page, site_ur
         ".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))"
     )
     assert f"/grep/{case_id}/" in links[:5]
+
+
+def test_every_page_of_the_export_has_the_same_path_in_the_service(site, tmp_path):
+    from webtools import REAL_CONTENT, make_app
+
+    client = make_app(REAL_CONTENT, tmp_path / "no-index").test_client()
+    folders = ("grep", "tema", "malgruppe", "fylke", "innganger", "kilder")
+    paths = sorted(
+        "/" + page.parent.relative_to(site).as_posix()
+        for folder in folders
+        for page in (site / folder).glob("*/index.html")
+    )
+    assert len(paths) > 100
+    answers = {path: client.get(path).status_code for path in paths}
+    assert {p: s for p, s in answers.items() if s not in (200, 302)} == {}
+    listing = client.get("/fylke/more-og-romsdal")
+    assert listing.headers["Location"] == "/sok?fylke=M%C3%B8re+og+Romsdal"
+    assert client.get("/tema/bolig").headers["Location"] == "/sok?tema=bolig"
+    assert client.get("/tema/ikke-et-tema").status_code == 404
+    assert client.get("/fylke/ikke-et-fylke").status_code == 404

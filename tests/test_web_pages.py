@@ -115,26 +115,70 @@ def test_source_list_and_source_page_with_metadata_cases_and_passages(client):
     cited = [a["href"] for a in html.select(".cited-list > li > a")]
     assert "/grep/lillehammer-startlan" in cited
     block = html.select_one('[id="L12-L14"]')
-    assert [p["data-line"] for p in block.select(".line")] == ["12", "13", "14"]
-    assert "startlån aktivt" in text(block)
+    assert block.a["href"] == "/kilder/testkilde/del/1#L12-L14"
     assert "Flyktninger kjøper bolig med startlån" in text(block.select_one(".block-cases"))
-    assert len(html.select(".passages .block")) == 3
+    toc = html.select(".source-toc > li > a")
+    assert [a["href"] for a in toc] == ["/kilder/testkilde/del/1"]
     ids = [el["id"] for el in html.select("[id]")]
     assert len(ids) == len(set(ids))
+
+
+def test_report_part_is_the_text_with_the_cited_lines_marked_and_anchored(client):
+    html = page(client.get("/kilder/testkilde/del/1"))
+    assert text(html.select_one("h1")) == "Del 1 av 1: Testrapport om bolig og bosetting"
+    body = html.select_one(".report-text")
+    assert [text(h) for h in body.select("h3")] == [
+        "2.1 Startlån i en innlandskommune",
+        "2.2 Boveiledning",
+    ]
+    anchor = body.select_one('[id="L12-L14"]')
+    para = anchor.find_next_sibling("p")
+    assert para["id"] == "L12" and (para["data-first"], para["data-last"]) == ("12", "14")
+    assert "cited" in para["class"] and text(para).startswith("Kommunen brukte startlån aktivt")
+    note = para.find_next_sibling("p")
+    assert "used-in" in note["class"] and text(note).startswith("Brukt i: ")
+    assert note.select_one('a[href="/grep/lillehammer-startlan"]')
+    assert "cited" not in body.select_one('[id="L10"]').get("class", [])  # a heading
+    assert body.select_one('[id="L18-L18"]').find_next_sibling("p")["id"] == "L18"
+    ids = [el["id"] for el in html.select("[id]")]
+    assert len(ids) == len(set(ids))
+    assert client.get("/kilder/testkilde/del/2").status_code == 404
+    assert client.get("/kilder/testkilde/del/0").status_code == 404
 
 
 def test_every_cited_range_and_passage_has_an_anchor(client):
     html = page(client.get("/kilder/testkilde"))
     anchors = {el["id"] for el in html.select(".block[id]")}
+    text_anchors = {el["id"] for el in page(client.get("/kilder/testkilde/del/1")).select("[id]")}
     for link in page(client.get("/grep/lillehammer-startlan")).select(".citations a"):
-        assert link["href"].split("#")[1] in anchors
+        assert link["href"].split("#")[1] in anchors & text_anchors
     result = client.get("/api/sok?q=startlån&type=rapport").get_json()
     for hit in result["hits"]:
-        assert hit["url"].split("#")[1] in anchors
+        assert hit["url"].split("#")[1] in text_anchors
 
 
-def test_source_page_without_the_report_file_says_so(corpus, index_dir, tmp_path):
-    app = make_app(corpus, index_dir, sources=(tmp_path,))
+def test_report_text_comes_from_the_index_not_the_file(corpus, index_dir, tmp_path):
+    client = make_app(corpus, index_dir, sources=(tmp_path,)).test_client()
+    html = page(client.get("/kilder/testkilde/del/1"))
+    assert "Kommunen brukte startlån aktivt" in text(html.select_one(".report-text"))
+
+
+def test_report_text_is_not_shown_when_the_registered_file_changed(corpus, index_dir, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    registry = root / "sources" / "testkilde.yaml"
+    old_sha = registry.read_text(encoding="utf-8").split("sha256:")[1].split()[0].strip("\"'")
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(old_sha, "0" * 64), encoding="utf-8"
+    )
+    client = make_app(root, index_dir, sources=(tmp_path,)).test_client()
+    assert client.get("/kilder/testkilde/del/1").status_code == 404
+    html = page(client.get("/kilder/testkilde"))
+    assert not html.select(".source-toc")
+
+
+def test_source_page_without_the_report_file_says_so(corpus, tmp_path):
+    app = make_app(corpus, tmp_path / "no-index", sources=(tmp_path,))
     html = page(app.test_client().get("/kilder/testkilde"))
     assert "Rapportfilen finnes ikke på denne tjeneren" in text(html.select_one(".notice"))
     assert html.select_one('[id="L12-L14"]') and not html.select(".line")

@@ -70,3 +70,32 @@ def test_open_data_has_every_case(client):
     source = client.get("/api/kilder/fafo-2015-08").get_json()
     assert source["isbn"] == "978-82-324-0187-1"
     assert any(c["id"] == "kristiansund-foreldreskole" for c in source["cited_by"])
+
+
+@pytest.mark.parametrize("source_id", sorted(CONTENT.sources))
+def test_every_report_part_is_small_clean_html_and_holds_its_cited_ranges(client, source_id):
+    overview = page(client.get(f"/kilder/{source_id}"))
+    parts = [a["href"] for a in overview.select(".source-toc > li > a")]
+    if not parts:
+        pytest.skip("rapportfilen er ikke her (../shared/seeds)")
+    held: dict[str, str] = {}
+    for href in parts:
+        response = client.get(href)
+        assert len(response.data) < 200_000, href
+        html = page(response)
+        visible = text(html.select_one("main"))
+        for raw in ("###", "**", "<sup>", "\\_"):
+            assert raw not in visible, (href, raw)
+        ids = [el["id"] for el in html.select("[id]")]
+        assert len(ids) == len(set(ids)), href
+        for anchor in html.select(".report-text .anchor"):
+            held[anchor["id"]] = href
+            first = int(anchor["id"][1:].split("-")[0])
+            entry = anchor.find_next_sibling(attrs={"data-first": True})
+            assert (
+                int(entry["data-first"]) <= first <= int(entry["data-last"])
+                or int(entry["data-first"]) > first
+            ), anchor["id"]  # the entry holding the line, or the next after a gap
+    for block in overview.select(".excerpt-list .block[id]"):
+        link = block.a["href"]
+        assert link == f"{held[block['id']]}#{block['id']}"

@@ -85,7 +85,8 @@ AXE_PAGES = {
     "grep": "/grep/kristiansund-foreldreskole",
     "ingen-treff": "/sok?q=qqqxyzzyvv",
     "kart": "/kart",
-    "kilde": "/kilder/fafo-2015-08#L761-L773",
+    "kilde": "/kilder/fafo-2015-08",
+    "kilde-tekst": "/kilder/fafo-2015-08/del/2",
     "om": "/om",
     "foresla": "/foresla",
     "foresla-redaktor": "/foresla/redaktor",
@@ -179,11 +180,48 @@ def test_pages_render_with_styles(context):
     assert css and set(css) <= {200, 304} and 200 in css
 
 
-def test_source_lines_are_highlighted_by_the_script_for_any_range(context):
+def in_view(page, selector: str) -> bool:
+    """True when the element's top edge is inside the viewport."""
+    return page.eval_on_selector(
+        selector,
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
+    )
+
+
+def test_a_cited_line_anchor_on_the_report_lands_on_its_part_and_lines(context):
+    page = context.new_page()
+    page.goto("/kilder/fafo-2015-08#L763-L767")  # cited by kristiansund-foreldreskole
+    page.wait_for_url("**/kilder/fafo-2015-08/del/*#L763-L767")
+    page.wait_for_selector(".report-text .is-marked")
+    spans = page.eval_on_selector_all(
+        ".report-text .is-marked", "els => els.map(e => [+e.dataset.first, +e.dataset.last])"
+    )
+    assert spans and all(a <= 767 and b >= 763 for a, b in spans)
+    assert in_view(page, ".report-text .is-marked")
+    assert "cited" in page.get_attribute(".report-text .is-marked", "class")
+
+
+def test_any_line_range_is_found_and_marked_by_the_script(context):
     page = context.new_page()
     page.goto("/kilder/fafo-2015-08#L764-L766")
-    marked = page.eval_on_selector_all(".line.is-marked", "els => els.map(e => e.dataset.line)")
-    assert marked and {int(n) for n in marked} <= {764, 765, 766}
+    page.wait_for_url("**/del/*#L764-L766")
+    page.wait_for_selector(".report-text .is-marked")
+    first, last = page.eval_on_selector(
+        ".report-text .is-marked", "e => [+e.dataset.first, +e.dataset.last]"
+    )
+    assert first <= 766 and last >= 764
+    assert in_view(page, ".report-text .is-marked")
+
+
+def test_line_anchors_land_without_javascript(browser, base_url):
+    ctx = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto("/kilder/fafo-2015-08#L763-L767")
+    assert in_view(page, '[id="L763-L767"]')  # the overview's entry for the cited range
+    page.click('[id="L763-L767"] a')
+    page.wait_for_url("**/del/*#L763-L767")
+    assert in_view(page, '[id="L763-L767"] ~ [data-first]')
+    ctx.close()
 
 
 def test_works_without_javascript(browser, base_url):
@@ -308,3 +346,13 @@ def test_keyboard_only_short_form_never_focuses_the_honeypot_and_gives_a_receipt
     page.wait_for_selector("dl.receipt")
     assert page.inner_text("h1") == "Takk for forslaget"
     assert violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/kilder/fafo-2015-08", "/kilder/fafo-2015-08/del/3"])
+def test_report_pages_have_no_sideways_scroll_on_a_phone(browser, base_url, path):
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations(page) == []
+    ctx.close()

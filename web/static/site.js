@@ -32,10 +32,11 @@
     });
   }
 
-  // On a report page, #L100-L120 (or #L100) marks those lines, wherever they are.
+  // On a report page, #L100-L120 (or #L100) marks those lines, wherever they are: numbered
+  // lines (.line[data-line]) or the paragraphs of a report part ([data-first][data-last]).
   function highlightLines() {
     var match = /^#L(\d+)(?:-L(\d+))?$/.exec(window.location.hash);
-    document.querySelectorAll(".line.is-marked").forEach(function (el) {
+    document.querySelectorAll(".is-marked").forEach(function (el) {
       el.classList.remove("is-marked");
     });
     if (!match) { return; }
@@ -43,17 +44,42 @@
     var end = match[2] ? parseInt(match[2], 10) : start;
     var first = null;
     var target = document.getElementById(window.location.hash.slice(1));
-    var scope = target || document.querySelector(".passages") || document;
-    scope.querySelectorAll(".line[data-line]").forEach(function (el) {
+    var lines = target && target.querySelector(".line[data-line]") ? target : document.querySelector(".passages");
+    (lines || document).querySelectorAll(".line[data-line]").forEach(function (el) {
       var n = parseInt(el.getAttribute("data-line"), 10);
       if (n >= start && n <= end) {
         el.classList.add("is-marked");
         if (!first) { first = el; }
       }
     });
+    document.querySelectorAll(".report-text [data-first]").forEach(function (el) {
+      var a = parseInt(el.getAttribute("data-first"), 10);
+      var b = parseInt(el.getAttribute("data-last"), 10);
+      if (a <= end && b >= start) {
+        el.classList.add("is-marked");
+        if (!first) { first = el; }
+      }
+    });
     if (!target && first) {
-      first.scrollIntoView({ block: "center" });
+      first.scrollIntoView({ block: "start" });
     }
+  }
+
+  // A report's overview page: #L731-L759 goes on to the part that holds line 731.
+  function followLineAnchor() {
+    var match = /^#L(\d+)(?:-L\d+)?$/.exec(window.location.hash);
+    if (!match) { return false; }
+    var line = parseInt(match[1], 10);
+    var parts = document.querySelectorAll(".source-toc > li[data-first]");
+    for (var i = 0; i < parts.length; i++) {
+      var a = parseInt(parts[i].getAttribute("data-first"), 10);
+      var b = parseInt(parts[i].getAttribute("data-last"), 10);
+      if (line >= a && line <= b) {
+        window.location.replace(parts[i].querySelector("a").href + window.location.hash);
+        return true;
+      }
+    }
+    return false;
   }
 
   // A form sent back with errors: start at the summary, as screen readers should.
@@ -65,7 +91,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     addCopyButtons();
     focusErrorSummary();
-    if (document.querySelector(".line[data-line]")) {
+    if (document.querySelector(".source-toc") && followLineAnchor()) { return; }
+    if (document.querySelector(".line[data-line], .report-text [data-first]")) {
       highlightLines();
       window.addEventListener("hashchange", highlightLines);
     }

@@ -12,7 +12,7 @@ from web.static_site.markup import bullet_list, front_matter, md_link, page, slu
 FACETS = (
     ("tema", "themes", "Tema", "themes"),
     ("malgruppe", "target_groups", "Målgrupper", "target_groups"),
-    ("tilnarming", "approaches", "Tilnærminger", "approaches"),
+    ("innganger", "approaches", "Innganger", "approaches"),
 )
 NO_SEARCH = {"search": {"exclude": True}}  # listings stay out of the search results
 
@@ -132,8 +132,7 @@ def start_page(content: Content) -> str:
         md_link("Tema", src, page("tema")) + " – boligsosialt arbeid, bosetting, barnevern …",
         md_link("Målgrupper", src, page("malgruppe")) + " – hvem grepet er for",
         md_link("Fylker", src, page("fylke")) + " – hvor grepet ble gjort",
-        md_link("Tilnærminger", src, page("tilnarming"))
-        + " – Menons fem innganger til beste praksis",
+        md_link("Innganger", src, page("innganger")) + " – Menons fem innganger til beste praksis",
         md_link("Kilder", src, page("kilder")) + " – rapportene grepene bygger på",
     ]
     return (

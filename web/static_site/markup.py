@@ -18,7 +18,7 @@ KINDS = {
     "tema": "themes",
     "malgruppe": "target_groups",
     "fylke": "fylker",
-    "tilnarming": "approaches",
+    "innganger": "approaches",
 }
 
 

@@ -23,7 +23,7 @@ NAV = (
     ("Tema", "tema/index.md"),
     ("Målgrupper", "malgruppe/index.md"),
     ("Fylker", "fylke/index.md"),
-    ("Tilnærminger", "tilnarming/index.md"),
+    ("Innganger", "innganger/index.md"),
     ("Kilder", "kilder/index.md"),
     ("Søk", "sok/index.md"),
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template
 
+from kb import urls
+from kb.editor.new import suggest_id
 from web.model import browse
 from web.model.mapdata import build_map
 from web.state import site
@@ -35,6 +37,29 @@ def approach(approach_id: str):
     return render_template(
         "approach.html", term=term, cases=browse.with_approach(content, approach_id)
     )
+
+
+# The static export has one page per theme, target group and fylke at these paths (it has no
+# server-side search); the service answers the same paths with the filtered search.
+LISTING_VOCAB = {"tema": "themes", "malgruppe": "target_groups"}
+
+
+@bp.get("/<any(tema, malgruppe):kind>/<slug:term_id>")
+def listing(kind: str, term_id: str):
+    content = site().content()
+    if content.ctx.vocabularies[LISTING_VOCAB[kind]].get(term_id) is None:
+        abort(404)
+    return redirect(urls.search_url(**{kind: term_id}))
+
+
+@bp.get("/fylke/<slug:fylke_slug>")
+def fylke_listing(fylke_slug: str):
+    """«/fylke/more-og-romsdal»: the slug is the export's folder name (web/static_site/markup)."""
+    fylker = browse.fylke_counts(site().content())
+    names = {suggest_id(name, max_words=20): name for name, _count in fylker}
+    if fylke_slug not in names:
+        abort(404)
+    return redirect(urls.search_url(fylke=names[fylke_slug]))
 
 
 @bp.get("/kart")
