@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -24,6 +25,7 @@ SORTS = {"relevans": "relevance", "nyeste": "newest", "tittel": "title"}
 SORT_PARAMS = {v: k for k, v in SORTS.items()}
 MAX_VALUE_CHARS = 120  # a filter value longer than this is no vocabulary id or place name
 MAX_PAGE = 50
+PAGE_NUMBER = re.compile(r"[0-9]{1,4}")  # a malformed page number is ignored: page 1
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ def parse_request(args, max_chars: int, max_params: int) -> SearchRequest:
     kind = KINDS.get(args.get("type", ""))
     sort = SORTS.get(args.get("sort", ""), "relevance")
     page = args.get("side", "1")
-    ok = page.isdigit() and len(page) <= 4 and int(page) > 0
+    # ASCII only: str.isdigit() is true for «²», which int() refuses.
+    ok = PAGE_NUMBER.fullmatch(page) is not None and int(page) > 0
     page = min(int(page), MAX_PAGE) if ok else 1
     return SearchRequest(q=q, filters=filters, kind=kind, sort=sort, page=page)
 
