@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from markupsafe import Markup
 
 from kb import cite
 from kb.errors import IndexMissing
@@ -54,7 +55,8 @@ def case_page(case_id: str):
         facts_line=provenance.facts_line(case, content.sources),
         locate=reader_locator,
         similar=similar(case),
-        references=[(it, cite.apa(it), cite.apa(it, html=True)) for it in items],
+        # apa(html=True) escapes every field and sanitises the result (kb.cite)
+        references=[(it, cite.apa(it), Markup(cite.apa(it, html=True))) for it in items],
         evidence=content.ctx.vocabularies["evidence"].get(case.evidence),
         edit_url=current_app.config["EDIT_URL"] + case.path.name,
     )
