@@ -40,7 +40,7 @@ def index_cmd(case_files, source_dirs, content_dir, index_dir) -> None:
     from indexer.build import build_index, update_case
     from indexer.progress import Progress
     from kb.content.loader import load_content
-    from kb.errors import IndexMissing
+    from kb.errors import IndexMissing, IndexUnwritable
 
     if case_files:
         try:
@@ -57,7 +57,11 @@ def index_cmd(case_files, source_dirs, content_dir, index_dir) -> None:
     skipped = len({p.file for p in content.problems if p.severity == "error"})
     if skipped:
         click.echo(f"{skipped} filer har feil og er hoppet over — kjør `kb validate`", err=True)
-    stats = build_index(content, index_dir, tuple(source_dirs), Progress())
+    try:
+        stats = build_index(content, index_dir, tuple(source_dirs), Progress())
+    except (IndexMissing, IndexUnwritable) as exc:  # IndexBroken: the new index failed its check
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     for problem in stats.problems:
         click.echo(problem, err=True)
     click.echo(stats.summary())
