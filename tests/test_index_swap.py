@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,16 @@ def test_an_unwritable_index_folder_is_a_message_and_exit_1(corpus, tmp_path, ru
     assert result.exit_code == 1, result.output
     assert "Kan ikke skrive søkeindeksen" in result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_kb_serve_on_a_corrupt_index_says_so_and_exits_1(corpus, index_dir, tmp_path):
+    from faults import env, free_port, kb
+
+    broken = tmp_path / "index"
+    shutil.copytree(index_dir, broken)
+    (broken / META_FILE).write_text("{", "utf-8")
+    command = kb("serve", "--port", str(free_port()), "--content", str(corpus))
+    command += ["--index", str(broken), "--sources", str(SEEDS[0])]
+    done = subprocess.run(command, env=env(), capture_output=True, timeout=120, text=True)
+    assert done.returncode == 1
+    assert "kan ikke leses" in done.stderr and "Traceback" not in done.stderr
