@@ -20,11 +20,15 @@ from kb import settings
 from kb.content.loader import Content, load_context, read_case
 from kb.content.model import Passage, Source
 from kb.content.sources import locate
-from kb.errors import ExtractionError, IndexMissing
+from kb.errors import ExtractionError, IndexMissing, IndexUnwritable
 from kb.search import outline, schema
 from kb.search.analysis import NorwegianAnalysis
 
 META_FILE = "kb_meta.json"  # beside Whoosh's files: build facts (the analysis has its own file)
+UNWRITABLE = (
+    "Kan ikke skrive søkeindeksen i {folder}: {why}. Sjekk at mappen er skrivbar og at "
+    "disken ikke er full, eller velg en annen mappe med --index eller KB_INDEX_DIR."
+)
 WRITER_MB = 256
 
 
@@ -181,34 +185,106 @@ def write_index(
     analysis: NorwegianAnalysis,
     outlines: dict[str, tuple] | None = None,
 ) -> None:
-    """Write the documents, the analysis and the reports' outlines into a new index in a temp
-    folder; swap it in."""
+    """Write the documents, the analysis and the reports' outlines into a new index in a
+    temporary folder, check it, swap it in."""
     index_dir = Path(index_dir)
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.new-", dir=index_dir.parent))
     try:
-        writer = index.create_in(str(tmp), schema.build_schema(analysis)).writer(limitmb=WRITER_MB)
-        progress.stage("Indekserer", total)
-        try:
-            for doc in docs:
-                writer.add_document(**doc)
-                progress.advance()
-        except BaseException:
-            writer.cancel()
-            raise
-        progress.finish()
-        progress.stage("Lagrer indeksen", 1)
-        writer.commit()
-        progress.advance()
-        progress.finish()
-        (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        analysis.save(tmp)
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(index_dir)
+        tmp = Path(
+            tempfile.mkdtemp(prefix=f".{index_dir.name}.new-{os.getpid()}-", dir=index_dir.parent)
+        )
+    except OSError as exc:
+        raise IndexUnwritable(UNWRITABLE.format(folder=index_dir, why=exc.strerror)) from None
+    try:
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; readers may be others
+        fill_index(tmp, docs, total, progress, meta, analysis)
         for source_id, (sha, entries, spans) in (outlines or {}).items():
             outline.save(tmp, source_id, sha, entries, spans)
+        check_index(tmp)
         swap_into_place(tmp, index_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexUnwritable(UNWRITABLE.format(folder=index_dir, why=exc.strerror)) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def fill_index(
+    folder: Path,
+    docs: Iterable[dict],
+    total: int,
+    progress: Progress,
+    meta: dict,
+    analysis: NorwegianAnalysis,
+) -> None:
+    """Add every document to a new index in folder, commit, write the build facts and the
+    analysis the index was built with."""
+    ix = index.create_in(str(folder), schema.build_schema(analysis))
+    writer = ix.writer(limitmb=WRITER_MB)
+    progress.stage("Indekserer", total)
+    added = 0
+    try:
+        for doc in docs:
+            writer.add_document(**doc)
+            added += 1
+            progress.advance()
+    except BaseException:
+        writer.cancel()
+        raise
+    progress.finish()
+    progress.stage("Lagrer indeksen", 1)
+    writer.commit()
+    progress.advance()
+    progress.finish()
+    # The searcher checks the document count of this generation against these two.
+    meta = {**meta, "generation": ix.latest_generation(), "documents": added}
+    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    analysis.save(folder)
+
+
+def check_index(folder: Path) -> None:
+    """Open the new index as the service will (metadata, schema, a test query); raises if bad."""
+    from kb.search.searcher import Searcher
+
+    Searcher(folder).close()
+
+
+def current_umask() -> int:
+    """The process's umask (read without changing it where the system tells it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def remove_stale(index_dir: Path) -> None:
+    """Remove the temporary folders that killed builds left beside index_dir."""
+    for path in index_dir.parent.glob(f".{index_dir.name}.*-*"):
+        kind, _, rest = path.name.removeprefix(f".{index_dir.name}.").partition("-")
+        if kind == "old" or (kind == "new" and not build_running(rest.partition("-")[0])):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def build_running(pid: str) -> bool:
+    """Whether the process that named a temporary folder still runs (False for old names)."""
+    if not pid.isascii() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():  # another build in this process (the watcher's thread)
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 def swap_into_place(new: Path, live: Path) -> None:

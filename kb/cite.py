@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 import threading
 from functools import lru_cache
 
+import nh3
 from citeproc import (
     Citation,
     CitationItem,
@@ -25,6 +27,7 @@ LOCALE = "nb-NO"
 FORMATS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
 _SERIES = re.compile(r"^(.*?)\s+(\d{4}:\d+)$")  # «Fafo-rapport 2015:08» → name and number
 _STYLE_LOCK = threading.Lock()  # citeproc's style objects are not documented as thread-safe
+HTML_TAGS = {"i", "em", "span"}  # all the APA style makes; anything else is text from a field
 
 
 def person(full: str) -> dict:
@@ -99,14 +102,28 @@ def _apa_one(item_json: str, html: bool) -> str:
     if item.get("version"):  # APA prints «(Versjon …)» from number for a web page
         item["number"] = f"Versjon {item['version']}"
     fmt = formatter.html if html else formatter.plain
+    if html:  # citeproc does not escape the fields it prints
+        item = escaped(item)
     with _STYLE_LOCK:
         bib = CitationStylesBibliography(_style(), CiteProcJSON([item]), fmt)
         bib.register(Citation([CitationItem(item["id"])]))
-        return str(bib.bibliography()[0])
+        text = str(bib.bibliography()[0])
+    return nh3.clean(text, tags=HTML_TAGS, attributes={}) if html else text
+
+
+def escaped(value):
+    """Every string in a CSL item HTML-escaped (ids and dates stay as they are)."""
+    if isinstance(value, str):
+        return html_lib.escape(value, quote=True)
+    if isinstance(value, list):
+        return [escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "id" else escaped(v) for k, v in value.items()}
+    return value
 
 
 def apa(item: dict, html: bool = False) -> str:
-    """One APA 7 reference (Norwegian locale), as plain text or HTML with <i>."""
+    """One APA 7 reference (Norwegian locale), as plain text or safe HTML with <i> only."""
     return _apa_one(json.dumps(item, ensure_ascii=False, sort_keys=True), html)
 
 

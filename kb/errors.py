@@ -13,6 +13,14 @@ class IndexMissing(KbError):
     """The search index has not been built."""
 
 
+class IndexBroken(IndexMissing):
+    """The search index is there but cannot be read (corrupt, half-written, other schema)."""
+
+
+class IndexUnwritable(KbError):
+    """The search index cannot be written (read-only or missing folder, full disk)."""
+
+
 class ExtractionError(KbError):
     """A source document cannot be turned into passages."""
 

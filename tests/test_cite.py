@@ -87,3 +87,23 @@ def test_downloads_are_attachments_with_the_right_types(corpus, index_dir):
         )
     data = client.get("/grep/lillehammer-startlan/siter.json").get_json(force=True)
     assert [d["id"] for d in data] == ["lillehammer-startlan", "testkilde"]
+
+
+def test_apa_html_escapes_every_field_and_keeps_only_italics():
+    from bs4 import BeautifulSoup
+
+    bad = '<meta http-equiv="refresh" content="0;url=https://evil.example/">"><img src=x>'
+    item = {
+        "id": "x",
+        "type": "report",
+        "title": "Tittel " + bad,
+        "author": [{"family": "Nordmann" + bad, "given": "Ola"}],
+        "publisher": "Forlag " + bad,
+        "collection-title": "Serie " + bad,
+        "URL": "https://example.org/?a=1&b=" + bad,
+        "issued": {"date-parts": [[2020]]},
+    }
+    html = cite.apa(item, html=True)
+    soup = BeautifulSoup(html, "html.parser")
+    assert {tag.name for tag in soup.find_all(True)} <= {"i", "em", "span"}
+    assert soup.get_text().count('<meta http-equiv="refresh"') >= 3  # shown as text

@@ -36,7 +36,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return error_response(exc.code or 500)
+        body, status = error_response(exc.code or 500)
+        response = current_app.make_response((body, status))
+        for name, value in exc.get_headers():  # Allow on 405, Retry-After …
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(QueryError)
     def query_error(exc: QueryError):

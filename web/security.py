@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 
 from kb.errors import QueryError
 
@@ -17,10 +17,27 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+PUBLIC_SECONDS = 60  # a shared cache may keep an anonymous page this long
+FORM_PATHS = ("/foresla",)  # pages with a per-session token and posted text: never stored
+
+
+def cache_control(response) -> str | None:
+    """The Cache-Control for a response the app made, or None to keep the one it has."""
+    if "Cache-Control" in response.headers:
+        return None  # static files set their own
+    if (
+        response.status_code >= 400
+        or request.method not in ("GET", "HEAD")
+        or request.path.startswith(FORM_PATHS)
+    ):
+        return "no-store"
+    if session.modified or current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
+        return "private, no-cache"
+    return f"public, max-age={PUBLIC_SECONDS}"
 
 
 def register(app: Flask) -> None:
-    """Count parameters before each request; add the headers after it."""
+    """Count parameters before each request; add the headers and caching rules after it."""
 
     @app.before_request
     def bound_parameters() -> None:
@@ -36,6 +53,9 @@ def register(app: Flask) -> None:
     def add_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        cache = cache_control(response)
+        if cache:
+            response.headers["Cache-Control"] = cache
         if request.path.startswith("/api/"):
             response.headers.setdefault("Access-Control-Allow-Origin", "*")  # open data
         return response

@@ -72,7 +72,11 @@ class Site:
         now = time.monotonic()
         if self._content is not None and now - self._checked < RELOAD_SECONDS:
             return self._content
-        with self._lock:
+        # While one request reads a changed folder, the others keep the version they have:
+        # a slow file (a large or hostile case) must not stall every request behind the lock.
+        if not self._lock.acquire(blocking=self._content is None):
+            return self._content
+        try:
             if self._content is None or now - self._checked >= RELOAD_SECONDS:
                 stamp = content_stamp(self.content_root)
                 if self._content is None or stamp != self._stamp:
@@ -80,6 +84,8 @@ class Site:
                     self._stamp, self._derived = stamp, {}
                 self._checked = now
             return self._content
+        finally:
+            self._lock.release()
 
     def reload(self) -> Content:
         """Read the content again now (the editor's preview calls this after a change)."""

@@ -7,7 +7,7 @@ from whoosh import index as whoosh_index
 
 from kb import settings
 from kb.cli.group import stop_on_broken
-from kb.errors import KbError
+from kb.errors import IndexBroken, IndexUnwritable, KbError
 
 
 def ensure_index(config: settings.Config) -> bool:
@@ -25,11 +25,20 @@ def ensure_index(config: settings.Config) -> bool:
     from indexer.progress import Progress
 
     click.echo(f"Søkeindeksen finnes ikke i {config.index_dir}; bygger den nå …", err=True)
-    stats = build_index(content, config.index_dir, config.sources, Progress(), config=config)
+    try:
+        stats = build_index(content, config.index_dir, config.sources, Progress(), config=config)
+    except (IndexBroken, IndexUnwritable) as exc:
+        raise SystemExit(fail(str(exc))) from None
     for problem in stats.problems:
         click.echo(problem, err=True)
     click.echo(stats.summary(), err=True)
     return True
+
+
+def fail(message: str) -> int:
+    """Print the message on stderr; the exit status for it."""
+    click.echo(message, err=True)
+    return 1
 
 
 def warm_up(app) -> None:
@@ -40,6 +49,8 @@ def warm_up(app) -> None:
     site.content()
     try:
         site.searcher().search("bolig", limit=1)
+    except IndexBroken as exc:  # a corrupt index is not served: every search would fail
+        raise SystemExit(fail(str(exc))) from None
     except KbError as exc:
         click.echo(f"Advarsel: {exc}", err=True)
 
@@ -67,6 +78,29 @@ def run(config: settings.Config, threads: int, debug: bool, watch: bool = False)
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return
-    import waitress
+    waitress_server(app, host, port, threads).run()
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="gode-grep", _quiet=True)
+
+def waitress_server(app, host: str, port: int, threads: int):
+    """A waitress server whose own error answers (400, 413, 431 …) carry the security headers.
+
+    Waitress answers malformed or oversized requests itself, without calling the app; its
+    channel's error_task_class is the one hook for those answers.
+    """
+    from waitress.channel import HTTPChannel
+    from waitress.server import create_server
+    from waitress.task import ErrorTask
+
+    from web.security import HEADERS
+
+    class HeadedErrorTask(ErrorTask):
+        def execute(self):
+            self.response_headers.extend([*HEADERS.items(), ("Cache-Control", "no-store")])
+            super().execute()
+
+    class Channel(HTTPChannel):
+        error_task_class = HeadedErrorTask
+
+    server = create_server(app, host=host, port=port, threads=threads, ident="gode-grep")
+    server.channel_class = Channel
+    return server

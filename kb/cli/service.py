@@ -47,6 +47,7 @@ def index_cmd(case_files, source_dirs, content_dir, index_dir) -> None:
     from indexer.build import build_index, update_case
     from indexer.progress import Progress
     from kb.content.loader import load_content
+    from kb.errors import IndexMissing, IndexUnwritable
 
     config = resolve_config(source_dirs, content_dir=content_dir, index_dir=index_dir)
     content = load_content(config.content_dir, source_dirs=config.sources)
@@ -63,7 +64,11 @@ def index_cmd(case_files, source_dirs, content_dir, index_dir) -> None:
     skipped = len({p.file for p in content.problems if p.severity == "error"})
     if skipped:
         click.echo(f"{skipped} filer har feil og er hoppet over — kjør `kb validate`", err=True)
-    stats = build_index(content, config.index_dir, config.sources, Progress(), config=config)
+    try:
+        stats = build_index(content, config.index_dir, config.sources, Progress(), config=config)
+    except (IndexMissing, IndexUnwritable) as exc:  # IndexBroken: the new index failed its check
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     for problem in stats.problems:
         click.echo(problem, err=True)
     click.echo(stats.summary())

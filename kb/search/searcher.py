@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import gc
+import json
+import logging
 import os
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 from whoosh import index
+from whoosh.analysis import StandardAnalyzer
+from whoosh.query import Every
 
 from kb import settings
-from kb.errors import IndexMissing, QueryError
+from kb.errors import IndexBroken, IndexMissing, QueryError
 from kb.search import schema as f
 from kb.search.engine import Engine, Ranking
 from kb.search.facets import FacetTable
@@ -23,6 +29,9 @@ SORTS = ("relevance", "newest", "title")
 MAX_LIMIT = 100
 ORDER = ("query", "total", "took_ms", "suggestion", "message", "hits", "page", "pages", "facets")
 MISSING = "Søkeindeksen er ikke bygget ennå. Kjør `kb index`."
+BROKEN = "Søkeindeksen i {folder} kan ikke leses ({why}). Bygg den på nytt med `kb index`."
+META_FILE = "kb_meta.json"  # the build facts written by indexer.build
+log = logging.getLogger(__name__)
 SOME_WORDS = "Ingen treff med alle ordene; viser treff som har noen av dem."
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
@@ -38,42 +47,105 @@ class Searcher:
         self.match = match  # "ranked": all words first; "all": only all words, if any has them
         self._lock = threading.RLock()
         self._searcher = None
+        self._refused: int | None = None  # the folder (inode) of a rebuilt index that failed
         self._open()
 
     def _open(self) -> None:
-        """Open (or reopen after a rebuild) the index, its analysis and per-reader tables."""
+        """Open (or reopen after a rebuild) the index; checked first, then installed at once."""
         if not index.exists_in(str(self.index_dir)):
             raise IndexMissing(MISSING)
-        try:
-            ino = os.stat(self.index_dir).st_ino
-            ix, analysis = f.open_index(self.index_dir)
-        except (OSError, ValueError, index.EmptyIndexError):
-            raise IndexMissing(MISSING) from None
-        old, self._searcher, self._ino, self._ix = self._searcher, ix.searcher(), ino, ix
+        with warnings.catch_warnings():
+            # Whoosh leaves a file open when a damaged index fails to load; it is closed
+            # below, when the exception that holds it is gone.
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ino, ix, analysis, searcher, tables = self._load()
+                failure = None
+            except IndexMissing as exc:
+                failure = exc
+            except (OSError, index.EmptyIndexError):
+                failure = IndexMissing(MISSING)
+            except Exception as exc:  # whoosh raises pickle, EOF and index errors on bad files
+                failure = self._broken(exc)
+            if failure is not None:
+                failure.__context__ = None
+                gc.collect()
+        if failure is not None:
+            raise failure
+        old, self._searcher, self._ino, self._ix = self._searcher, searcher, ino, ix
         self.analysis, self.synonyms = analysis, analysis.synonyms
-        self._tables_for(self._searcher)
+        self.facets, self.engine, self.planner = tables
         if old is not None:
             old.close()
 
-    def _tables_for(self, searcher) -> None:
+    def _load(self) -> tuple:
+        """The index's folder inode, index, searcher, build facts and tables, all checked."""
+        ino = os.stat(self.index_dir).st_ino
+        ix, analysis = f.open_index(self.index_dir)
+        searcher = ix.searcher()
+        try:
+            self._checked_meta(ix, searcher)
+            return ino, ix, analysis, searcher, self._tables(searcher, analysis)
+        except BaseException:
+            searcher.close()
+            raise
+
+    def _broken(self, exc: Exception) -> IndexBroken:
+        why = f"{type(exc).__name__}: {exc}"[:200]
+        return IndexBroken(BROKEN.format(folder=self.index_dir, why=why))
+
+    def _checked_meta(self, ix, searcher) -> dict:
+        """The build facts, after checking them, the schema and a test query against the index."""
+        meta_path = self.index_dir / META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        if not isinstance(meta, dict):
+            raise self._broken(ValueError(f"{META_FILE} har feil form"))
+        if set(ix.schema.names()) != set(f.schema_with(StandardAnalyzer()).names()):
+            raise self._broken(ValueError("indeksen har et annet skjema enn denne versjonen"))
+        expected = meta.get("documents")  # as built; updates of single cases change it
+        same = meta.get("generation") == ix.latest_generation()
+        if same and expected is not None and searcher.doc_count_all() != expected:
+            raise self._broken(
+                ValueError(f"{searcher.doc_count_all()} dokumenter, ikke {expected}")
+            )
+        for hit in searcher.search(Every(), limit=1):  # the test query: postings and stored
+            hit.fields()
+        return meta
+
+    def _tables(self, searcher, analysis) -> tuple:
         """Per-reader tables: facets and sort orders, the ranking engine, the planner."""
-        self.facets = FacetTable(searcher.reader())
-        self.engine = Engine(searcher)
-        self.planner = Planner(searcher.reader(), self.analysis)
+        return FacetTable(searcher.reader()), Engine(searcher), Planner(searcher.reader(), analysis)
 
     def _fresh(self):
-        """The current searcher: reopened after a rebuild, refreshed after an update."""
+        """The current searcher: reopened after a rebuild, refreshed after an update.
+
+        A rebuilt index that fails its checks is logged once and left alone; the searcher
+        already open keeps answering.
+        """
         try:
             ino = os.stat(self.index_dir).st_ino
         except OSError:  # in the middle of a swap: keep answering from the old files
             return self._searcher
-        if ino != self._ino:
-            self._open()
-        elif self._ix.latest_generation() != self._searcher.reader().generation():
+        if ino != self._ino and ino != self._refused:
+            try:
+                self._open()
+            except IndexMissing as exc:
+                self._refused = ino
+                log.error("%s Søker videre i den forrige indeksen.", exc)
+        elif (
+            ino == self._ino
+            and self._ix.latest_generation() != self._searcher.reader().generation()
+        ):
             # A fresh searcher, not refresh(): whoosh-reloaded 2.7.5's reader reuse brings back
             # the pre-update segment, so an updated case would be counted twice.
-            old, self._searcher = self._searcher, self._ix.searcher()
-            self._tables_for(self._searcher)
+            searcher = self._ix.searcher()
+            try:
+                tables = self._tables(searcher, self.analysis)
+            except Exception as exc:
+                searcher.close()
+                raise self._broken(exc) from None
+            old, self._searcher = self._searcher, searcher
+            self.facets, self.engine, self.planner = tables
             old.close()
         return self._searcher
 

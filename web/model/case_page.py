@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from kb import cite, urls
 from kb.content import schema
 from kb.content.loader import Content
@@ -81,7 +83,8 @@ def case_page(
             content,
         ),
         citations=tuple(citation_lines(case, content)),
-        references=tuple((it, cite.apa(it), cite.apa(it, html=True)) for it in items),
+        # apa(html=True) escapes every field and sanitises the result (kb.cite): safe markup
+        references=tuple((it, cite.apa(it), Markup(cite.apa(it, html=True))) for it in items),
     )
 
 

@@ -58,6 +58,7 @@ FORM_ORDER = (
     "actors", "approaches", "grants", "evidence", "source", "contact", "section",
 )  # fmt: skip
 FIX_WORDS = {"rett lines": "rett linjenumrene", "## ": ""}
+MAX_SHOWN = 50  # errors listed on the form page; the rest are counted in one line
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,26 @@ class FormError:
 def form_errors(problems: list[Problem], text: str, slugs: dict[str, str]) -> list[FormError]:
     """The validator's problems as form errors; slugs maps a section heading to its field."""
     headings = section_lines(text, slugs)
-    out: list[FormError] = []
-    for p in problems:
-        error = FormError(field_key(p, headings), wording(p), p.severity == WARNING)
-        if error not in out:
-            out.append(error)
-    return sorted(out, key=form_position)
+    found = (FormError(field_key(p, headings), wording(p), p.severity == WARNING) for p in problems)
+    return sorted(dict.fromkeys(found), key=form_position)  # dict: linear de-duplication
+
+
+def capped(errors: list[FormError]) -> list[FormError]:
+    """The first MAX_SHOWN errors, and one line that counts the rest."""
+    if len(errors) <= MAX_SHOWN:
+        return errors
+    rest = len(errors) - MAX_SHOWN
+    return errors[:MAX_SHOWN] + [
+        FormError("", f"… og {rest} feil til. Rett feilene over og send skjemaet på nytt.")
+    ]
+
+
+def by_key(notes: list[FormError]) -> dict[str, list[FormError]]:
+    """The errors and warnings grouped by form field, in order."""
+    out: dict[str, list[FormError]] = {}
+    for note in notes:
+        out.setdefault(note.key, []).append(note)
+    return out
 
 
 def form_position(error: FormError) -> int:

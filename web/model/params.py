@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -31,6 +32,7 @@ MY_KOMMUNE = "min_kommune"  # «Min kommune»: kept in the URL only, never store
 PRESELECTED = ("storrelse", "fylke")  # the filters «Min kommune» sets on the first visit
 MAX_VALUE_CHARS = 120  # a filter value longer than this is no vocabulary id or place name
 MAX_PAGE = 50
+PAGE_NUMBER = re.compile(r"[0-9]{1,4}")  # a malformed page number is ignored: page 1
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ def parse_request(args, max_chars: int) -> SearchRequest:
     kind = KINDS.get(args.get("type", ""))
     sort = SORTS.get(args.get("sort", ""), "relevance")
     page = args.get("side", "1")
-    ok = page.isdigit() and len(page) <= 4 and int(page) > 0
+    # ASCII only: str.isdigit() is true for «²», which int() refuses.
+    ok = PAGE_NUMBER.fullmatch(page) is not None and int(page) > 0
     page = min(int(page), MAX_PAGE) if ok else 1
     mine = " ".join(args.get(MY_KOMMUNE, "").split())[:MAX_VALUE_CHARS]
     chosen = not mine or any(p in args for p in PRESELECTED)

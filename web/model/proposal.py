@@ -15,9 +15,10 @@ from kb.content.markers import add_marker
 from kb.content.model import EDITORIAL_SECTION, OPTIONAL_SECTIONS, SECTION_ORDER, Case
 from kb.editor.check import near_duplicates
 from kb.editor.new import HINTS, render_text, suggest_id
-from web.model.feedback import FormError, form_errors, form_position
+from web.model.feedback import FormError, capped, form_errors, form_position
 
 MAX_ROWS = 10  # kommuner and sources in one proposal
+MAX_FIELDS = 300  # values in one posted form; the full form with every box ticked has ~150
 MAX_URL = 8000  # longest «open a pull request» link; longer addresses fail at GitHub and proxies
 LIMITS = {  # longest text per field, in characters
     "title": 200,
@@ -35,6 +36,8 @@ PICK_LISTS = tuple(  # (field, legend, hint, required), as the case schema decla
     (f.name, f.label, f.hint, f.required) for f in schema.FIELDS if f.widget == "checkboxes"
 )
 SECTIONS = tuple((suggest_id(name), name, HINTS[name]) for name in SECTION_ORDER)
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII only: int("²") fails though "²".isdigit()
+_SECTION_HEADING = re.compile(r"^#{1,2}(?:[ \t]|$)", re.MULTILINE)  # only the form makes these
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -127,7 +130,7 @@ def parse_form(form: Mapping[str, list[str]]) -> tuple[Proposal, list[FormError]
         organisation=one("contact_organisation"),
         texts={slug: one(f"section-{slug}", True) for slug, _, _ in SECTIONS},
     )
-    errors = limit_errors(p)
+    errors = limit_errors(p) + heading_errors(p)
     p.kommuner, p.sources = p.kommuner[:MAX_ROWS], p.sources[:MAX_ROWS]
     return p, errors
 
@@ -183,9 +186,27 @@ def fields_with_limits(p: Proposal) -> list[tuple[str, str, int]]:
     return out
 
 
+def heading_errors(p: Proposal) -> list[FormError]:
+    """Text fields with a «#» or «##» heading, which would start a section of its own."""
+    return [
+        FormError(
+            f"section-{slug}",
+            "Teksten har en overskrift med «#» eller «##», som er forbeholdt avsnittene. "
+            "Bruk «###» for mellomtitler.",
+        )
+        for slug, _, _ in SECTIONS
+        if _SECTION_HEADING.search(p.texts.get(slug, ""))
+    ]
+
+
+def field_count(form: Mapping[str, list[str]]) -> int:
+    """How many values a posted form has."""
+    return sum(len(values) for values in form.values())
+
+
 def number(text: str) -> int | str:
     """A whole number as int; anything else as entered, for the validator to report."""
-    return int(text) if text.isdigit() and len(text) <= 9 else text
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else text
 
 
 def case_meta(p: Proposal, taken: set[str]) -> dict:
@@ -259,7 +280,8 @@ def check_proposal(form: Mapping[str, list[str]], ctx: Context, cases: dict[str,
         problems += near_duplicates([case], list(cases.values()))
     found = form_errors(problems, text, {name: slug for slug, name, _ in SECTIONS})
     errors = sorted(errors + [e for e in found if not e.warning], key=form_position)
-    return Outcome(proposal, text, file_name, case, errors, [e for e in found if e.warning])
+    warnings = [e for e in found if e.warning]
+    return Outcome(proposal, text, file_name, case, capped(errors), capped(warnings))
 
 
 def pick_lists(ctx: Context) -> list[tuple[str, str, str, list[tuple[str, str, str]]]]:

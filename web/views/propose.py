@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from web import csrf
 from web.errors import error_response
-from web.model import proposal
+from web.model import feedback, proposal
 from web.model.feedback import FormError
 from web.state import site
 
@@ -17,6 +17,10 @@ CSRF_ERROR = FormError(
     "side). Se over feltene og send det på nytt. Skjemaet trenger én informasjonskapsel.",
 )
 TOO_LARGE = "Forslaget er for stort (over 64 kB). Gå tilbake, kort ned tekstene og send på nytt."
+TOO_MANY = (
+    f"Forslaget har for mange felt (over {proposal.MAX_FIELDS}). "
+    "Gå tilbake, fjern noen av valgene og send på nytt."
+)
 
 
 def show(outcome: proposal.Outcome | None, p=None, errors=(), status: int = 200):
@@ -32,7 +36,7 @@ def show(outcome: proposal.Outcome | None, p=None, errors=(), status: int = 200)
         p=outcome.proposal if outcome else p or proposal.Proposal(),
         errors=list(errors),
         warnings=outcome.warnings if outcome else [],
-        by_key={e.key: [n for n in notes if n.key == e.key] for e in notes},
+        by_key=feedback.by_key(notes),
         done=done,
         pr_url=pr_url,
         ctx=content.ctx,
@@ -46,6 +50,8 @@ def show(outcome: proposal.Outcome | None, p=None, errors=(), status: int = 200)
 def checked() -> proposal.Outcome | tuple:
     """The submitted form checked; the form page again when its token is wrong."""
     form = request.form.to_dict(flat=False)
+    if proposal.field_count(form) > proposal.MAX_FIELDS:
+        return error_response(413, TOO_MANY)
     if not csrf.valid():
         return show(None, proposal.parse_form(form)[0], [CSRF_ERROR], 400)
     content = site().content()
