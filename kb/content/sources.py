@@ -12,6 +12,7 @@ import yaml
 
 from kb.content.model import Source, SourceFile
 from kb.content.problems import Problem
+from kb.content.safeyaml import BoundedYAMLError, safe_load
 
 FORMATS = ("pdf", "html", "text")
 DEFAULT_SOURCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -35,11 +36,12 @@ def load_source(path: Path) -> tuple[Source | None, list[Problem]]:
     """Read one registry entry and its optional Markdown description."""
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        return None, [Problem(where, line, "", f"ugyldig YAML: {exc}", "rett opp YAML-en")]
+        what, fix = (exc.problem, exc.fix) if isinstance(exc, BoundedYAMLError) else (exc, "")
+        return None, [Problem(where, line, "", f"ugyldig YAML: {what}", fix or "rett opp YAML-en")]
     if not isinstance(data, dict) or not data.get("id") or not data.get("title"):
         return None, [Problem(where, 1, "id", "kilden mangler id eller title", "legg dem til")]
     problems: list[Problem] = []

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 
+from kb.content.safeyaml import safe_load
 from kb.errors import ContentError
 
 # The case fields that take vocabulary ids, and the vocabulary file behind each.
@@ -64,7 +65,7 @@ class Vocabulary:
 def load_vocabulary(path: Path) -> Vocabulary:
     """Read one vocabulary file; raises ContentError naming the file and the fix."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
         terms = tuple(
             Term(
                 id=str(t["id"]),

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from kb import settings
+from kb.content.safeyaml import safe_load
 from kb.errors import ContentError
 
 SYNONYMS_FILE = "synonymer.yaml"
@@ -27,7 +28,7 @@ def load_groups(folder: Path | None = None) -> list[list[str]]:
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
         groups = [[str(w) for w in g] for g in data.get("groups") or ()]
     except (yaml.YAMLError, TypeError, AttributeError) as exc:
         raise ContentError(
@@ -44,7 +45,7 @@ def vocabulary_words(folder: Path | None = None) -> set[str]:
     out: set[str] = set()
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError:
             continue
         for term in data.get("terms") or ():
