@@ -92,3 +92,9 @@ def text_operator_pdf(operators: int = 5_000_000) -> bytes:
 def nested_html(depth: int = 100_000) -> str:
     """An HTML page nested `depth` <div> levels deep."""
     return "<html><body>" + "<div>" * depth + "tekst" + "</div>" * depth + "</body></html>"
+
+
+def operand_pdf(operators: int = 5_000_000) -> bytes:
+    """A PDF with millions of cheap path operators (no text) on one page."""
+    ops = b"1 1 m " * operators
+    return pdf_bytes(zlib.compress(ops, 9), "/Filter /FlateDecode ")

@@ -93,3 +93,40 @@ def test_source_registry_with_an_alias_is_a_problem(content_root):
     source, problems = load_source(path)
     assert source is None and problems[0].line == 13
     assert "YAML-aliaser (*navn) er ikke tillatt" in problems[0].message
+
+
+PDF_BOMBS = {
+    "flate_bomb_pdf": "en strøm pakker seg ut til mer enn 64 MB",
+    "text_operator_pdf": "en side har mer enn 20000 tegn",
+    "operand_pdf": "en side har mer enn 150000 operasjoner",
+}
+
+
+@pytest.mark.parametrize("builder", sorted(PDF_BOMBS))
+def test_pdf_bomb_is_an_extraction_error_naming_the_file(builder, tmp_path):
+    import hostile
+
+    from indexer.extract.base import Budget
+    from indexer.extract.pdf import extract_pdf
+    from kb.errors import ExtractionError
+
+    path = tmp_path / "bombe.pdf"
+    path.write_bytes(getattr(hostile, builder)())
+    assert path.stat().st_size < 2_000_000  # the test file stays small
+    with pytest.raises(ExtractionError) as caught:
+        extract_pdf(path, Budget(path))
+    assert str(caught.value).startswith("bombe.pdf: PDF-en er for tung å lese: ")
+    assert PDF_BOMBS[builder] in str(caught.value)
+
+
+def test_deeply_nested_html_is_an_extraction_error(tmp_path):
+    from hostile import nested_html
+
+    from indexer.extract.base import Budget
+    from indexer.extract.html import extract_html
+    from kb.errors import ExtractionError
+
+    path = tmp_path / "dyp.html"
+    path.write_text(nested_html(20_000), "utf-8")
+    with pytest.raises(ExtractionError, match=r"^dyp.html: HTML-en er nøstet 20002 nivåer dypt"):
+        extract_html(path, Budget(path))
