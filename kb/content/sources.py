@@ -6,7 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -83,6 +83,17 @@ def _source_files(where: str, entries, problems: list[Problem]) -> tuple[SourceF
                 )
             )
             continue
+        if not is_inside_path(str(f["path"])):
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    f"files[{i}].path",
+                    f"stien «{f['path']}» peker ut av kildemappene",
+                    "oppgi stien relativt til kildemappen, uten «..» og uten / først",
+                )
+            )
+            continue
         fmt = f.get("format", "text")
         if fmt not in FORMATS:
             problems.append(
@@ -121,13 +132,28 @@ class LocatedFile:
     sha_ok: bool
 
 
+def is_inside_path(text: str) -> bool:
+    """True for a relative path without «..» parts (so it cannot name a file elsewhere)."""
+    path = PurePosixPath(text.replace("\\", "/"))
+    return bool(text.strip()) and not path.is_absolute() and ".." not in path.parts
+
+
+def inside(folder: Path, rel: str) -> Path | None:
+    """folder/rel resolved (symlinks followed) when it stays inside folder, else None."""
+    if not is_inside_path(rel):
+        return None
+    base = folder.resolve()
+    candidate = (base / rel).resolve()
+    return candidate if candidate.is_relative_to(base) else None
+
+
 def locate(source: Source, dirs: tuple[Path, ...]) -> list[LocatedFile]:
-    """Find the source's registered files in the source directories."""
+    """Find the source's registered files in the source directories (never outside them)."""
     found = []
     for f in source.files:
         for d in dirs:
-            candidate = d / f.path
-            if candidate.is_file():
+            candidate = inside(d, f.path)
+            if candidate is not None and candidate.is_file():
                 found.append(LocatedFile(f, candidate, file_sha256(candidate) == f.sha256))
                 break
     return found
