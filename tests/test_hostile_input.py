@@ -130,3 +130,32 @@ def test_deeply_nested_html_is_an_extraction_error(tmp_path):
     path.write_text(nested_html(20_000), "utf-8")
     with pytest.raises(ExtractionError, match=r"^dyp.html: HTML-en er nøstet 20002 nivåer dypt"):
         extract_html(path, Budget(path))
+
+
+@pytest.mark.parametrize(
+    "link, ok",
+    [
+        ("&#106;avascript:alert(1)", False),  # passed kb validate, then failed the export
+        ("javascript:alert(1)", False),
+        ("relative/page", False),
+        ("/absolutt", False),
+        ("side.md", False),
+        ("https://www.regjeringen.no/no/id4/", True),
+        ("mailto:post@kommune.no", True),
+    ],
+)
+def test_validate_rejects_links_the_export_rejects(content_root, test_sources, link, ok):
+    text = case_with("").replace("leide dyrt og flyttet ofte.", f"leide [dyrt]({link}) og flyttet.")
+    (content_root / "grep" / "gyldig.md").write_text(text, "utf-8")
+    content = load_content(content_root, None, test_sources)
+    problems = [(p.line, p.message) for p in content.problems if p.field == "body"]
+    assert problems == ([] if ok else [(26, f"lenken «{link}» er ikke en full nettadresse")])
+
+
+def test_reference_style_links_are_checked_too(content_root, test_sources):
+    text = case_with("").replace(
+        "flyttet ofte. [1]", "flyttet [ofte][r]. [1]\n\n[r]: &#106;avascript:x"
+    )
+    (content_root / "grep" / "gyldig.md").write_text(text, "utf-8")
+    content = load_content(content_root, None, test_sources)
+    assert [p.line for p in content.problems if "lenken" in p.message] == [28]
