@@ -98,7 +98,7 @@ def test_source_registry_with_an_alias_is_a_problem(content_root):
 PDF_BOMBS = {
     "flate_bomb_pdf": "en strøm pakker seg ut til mer enn 64 MB",
     "text_operator_pdf": "en side har mer enn 20000 tegn",
-    "operand_pdf": "en side har mer enn 150000 operasjoner",
+    "operand_pdf": "en side har mer enn 100000 operasjoner",
 }
 
 

@@ -19,7 +19,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter
 from indexer.extract.base import Budget
 
 MAX_STREAM_BYTES = 64_000_000  # one inflated stream; a 600 dpi A4 scan is about 25 MB
-MAX_PAGE_OPERANDS = 150_000  # a dense text page has about 30 000
+MAX_PAGE_OPERANDS = 100_000  # a dense text page has about 30 000
 MAX_PAGE_CHARS = 20_000  # a dense text page has about 6 000
 CHECK_EVERY = 4096  # operands between time checks
 
