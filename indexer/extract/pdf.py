@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
 from indexer.extract.base import Budget, RawDoc, SourceLine, fail
+from indexer.extract.pdfbounds import BoundedAggregator, BoundedInterpreter, PageTooLarge
 from kb.errors import ExtractionError
 
 FIX_BROKEN = "åpne filen i en PDF-leser og lagre den på nytt, eller registrer en tekstversjon"
@@ -65,8 +65,8 @@ def _read_pages(path: Path, doc: PDFDocument, budget: Budget) -> list[SourceLine
     """Lay out every page in turn, within the budgets."""
     budget.check_pages(_declared_pages(doc))
     manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=LAParams())
-    interpreter = PDFPageInterpreter(manager, device)
+    device = BoundedAggregator(manager, LAParams(), budget)
+    interpreter = BoundedInterpreter(manager, device)
     lines: list[SourceLine] = []
     for physical, page in enumerate(PDFPage.create_pages(doc), start=1):
         budget.check_pages(physical)
@@ -86,6 +86,8 @@ def extract_pdf(path: Path, budget: Budget) -> RawDoc:
             lines = _read_pages(path, doc, budget)
         except ExtractionError:
             raise
+        except PageTooLarge as exc:
+            raise fail(path, f"PDF-en er for tung å lese: {exc}", FIX_BROKEN) from None
         except RecursionError:
             raise fail(path, "PDF-en er nøstet for dypt til å leses", FIX_BROKEN) from None
         except Exception as exc:  # pdfminer raises many kinds of error on broken files

@@ -116,6 +116,7 @@ def new(
     content_dir,
 ) -> None:
     """Lag et nytt grep fra en mal (spør når noe mangler og du sitter ved en terminal)."""
+    from kb.content.fields import ID_PATTERN
     from kb.content.pages import parse_pages_option, registry_page_range
     from kb.editor.new import suggest_id, write_case
 
@@ -135,6 +136,12 @@ def new(
     if not title or not source_id or not (lines or pages):
         raise click.UsageError("oppgi --title, --source og --lines (eller kjør i en terminal)")
     case_id = case_id or suggest_id(title)
+    if not ID_PATTERN.match(case_id):
+        raise click.BadParameter(
+            f"«{case_id}» er ikke en gyldig id — bruk små bokstaver a–z, tall og bindestrek, "
+            "f.eks. --id oslo-startlan",
+            param_hint="--id",
+        )
     if ask and not themes:
         themes = tuple(click.prompt("Tema-id-er, skilt med komma", default="bolig").split(","))
     source = {"source": source_id, "section": section or "?"}

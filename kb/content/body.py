@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rapidfuzz import process
 
@@ -50,8 +52,40 @@ def check_body(path: str, fm: FrontMatter) -> list[Problem]:
                 WARNING,
             )
         )
+    problems += check_links(path, fm)
     sources = fm.meta.get("sources")
     return problems + check_markers(path, fm, len(sources) if isinstance(sources, list) else 0)
+
+
+# Markdown link targets: inline [text](target) and reference definitions [name]: target
+_INLINE_LINK = re.compile(r"\]\(\s*<?((?:[^\s()<>]|\([^\s()]*\))+)")
+_REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
+LINK_SCHEMES = ("http", "https", "mailto")  # the export (mkdocs --strict) rejects the rest
+
+
+def link_allowed(target: str) -> bool:
+    """True for a link the page and the export both keep: http(s) with a host, or mailto."""
+    parts = urlsplit(html.unescape(target).strip())
+    return (parts.scheme in ("http", "https") and bool(parts.netloc)) or parts.scheme == "mailto"
+
+
+def check_links(path: str, fm: FrontMatter) -> list[Problem]:
+    """Every link in the body must be a full web address (or mailto:), as the export needs."""
+    problems = []
+    for offset, line in enumerate(fm.body.split("\n")):
+        targets = _INLINE_LINK.findall(line) + _REFERENCE_LINK.findall(line)
+        problems += [
+            Problem(
+                path,
+                fm.body_line + offset,
+                "body",
+                f"lenken «{target}» er ikke en full nettadresse",
+                "skriv hele adressen med https://, eller fjern lenken",
+            )
+            for target in targets
+            if not link_allowed(target)
+        ]
+    return problems
 
 
 def _section_problem(path: str, name: str, line: int, text: str) -> Problem | None:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from kb.content.safeyaml import BoundedLoader, BoundedYAMLError, check_size
+
+MAX_BYTES = 64_000  # the largest case's front matter is under 7 kB
 Path_ = tuple  # a path into the metadata, e.g. ("places", 0, "kommune")
 
 
@@ -66,7 +69,11 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 def parse_front_matter(text: str) -> FrontMatter:
     """Parse a YAML-fronted Markdown text; raises FrontMatterError on bad YAML."""
     head, body, body_line = split_front_matter(text.lstrip("\ufeff"))
-    loader = yaml.SafeLoader(head)
+    try:
+        check_size(head, MAX_BYTES)
+        loader = BoundedLoader(head)  # reads the whole text: refuses control characters here
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, head) from None
     try:
         node = loader.get_single_node()
         meta = loader.construct_document(node) if node is not None else {}
@@ -104,7 +111,15 @@ _YAML_PROBLEMS = (
 
 def _yaml_error(exc: yaml.YAMLError, head: str) -> FrontMatterError:
     """Turn a pyyaml error into a message with the file line and a fix."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return FrontMatterError(
+            head[: exc.position].count("\n") + 2,
+            f"ugyldig tegn (kode {exc.character:#x}) i YAML-forsiden",
+            "slett tegnet; kontrolltegn kan ikke stå i filen",
+        )
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if isinstance(exc, BoundedYAMLError):
+        return FrontMatterError(mark.line + 2 if mark else 2, exc.problem, exc.fix)
     if "flow" in str(getattr(exc, "context", "")):  # an unclosed [ ] or { }: point at its start
         mark = exc.context_mark
     line = mark.line + 2 if mark else 2

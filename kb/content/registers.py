@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from kb.content.safeyaml import safe_load
 from kb.errors import ContentError
 
 KOMMUNER_FILE = "kommuner.yaml"
@@ -260,7 +261,7 @@ class Register:
 def _read(path: Path) -> dict:
     """One YAML file as a mapping; raises ContentError naming the file and the fix."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ContentError(f"{path}: kan ikke lese registeret ({exc}) — sjekk YAML-en") from None
     if not isinstance(data, dict):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
 from kb.content.model import Source, SourceFile
 from kb.content.pages import page_map_problems
 from kb.content.problems import Problem
+from kb.content.safeyaml import BoundedYAMLError, safe_load
 
 FORMATS = ("pdf", "html", "text")
 DEFAULT_SOURCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -34,11 +35,12 @@ def load_source(path: Path) -> tuple[Source | None, list[Problem]]:
     where = str(path)
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        return None, [Problem(where, line, "", f"ugyldig YAML: {exc}", "rett opp YAML-en")]
+        what, fix = (exc.problem, exc.fix) if isinstance(exc, BoundedYAMLError) else (exc, "")
+        return None, [Problem(where, line, "", f"ugyldig YAML: {what}", fix or "rett opp YAML-en")]
     if not isinstance(data, dict) or not data.get("id") or not data.get("title"):
         return None, [Problem(where, 1, "id", "kilden mangler id eller title", "legg dem til")]
     problems: list[Problem] = []
@@ -82,6 +84,17 @@ def _source_files(where: str, entries, problems: list[Problem]) -> tuple[SourceF
                 )
             )
             continue
+        if not is_inside_path(str(f["path"])):
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    f"files[{i}].path",
+                    f"stien «{f['path']}» peker ut av kildemappene",
+                    "oppgi stien relativt til kildemappen, uten «..» og uten / først",
+                )
+            )
+            continue
         fmt = f.get("format", "text")
         if fmt not in FORMATS:
             problems.append(
@@ -120,13 +133,28 @@ class LocatedFile:
     sha_ok: bool
 
 
+def is_inside_path(text: str) -> bool:
+    """True for a relative path without «..» parts (so it cannot name a file elsewhere)."""
+    path = PurePosixPath(text.replace("\\", "/"))
+    return bool(text.strip()) and not path.is_absolute() and ".." not in path.parts
+
+
+def inside(folder: Path, rel: str) -> Path | None:
+    """folder/rel resolved (symlinks followed) when it stays inside folder, else None."""
+    if not is_inside_path(rel):
+        return None
+    base = folder.resolve()
+    candidate = (base / rel).resolve()
+    return candidate if candidate.is_relative_to(base) else None
+
+
 def locate(source: Source, dirs: tuple[Path, ...]) -> list[LocatedFile]:
-    """Find the source's registered files in the source directories."""
+    """Find the source's registered files in the source directories (never outside them)."""
     found = []
     for f in source.files:
         for d in dirs:
-            candidate = d / f.path
-            if candidate.is_file():
+            candidate = inside(d, f.path)
+            if candidate is not None and candidate.is_file():
                 found.append(LocatedFile(f, candidate, file_sha256(candidate) == f.sha256))
                 break
     return found

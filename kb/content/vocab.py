@@ -10,6 +10,7 @@ from rapidfuzz import process
 
 from kb.content import schema
 from kb.content.problems import Problem
+from kb.content.safeyaml import safe_load
 from kb.content.synonyms_file import SYNONYMS_FILE, check_synonym_file
 from kb.content.yamlfile import compose, entry, is_list, is_text, line
 from kb.errors import ContentError
@@ -66,7 +67,7 @@ class Vocabulary:
 def load_vocabulary(path: Path) -> Vocabulary:
     """Read one vocabulary file; raises ContentError naming the file and the fix."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
         terms = tuple(
             Term(
                 id=str(t["id"]),

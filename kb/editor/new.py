@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from kb.content import schema
+from kb.content.fields import ID_PATTERN
 from kb.content.model import PLACEHOLDER, SECTION_ORDER
 
 HINTS = {
@@ -70,9 +71,16 @@ def render_case(fields: dict) -> str:
 
 
 def write_case(folder: Path, fields: dict) -> Path:
-    """Write a new case file; raises FileExistsError rather than overwrite anything."""
+    """Write a new case file; raises FileExistsError rather than overwrite anything.
+
+    Raises ValueError for an id that is not a valid case id (it could leave the folder).
+    """
+    if not ID_PATTERN.match(str(fields["id"])):
+        raise ValueError(f"«{fields['id']}» er ikke en gyldig id")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{fields['id']}.md"
+    if path.resolve().parent != folder.resolve():
+        raise ValueError(f"«{fields['id']}» peker ut av mappen {folder}")
     with open(path, "x", encoding="utf-8") as fh:  # "x": never overwrite an editor's file
         fh.write(render_case(fields))
     return path

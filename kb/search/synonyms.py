@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from kb.content.safeyaml import safe_load
 from kb.errors import ContentError
 
 SYNONYMS_FILE = "synonymer.yaml"
@@ -21,7 +22,7 @@ def load_groups(folder: Path) -> list[list[str]]:
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
         groups = [[str(w) for w in g] for g in data.get("groups") or ()]
     except (yaml.YAMLError, TypeError, AttributeError) as exc:
         raise ContentError(
