@@ -89,9 +89,17 @@ def test_source_registry_with_an_alias_is_a_problem(content_root):
     from kb.content.sources import load_source
 
     path = content_root / "sources" / "testkilde.yaml"
-    path.write_text(path.read_text("utf-8") + hostile_alias(), "utf-8")
+    before = path.read_text("utf-8")
+    path.write_text(before + hostile_alias(), "utf-8")
     source, problems = load_source(path)
-    assert source is None and problems[0].line == 13
+    alias_line = (
+        before.count("\n")
+        + 1
+        + hostile_alias()
+        .split("\n")
+        .index(next(x for x in hostile_alias().split("\n") if "*" in x))
+    )
+    assert source is None and problems[0].line == alias_line
     assert "YAML-aliaser (*navn) er ikke tillatt" in problems[0].message
 
 
