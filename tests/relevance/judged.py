@@ -50,7 +50,9 @@ class Query:
 def load_judged(path: Path = JUDGED) -> list[Query]:
     """The queries of judged.yaml; raises ValueError naming every problem."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    queries = [Query(q["query"], q["intent"], q["kind"], q.get("half", "")) for q in data["queries"]]
+    queries = [
+        Query(q["query"], q["intent"], q["kind"], q.get("half", "")) for q in data["queries"]
+    ]
     problems = [
         f"{q.query!r}: kind {q.kind!r} is not one of {', '.join(KINDS)}"
         for q in queries
@@ -85,7 +87,7 @@ def split(queries: list[Query], seed: int = SEED) -> dict[str, str]:
 
 
 def write_halves(path: Path, halves: dict[str, str]) -> int:
-    """Add `half:` after the `kind:` line of each query in halves, keeping comments; returns how many."""
+    """Add `half:` after the `kind:` line of each query in halves (keeps comments); the count."""
     lines, out, current, added = path.read_text(encoding="utf-8").splitlines(), [], None, 0
     for line in lines:
         out.append(line)
@@ -112,9 +114,7 @@ def load_grades(path: Path = GRADES) -> dict[str, dict[str, int]]:
     ]
     if bad:
         raise ValueError(f"{path}: grades must be 0, 1, 2 or 3 (or empty): " + "; ".join(bad))
-    return {
-        q: {k: g for k, g in (docs or {}).items() if g is not None} for q, docs in data.items()
-    }
+    return {q: {k: g for k, g in (docs or {}).items() if g is not None} for q, docs in data.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
