@@ -1,4 +1,4 @@
-"""Measures of one ranked list of document keys against a query's grades (0–3); no imports.
+"""Measures of one ranked list of document keys against a query's grades (0–3); no project imports.
 
 Definitions (documented for the report in graded.py): P@5 and success@5 count grade ≥ 2, MRR
 looks for the first grade 3 in the top 10, nDCG@10 uses gain 2^grade − 1.

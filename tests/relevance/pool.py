@@ -85,7 +85,7 @@ def markdown(entries: list[dict], start: int) -> str:
 
 
 def add_slots(path: Path, wanted: dict[str, list[str]], titles: dict[str, str]) -> int:
-    """Rewrite grades.yaml with an empty slot per wanted pair without a grade; returns how many."""
+    """Rewrite grades.yaml with an empty slot per wanted pair without a grade; counts those."""
     grades, added = load_grades(path), 0
     lines = ["# Grades 0–3 per query and document key; an empty value is not graded yet.", ""]
     for query in dict.fromkeys([*grades, *wanted]):
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     n_docs = sum(len(e["docs"]) for e in entries)
     print(
         f"{n_docs} dokumenter å vurdere for {len(entries)} spørsmål "
-        f"({n_docs / max(1, len(entries)):.1f} per spørsmål); {added} nye tomme plasser i "
+        f"({n_docs / max(1, len(entries)):.1f} per spørsmål); {added} uten karakter i "
         f"{args.grades.name}; {len(files)} filer i {args.out}; "
         f"{time.perf_counter() - started:.0f} s",
         file=sys.stderr,
