@@ -21,9 +21,21 @@ from kb.search.query import ParsedQuery, parse
 
 SORTS = ("relevance", "newest", "title")
 MAX_LIMIT = 100
-ORDER = ("query", "total", "took_ms", "suggestion", "message", "hits", "page", "pages", "facets")
+ORDER = (
+    "query",
+    "total",
+    "match",
+    "counts",
+    "took_ms",
+    "suggestion",
+    "message",
+    "hits",
+    "page",
+    "pages",
+    "facets",
+)
 MISSING = "Søkeindeksen er ikke bygget ennå. Kjør `kb index`."
-SOME_WORDS = "Ingen treff med alle ordene; viser treff som har noen av dem."
+SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
 
@@ -121,8 +133,8 @@ class Searcher:
                 out["message"] = out["message"] or SOME_WORDS
             return ranking
         if parsed.message:  # only stop words: nothing to search for
-            return Ranking(np.zeros(1), np.zeros(1, dtype=bool), False, set())
-        return Ranking(np.zeros(self.engine.size), allowed & self.engine.live, True, set())
+            return Ranking(np.zeros(1), np.zeros(1, dtype=bool), "all")
+        return Ranking(np.zeros(self.engine.size), allowed & self.engine.live, "all")
 
     def rank(self, needs: list[Need], allowed: np.ndarray) -> Ranking:
         """Score the documents for the needs (see kb.search.engine)."""
@@ -131,30 +143,40 @@ class Searcher:
     def _page(self, ranking: Ranking, limit: int, page: int, sort: str) -> dict:
         """Total, hits of the page, page count and facet counts."""
         total = int(ranking.matched.sum())
+        counts = {"case": 0, "passage": 0}
         if not total:
-            return {"total": 0, "hits": [], "page": page, "pages": 0, "facets": self.facets.empty()}
+            empty = {"hits": [], "page": page, "pages": 0, "facets": self.facets.empty()}
+            return {"total": 0, "match": ranking.mode, "counts": counts, **empty}
+        facets = self.facets.count(ranking.matched)
+        counts.update((kind, n) for kind, n in facets.get(f.KIND, ()))
         if sort == "relevance":
             docs = ranking.top(limit * page)
         else:
             matched = np.flatnonzero(ranking.matched)
             docs = matched[np.argsort(self.facets.order(sort)[matched], kind="stable")]
-        searcher = self._searcher
-        hits = [
-            to_hit(
-                searcher.stored_fields(int(d)),
-                float(ranking.scores[d]),
-                ranking.terms,
-                self.analysis,
-            )
-            for d in docs[(page - 1) * limit : page * limit]
-        ]
+        shown = docs[(page - 1) * limit : page * limit]
+        if sort == "relevance" and len(shown) < limit and page == -(-total // limit):
+            # A short last page goes on with documents that have some of the words, marked.
+            extra = ranking.fill(limit - len(shown))
+        else:
+            extra = docs[:0]
+        hits = [self._hit(ranking, int(d)) for d in shown]
+        hits += [{**self._hit(ranking, int(d)), "partial": True} for d in extra]
         return {
             "total": total,
+            "match": ranking.mode,
+            "counts": counts,
             "hits": hits,
             "page": page,
             "pages": -(-total // limit),
-            "facets": self.facets.count(ranking.matched),
+            "facets": facets,
         }
+
+    def _hit(self, ranking: Ranking, doc: int) -> dict:
+        """One hit: stored fields, score, snippet and why it matched."""
+        stored = self._searcher.stored_fields(doc)
+        why = ranking.why(doc)
+        return to_hit(stored, float(ranking.scores[doc]), ranking.terms, self.analysis, why)
 
     def _allowed(self, filters: dict[str, list[str]] | None, kind: str | None) -> np.ndarray:
         """The documents the filters allow: any value within a field, every field."""

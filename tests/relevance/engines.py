@@ -27,10 +27,10 @@ from whoosh.lang import stopwords_for_language
 from indexer.baseline import BaselineSearcher, build_baseline
 from indexer.build import build_index, collect_passages, documents
 from indexer.progress import NullProgress
-from kb import schema as f
-from kb.loader import load_content
-from kb.model import Passage
-from kb.search import Searcher
+from kb.content.loader import load_content
+from kb.content.model import Passage
+from kb.search import schema as f
+from kb.search.searcher import Searcher
 
 ROOT = Path(__file__).resolve().parents[2]
 TOP = 10
@@ -96,7 +96,7 @@ def rank_all(queries: list[str], seeds: Path) -> tuple[dict[str, dict[str, list[
 
 def build_whoosh(docs: list[dict], folder: Path, make_analyzer: Callable) -> None:
     """A Whoosh index of the documents as written, every searched field with the analyzer."""
-    schema = f.build_schema()
+    schema = f.schema_with(make_analyzer())
     for name, boost in f.SEARCHED.items():
         schema.remove(name)
         schema.add(name, TEXT(analyzer=make_analyzer(), stored=True, field_boost=boost))

@@ -2,7 +2,7 @@
 
 Run from the repository root:  python -m tests.relevance.evaluate [--verbose]
 Graded, pooled evaluation (judged.yaml + grades.yaml, four engines, per half; see graded.py):
-    python -m tests.relevance.evaluate --graded [--by-kind] [--verbose]
+    python -m tests.relevance.evaluate --graded [--half tuning|heldout] [--by-kind] [--verbose]
 Prints nDCG@10 and success@5 for our engine (documents with all words ranked first), our
 engine with strict AND and an OR fallback, and the baseline (StandardAnalyzer, no Norwegian
 handling, AND with an OR fallback), all built in the same run over the same passages.
@@ -131,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graded", action="store_true", help="graderte spørsmål (judged.yaml)")
     parser.add_argument("--by-kind", action="store_true", help="med --graded: også per type")
     parser.add_argument("--grades", type=Path, default=HERE / "grades.yaml", help="med --graded")
+    parser.add_argument(
+        "--half",
+        choices=("tuning", "heldout"),
+        help="med --graded: bare den ene halvdelen (juster bare på tuning)",
+    )
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"{args.seeds} finnes ikke: relevansmålingen trenger de fem rapportene")
@@ -138,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.graded:
         from tests.relevance.graded import run  # needs the repository root on sys.path
 
-        print(run(args.seeds, args.by_kind, args.verbose, args.grades))
+        print(run(args.seeds, args.by_kind, args.verbose, args.grades, args.half))
         return 0
     results = evaluate(args.seeds, args.verbose, args.queries)
     print(report(results, len(load_queries(args.queries))))

@@ -55,11 +55,18 @@ def table(results: dict, queries: list[Query], grades: dict) -> str:
     return "\n".join(out)
 
 
-def run(seeds: Path, by_kind: bool = False, verbose: bool = False, grades_file=GRADES) -> str:
-    """Build every engine once, rank every judged query, and return the report."""
+def run(
+    seeds: Path,
+    by_kind: bool = False,
+    verbose: bool = False,
+    grades_file=GRADES,
+    half: str | None = None,
+) -> str:
+    """Build every engine once, rank every judged query (of one half, if given); the report."""
     from tests.relevance.engines import ENGINES, rank_all
 
     queries, grades = load_judged(), load_grades(grades_file)
+    queries = [q for q in queries if half is None or q.half == half]
     tops, _ = rank_all([q.query for q in queries], seeds)
     lines = []
     if verbose:

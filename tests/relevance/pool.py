@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from kb import schema as f
+from kb.search import schema as f
 from tests.relevance.engines import Corpus, rank_all, written_text
 from tests.relevance.judged import GRADES, load_grades, load_judged
 

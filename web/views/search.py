@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from web.model import browse
 from web.model.params import FILTERS, parse_request, run_search
+from web.model.results import count_line, hit_groups
 from web.state import site
 
 bp = Blueprint("search", __name__)
@@ -21,6 +22,8 @@ def results():
         "search.html",
         req=req,
         result=result,
+        heading=count_line(result, req.q),
+        groups=hit_groups(result, req),
         facet_order=facet_order(),
         themes=browse.ways_in(content, "themes", "themes", "tema"),
     )
