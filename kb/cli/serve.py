@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import click
 from whoosh import index as whoosh_index
 
 from kb import settings
 from kb.cli.group import stop_on_broken
 from kb.errors import KbError
+
+WARM_SECONDS = 2.0  # how often the service checks for a rebuilt index to warm
 
 
 def ensure_index(config: settings.Config) -> bool:
@@ -33,15 +38,35 @@ def ensure_index(config: settings.Config) -> bool:
 
 
 def warm_up(app) -> None:
-    """Open the searcher and run one search, so the first visitor does not wait for it."""
+    """Open and warm the searcher (dictionary, postings, sort orders) and read the content,
+    so the first visitor does not wait for them."""
     from web.state import KEY
 
     site = app.extensions[KEY]
     site.content()
     try:
-        site.searcher().search("bolig", limit=1)
+        site.searcher().warm()
     except KbError as exc:
         click.echo(f"Advarsel: {exc}", err=True)
+
+
+def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
+    """A daemon thread that reopens and warms the searcher when `kb index` swapped the index."""
+    from web.state import KEY
+
+    site = app.extensions[KEY]
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            try:
+                site.searcher().refresh()
+            except KbError:
+                pass  # no index yet, or in the middle of a swap: try again next time
+
+    thread = threading.Thread(target=loop, name="kb-keep-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def run(config: settings.Config, threads: int, debug: bool, watch: bool = False) -> None:
@@ -56,6 +81,7 @@ def run(config: settings.Config, threads: int, debug: bool, watch: bool = False)
 
         start(app)
     warm_up(app)
+    keep_warm(app)
     host, port = config.host, config.port
     click.echo(f"Gode grep kjører på http://{host}:{port} (Ctrl+C stopper).", err=True)
     if watch:

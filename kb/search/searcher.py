@@ -36,6 +36,7 @@ ORDER = (
 )
 MISSING = "Søkeindeksen er ikke bygget ennå. Kjør `kb index`."
 SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
+WARM_QUERY = "bosetting av flyktninger"  # several clauses: postings, phrases and proximity
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
 
@@ -50,6 +51,7 @@ class Searcher:
         self.match = match  # "ranked": all words first; "all": only all words, if any has them
         self._lock = threading.RLock()
         self._searcher = None
+        self._warm_ino = self._warm_gen = None  # the reader warm() last warmed
         self._open()
 
     def _open(self) -> None:
@@ -88,6 +90,29 @@ class Searcher:
             self._tables_for(self._searcher)
             old.close()
         return self._searcher
+
+    def warm(self) -> None:
+        """Load what the first query would otherwise wait for: the spelling dictionary, each
+        field's stems for fuzzy matching, the facet orders, and the postings of one search."""
+        with self._lock:
+            self._fresh()
+            self.planner.dictionary()
+            self.engine.near_terms("warm")
+            for sort in SORTS[1:]:
+                self.facets.order(sort)
+            self._warm_gen = self._searcher.reader().generation()
+            self._warm_ino = self._ino
+        self.search(WARM_QUERY, limit=1)
+
+    def refresh(self) -> bool:
+        """Reopen after a rebuild or update and warm the new reader; True when it changed."""
+        with self._lock:
+            self._fresh()
+            now = (self._ino, self._searcher.reader().generation())
+            changed = now != (self._warm_ino, self._warm_gen)
+        if changed:
+            self.warm()
+        return changed
 
     def close(self) -> None:
         """Release the index files."""
