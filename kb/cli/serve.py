@@ -38,8 +38,9 @@ def ensure_index(config: settings.Config) -> bool:
 
 
 def warm_up(app) -> None:
-    """Open and warm the searcher (dictionary, postings, sort orders) and read the content,
-    so the first visitor does not wait for them."""
+    """Open and warm the searcher (dictionary, postings, sort orders), read the content and
+    render one search page, so the first visitor does not wait for them."""
+    from kb.search.searcher import WARM_QUERY
     from web.state import KEY
 
     site = app.extensions[KEY]
@@ -48,6 +49,9 @@ def warm_up(app) -> None:
         site.searcher().warm()
     except KbError as exc:
         click.echo(f"Advarsel: {exc}", err=True)
+        return
+    # One page through the app: compiles the templates and fills the content's derived tables.
+    app.test_client().get("/sok", query_string={"q": WARM_QUERY})
 
 
 def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:

@@ -241,12 +241,14 @@ class Ranking:
         return docs[np.argsort(-self.scores[docs], kind="stable")][:n]
 
     def why(self, doc: int) -> list[tuple[str, bool, set[str]]]:
-        """Per clause: (its text, whether the document has it, the terms other than its own)."""
+        """Per clause: (its text, whether the document has it, the terms that stood in for its
+        own words when the document lacks them)."""
         out = []
         for m in self.needs:
             has = bool(m.scores[doc] > 0)
             own = set(m.need.phrases[0]) if m.need.phrases else set()
-            out.append((m.need.label, has, m.terms - own if has else set()))
+            stood_in = has and not m.own[doc]  # only a synonym, the parts or a near word
+            out.append((m.need.label, has, m.terms - own if stood_in else set()))
         return out
 
 

@@ -15,7 +15,7 @@ PASSAGE_EXTRAS = ("source_title", "section", "section_title", "year")
 
 
 WORD = re.compile(WORD_PATTERN)
-ALSO_CHARS = 6000  # how far into a field «også: …» looks for the synonyms that matched
+ALSO_CHARS = 3000  # how far into a field «også: …» looks for the synonyms that matched
 BEFORE, AFTER = 70, 170  # characters of context around the first marked word of a fragment
 
 
