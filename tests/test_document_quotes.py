@@ -75,12 +75,18 @@ def cite(root: Path, case_id: str, source: str, quote: str, locator: str) -> Pat
     return path
 
 
-def check(root: Path, folder: Path, path: Path, runner):
-    args = ["check", "--content", str(root), f"--sources={folder}", str(path)]
-    return runner.invoke(cli, args)
+@pytest.fixture
+def check(runner):
+    """Run `kb check` on one case file of a content root, with the sources in folder."""
+
+    def invoke(root: Path, folder: Path, path: Path):
+        args = ["check", "--content", str(root), f"--sources={folder}", str(path)]
+        return runner.invoke(cli, args)
+
+    return invoke
 
 
-def test_a_real_quote_on_its_pdf_page_passes(documents):
+def test_a_real_quote_on_its_pdf_page_passes(documents, check):
     root, folder = documents
     path = cite(root, "ekte", "pdfkilde", REAL, "pages: [6, 6]")
     result = check(root, folder, path)
@@ -90,7 +96,7 @@ def test_a_real_quote_on_its_pdf_page_passes(documents):
     assert spread.exit_code == 0, spread.output
 
 
-def test_a_made_up_pdf_quote_fails_with_the_nearest_text(documents):
+def test_a_made_up_pdf_quote_fails_with_the_nearest_text(documents, check):
     root, folder = documents
     made_up = "Boligkontoret kjøpte tjue leiligheter til flyktningfamilier i 2019."
     result = check(root, folder, cite(root, "oppdiktet", "pdfkilde", made_up, "pages: [6, 6]"))
@@ -102,7 +108,7 @@ def test_a_made_up_pdf_quote_fails_with_the_nearest_text(documents):
     assert "— kopier sitatet ordrett fra kilden, eller rett pages" in result.output
 
 
-def test_a_pdf_quote_on_the_wrong_page_fails(documents):
+def test_a_pdf_quote_on_the_wrong_page_fails(documents, check):
     root, folder = documents
     result = check(root, folder, cite(root, "feil-side", "pdfkilde", REAL, "pages: [7, 7]"))
     assert result.exit_code == 1
@@ -111,14 +117,14 @@ def test_a_pdf_quote_on_the_wrong_page_fails(documents):
     assert "sources[0].pages: fant ingen tekst på s. 40–41 i rapport.pdf" in beyond.output
 
 
-def test_a_pdf_quote_without_pages_cannot_pass(documents):
+def test_a_pdf_quote_without_pages_cannot_pass(documents, check):
     root, folder = documents
     result = check(root, folder, cite(root, "uten-sider", "pdfkilde", REAL, "lines: [1, 2]"))
     assert result.exit_code == 1
     assert "sitatet fra en PDF kan ikke sjekkes uten pages" in result.output
 
 
-def test_html_quotes_are_checked_against_the_main_text(documents):
+def test_html_quotes_are_checked_against_the_main_text(documents, check):
     root, folder = documents
     real = "Kommunen ansatte en boveileder for nye leietakere."
     ok = check(root, folder, cite(root, "html-ekte", "htmlkilde", real, "lines: [1, 1]"))

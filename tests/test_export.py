@@ -148,7 +148,7 @@ def test_case_page_shows_facts_sections_sources_related_and_cite(site):
 def test_open_data_files_match_the_content(site, content):
     records = [case_record(content.cases[i], content.ctx) for i in sorted(content.cases)]
     for r in records:
-        r["url"] = f"{SITE_URL}grep/{r['id']}/"  # absolute on the exported site
+        r["url"] = f"{SITE_URL.rstrip('/')}/grep/{r['id']}"  # absolute on the exported site
     assert json.loads((site / "grep.json").read_text("utf-8")) == records
     with (site / "grep.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))

@@ -107,7 +107,12 @@ def test_index_stops_on_a_broken_synonym_file_before_extracting_anything(
 
 
 @pytest.mark.parametrize(
-    "command", [["serve"], ["export", "--out", "{tmp}/site"], ["index", "--case", "{tmp}/x.md"]]
+    "command",
+    [
+        ["serve"],
+        ["export", "--out", "{tmp}/site", "--site-url", "https://godegrep.example.no"],
+        ["index", "--case", "{tmp}/x.md"],
+    ],
 )
 def test_serve_and_export_stop_too(content_root, tmp_path, spy_extractor, command):
     break_synonyms(content_root, BROKEN_SYNONYMS["not-a-list"][0])

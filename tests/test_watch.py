@@ -98,7 +98,7 @@ def test_a_saved_edit_reaches_the_search_and_the_page(watched):
 def test_a_broken_edit_shows_the_problem_box_and_a_fix_removes_it(watched):
     client, root = watched
     path = root / "grep" / f"{CASE}.md"
-    edit(path, "status: avsluttet", BROKEN_STATUS)
+    edit(path, "status: {value: avsluttet, as_of: 2014}", BROKEN_STATUS)
 
     def box():
         response = client.get(f"/grep/{CASE}")
@@ -109,7 +109,7 @@ def test_a_broken_edit_shows_the_problem_box_and_a_fix_removes_it(watched):
         f"content/grep/{CASE}.md:9: status: ukjent status «kanskje» — "
         "bruk pågående | avsluttet | ukjent"
     ]
-    edit(path, BROKEN_STATUS, "status: avsluttet")
+    edit(path, BROKEN_STATUS, "status: {value: avsluttet, as_of: 2014}")
 
     def fixed():
         html = page(client.get(f"/grep/{CASE}"))
@@ -156,7 +156,7 @@ def test_a_new_case_file_is_indexed_and_a_deleted_one_leaves_the_index(watched):
 
 def test_without_watch_a_broken_case_is_simply_absent(site_root):
     root, index = site_root
-    edit(root / "grep" / f"{CASE}.md", "status: avsluttet", BROKEN_STATUS)
+    edit(root / "grep" / f"{CASE}.md", "status: {value: avsluttet, as_of: 2014}", BROKEN_STATUS)
     client = make_app(root, index).test_client()
     assert client.get(f"/grep/{CASE}").status_code == 404
 
@@ -222,7 +222,7 @@ def test_kb_serve_watch_for_real(site_root):
             return fetch(url)[0] == 200
 
         wait_for(up, timeout=60)
-        edit(root / "grep" / f"{CASE}.md", "status: avsluttet", BROKEN_STATUS)
+        edit(root / "grep" / f"{CASE}.md", "status: {value: avsluttet, as_of: 2014}", BROKEN_STATUS)
 
         def reported():
             return any("ukjent status «kanskje»" in line for line in list(lines))
