@@ -74,7 +74,9 @@ def test_fallback_is_named_and_counted_as_such(searcher):
     assert result["message"] == "Ingen treff på alle ordene — viser treff på noen av dem."
     assert not any(h.get("partial") for h in result["hits"])
     line = count_line(result, "vaktmesteren startlån")
-    assert line == "Ingen treff på alle ordene — viser treff på noen av dem"
+    assert line == (
+        "Ingen treff på alle ordene for «vaktmesteren startlån» — viser treff på noen av dem"
+    )
 
 
 def test_words_near_each_other_rank_higher(searcher):

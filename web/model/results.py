@@ -21,7 +21,7 @@ def count_line(result: dict, q: str) -> str:
     if not result["total"]:
         return "Ingen treff" + (f" for «{q}»" if q else "")
     if result.get("match") == "some":
-        return "Ingen treff på alle ordene — viser treff på noen av dem"
+        return f"Ingen treff på alle ordene for «{q}» — viser treff på noen av dem"
     if not q:
         return f"{number(result['total'])} treff"
     counts = result.get("counts") or {}
