@@ -18,7 +18,7 @@ def hits(html) -> list[tuple[str, str]]:
     ]
 
 
-def test_results_mix_cases_first_and_passages_marked_from_report(client):
+def test_results_group_cases_matching_every_word_then_passages_from_report(client):
     html = page(client.get("/sok?q=startlån"))
     found = hits(html)
     badges = [b for b, _ in found]
@@ -28,7 +28,9 @@ def test_results_mix_cases_first_and_passages_marked_from_report(client):
     assert any(href.startswith("/kilder/testkilde#L") for b, href in found if b == "Fra rapport")
     marks = [m.get_text().lower() for m in html.select(".snippet mark")]
     assert any(m.startswith("startlån") for m in marks)
-    assert text(html.select_one("#treff-title")).endswith("treff for «startlån»")
+    assert text(html.select_one("#treff-title")) == "1 grep og 1 rapportavsnitt for «startlån»"
+    assert [text(h) for h in html.select("h3.hit-group")] == ["Grep", "Fra rapportene"]
+    assert text(html.select_one(".hit-case .why")) == "Treff på: startlån"
 
 
 def test_facets_have_counts_and_links_that_filter(client):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import click
 from whoosh import index as whoosh_index
 
 from kb import settings
 from kb.cli.group import stop_on_broken
 from kb.errors import IndexBroken, IndexUnwritable, KbError
+
+WARM_SECONDS = 2.0  # how often the service checks for a rebuilt index to warm
 
 
 def ensure_index(config: settings.Config) -> bool:
@@ -42,17 +47,41 @@ def fail(message: str) -> int:
 
 
 def warm_up(app) -> None:
-    """Open the searcher and run one search, so the first visitor does not wait for it."""
+    """Open and warm the searcher (dictionary, postings, sort orders), read the content and
+    render one search page, so the first visitor does not wait for them."""
+    from kb.search.searcher import WARM_QUERY
     from web.state import KEY
 
     site = app.extensions[KEY]
     site.content()
     try:
-        site.searcher().search("bolig", limit=1)
+        site.searcher().warm()
     except IndexBroken as exc:  # a corrupt index is not served: every search would fail
         raise SystemExit(fail(str(exc))) from None
     except KbError as exc:
         click.echo(f"Advarsel: {exc}", err=True)
+        return
+    # One page through the app: compiles the templates and fills the content's derived tables.
+    app.test_client().get("/sok", query_string={"q": WARM_QUERY})
+
+
+def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
+    """A daemon thread that reopens and warms the searcher when `kb index` swapped the index."""
+    from web.state import KEY
+
+    site = app.extensions[KEY]
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            try:
+                site.searcher().refresh()
+            except KbError:
+                pass  # no index yet, or in the middle of a swap: try again next time
+
+    thread = threading.Thread(target=loop, name="kb-keep-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def run(config: settings.Config, threads: int, debug: bool, watch: bool = False) -> None:
@@ -67,6 +96,7 @@ def run(config: settings.Config, threads: int, debug: bool, watch: bool = False)
 
         start(app)
     warm_up(app)
+    keep_warm(app)
     host, port = config.host, config.port
     click.echo(f"Gode grep kjører på http://{host}:{port} (Ctrl+C stopper).", err=True)
     if watch:

@@ -8,6 +8,7 @@ import click
 from flask import Flask
 
 from indexer.watch import Change, Watcher
+from kb.errors import KbError
 from web.model.preview import shown
 from web.state import KEY
 
@@ -38,6 +39,10 @@ def start(app: Flask) -> Watcher:
         for change in changes:  # first the editor's line, then the reload the page waits for
             report(change, site.content_root)
         site.reload()
+        try:
+            site.searcher().refresh()  # warm the updated index before the preview asks
+        except KbError:
+            pass  # no index to warm: the page says how to build one
 
     debounce = float(app.config.get("WATCH_SECONDS", 0.2))
     watcher = Watcher(site.content_root, site.index_dir, changed, debounce, site.source_dirs)

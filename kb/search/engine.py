@@ -12,14 +12,19 @@ import math
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.query import Or, Phrase
+from whoosh.query import Or, Phrase, Term
 
+from kb.search import proximity
 from kb.search import schema as f
 from kb.search.planner import Need, by_first_letter, near_words
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
 ALL_WORDS_BOOST = 3.0  # documents with every clause score (1 + 3) times higher
+MOST = 0.6  # a query of n > 2 clauses needs ceil(0.6 n) of them (2 of 3, 3 of 4, 3 of 5)
+CASE_WEIGHT = 0.6  # a case's score against a passage's (tuned on the tuning half) …
+STRONG_CASE_WEIGHT = 1.5  # … unless its title or summary has every clause of the query
+HEAD = (f.TITLE, f.SUMMARY)
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
 FIELDS = tuple(f.SEARCHED)
@@ -34,6 +39,9 @@ class Engine:
         self.size = reader.doc_count_all()
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.is_case = np.zeros(self.size, dtype=bool)
+        for docnum in searcher.docs_for_query(Term(f.KIND, "case")):
+            self.is_case[docnum] = True
         live_count = max(reader.doc_count(), 1)
         self.avg = {name: (reader.field_length(name) / live_count) or 1.0 for name in FIELDS}
         self.lengths = {name: self._lengths(name) for name in FIELDS}
@@ -110,52 +118,138 @@ class Engine:
             out.update(t for t, _ in near_words(stem, candidates, limit=20))
         return sorted(out)
 
-    def need_scores(self, need: Need) -> tuple[np.ndarray, set[str]]:
-        """A clause's scores (any of its phrases, or all its parts) and the terms it used."""
+    def need_scores(self, need: Need) -> NeedMatch:
+        """A clause's scores (any of its phrases, or all its parts) and how each document met it."""
         total = np.zeros(self.size, dtype=np.float32)
+        own, head = np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=bool)
         terms: set[str] = set()
-        phrases = list(need.phrases) + [(t,) for t in self.near_terms(need.fuzzy) if need.fuzzy]
-        for phrase in phrases:
+        near = [(t,) for t in self.near_terms(need.fuzzy)] if need.fuzzy else []
+        for k, phrase in enumerate([*need.phrases, *near]):
             s = sum(self.term_scores(t) for t in phrase)
-            total += s * self.phrase_mask(phrase) if len(phrase) > 1 else s
+            s = s * self.phrase_mask(phrase) if len(phrase) > 1 else s
+            total += s
+            if k == 0 and need.phrases:
+                own |= s > 0
+            head |= (s > 0) & np.logical_and.reduce([self.in_head(t) for t in phrase])
             terms.update(phrase)
         if need.parts:
             part_scores = [self.term_scores(t) for t in need.parts]
             every = np.logical_and.reduce([s > 0 for s in part_scores])
             total += PARTS_BOOST * sum(part_scores) * every
             terms.update(need.parts)
-        return total, terms
+        return NeedMatch(need, total, own, terms, head)
+
+    def in_head(self, term: str) -> np.ndarray:
+        """Documents with the term in the title or the summary."""
+        out = np.zeros(self.size, dtype=bool)
+        for name in HEAD:
+            out[self.postings(name, term)[0]] = True
+        return out
 
     def rank(self, needs: list[Need], allowed: np.ndarray, every: bool) -> Ranking:
-        """Scores of matching documents; those with every clause first (or only, if `every`)."""
+        """Scores of the documents that have enough of the clauses (any of them, as a fallback).
+
+        Enough is every clause for one or two, most for more (see required()); `every` asks
+        for all of them. Cases are weighed against passages by CASE_WEIGHT, and the best
+        candidates are lifted when their clauses stand close together (kb.search.proximity).
+        """
+        matches = [self.need_scores(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
         covered = np.zeros(self.size, dtype=np.int16)
-        terms: set[str] = set()
-        for need in needs:
-            s, used = self.need_scores(need)
-            total += s
-            covered += s > 0
-            terms |= used
+        for m in matches:
+            total += m.scores
+            covered += m.scores > 0
         allowed = allowed & self.live
-        full = allowed & (covered == len(needs))
-        matched = full if every and full.any() else allowed & (covered > 0)
-        total *= 1 + ALL_WORDS_BOOST * full
-        return Ranking(np.where(matched, total, 0), matched, bool(full.any()), terms)
+        n = len(needs)
+        enough = n if every else required(n)
+        some = allowed & (covered > 0)
+        matched, mode = allowed & (covered >= enough), "all" if enough == n else "most"
+        if not matched.any():
+            matched, mode = some, "some"
+        total *= 1 + ALL_WORDS_BOOST * (covered == n)
+        # A case whose title or summary has every clause keeps its score; other cases are
+        # weighed against passages (a long case shares a word with many queries).
+        strong = np.logical_and.reduce([m.head for m in matches]) if matches else self.is_case
+        weight = np.where(strong, STRONG_CASE_WEIGHT, CASE_WEIGHT)
+        total *= np.where(self.is_case, weight, 1.0).astype(np.float32)
+        partial = None if every else some & ~matched
+        ranking = Ranking(np.where(some, total, 0), matched, mode, matches, partial)
+        if n > 1 and some.any():
+            candidates = np.concatenate(
+                [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
+            )
+            terms = [near_terms_of(m) for m in matches]
+            ranking.scores[candidates] *= proximity.boosts(self.reader, terms, candidates)
+        return ranking
+
+
+def near_terms_of(m: NeedMatch) -> set[str]:
+    """The terms whose positions stand for a clause: each phrase's first word, the parts, and
+    the near words of a fuzzy clause."""
+    terms = {p[0] for p in m.need.phrases if p} | set(m.need.parts)
+    return terms | m.terms if m.need.fuzzy else terms
+
+
+def required(n: int) -> int:
+    """How many of n clauses a document needs: all of one or two, then a growing share."""
+    return n if n <= 2 else max(2, math.ceil(n * MOST))
+
+
+class NeedMatch:
+    """One clause's outcome: its scores, where its own words matched, the terms it used."""
+
+    def __init__(
+        self, need: Need, scores: np.ndarray, own: np.ndarray, terms: set[str], head: np.ndarray
+    ):
+        self.need, self.scores, self.own, self.terms, self.head = need, scores, own, terms, head
 
 
 class Ranking:
-    """The outcome of rank(): scores, the matched documents and the terms to mark."""
+    """The outcome of rank(): scores, the matched documents, how they matched, the clauses."""
 
-    def __init__(self, scores: np.ndarray, matched: np.ndarray, all_found: bool, terms: set[str]):
-        self.scores, self.matched, self.all_found, self.terms = scores, matched, all_found, terms
+    def __init__(
+        self,
+        scores: np.ndarray,
+        matched: np.ndarray,
+        mode: str,
+        needs: list[NeedMatch] = (),
+        partial: np.ndarray | None = None,
+    ):
+        self.scores, self.matched, self.mode, self.needs = scores, matched, mode, list(needs)
+        self.terms: set[str] = set().union(*(m.terms for m in self.needs))
+        # Documents with some clauses but too few to match: they may fill a short last page.
+        self.partial = np.zeros_like(matched) if partial is None else partial
+
+    @property
+    def all_found(self) -> bool:
+        """True unless the any-word fallback was used."""
+        return self.mode != "some"
 
     def top(self, n: int) -> np.ndarray:
-        """The n best document numbers, best first (ties in index order)."""
-        docs = np.flatnonzero(self.matched)
+        """The n best matched document numbers, best first (ties in index order)."""
+        return self._best(np.flatnonzero(self.matched), n)
+
+    def fill(self, n: int) -> np.ndarray:
+        """The n best documents that have some of the clauses but too few to match."""
+        return self._best(np.flatnonzero(self.partial), n)
+
+    def _best(self, docs: np.ndarray, n: int) -> np.ndarray:
+        """The n best of docs by score, best first (ties in index order)."""
         if len(docs) > 4 * n:
             keep = np.argpartition(-self.scores[docs], n)[:n]
             docs = np.sort(docs[keep])
         return docs[np.argsort(-self.scores[docs], kind="stable")][:n]
+
+    def why(self, doc: int) -> list[tuple[str, bool, set[str]]]:
+        """Per clause: (its text, whether the document has it, the terms that stood in for its
+        own words when the document lacks them)."""
+        out = []
+        for m in self.needs:
+            has = bool(m.scores[doc] > 0)
+            own = set(m.need.phrases[0]) if m.need.phrases else set()
+            stood_in = has and not m.own[doc]  # only a synonym, the parts or a near word
+            out.append((m.need.label, has, m.terms - own if stood_in else set()))
+        return out
 
 
 def _read_blocks(m, offset: int, ids: list, weights: list) -> None:

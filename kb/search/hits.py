@@ -15,6 +15,7 @@ PASSAGE_EXTRAS = ("source_title", "section", "section_title", "year")
 
 
 WORD = re.compile(WORD_PATTERN)
+ALSO_CHARS = 3000  # how far into a field «også: …» looks for the synonyms that matched
 BEFORE, AFTER = 70, 170  # characters of context around the first marked word of a fragment
 
 
@@ -103,7 +104,42 @@ def snippet(stored: dict, terms: set[str], analysis: NorwegianAnalysis) -> tuple
     return lead(stored.get(f.SUMMARY) or stored.get(f.TEXT_FIELD) or ""), False
 
 
-def to_hit(stored: dict, score: float, terms: set[str], analysis: NorwegianAnalysis) -> dict:
+def also_words(stored: dict, terms: set[str], analysis: NorwegianAnalysis) -> list[str]:
+    """Up to three words as the document writes them that gave the terms (synonyms, parts)."""
+    found: dict[str, None] = {}
+    for name in (f.TITLE, f.SUMMARY, f.TEXT_FIELD):
+        for m in WORD.finditer((stored.get(name) or "")[:ALSO_CHARS]):
+            if analysis.forms(m.group()) & terms:
+                found.setdefault(m.group().lower())
+                if len(found) == 3:
+                    return list(found)
+    return list(found)
+
+
+def explain(
+    stored: dict, why: list[tuple[str, bool, set[str]]], analysis: NorwegianAnalysis
+) -> dict:
+    """Why a document matched: «treff på: bosetting, flyktninger (også: busetjing)»."""
+    words = [label for label, has, _ in why if has and label]
+    missing = [label for label, has, _ in why if not has and label]
+    typed = {w for label in words for w in label.split()}
+    other = set().union(*(terms for _, _, terms in why)) if why else set()
+    also = [w for w in also_words(stored, other, analysis) if w not in typed] if other else []
+    text = "treff på: " + ", ".join(words) if words else ""
+    if text and also:
+        text += f" (også: {', '.join(also)})"
+    if text and missing:
+        text += f"; mangler: {', '.join(missing)}"
+    return {"words": words, "also": also, "missing": missing, "text": text}
+
+
+def to_hit(
+    stored: dict,
+    score: float,
+    terms: set[str],
+    analysis: NorwegianAnalysis,
+    why: list[tuple[str, bool, set[str]]] | None = None,
+) -> dict:
     """One search hit as a dict of the public contract plus what a UI needs."""
     data = json.loads(stored[f.DATA])
     kind = stored[f.KIND]
@@ -122,6 +158,8 @@ def to_hit(stored: dict, score: float, terms: set[str], analysis: NorwegianAnaly
     if kind == "passage":
         out["source"] = data["locations"][0]["source"]
         out["repaired"] = repaired  # True when the snippet shows the OCR-repaired reading
+    if why is not None:
+        out["why"] = explain(stored, why, analysis)
     return out
 
 
@@ -157,6 +195,8 @@ def as_text(result: dict, start: int = 1, mark=lambda s: f"«{s}»") -> str:
             f"    {hit['url']}",
             f"    {plain_snippet(hit['snippet'], mark)}",
         ]
+        if hit.get("why", {}).get("text"):
+            lines.append(f"    {hit['why']['text'][:1].upper()}{hit['why']['text'][1:]}")
         lines += [f"    Kilde: {_location_text(loc)}" for loc in hit["locations"][:3]]
     if result.get("pages", 0) > 1:
         lines += ["", f"Side {result['page']} av {result['pages']}."]

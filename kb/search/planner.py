@@ -23,6 +23,7 @@ class Need:
     phrases: tuple[tuple[str, ...], ...]  # stems of the words, then of each synonym
     parts: tuple[str, ...] = ()  # stems of compound parts (ranked lower)
     fuzzy: str = ""  # an unknown word's stem: index terms within two edits satisfy it
+    label: str = ""  # the clause as the reader wrote it (or as corrected), for «treff på: …»
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Planner:
                 plan.corrections[clause.text] = better
                 plan.needs += [need_of(c) for c in word_clauses([better], self.analysis)]
             else:
-                plan.needs.append(Need((), fuzzy=clause.alternatives[0][0]))
+                plan.needs.append(Need((), fuzzy=clause.alternatives[0][0], label=clause.text))
         if plan.corrections:
             plan.suggestion = _replace_words(parsed.text, plan.corrections)
         return plan
@@ -121,7 +122,7 @@ def by_first_letter(words) -> dict[str, list[str]]:
 
 def need_of(clause: Clause) -> Need:
     """What satisfies a clause that the index knows."""
-    return Need(tuple(clause.alternatives), tuple(clause.parts))
+    return Need(tuple(clause.alternatives), tuple(clause.parts), label=clause.text)
 
 
 def _replace_words(text: str, corrections: dict[str, str]) -> str:

@@ -27,12 +27,25 @@ from kb.search.query import ParsedQuery, parse
 
 SORTS = ("relevance", "newest", "title")
 MAX_LIMIT = 100
-ORDER = ("query", "total", "took_ms", "suggestion", "message", "hits", "page", "pages", "facets")
+ORDER = (
+    "query",
+    "total",
+    "match",
+    "counts",
+    "took_ms",
+    "suggestion",
+    "message",
+    "hits",
+    "page",
+    "pages",
+    "facets",
+)
 MISSING = "Søkeindeksen er ikke bygget ennå. Kjør `kb index`."
 BROKEN = "Søkeindeksen i {folder} kan ikke leses ({why}). Bygg den på nytt med `kb index`."
 META_FILE = "kb_meta.json"  # the build facts written by indexer.build
 log = logging.getLogger(__name__)
-SOME_WORDS = "Ingen treff med alle ordene; viser treff som har noen av dem."
+SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
+WARM_QUERY = "bosetting av flyktninger"  # several clauses: postings, phrases and proximity
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
 
@@ -48,6 +61,7 @@ class Searcher:
         self._lock = threading.RLock()
         self._searcher = None
         self._refused: int | None = None  # the folder (inode) of a rebuilt index that failed
+        self._warm_ino = self._warm_gen = None  # the reader warm() last warmed
         self._open()
 
     def _open(self) -> None:
@@ -149,6 +163,29 @@ class Searcher:
             old.close()
         return self._searcher
 
+    def warm(self) -> None:
+        """Load what the first query would otherwise wait for: the spelling dictionary, each
+        field's stems for fuzzy matching, the facet orders, and the postings of one search."""
+        with self._lock:
+            self._fresh()
+            self.planner.dictionary()
+            self.engine.near_terms("warm")
+            for sort in SORTS[1:]:
+                self.facets.order(sort)
+            self._warm_gen = self._searcher.reader().generation()
+            self._warm_ino = self._ino
+        self.search(WARM_QUERY, limit=1)
+
+    def refresh(self) -> bool:
+        """Reopen after a rebuild or update and warm the new reader; True when it changed."""
+        with self._lock:
+            self._fresh()
+            now = (self._ino, self._searcher.reader().generation())
+            changed = now != (self._warm_ino, self._warm_gen)
+        if changed:
+            self.warm()
+        return changed
+
     def close(self) -> None:
         """Release the index files."""
         with self._lock:
@@ -200,8 +237,8 @@ class Searcher:
                 out["message"] = out["message"] or SOME_WORDS
             return ranking
         if parsed.message:  # only stop words: nothing to search for
-            return Ranking(np.zeros(1), np.zeros(1, dtype=bool), False, set())
-        return Ranking(np.zeros(self.engine.size), allowed & self.engine.live, True, set())
+            return Ranking(np.zeros(1), np.zeros(1, dtype=bool), "all")
+        return Ranking(np.zeros(self.engine.size), allowed & self.engine.live, "all")
 
     def rank(self, needs: list[Need], allowed: np.ndarray) -> Ranking:
         """Score the documents for the needs (see kb.search.engine)."""
@@ -210,28 +247,33 @@ class Searcher:
     def _page(self, ranking: Ranking, limit: int, page: int, sort: str, prefer: list) -> dict:
         """Total, hits of the page, page count and facet counts."""
         total = int(ranking.matched.sum())
+        counts = {"case": 0, "passage": 0}
         if not total:
-            return {"total": 0, "hits": [], "page": page, "pages": 0, "facets": self.facets.empty()}
+            empty = {"hits": [], "page": page, "pages": 0, "facets": self.facets.empty()}
+            return {"total": 0, "match": ranking.mode, "counts": counts, **empty}
+        facets = self.facets.count(ranking.matched)
+        counts.update((kind, n) for kind, n in facets.get(f.KIND, ()))
         if sort == "relevance" and not prefer:
             docs = ranking.top(limit * page)
         else:
             docs = self._ordered(ranking, sort, prefer)
-        searcher = self._searcher
-        hits = [
-            to_hit(
-                searcher.stored_fields(int(d)),
-                float(ranking.scores[d]),
-                ranking.terms,
-                self.analysis,
-            )
-            for d in docs[(page - 1) * limit : page * limit]
-        ]
+        shown = docs[(page - 1) * limit : page * limit]
+        last = page == -(-total // limit)
+        if sort == "relevance" and not prefer and len(shown) < limit and last:
+            # A short last page goes on with documents that have some of the words, marked.
+            extra = ranking.fill(limit - len(shown))
+        else:
+            extra = docs[:0]
+        hits = [self._hit(ranking, int(d)) for d in shown]
+        hits += [{**self._hit(ranking, int(d)), "partial": True} for d in extra]
         return {
             "total": total,
+            "match": ranking.mode,
+            "counts": counts,
             "hits": hits,
             "page": page,
             "pages": -(-total // limit),
-            "facets": self.facets.count(ranking.matched),
+            "facets": facets,
         }
 
     def _ordered(self, ranking: Ranking, sort: str, prefer: list) -> np.ndarray:
@@ -253,6 +295,12 @@ class Searcher:
             raise QueryError(
                 f"Ukjent filter «{unknown[0]}». Gyldige filtre: {', '.join(f.FACETS)}."
             )
+
+    def _hit(self, ranking: Ranking, doc: int) -> dict:
+        """One hit: stored fields, score, snippet and why it matched."""
+        stored = self._searcher.stored_fields(doc)
+        why = ranking.why(doc)
+        return to_hit(stored, float(ranking.scores[doc]), ranking.terms, self.analysis, why)
 
     def _allowed(self, filters: dict[str, list[str]] | None, kind: str | None) -> np.ndarray:
         """The documents the filters allow: any value within a field, every field."""

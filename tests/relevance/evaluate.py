@@ -1,6 +1,8 @@
 """Relevance of our search against a plain Whoosh baseline, on judged queries over the reports.
 
 Run from the repository root:  python -m tests.relevance.evaluate [--verbose]
+Graded, pooled evaluation (judged.yaml + grades.yaml, four engines, per half; see graded.py):
+    python -m tests.relevance.evaluate --graded [--half tuning|heldout] [--by-kind] [--verbose]
 Prints nDCG@10 and success@5 for our engine (documents with all words ranked first), our
 engine with strict AND and an OR fallback, and the baseline (StandardAnalyzer, no Norwegian
 handling, AND with an OR fallback), all built in the same run over the same passages.
@@ -126,10 +128,23 @@ def main(argv: list[str] | None = None) -> int:
         default=HERE / "queries.yaml",
         help="judged queries (heldout.yaml: never used for tuning)",
     )
+    parser.add_argument("--graded", action="store_true", help="graderte spørsmål (judged.yaml)")
+    parser.add_argument("--by-kind", action="store_true", help="med --graded: også per type")
+    parser.add_argument("--grades", type=Path, default=HERE / "grades.yaml", help="med --graded")
+    parser.add_argument(
+        "--half",
+        choices=("tuning", "heldout"),
+        help="med --graded: bare den ene halvdelen (juster bare på tuning)",
+    )
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"{args.seeds} finnes ikke: relevansmålingen trenger de fem rapportene")
         return 1
+    if args.graded:
+        from tests.relevance.graded import run  # needs the repository root on sys.path
+
+        print(run(args.seeds, args.by_kind, args.verbose, args.grades, args.half))
+        return 0
     results = evaluate(args.seeds, args.verbose, args.queries)
     print(report(results, len(load_queries(args.queries))))
     return 0

@@ -166,13 +166,6 @@ def for_my_kommune(req: SearchRequest, register) -> tuple[SearchRequest, object 
     return req, mine
 
 
-def cases_first(hits: list[dict]) -> list[dict]:
-    """The page's hits with the cases before the report passages (each in rank order)."""
-    return [h for h in hits if h["kind"] == "case"] + [h for h in hits if h["kind"] != "case"]
-
-
 def run_search(searcher, req: SearchRequest, page_size: int) -> dict:
-    """Run the request; the result has the `kb search --json` shape, cases first on each page."""
-    result = searcher.search(req.q, **req.search_kwargs(page_size))
-    result["hits"] = cases_first(result["hits"])
-    return result
+    """Run the request; the result has the `kb search --json` shape, hits in relevance order."""
+    return searcher.search(req.q, **req.search_kwargs(page_size))

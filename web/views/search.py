@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from web.model import browse
 from web.model.params import FILTERS, for_my_kommune, parse_request, run_search
+from web.model.results import count_line, hit_groups
 from web.state import site
 
 bp = Blueprint("search", __name__)
@@ -29,6 +30,8 @@ def results():
         mine_guess=register.suggest_kommune(req.min_kommune)
         if req.min_kommune and not mine
         else None,
+        heading=count_line(result, req.q),
+        groups=hit_groups(result, req),
         facet_order=facet_order(),
         themes=browse.ways_in(content, "themes", "themes", "tema"),
     )

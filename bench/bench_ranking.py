@@ -1,0 +1,127 @@
+"""Latency of each ranking rule, the cold start and `kb search` wall time, on the bundled content.
+
+    python bench/bench_ranking.py [--rounds 3]
+
+Builds the index of content/ and the reports in ../shared/seeds once, then times
+`Searcher.search` (limit 10) over the 90 judged queries (tests/relevance/judged.yaml) with the
+ranking rules switched on one by one, from the previous behaviour (any word, all-words boost,
+no case weight, no proximity) to today's; p50/p95 in ms. Then: the first /sok after the app is
+warmed as `kb serve` warms it (another query than the warm-up's) against the median of the next
+100 (the judged queries), and `kb search` in a fresh
+process (wall time, three runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from indexer.build import build_index  # noqa: E402
+from kb.content.loader import load_content  # noqa: E402
+from kb.search import engine, proximity  # noqa: E402
+from kb.search.searcher import Searcher  # noqa: E402
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+NOW = (engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST)
+STEPS = [  # (label, required, case weight, strong case weight, proximity boost)
+    ("før: alle ord løftet, ellers noen", lambda n: 99, 1.0, 1.0, 0.0),
+    ("+ minste antall ord (msm)", NOW[0], 1.0, 1.0, 0.0),
+    ("+ vekt på grep mot avsnitt", NOW[0], NOW[1], NOW[2], 0.0),
+    ("+ nærhet (i dag)", *NOW),
+]
+
+
+def queries() -> list[str]:
+    data = yaml.safe_load((ROOT / "tests/relevance/judged.yaml").read_text(encoding="utf-8"))
+    return [q["query"] for q in data["queries"]]
+
+
+def percentiles(times: list[float]) -> str:
+    ms = sorted(t * 1000 for t in times)
+    return f"p50 {statistics.median(ms):6.1f} ms   p95 {ms[int(0.95 * (len(ms) - 1))]:6.1f} ms"
+
+
+def time_steps(index_dir: Path, texts: list[str], rounds: int) -> None:
+    searcher = Searcher(index_dir)
+    searcher.warm()
+    for label, req, case_w, strong_w, prox in STEPS:
+        engine.required, engine.CASE_WEIGHT = req, case_w
+        engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST = strong_w, prox
+        times = []
+        for _ in range(rounds):
+            searcher.engine._phrases.clear()  # each round pays for its phrase checks again
+            for q in texts:
+                started = time.perf_counter()
+                searcher.search(q, limit=10)
+                times.append(time.perf_counter() - started)
+        print(f"{label:36} {percentiles(times)}")
+    engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT = NOW[:3]
+    proximity.PROXIMITY_BOOST = NOW[3]
+
+
+def first_page(index_dir: Path, texts: list[str]) -> None:
+    from kb import settings
+    from kb.cli.serve import warm_up
+    from web import create_app
+
+    config = settings.resolve(environ={"KB_INDEX_DIR": str(index_dir), "KB_SOURCES": str(SEEDS)})
+    app = create_app(config)
+    warm_up(app)
+    client = app.test_client()
+    times = []
+    for q in ["samarbeid med NAV om bolig", *(texts * 2)[:100]]:  # not the warm-up's query
+        started = time.perf_counter()
+        client.get("/sok", query_string={"q": q})
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times[1:])
+    print(
+        f"første /sok etter oppvarming {times[0] * 1000:.1f} ms, median av de neste 100 "
+        f"{median * 1000:.1f} ms ({times[0] / median:.1f}×)"
+    )
+
+
+def cli_wall(index_dir: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    walls = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "kb", "search", "--index", str(index_dir), "bosetting"],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+        )
+        walls.append(time.perf_counter() - started)
+    print("kb search i ny prosess: " + ", ".join(f"{w:.2f} s" for w in walls) + " (veggtid)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if not SEEDS.is_dir():
+        print(f"{SEEDS} finnes ikke: målingen trenger rapportene")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = Path(tmp) / "index"
+        build_index(load_content(ROOT / "content", source_dirs=(SEEDS,)), index_dir, (SEEDS,))
+        time_steps(index_dir, queries(), args.rounds)
+        first_page(index_dir, queries())
+        cli_wall(index_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Pool every engine's top 10 per judged query into grading files without engine names or ranks.
+
+    python -m tests.relevance.pool              # grading files + empty slots in grades.yaml
+    python -m tests.relevance.pool --missing    # (query, document) pairs in a top 10 with no grade
+
+Writes <out>/pool-NN.md (about ten queries each, for a human grader), <out>/pool.json (the same,
+machine-readable) and adds an empty slot to grades.yaml for every pooled document without one;
+grades already given are never touched. Documents are listed in a stable shuffled order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+from kb.search import schema as f
+from tests.relevance.engines import Corpus, rank_all, written_text
+from tests.relevance.judged import GRADES, load_grades, load_judged
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+OUT = Path("/work/briefs/pool")
+PER_FILE = 10
+BODY_WORDS = 250
+SCALE = """Karakterer (hele grepet for `case:`, bare avsnittet for `passage:`):
+- 3 = svarer godt på det personen vil finne (hensikten), kan brukes direkte
+- 2 = relevant: svarer delvis, eller er et godt sted å begynne
+- 1 = berører temaet, men hjelper lite med hensikten
+- 0 = ikke relevant
+Skriv karakteren i tests/relevance/grades.yaml etter dokumentnøkkelen."""
+
+
+def grading_texts(corpus: Corpus) -> dict[str, dict[str, str]]:
+    """{document key: {title, summary, text}} as a grader sees it (a case body cut at 250 words)."""
+    out = {}
+    for doc in corpus.docs:
+        key = corpus.key_of.get(doc[f.ID_FIELD])
+        if key is None:
+            continue
+        if doc[f.KIND] == "case":
+            words = doc[f.TEXT_FIELD].split()
+            body = " ".join(words[:BODY_WORDS]) + (" …" if len(words) > BODY_WORDS else "")
+            out[key] = {"title": doc[f.TITLE], "summary": doc[f.SUMMARY], "text": body}
+        else:
+            title = json.loads(doc[f.DATA]).get("title", "") if doc.get(f.DATA) else ""
+            out[key] = {"title": title, "summary": "", "text": written_text(doc)}
+    return out
+
+
+def pooled(query: str, tops: dict[str, list[str]]) -> list[str]:
+    """The union of the engines' top 10, sorted, then shuffled with a seed drawn from the query."""
+    keys = sorted({k for keys in tops.values() for k in keys})
+    random.Random(f"pool:{query}").shuffle(keys)
+    return keys
+
+
+def write_pool(entries: list[dict], out: Path, stem: str) -> list[Path]:
+    """Markdown files of about ten queries each, and one JSON; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(
+        json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    files = [out / f"{stem}.json"]
+    for start in range(0, len(entries), PER_FILE):
+        path = out / f"{stem}-{start // PER_FILE + 1:02d}.md"
+        path.write_text(markdown(entries[start : start + PER_FILE], start), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def markdown(entries: list[dict], start: int) -> str:
+    """One grading file: the scale, then each query, its intent and its documents."""
+    lines = ["# Vurdering av søketreff", "", SCALE, ""]
+    for n, e in enumerate(entries, start + 1):
+        lines += [f"## {n}. {e['query']}", "", f"**Hensikt:** {e['intent']}", ""]
+        for d in e["docs"]:
+            lines += [f"### `{d['key']}`", "", f"**{d['title']}**", ""]
+            if d["summary"]:
+                lines += [f"*{d['summary']}*", ""]
+            lines += [d["text"], ""]
+    return "\n".join(lines)
+
+
+def add_slots(path: Path, wanted: dict[str, list[str]], titles: dict[str, str]) -> int:
+    """Rewrite grades.yaml with an empty slot per wanted pair without a grade; counts those."""
+    grades, added = load_grades(path), 0
+    lines = ["# Grades 0–3 per query and document key; an empty value is not graded yet.", ""]
+    for query in dict.fromkeys([*grades, *wanted]):
+        lines.append(f"{json.dumps(query, ensure_ascii=False)}:")
+        have = grades.get(query, {})
+        for key in dict.fromkeys([*have, *wanted.get(query, [])]):
+            grade = "" if key not in have else f" {have[key]}"
+            added += key not in have
+            title = titles.get(key, "").replace("\n", " ")[:80]
+            lines.append(f"  {json.dumps(key, ensure_ascii=False)}:{grade}  # {title}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return added
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: pool and write, or list what the current rankings show without a grade."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=SEEDS)
+    parser.add_argument("--out", type=Path, default=OUT, help="mappe for vurderingsfilene")
+    parser.add_argument("--grades", type=Path, default=GRADES)
+    parser.add_argument("--missing", action="store_true", help="bare par uten karakter")
+    args = parser.parse_args(argv)
+    if not args.seeds.is_dir():
+        print(f"{args.seeds} finnes ikke: poolingen trenger de fem rapportene")
+        return 1
+    started = time.perf_counter()
+    queries = load_judged()
+    order = sorted(queries, key=lambda q: q.query)
+    random.Random("pool:queries").shuffle(order)  # grading order hides kinds and halves
+    tops, corpus = rank_all([q.query for q in order], args.seeds)
+    grades = load_grades(args.grades)
+    wanted = {}
+    for q in order:
+        keys = [k for k in pooled(q.query, tops[q.query]) if k not in grades.get(q.query, {})]
+        if keys or not args.missing:
+            wanted[q.query] = keys
+    texts = grading_texts(corpus)
+    entries = [
+        {
+            "query": q.query,
+            "intent": q.intent,
+            "docs": [{"key": k, **texts[k]} for k in wanted[q.query]],
+        }
+        for q in order
+        if q.query in wanted
+    ]
+    if args.missing:
+        for e in entries:
+            print("\n".join(f"{e['query']}\t{d['key']}" for d in e["docs"]))
+    files = write_pool(entries, args.out, "missing" if args.missing else "pool")
+    added = add_slots(args.grades, wanted, {k: t["title"] for k, t in texts.items()})
+    n_docs = sum(len(e["docs"]) for e in entries)
+    print(
+        f"{n_docs} dokumenter å vurdere for {len(entries)} spørsmål "
+        f"({n_docs / max(1, len(entries)):.1f} per spørsmål); {added} uten karakter i "
+        f"{args.grades.name}; {len(files)} filer i {args.out}; "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
