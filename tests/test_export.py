@@ -36,8 +36,8 @@ CHROMIUM_ARGS = [
 ]
 EVIL_BODY = (
     "Flyktningfamilier leide dyrt.\n\n<script>alert(1)</script>\n\n"
-    '<img src="x" onerror="alert(2)">\n\n[klikk](javascript:alert(3)) om barnefattigdom\n'
-)
+    '<img src="x" onerror="alert(2)">\n\nOm barnefattigdom\n'
+)  # a javascript: link is refused by kb validate already (tests/test_hostile_input.py)
 
 
 def build(content, out: Path, epoch: int | None = None) -> Path:
