@@ -17,6 +17,7 @@ from indexer.build import META_FILE, build_index, swap_into_place
 from kb.cli import cli
 from kb.content.loader import load_content
 from kb.errors import IndexBroken
+from kb.search.analysis import ANALYSIS_FILE, NorwegianAnalysis
 
 SEEDS = (FIXTURES / "seeds",)
 
@@ -64,7 +65,11 @@ def test_a_new_index_that_fails_its_check_never_replaces_the_live_one(
     content = load_content(corpus, source_dirs=SEEDS)
     build_index(content, live, SEEDS)
     stamp = os.stat(live).st_ino
-    monkeypatch.setattr("indexer.build.index_meta", lambda *_: {"synonyms": "ikke en liste"})
+
+    def broken_save(analysis, folder):  # the new index's analysis inputs cannot be read
+        (Path(folder) / ANALYSIS_FILE).write_text("{ikke json", encoding="utf-8")
+
+    monkeypatch.setattr(NorwegianAnalysis, "save", broken_save)
     with pytest.raises(IndexBroken):
         build_index(content, live, SEEDS)
     assert os.stat(live).st_ino == stamp
