@@ -111,3 +111,14 @@ def test_the_committed_cases_use_markers_everywhere(seeds_dir):
     assert noted and all(marker_numbers(c.evidence_note) for c in noted)
     assert all(c.as_of for c in content.cases.values())
     assert all(c.status == "ukjent" or c.status_as_of for c in content.cases.values())
+
+
+def test_a_status_year_later_than_the_sources_is_an_error(content_root, test_sources):
+    body = BODY.replace("Andre avsnitt uten kilde.", "Andre avsnitt. [2]").replace(" [3]", " [2]")
+    path = write_case(content_root, body)
+    text = path.read_text()
+    path.write_text(text.replace("as_of: 2014}", "as_of: 2030}"))  # testkilde is from 2026
+    problems = load_content(content_root, source_dirs=test_sources).problems
+    assert [(p.field, p.message) for p in problems] == [
+        ("status.as_of", "2030 er senere enn kildene grepet bygger på (nyeste: 2026)")
+    ]

@@ -55,6 +55,7 @@ def check_meta(c: Checker, file_stem: str, ctx) -> None:
         if key in meta:
             _check_terms(c, key, meta[key], ctx.vocabularies.get(vocab_name))
     check_sources(c, meta, ctx)
+    _check_dated(c, meta, ctx)
     _check_contact(c, meta)
     _check_related(c, meta)
     _check_updated(c, meta)
@@ -299,3 +300,28 @@ def _check_evidence_note(c: Checker, meta: dict) -> None:
             "evidence_note mangler kildemerke",
             "avslutt setningen med [n] for kilden den bygger på",
         )
+
+
+def _check_dated(c: Checker, meta: dict, ctx) -> None:
+    """A status year or as_of can be no later than the cited sources reach (year or as_of)."""
+    refs = meta.get("sources") if isinstance(meta.get("sources"), list) else []
+    cited = [ctx.sources.get(str(r.get("source"))) for r in refs if isinstance(r, dict)]
+    years = [y for s in cited if s for y in (s.year, s.as_of) if isinstance(y, int)]
+    if not years:
+        return
+    latest = max(years)
+    status = meta.get("status")
+    for path, year in (
+        (("status", "as_of"), _dict_get(status, "as_of")),
+        (("as_of",), meta.get("as_of")),
+    ):
+        if isinstance(year, int) and not isinstance(year, bool) and year > latest:
+            c.add(
+                path,
+                f"{year} er senere enn kildene grepet bygger på (nyeste: {latest})",
+                f"skriv året kilden sier noe om, høyst {latest}",
+            )
+
+
+def _dict_get(value, key: str):
+    return value.get(key) if isinstance(value, dict) else None

@@ -82,26 +82,40 @@ def engines(content, passages: dict[str, list[Passage]], base: Path) -> dict:
     }
 
 
+def built(seeds: Path) -> tuple[dict, dict]:
+    """The passages by id and the engines over the reports in seeds, built once per process
+    (both relevance tests and the command line share them; the folder lives as long as it)."""
+    key = Path(seeds).resolve()
+    if key not in _BUILT:
+        content = load_content(ROOT / "content", source_dirs=(seeds,))
+        passages = collect_passages(content, (seeds,), NullProgress(), [])
+        folder = tempfile.TemporaryDirectory()
+        _FOLDERS.append(folder)
+        by_id = {p.id: p for ps in passages.values() for p in ps}
+        _BUILT[key] = (by_id, engines(content, passages, Path(folder.name)))
+    return _BUILT[key]
+
+
+_BUILT: dict[Path, tuple[dict, dict]] = {}
+_FOLDERS: list[tempfile.TemporaryDirectory] = []
+
+
 def evaluate(
     seeds: Path = SEEDS, verbose: bool = False, queries_file: Path = HERE / "queries.yaml"
 ) -> dict[str, dict[str, float]]:
     """Score every engine on every judged query; returns {engine: {metric: mean}}."""
-    content = load_content(ROOT / "content", source_dirs=(seeds,))
-    problems: list[str] = []
-    passages = collect_passages(content, (seeds,), NullProgress(), problems)
-    by_id = {p.id: p for ps in passages.values() for p in ps}
+    by_id, searches = built(seeds)
     queries = load_queries(queries_file)
     scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, search in engines(content, passages, Path(tmp)).items():
-            for judged in queries:
-                flags = [is_relevant(by_id[i], judged) for i in search(judged.query)]
-                n_rel = sum(is_relevant(p, judged) for p in by_id.values())
-                for key in ("all", judged.kind):
-                    scores[name][f"ndcg@10 {key}"].append(ndcg(flags, n_rel))
-                    scores[name][f"success@5 {key}"].append(float(any(flags[:K_SUCCESS])))
-                if verbose:
-                    print(f"{name:16} {ndcg(flags, n_rel):.2f} {judged.kind:10} {judged.query}")
+    for name, search in searches.items():
+        for judged in queries:
+            flags = [is_relevant(by_id[i], judged) for i in search(judged.query)]
+            n_rel = sum(is_relevant(p, judged) for p in by_id.values())
+            for key in ("all", judged.kind):
+                scores[name][f"ndcg@10 {key}"].append(ndcg(flags, n_rel))
+                scores[name][f"success@5 {key}"].append(float(any(flags[:K_SUCCESS])))
+            if verbose:
+                print(f"{name:16} {ndcg(flags, n_rel):.2f} {judged.kind:10} {judged.query}")
     return {name: {m: sum(v) / len(v) for m, v in ms.items()} for name, ms in scores.items()}
 
 
