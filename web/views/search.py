@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from web.model import browse
-from web.model.params import FILTERS, parse_request, run_search
+from web.model import results as result_list
+from web.model.params import FILTERS, MAX_PAGE, parse_request, run_search
 from web.state import site
 
 bp = Blueprint("search", __name__)
@@ -21,6 +22,9 @@ def results():
         "search.html",
         req=req,
         result=result,
+        hits=result_list.dress_hits(result["hits"], content),
+        counts=result_list.kind_counts(result),
+        max_page=MAX_PAGE,
         facet_order=facet_order(),
         themes=browse.ways_in(content, "themes", "themes", "tema"),
     )
