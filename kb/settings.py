@@ -193,6 +193,14 @@ SETTINGS = (
         "Repositoriet der endringer foreslås (pull request).",
     ),
     Setting(
+        "FEEDBACK_EMAIL",
+        parse_str,
+        "tilbakemelding@godegrep.example.no",
+        "E-postadressen for tilbakemeldinger (tilgjengelighetserklæringen på /om). Standarden er "
+        "en plassholder: sett en ekte funksjonsadresse før tjenesten publiseres.",
+        "postmottak@kommune.no",
+    ),
+    Setting(
         "SECRET_KEY",
         parse_str,
         "",
