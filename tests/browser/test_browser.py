@@ -193,7 +193,8 @@ def test_wide_screens_show_the_filters_beside_the_hits_without_javascript(browse
     page.goto("/sok?q=bosetting")
     assert page.locator("aside.facets .facet").first.is_visible()
     assert not page.locator("details.filters > summary").is_visible()
-    facets, hits = page.locator("aside.facets").bounding_box(), page.locator("#treff").bounding_box()
+    facets = page.locator("aside.facets").bounding_box()
+    hits = page.locator("#treff").bounding_box()
     assert facets["x"] + facets["width"] <= hits["x"]  # side by side
     ctx.close()
 
