@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ MAX_LIMIT = 100
 ORDER = ("query", "total", "took_ms", "suggestion", "message", "hits", "page", "pages", "facets")
 MISSING = "Søkeindeksen er ikke bygget ennå. Kjør `kb index`."
 SOME_WORDS = "Ingen treff med alle ordene; viser treff som har noen av dem."
+CACHED_RESULTS = 512  # whole results, per query, filters, page and sort, for one index version
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
 
@@ -38,6 +40,7 @@ class Searcher:
         self.match = match  # "ranked": all words first; "all": only all words, if any has them
         self._lock = threading.RLock()
         self._searcher = None
+        self._results: OrderedDict[tuple, dict] = OrderedDict()
         self._open()
 
     def _open(self) -> None:
@@ -57,6 +60,7 @@ class Searcher:
 
     def _tables_for(self, searcher) -> None:
         """Per-reader tables: facets and sort orders, the ranking engine, the planner."""
+        self._results.clear()  # another index version: every remembered result is stale
         self.facets = FacetTable(searcher.reader())
         self.engine = Engine(searcher)
         self.planner = Planner(searcher.reader(), self.analysis)
@@ -97,19 +101,33 @@ class Searcher:
         limit, page = max(1, min(int(limit), MAX_LIMIT)), max(1, int(page))
         if sort not in SORTS:
             raise QueryError(f"Ukjent sortering «{sort}». Bruk en av: {', '.join(SORTS)}.")
+        key = _result_key(query, filters, kind, limit, page, sort)
         with self._lock:
-            self._fresh()
+            self._fresh()  # clears the remembered results when the index changed
+            if key in self._results:
+                self._results.move_to_end(key)
+                out = dict(self._results[key])
+                out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+                return out
             allowed = self._allowed(filters, kind)
             parsed = parse(query, self.analysis, self.max_query_chars)
             out = {"query": parsed.text, "suggestion": None, "message": parsed.message}
             ranking = self._ranking(parsed, allowed, out)
+            version = self._searcher  # the result belongs to this reader
             if not parsed.clauses and sort == "relevance":
                 sort = "newest"  # browsing: newest first unless asked otherwise
             out.update(self._page(ranking, limit, page, sort))
         if not out["total"] and not out["message"]:
             out["message"] = NOTHING
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
-        return {key: out[key] for key in ORDER}
+        result = {k: out[k] for k in ORDER}
+        with self._lock:
+            if self._searcher is not version:  # the index changed meanwhile: do not keep it
+                return dict(result)
+            self._results[key] = result
+            if len(self._results) > CACHED_RESULTS:
+                self._results.popitem(last=False)
+        return dict(result)
 
     def _ranking(self, parsed: ParsedQuery, allowed: np.ndarray, out: dict) -> Ranking:
         """Rank for the query's clauses, or list every allowed document when there are none."""
@@ -200,6 +218,12 @@ class Searcher:
             self._fresh()
             parsed = parse(query, self.analysis, self.max_query_chars)
             return self.planner.plan(parsed).suggestion if parsed.clauses else None
+
+
+def _result_key(query, filters, kind, limit, page, sort) -> tuple:
+    """The normalised request: spacing and the order of filter values do not matter."""
+    chosen = tuple(sorted((k, tuple(sorted(map(str, v)))) for k, v in (filters or {}).items() if v))
+    return (" ".join(str(query).split()), chosen, kind, limit, page, sort)
 
 
 def open_searcher(index_dir: Path, config: settings.Config | None = None) -> Searcher:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from web.model import browse
-from web.model.params import FILTERS, parse_request, run_search
+from web.model.params import facet_blocks, parse_request, run_search
 from web.state import site
 
 bp = Blueprint("search", __name__)
@@ -21,11 +21,8 @@ def results():
         "search.html",
         req=req,
         result=result,
-        facet_order=facet_order(),
+        facets=facet_blocks(
+            req, result["facets"], lambda name, v: browse.facet_label(content, name, v)
+        ),
         themes=browse.ways_in(content, "themes", "themes", "tema"),
     )
-
-
-def facet_order() -> list[tuple[str, str]]:
-    """(index field, URL parameter) of the facet boxes, type first."""
-    return [("kind", "type"), *((name, param) for param, name in FILTERS.items())]
