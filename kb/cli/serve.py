@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 
@@ -84,11 +86,86 @@ def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
     return thread
 
 
-def run(config: settings.Config, threads: int, debug: bool, watch: bool = False) -> None:
-    """Serve the content at http://host:port (waitress; Flask's server with --debug)."""
+def default_workers() -> int:
+    """One process per core where gunicorn runs (Linux, macOS), else one (waitress)."""
+    return (os.cpu_count() or 1) if gunicorn_available() else 1
+
+
+def gunicorn_available() -> bool:
+    """Whether gunicorn can serve here (it needs fork: not on Windows)."""
+    if sys.platform == "win32":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _warm_worker(app) -> None:
+    """In each gunicorn worker: warm it, and keep it warm across index swaps."""
+    warm_up(app)
+    keep_warm(app)
+
+
+def serve_processes(config: settings.Config, workers: int, threads: int) -> None:
+    """gunicorn with `workers` processes of `threads` threads, each with its own app.
+
+    The app is made after the fork (no preload): Whoosh reads its files through file objects
+    whose position a forked child would share. Each worker opens the index files itself; the
+    operating system keeps one copy of their pages in its cache for all of them.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    from web import create_app
+
+    class Service(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"{config.host}:{config.port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "post_worker_init": lambda worker: _warm_worker(worker.wsgi),
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return create_app(config)
+
+    Service().run()
+
+
+def run(
+    config: settings.Config,
+    threads: int,
+    debug: bool,
+    watch: bool = False,
+    workers: int | None = None,
+) -> None:
+    """Serve the content at http://host:port.
+
+    gunicorn with one process per core by default where it runs; waitress (one process,
+    threads) on Windows, with --workers 1 and with --watch; Flask's server with --debug.
+    """
     from web import create_app
 
     ensure_index(config)
+    workers = 1 if debug or watch else workers or default_workers()
+    if workers > 1:
+        if not gunicorn_available():
+            raise click.UsageError("--workers over 1 trenger gunicorn (Linux/macOS); bruk 1.")
+        host, port = config.host, config.port
+        click.echo(
+            f"Gode grep kjører på http://{host}:{port} med {workers} prosesser (Ctrl+C stopper).",
+            err=True,
+        )
+        serve_processes(config, workers, threads)
+        return
     app = create_app(config)
     app.config["WATCH"] = watch
     if watch:  # the editor's preview: re-index saved cases and reload the app's content

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from web.model import browse
 from web.model import results as result_list
-from web.model.params import FILTERS, MAX_PAGE, for_my_kommune, parse_request, run_search
+from web.model.params import MAX_PAGE, facet_blocks, for_my_kommune, parse_request, run_search
 from web.state import site
 
 bp = Blueprint("search", __name__)
@@ -36,11 +36,8 @@ def results():
         heading=result_list.count_line(result, shown_q),
         groups=result_list.hit_groups(result, resolved),
         max_page=MAX_PAGE,
-        facet_order=facet_order(),
+        facets=facet_blocks(
+            resolved, result["facets"], lambda name, v: browse.facet_label(content, name, v)
+        ),
         themes=browse.ways_in(content, "themes", "themes", "tema"),
     )
-
-
-def facet_order() -> list[tuple[str, str]]:
-    """(index field, URL parameter) of the facet boxes, type first."""
-    return [("kind", "type"), *((name, param) for param, name in FILTERS.items())]
