@@ -102,10 +102,61 @@ def gunicorn_available() -> bool:
     return True
 
 
+WORKER_BOOT_ERROR = 3  # gunicorn's exit status for a worker that cannot start: stop all
+
+
 def _warm_worker(app) -> None:
-    """In each gunicorn worker: warm it, and keep it warm across index swaps."""
-    warm_up(app)
+    """In each gunicorn worker: warm it, and keep it warm across index swaps.
+
+    A worker that cannot open the index exits with gunicorn's boot-error status, so the master
+    stops instead of starting workers that fail forever.
+    """
+    try:
+        warm_up(app)
+    except SystemExit:
+        os._exit(WORKER_BOOT_ERROR)
     keep_warm(app)
+
+
+def check_index(config: settings.Config) -> None:
+    """Open and check the index once before gunicorn starts its workers (exit 1 if broken)."""
+    from kb.search.searcher import open_searcher
+
+    try:
+        open_searcher(config.index_dir, config).close()
+    except IndexBroken as exc:
+        raise SystemExit(fail(str(exc))) from None
+
+
+def headed_errors() -> None:
+    """gunicorn's own error answers (400, 414, 431 …) with the security headers.
+
+    gunicorn writes them itself, without calling the app, through gunicorn.util.write_error;
+    this replaces that function in the serving process (the workers inherit it).
+    """
+    import html
+
+    from gunicorn import util
+
+    from web.security import HEADERS
+
+    def write_error(sock, status_int, reason, mesg):
+        body = (
+            f'<!doctype html><html lang="nb"><title>{html.escape(reason)}</title>'
+            f"<h1>{status_int} {html.escape(reason)}</h1></html>"
+        )
+        headers = [
+            f"HTTP/1.1 {status_int} {reason}",
+            "Connection: close",
+            "Content-Type: text/html; charset=utf-8",
+            f"Content-Length: {len(body.encode())}",
+            "Cache-Control: no-store",
+            *(f"{name}: {value}" for name, value in HEADERS.items()),
+        ]
+        util.write_nonblock(sock, ("\r\n".join(headers) + "\r\n\r\n").encode("latin-1"))
+        util.write_nonblock(sock, body.encode())
+
+    util.write_error = write_error
 
 
 def serve_processes(config: settings.Config, workers: int, threads: int) -> None:
@@ -164,6 +215,8 @@ def run(
             f"Gode grep kjører på http://{host}:{port} med {workers} prosesser (Ctrl+C stopper).",
             err=True,
         )
+        check_index(config)
+        headed_errors()
         serve_processes(config, workers, threads)
         return
     app = create_app(config)
