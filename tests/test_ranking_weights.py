@@ -1,0 +1,44 @@
+"""Ranking rules of issue 12's second round, each against the behaviour it replaced: a word
+found only inside a compound of the text counts less than the word itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.build import build_index
+from kb.content.loader import load_content
+from kb.content.model import Passage
+from kb.search.searcher import open_searcher
+
+SHA = "8b0cc11edac6f64f1f75a4d5c19270486c3317ed01010b02290c75f9bdc97f88"
+# «Introduksjonsprogrammet» is three tokens (the word and its two parts), so the second text has
+# two more words to be as long: when a part weighs as much as a word, both score the same and
+# index order puts the compound first.
+TEXTS = [
+    "Introduksjonsprogrammet i kommunen ble lagt om etter evalueringen i fjor.",
+    "Programmet i kommunen ble lagt grundig om etter evalueringen i fjor høst.",
+]
+
+
+def passage(n: int, text: str) -> Passage:
+    return Passage("testkilde", SHA, "3.1", "Funn", text, (20 + 3 * n, 21 + 3 * n), None, "", n)
+
+
+@pytest.fixture(scope="module")
+def searcher(corpus, tmp_path_factory):
+    content = load_content(corpus)
+    folder = tmp_path_factory.mktemp("ranking-weights") / "index"
+    passages = {"testkilde": [passage(n, t) for n, t in enumerate(TEXTS)]}
+    build_index(content, folder, passages=passages)
+    return open_searcher(folder)
+
+
+def ids(result: dict) -> list[str]:
+    return [h["id"] for h in result["hits"]]
+
+
+def test_a_word_inside_a_compound_ranks_below_the_word_itself(searcher):
+    result = searcher.search("program", kind="passage")
+    assert ids(result) == ["testkilde-0001", "testkilde-0000"]  # both found, the word first
+    first, second = result["hits"]
+    assert first["score"] > second["score"]
