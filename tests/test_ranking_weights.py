@@ -1,5 +1,7 @@
 """Ranking rules of issue 12's second round, each against the behaviour it replaced: a word
-found only inside a compound of the text counts less than the word itself."""
+found only inside a compound of the text counts less than the word itself; a document that
+lacks a common word of the query keeps more of the all-words boost than one that lacks a rare
+word."""
 
 from __future__ import annotations
 
@@ -11,12 +13,19 @@ from kb.content.model import Passage
 from kb.search.searcher import open_searcher
 
 SHA = "8b0cc11edac6f64f1f75a4d5c19270486c3317ed01010b02290c75f9bdc97f88"
+FILLER = "det ble holdt et langt møte om budsjettet og planene for skolen og veiene neste år"
 # «Introduksjonsprogrammet» is three tokens (the word and its two parts), so the second text has
 # two more words to be as long: when a part weighs as much as a word, both score the same and
 # index order puts the compound first.
 TEXTS = [
     "Introduksjonsprogrammet i kommunen ble lagt om etter evalueringen i fjor.",
     "Programmet i kommunen ble lagt grundig om etter evalueringen i fjor høst.",
+    f"Vaktmesteren skrev brevet. {FILLER} {FILLER}. Rådmannen svarte.",
+    "Rådmannen i kommunen.",
+    "Kommunen planla bygget.",
+    "Kommunen kjøpte tomten.",
+    "Kommunen solgte huset.",
+    "Kommunen leide lokaler.",
 ]
 
 
@@ -42,3 +51,12 @@ def test_a_word_inside_a_compound_ranks_below_the_word_itself(searcher):
     assert ids(result) == ["testkilde-0001", "testkilde-0000"]  # both found, the word first
     first, second = result["hits"]
     assert first["score"] > second["score"]
+
+
+def test_lacking_a_common_word_costs_less_than_lacking_a_rare_one(searcher):
+    # «kommunen» is in five passages, «vaktmesteren» in one. Passage 3 is short and so scores
+    # higher on its two words than passage 2 on its two (far apart): without weighing the
+    # clauses, the passage without the rare word came first.
+    result = searcher.search("vaktmesteren rådmannen kommunen", kind="passage")
+    assert ids(result)[:2] == ["testkilde-0002", "testkilde-0003"]
+    assert [h["why"]["missing"] for h in result["hits"][:2]] == [["kommunen"], ["vaktmesteren"]]
