@@ -5,10 +5,10 @@
 Builds the index of content/ and the reports in ../shared/seeds once, then times
 `Searcher.search` (limit 10) over the 90 judged queries (tests/relevance/judged.yaml) with the
 ranking rules switched on one by one, from the previous behaviour (any word, all-words boost,
-no case weight, no proximity) to today's; p50/p95 in ms. Then: the first /sok after the app is
-warmed as `kb serve` warms it (another query than the warm-up's) against the median of the next
-100 (the judged queries), and `kb search` in a fresh
-process (wall time, three runs).
+no case weight, no proximity, the boost only with every word) to today's; p50/p95 in ms. Then:
+the first /sok after the app is warmed as `kb serve` warms it (another query than the warm-up's)
+against the median of the next 100 (the judged queries), and `kb search` in a fresh process
+(wall time, three runs).
 """
 
 from __future__ import annotations
@@ -34,11 +34,14 @@ from kb.search.searcher import Searcher  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 NOW = (engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST)
-STEPS = [  # (label, required, case weight, strong case weight, proximity boost)
-    ("før: alle ord løftet, ellers noen", lambda n: 99, 1.0, 1.0, 0.0),
-    ("+ minste antall ord (msm)", NOW[0], 1.0, 1.0, 0.0),
-    ("+ vekt på grep mot avsnitt", NOW[0], NOW[1], NOW[2], 0.0),
-    ("+ nærhet (i dag)", *NOW),
+NOW += (engine.COVERAGE_POWER,)
+ALL_OR_NOTHING = 1e9  # a share below 1 to this power is 0: the boost only with every clause
+STEPS = [  # (label, required, case weight, strong case weight, proximity boost, coverage power)
+    ("før: alle ord løftet, ellers noen", lambda n: 99, 1.0, 1.0, 0.0, ALL_OR_NOTHING),
+    ("+ minste antall ord (msm)", NOW[0], 1.0, 1.0, 0.0, ALL_OR_NOTHING),
+    ("+ vekt på grep mot avsnitt", NOW[0], NOW[1], NOW[2], 0.0, ALL_OR_NOTHING),
+    ("+ nærhet", *NOW[:4], ALL_OR_NOTHING),
+    ("+ ordenes vekt i løftet (i dag)", *NOW),
 ]
 
 
@@ -55,9 +58,10 @@ def percentiles(times: list[float]) -> str:
 def time_steps(index_dir: Path, texts: list[str], rounds: int) -> None:
     searcher = Searcher(index_dir)
     searcher.warm()
-    for label, req, case_w, strong_w, prox in STEPS:
+    for label, req, case_w, strong_w, prox, power in STEPS:
         engine.required, engine.CASE_WEIGHT = req, case_w
         engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST = strong_w, prox
+        engine.COVERAGE_POWER = power
         times = []
         for _ in range(rounds):
             searcher.engine._phrases.clear()  # each round pays for its phrase checks again
@@ -67,7 +71,7 @@ def time_steps(index_dir: Path, texts: list[str], rounds: int) -> None:
                 times.append(time.perf_counter() - started)
         print(f"{label:36} {percentiles(times)}")
     engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT = NOW[:3]
-    proximity.PROXIMITY_BOOST = NOW[3]
+    proximity.PROXIMITY_BOOST, engine.COVERAGE_POWER = NOW[3:]
 
 
 def first_page(index_dir: Path, texts: list[str]) -> None:

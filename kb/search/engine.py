@@ -20,7 +20,8 @@ from kb.search.planner import Need, by_first_letter, near_words
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
-ALL_WORDS_BOOST = 3.0  # documents with every clause score (1 + 3) times higher
+ALL_WORDS_BOOST = 3.0  # documents with every clause score (1 + 3) times higher …
+COVERAGE_POWER = 8  # … others by their share of the query's weight to this power (see coverage)
 MOST = 0.6  # a query of n > 2 clauses needs ceil(0.6 n) of them (2 of 3, 3 of 4, 3 of 5)
 CASE_WEIGHT = 0.6  # a case's score against a passage's (tuned on the tuning half) …
 STRONG_CASE_WEIGHT = 1.5  # … unless its title or summary has every clause of the query
@@ -139,6 +140,13 @@ class Engine:
             terms.update(need.parts)
         return NeedMatch(need, total, own, terms, head)
 
+    def coverage(self, matches: list[NeedMatch]) -> np.ndarray:
+        """0–1 per document: its clauses' share of the query's weight (each clause weighs its
+        idf), so lacking a common word («gjør», «raskt») costs less than lacking a rare one."""
+        idf = [math.log(self.size / (int(np.count_nonzero(m.scores)) + 1)) + 1 for m in matches]
+        have = sum(w * (m.scores > 0) for w, m in zip(idf, matches, strict=True))
+        return np.asarray(have / max(sum(idf), 1e-9), dtype=np.float32)
+
     def in_head(self, term: str) -> np.ndarray:
         """Documents with the term in the title or the summary."""
         out = np.zeros(self.size, dtype=bool)
@@ -166,7 +174,7 @@ class Engine:
         matched, mode = allowed & (covered >= enough), "all" if enough == n else "most"
         if not matched.any():
             matched, mode = some, "some"
-        total *= 1 + ALL_WORDS_BOOST * (covered == n)
+        total *= 1 + ALL_WORDS_BOOST * self.coverage(matches) ** COVERAGE_POWER
         # A case whose title or summary has every clause keeps its score; other cases are
         # weighed against passages (a long case shares a word with many queries).
         strong = np.logical_and.reduce([m.head for m in matches]) if matches else self.is_case

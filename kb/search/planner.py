@@ -9,11 +9,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from kb.search import schema as f
-from kb.search.analysis import MAX_WORD, NorwegianAnalysis
+from kb.search.analysis import MAX_WORD, MIN_ZIPF, NorwegianAnalysis
+from kb.search.compounds import split_compound
 from kb.search.query import Clause, ParsedQuery, word_clauses
 
 TEXT_FIELDS = tuple(f.SEARCHED)
 MIN_FUZZY = 4  # shorter unknown words are left alone: too many neighbours
+MIN_PART_DOCS = 2  # a word of the index is a compound part of a query word when this many have it
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,13 @@ class Planner:
                 plan.needs.append(need_of(clause))
                 continue
             better = self.correct(clause.text)
+            parts = [] if better else self.index_parts(clause.text)
             if better:
                 plan.corrections[clause.text] = better
                 plan.needs += [need_of(c) for c in word_clauses([better], self.analysis)]
+            elif parts:
+                stems = tuple(map(self.analysis.stem, parts))
+                plan.needs.append(Need(tuple(clause.alternatives), stems, label=clause.text))
             else:
                 plan.needs.append(Need((), fuzzy=clause.alternatives[0][0], label=clause.text))
         if plan.corrections:
@@ -71,6 +77,20 @@ class Planner:
         if any(all(map(self.has_term, p)) for p in clause.alternatives):
             return True
         return bool(clause.parts) and all(map(self.has_term, clause.parts))
+
+    def index_parts(self, word: str) -> list[str]:
+        """An unknown compound's parts among the words the index has (in MIN_PART_DOCS
+        documents or more) as well as the common ones: «tjenesteinnovasjonsveikart» ->
+        «tjenesteinnovasjon», «veikart» when the index has «veikart», a word too rare to split on
+        at build time. [] when no split has only known parts, or all of them are in the index."""
+        _, freq = self.dictionary()
+
+        def score(part: str) -> float:
+            known = freq.get(part, 0) >= MIN_PART_DOCS
+            return self.analysis.part_score(part) or (MIN_ZIPF if known else 0.0)
+
+        parts = split_compound(word.lower(), score)
+        return parts if all(map(self.has_term, map(self.analysis.stem, parts))) else []
 
     def dictionary(self) -> tuple[dict[str, list[str]], dict[str, int]]:
         """The index's words as written, by first letter, with how many documents have each."""

@@ -11,6 +11,7 @@ Measures, per query, then averaged over the queries of a half that have at least
 - unjudged@10: documents in the top 10 without a grade (mean over every query of the half,
   graded or not); grade them with
   `python -m tests.relevance.pool --missing` before trusting a difference.
+The row «tak» is the ceiling: the graded documents of each query, best first (measures.ideal).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from tests.relevance.judged import GRADES, HALVES, KINDS, Query, load_grades, load_judged
-from tests.relevance.measures import METRICS, scores
+from tests.relevance.measures import METRICS, ideal, scores
+
+CEILING = "tak"  # not an engine: the best ranking the grades allow
 
 
 def summarise(
@@ -68,6 +71,8 @@ def run(
     queries, grades = load_judged(), load_grades(grades_file)
     queries = [q for q in queries if half is None or q.half == half]
     tops, _ = rank_all([q.query for q in queries], seeds)
+    for q in queries:
+        tops[q.query][CEILING] = ideal(grades.get(q.query, {}))
     lines = []
     if verbose:
         for q in queries:

@@ -46,3 +46,9 @@ def scores(ranked: list[str], grades: dict[str, int]) -> dict[str, float]:
         "nDCG@10": ndcg_at(ranked, grades),
         "unjudged@10": float(sum(d not in grades for d in ranked[:10])),
     }
+
+
+def ideal(grades: dict[str, int], k: int = 10) -> list[str]:
+    """The best ranking these grades allow: the graded documents, best first (the ceiling of
+    every measure; MRR stays below 1 for a query none of whose documents has grade 3)."""
+    return sorted(grades, key=lambda d: -grades[d])[:k]

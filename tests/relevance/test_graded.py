@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 from judged import HALVES, KINDS, Query, load_grades, load_judged, split  # tests/relevance on path
-from measures import ndcg_at, precision_at, reciprocal_rank, scores, success_at
+from measures import ideal, ndcg_at, precision_at, reciprocal_rank, scores, success_at
 
 
 def test_judged_set_is_large_varied_and_split_by_kind():
@@ -44,3 +44,10 @@ def test_measures():
     assert ndcg_at(["a", "b", "c", "d"], grades) == pytest.approx(1.0)
     assert ndcg_at(["b", "a"], grades) < ndcg_at(["a", "b"], grades)
     assert scores(["a", "x", "y"], grades)["unjudged@10"] == 2.0
+
+
+def test_ceiling_is_the_best_ranking_the_grades_allow():
+    grades = {"c": 1, "a": 3, "d": 0, "b": 2}
+    assert ideal(grades) == ["a", "b", "c", "d"]
+    assert scores(ideal(grades), grades)["nDCG@10"] == pytest.approx(1.0)
+    assert scores(ideal({"b": 2, "c": 1}), {"b": 2, "c": 1})["MRR"] == 0.0  # no grade 3
