@@ -84,11 +84,12 @@ def run_limited(args: list[str]) -> tuple[float, float, int, int, str]:
 
 
 def content_root(base: Path) -> Path:
-    """A content root with the real vocabularies and registers and no cases."""
+    """A content root with the real vocabularies and registers, the test source that the
+    hostile cases cite (so a case that parses is indexed), and no cases."""
     root = base / "content"
     shutil.copytree(ROOT / "content" / "vocabulary", root / "vocabulary")
     shutil.copytree(ROOT / "content" / "registers", root / "registers")
-    (root / "sources").mkdir()
+    shutil.copytree(ROOT / "tests" / "fixtures" / "sources", root / "sources")
     (root / "grep").mkdir()
     return root
 
@@ -122,7 +123,7 @@ def scenarios() -> dict[str, tuple[str, bytes]]:
 def prepare(base: Path, file_name: str, data: bytes) -> tuple[Path, Path]:
     """A content root and a seeds folder holding the one hostile file."""
     root, seeds = content_root(base), base / "seeds"
-    seeds.mkdir()
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", seeds)
     place(root, seeds, file_name, data)
     return root, seeds
 
