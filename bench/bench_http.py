@@ -1,27 +1,30 @@
-"""HTTP load test: waitress on loopback, N concurrent clients, then an index swap under load.
+"""HTTP load test: the production server (`kb serve`) on loopback, load from client processes.
 
-    python bench/bench_http.py                     # 8 clients, 20 s per phase
-    python bench/bench_http.py --clients 16 --seconds 10 --requests 2000
+    python bench/bench_http.py              # one worker per core, 16 clients, 15 s per phase
+    python bench/bench_http.py --quick      # under ~2 minutes
+    python bench/bench_http.py --workers 1  # one process (waitress), to compare
 
-Phase 1 measures latency of a mix of realistic requests (searches with and without filters,
-browsing, case pages, the JSON API). Phase 2 runs the same load while the index is rebuilt and
-swapped into place twice, and counts the errors (the target is zero). Prints figures only;
-the bound on requests and seconds keeps every run short. Traffic goes to 127.0.0.1 only.
+Every page type is warmed first (every case page in every worker). Then: a Flask «hello»
+served the same way (the ceiling), uncached searches (each query new), the realistic mix,
+and the mix while `kb index` rebuilds and swaps the index in another process. CPU per request
+is the server's process tree CPU time (from /proc) over the requests it answered. The load
+clients run in their own processes. Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import multiprocessing
 import os
 import random
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -74,6 +77,18 @@ def request_mix(case_ids: list[str], rng: random.Random) -> tuple[str, str]:
     return "api", "/api/sok?q=" + quote(rng.choice(QUERIES))
 
 
+def fresh_queries(content, n: int, seed: int = 1) -> list[tuple[str, str]]:
+    """n searches never asked before: two words from the cases' titles, a page of them."""
+    words = sorted({w for c in content.cases.values() for w in c.title.split() if len(w) > 4})
+    rng, seen, out = random.Random(seed), set(), []
+    while len(out) < n and len(seen) < len(words) ** 2:
+        pair = f"{rng.choice(words)} {rng.choice(words)}"
+        if pair not in seen:
+            seen.add(pair)
+            out.append(("søk ny", "/sok?q=" + quote(pair)))
+    return out
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as s:
@@ -81,87 +96,109 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(index_dir: Path, port: int, threads: int) -> subprocess.Popen:
-    """waitress-serve in a subprocess with the app factory; returns once it answers."""
-    env = {**os.environ, "KB_INDEX_DIR": str(index_dir)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "waitress",
-        f"--listen=127.0.0.1:{port}",
-        f"--threads={threads}",
-        "--call",
-        "web:create_app",
-    ]
+def start_server(index_dir: Path, port: int, workers: int, app: str = "kb") -> subprocess.Popen:
+    """`kb serve --workers N` (or the hello app through gunicorn/waitress the same way)."""
+    env = {**os.environ, "KB_INDEX_DIR": str(index_dir), "PYTHONPATH": str(ROOT)}
+    if app == "kb":
+        cmd = [sys.executable, "-m", "kb", "serve", "--port", str(port), "--workers", str(workers)]
+    elif workers > 1:
+        cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread"]
+        cmd += ["--threads", "8", "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench")]
+        cmd += ["hello_app:app"]
+    else:
+        cmd = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=8"]
+        cmd += ["hello_app:app"]
+        env["PYTHONPATH"] += os.pathsep + str(ROOT / "bench")
     proc = subprocess.Popen(
-        cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/sok?q=bolig")
+            conn.request("GET", "/")
             if conn.getresponse().status == 200:
                 return proc
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit("the server did not answer within 60 s")
+    raise SystemExit("the server did not answer within 90 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server this bench started (gunicorn stops its workers on SIGTERM)."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children, living or reaped (Linux)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += sum(int(x) for x in fields[11:15]) / tick  # utime stime cutime cstime
+    return total
+
+
+def client(args: tuple) -> tuple[dict[str, list[float]], list[str]]:
+    """One client process: its paths in order on one keep-alive connection, until deadline."""
+    port, paths, deadline = args
+    timings: dict[str, list[float]] = {}
+    errors: list[str] = []
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for kind, path in paths:
+        if time.time() > deadline:
+            break
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as exc:
+            status, conn = repr(exc), http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            errors.append(f"{status} {path}")
+    conn.close()
+    return timings, errors
 
 
 class Load:
-    """Clients in threads, each on one keep-alive connection, bounded by count and time."""
+    """Client processes, each with its own list of requests, bounded by count and time."""
 
-    def __init__(self, port: int, case_ids: list[str], clients: int, requests: int, seconds: float):
-        self.port, self.case_ids, self.clients = port, case_ids, clients
-        self.requests, self.seconds = requests, seconds
-        self.lock = threading.Lock()
+    def __init__(self, port: int, plans: list[list[tuple[str, str]]], seconds: float):
+        self.port, self.plans, self.seconds, self.clients = port, plans, seconds, len(plans)
         self.timings: dict[str, list[float]] = {}
         self.errors: list[str] = []
-        self.sent = 0
 
-    def _take(self) -> bool:
-        with self.lock:
-            if self.sent >= self.requests:
-                return False
-            self.sent += 1
-            return True
+    def run(self, server_pid: int | None = None) -> tuple[float, float]:
+        """Run every client to the end; (wall seconds, server CPU seconds)."""
+        deadline = time.time() + self.seconds
+        with multiprocessing.Pool(self.clients) as pool:
+            cpu = tree_cpu(server_pid) if server_pid else 0.0
+            started = time.monotonic()
+            results = pool.map(client, [(self.port, p, deadline) for p in self.plans])
+            wall = time.monotonic() - started
+            cpu = (tree_cpu(server_pid) - cpu) if server_pid else 0.0
+        for timings, errors in results:
+            for kind, ts in timings.items():
+                self.timings.setdefault(kind, []).extend(ts)
+            self.errors += errors
+        return wall, cpu
 
-    def client(self, seed: int, deadline: float) -> None:
-        rng = random.Random(seed)
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        while time.monotonic() < deadline and self._take():
-            kind, path = request_mix(self.case_ids, rng)
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as exc:
-                status, conn = (
-                    repr(exc),
-                    http.client.HTTPConnection("127.0.0.1", self.port, timeout=30),
-                )
-            elapsed = (time.perf_counter() - started) * 1000
-            with self.lock:
-                self.timings.setdefault(kind, []).append(elapsed)
-                if status != 200:
-                    self.errors.append(f"{status} {path}")
-        conn.close()
-
-    def run(self) -> float:
-        """Run all clients to the end; the wall time in seconds."""
-        started = time.monotonic()
-        deadline = started + self.seconds
-        threads = [
-            threading.Thread(target=self.client, args=(i, deadline)) for i in range(self.clients)
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return time.monotonic() - started
+    def count(self) -> int:
+        return sum(len(ts) for ts in self.timings.values())
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -170,12 +207,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def report(title: str, load: Load, wall: float) -> None:
-    """Print latency per kind and overall, throughput and errors."""
+def report(title: str, load: Load, wall: float, cpu: float) -> dict:
+    """Print latency per kind and overall, throughput, CPU per request and errors."""
     every = [t for ts in load.timings.values() for t in ts]
+    per = cpu * 1000 / max(len(every), 1)
     print(
-        f"\n{title}: {len(every)} forespørsler på {wall:.1f} s "
-        f"({len(every) / wall:.0f}/s), {load.clients} samtidige klienter"
+        f"\n{title}: {len(every)} forespørsler på {wall:.1f} s ({len(every) / wall:.0f}/s), "
+        f"{load.clients} klienter, CPU {per:.2f} ms per forespørsel"
     )
     print(f"  {'type':<12}{'antall':>8}{'p50 ms':>10}{'p95 ms':>10}{'maks ms':>10}")
     for kind, ts in sorted(load.timings.items()) + [("alle", every)]:
@@ -184,63 +222,104 @@ def report(title: str, load: Load, wall: float) -> None:
             f"{percentile(ts, 0.95):>10.1f}{max(ts):>10.1f}"
         )
     print(f"  feil: {len(load.errors)}" + (f" (f.eks. {load.errors[:3]})" if load.errors else ""))
+    return {
+        "title": title.split(",")[0],
+        "rps": len(every) / wall,
+        "p95": percentile(every, 0.95),
+        "cpu": per,
+        "errors": len(load.errors),
+    }
 
 
-def swap_under_load(load: Load, content, index_dir: Path, swaps: int) -> tuple[float, list]:
-    """Run the load while the index is rebuilt and swapped `swaps` times."""
-    result: dict[str, float] = {}
-    runner = threading.Thread(target=lambda: result.setdefault("wall", load.run()))
-    runner.start()
-    builds = []
-    for _ in range(swaps):
-        time.sleep(load.seconds / (swaps + 2))
-        started = time.monotonic()
-        build_index(content, index_dir)
-        builds.append(time.monotonic() - started)
-    runner.join()
-    return result["wall"], builds
+def mix_plans(case_ids: list[str], clients: int, per_client: int) -> list[list[tuple[str, str]]]:
+    rngs = [random.Random(i) for i in range(clients)]
+    return [[request_mix(case_ids, rng) for _ in range(per_client)] for rng in rngs]
+
+
+def warm_paths(content) -> list[tuple[str, str]]:
+    """Every page type: home, search, browse, each case, each source, the API, the rest."""
+    paths = [("varm", p) for p in ("/", "/om", "/kart", "/kilder/", "/grep.json", "/foresla")]
+    paths += [("varm", "/grep/" + c) for c in sorted(content.cases)]
+    paths += [("varm", "/kilder/" + s) for s in sorted(content.sources)]
+    paths += [("varm", "/sok?q=" + quote(q)) for q in QUERIES]
+    paths += [("varm", "/sok?" + f) for f in FILTERS]
+    return paths + [("varm", "/api/sok?q=" + quote(q)) for q in QUERIES]
 
 
 def parse_args() -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--requests", type=int, default=3000, help="most requests per phase")
-    parser.add_argument("--seconds", type=float, default=20.0, help="longest phase, seconds")
-    parser.add_argument("--swaps", type=int, default=2, help="index rebuilds in phase 2")
-    return parser.parse_args()
-
-
-def phases(args: argparse.Namespace, content, index_dir: Path, port: int) -> None:
-    """Warm up, then phase 1 (plain load) and phase 2 (load while the index is swapped)."""
-    case_ids = sorted(content.cases)
-    Load(port, case_ids, 2, 50, 10).run()
-    load = Load(port, case_ids, args.clients, args.requests, args.seconds)
-    report("Fase 1, last", load, load.run())
-    load = Load(port, case_ids, args.clients, args.requests, args.seconds)
-    wall, builds = swap_under_load(load, content, index_dir, args.swaps)
-    took = ", ".join(f"{b:.1f} s" for b in builds)
-    report(f"Fase 2, last mens indeksen bygges og byttes {len(builds)} ganger ({took})", load, wall)
+    parser.add_argument("--seconds", type=float, default=15.0, help="longest phase, seconds")
+    parser.add_argument("--swaps", type=int, default=2, help="index rebuilds in the last phase")
+    parser.add_argument("--quick", action="store_true", help="short phases (under ~2 minutes)")
+    args = parser.parse_args()
+    if args.quick:
+        args.requests, args.seconds, args.swaps = 600, 6.0, 1
+    return args
 
 
 def main() -> None:
     """Build an index, serve it, load it, swap it under load, print the figures."""
     args = parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    rows = []
+    per = max(1, args.requests // args.clients)
     try:
         content = load_content()
         index_dir = folder / "index"
         print(f"Indeks: {build_index(content, index_dir).summary()}")
+        print(
+            f"{args.workers} prosess(er), {args.clients} klientprosesser (maskinen kan være i bruk)"
+        )
         port = free_port()
-        server = start_server(index_dir, port, args.threads)
+        hello = start_server(index_dir, port, args.workers, app="hello")
         try:
-            phases(args, content, index_dir, port)
+            Load(port, [[("varm", "/")] * 50] * 2, 10).run()
+            load = Load(port, [[("hello", "/")] * per] * args.clients, args.seconds)
+            rows.append(report("Flask «hello» (taket)", load, *load.run(hello.pid)))
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(hello)
+        port = free_port()
+        server = start_server(index_dir, port, args.workers)
+        try:
+            warm = warm_paths(content)
+            Load(port, [warm] * (2 * args.workers), 60).run()
+            fresh = fresh_queries(content, per * args.clients)
+            plans = [fresh[i :: args.clients] for i in range(args.clients)]
+            load = Load(port, plans, args.seconds)
+            rows.append(report("/sok uten hurtigbuffer (nye søk)", load, *load.run(server.pid)))
+            load = Load(port, mix_plans(sorted(content.cases), args.clients, per), args.seconds)
+            rows.append(report("Blandet last", load, *load.run(server.pid)))
+            rows.append(swap_phase(args, content, index_dir, port, server.pid, per))
+        finally:
+            stop(server)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    print("\nSammendrag")
+    print(f"  {'fase':<36}{'req/s':>8}{'p95 ms':>9}{'CPU ms':>9}{'feil':>6}")
+    for r in rows:
+        print(f"  {r['title']:<36}{r['rps']:>8.0f}{r['p95']:>9.1f}{r['cpu']:>9.2f}{r['errors']:>6}")
+    if rows[0]["cpu"]:
+        print(f"  /sok uten hurtigbuffer = {rows[1]['cpu'] / rows[0]['cpu']:.1f} × «hello» i CPU")
+
+
+def swap_phase(args, content, index_dir: Path, port: int, pid: int, per: int) -> dict:
+    """The mix while `kb index` rebuilds and swaps the index in another process."""
+    env = {**os.environ, "KB_INDEX_DIR": str(index_dir), "PYTHONPATH": str(ROOT)}
+    plans = mix_plans(sorted(content.cases), args.clients, per)
+    load = Load(port, [list(reversed(p)) for p in plans], args.seconds * 2)
+    builder = subprocess.Popen(
+        f"for i in $(seq {args.swaps}); do {sys.executable} -m kb index >/dev/null 2>&1; done",
+        shell=True,
+        env=env,
+        cwd=ROOT,
+    )
+    wall, cpu = load.run(pid)
+    builder.wait()
+    return report(f"Mens indeksen byttes ({args.swaps} ganger)", load, wall, cpu)
 
 
 if __name__ == "__main__":

@@ -207,6 +207,14 @@ SETTINGS = (
         minimum=0,
     ),
     Setting(
+        "FEEDBACK_EMAIL",
+        parse_str,
+        "tilbakemelding@godegrep.example.no",
+        "E-postadressen for tilbakemeldinger (tilgjengelighetserklæringen på /om). Standarden er "
+        "en plassholder: sett en ekte funksjonsadresse før tjenesten publiseres.",
+        "postmottak@kommune.no",
+    ),
+    Setting(
         "SECRET_KEY",
         parse_str,
         "",

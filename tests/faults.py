@@ -73,10 +73,10 @@ def env() -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def start_serve(root: Path, index: Path, seeds: Path, port: int) -> subprocess.Popen:
-    """`kb serve` on 127.0.0.1:port (the caller stops it)."""
+def start_serve(root: Path, index: Path, seeds: Path, port: int, *extra: str) -> subprocess.Popen:
+    """`kb serve` on 127.0.0.1:port with extra options (the caller stops it)."""
     command = kb("serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "8")
-    command += ["--content", str(root), "--index", str(index), "--sources", str(seeds)]
+    command += ["--content", str(root), "--index", str(index), "--sources", str(seeds), *extra]
     return subprocess.Popen(
         command, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
     )

@@ -100,8 +100,31 @@ def test_service_answers_from_the_old_index_while_a_build_is_killed_then_from_th
     assert not list(index.parent.glob(".index.new-*")), "the killed build's folder was left"
 
 
-def test_waitress_own_431_answer_carries_the_security_headers(served):
-    *_, url = served
+@pytest.fixture(scope="module", params=["1", "2"], ids=["waitress", "gunicorn"])
+def served_by(request, tmp_path_factory):
+    """The base url of `kb serve --workers N`: waitress (1) or gunicorn (2)."""
+    base = tmp_path_factory.mktemp("server")
+    root, seeds = small_root(base)
+    index = base / "index"
+    build_index(load_content(root, source_dirs=(seeds,)), index, (seeds,))
+    port = free_port()
+    server = start_serve(root, index, seeds, port, "--workers", request.param)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_until(lambda: fetch(url + URL, 2)[0] == 200, 60), "kb serve did not start"
+        yield url
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except Exception:
+            server.kill()
+            server.wait()
+        server.stderr.close()
+
+
+def test_the_server_own_431_answer_carries_the_security_headers(served_by):
+    url = served_by
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as conn:
         request = f"GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {'a' * 300_000}\r\n\r\n"

@@ -164,13 +164,14 @@ def test_a_case_a_line_range_and_a_theme_have_one_url_everywhere(client, export)
     ]
 
 
-def test_page_model_hides_empty_optional_rows_and_says_when_period_is_unknown(client):
+def test_page_model_hides_empty_optional_rows_and_unknown_period_and_status(client):
     content = load_content(_corpus(client), source_dirs=(FIXTURES / "seeds",))
-    case = dataclasses.replace(content.cases[CASE_ID], period=None, grants=())
+    case = dataclasses.replace(content.cases[CASE_ID], period=None, grants=(), status="ukjent")
     model = case_page.case_page(case, content, "https://x.example/")
     rows = {r.label: r for r in model.facts}
-    assert rows["Når"].text == "Ikke oppgitt" and "Tilskudd og lån" not in rows
-    declared = [f.name for f in schema.FIELDS if f.fact and f.name not in ("grants", "approaches")]
+    assert "Når" not in rows and "Tilskudd og lån" not in rows and "Status" not in rows
+    hidden = ("grants", "approaches", "period", "status")
+    declared = [f.name for f in schema.FIELDS if f.fact and f.name not in hidden]
     declared = [n for n in declared if n != "fase" or case.fase]
     assert [r.name for r in model.facts] == declared[:1] + ["size"] + declared[1:]
     assert model.url == "/grep/lillehammer-startlan"

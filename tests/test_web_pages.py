@@ -29,7 +29,7 @@ def test_every_page_is_norwegian_with_landmarks_and_one_h1(client):
             html.select_one("main#innhold") and html.select_one("header") and html.select("footer")
         ), url
         assert len(html.select("h1")) == 1, url
-        assert html.select_one('link[rel="stylesheet"]')["href"] == "/static/site.css"
+        assert html.select_one('link[rel="stylesheet"]')["href"].startswith("/static/site.css?v=")
 
 
 def test_home_page_offers_ways_in_for_someone_who_does_not_know_what_to_type(client):
@@ -67,10 +67,47 @@ def test_case_page_shows_summary_facts_sections_sources_and_contact(client):
     locator = html.select_one(".citations a")
     assert locator["href"] == "/kilder/testkilde#L12-L14"
     assert text(html.select_one(".citations .meta")) == "kap. 2.1"  # lines only in the link
-    head = " ".join(text(p) for p in html.select(".case-head .meta"))
-    assert "Sist oppdatert 1. mars 2026" in head and "Opplysningene er fra 2026" in head
-    edit = html.find("a", string="Rediger dette grepet")
+    trust = text(html.select_one(".case-head .trust-line"))
+    assert trust.startswith("Lillehammer · Opplysningene er fra 2026")
+    assert "Sist oppdatert" not in text(html.select_one(".case-head"))
+    assert "Sist oppdatert 1. mars 2026" in text(html.select_one(".case-foot"))
+    dev = html.select_one(".case-foot .dev-links")
+    assert text(dev.select_one("h2")) == "For redaktører og utviklere"
+    edit = dev.find("a", string="Foreslå en endring i teksten")
     assert edit["href"].endswith("/content/grep/lillehammer-startlan.md")
+    assert dev.find("a", string="Grepet som åpne data (JSON)")["href"] == (
+        "/api/grep/lillehammer-startlan"
+    )
+    outside = [a for a in html.select("main a") if not a.find_parent(class_="dev-links")]
+    assert not [a for a in outside if "/api/" in a["href"] or "github" in a["href"]]
+
+
+def test_case_page_shows_the_evidence_level_on_the_whole_scale(client):
+    html = page(client.get("/grep/lillehammer-startlan"))
+    level = html.select_one(".case-head .evidence-level")
+    assert text(level.select_one(".evidence-name")) == "Evidens : Praksiserfaring (nivå 3 av 6)"
+    steps = level.select(".evidence-meter li")
+    assert len(steps) == 6
+    assert [s["title"].split(":")[0] for s in steps][0] == "Anbefalt, ikke utprøvd"
+    assert [s["title"].split(":")[0] for s in steps][-1] == "Målt effekt"
+    current = [i for i, s in enumerate(steps) if s.get("aria-current") == "true"]
+    filled = [i for i, s in enumerate(steps) if "is-filled" in s["class"]]
+    assert current == [2] and filled == [0, 1, 2]
+    assert text(level.select_one(".evidence-meaning")).startswith("Kilden bygger på det de som")
+
+
+def test_case_page_hides_facts_that_are_not_known(client):
+    html = page(client.get("/grep/bergen-bustad"))  # status: ukjent
+    facts = [text(dt) for dt in html.select(".factbox dt")]
+    assert "Status" not in facts and "Når" in facts
+    assert "Ikke oppgitt" not in text(html) and "Ukjent om det pågår" not in text(html)
+
+
+def test_the_two_copy_buttons_get_distinct_names(client):
+    html = page(client.get("/grep/lillehammer-startlan"))
+    labels = [p["data-copy-label"] for p in html.select(".cite-text")]
+    assert labels[0] == "Kopier referansen til grepet"
+    assert labels[1] == "Kopier referansen til rapporten «Testrapport om bolig og bosetting»"
 
 
 def test_case_page_lists_similar_cases_from_the_index(client):

@@ -18,6 +18,11 @@ def hits(html) -> list[tuple[str, str]]:
     ]
 
 
+def link_with(nav, words: str):
+    """The link whose text (hidden words included) contains words, or None."""
+    return next((a for a in nav.select("a") if words in text(a)), None)
+
+
 def test_results_group_cases_matching_every_word_then_passages_from_report(client):
     html = page(client.get("/sok?q=startlån"))
     found = hits(html)
@@ -73,7 +78,17 @@ def test_pagination_links_carry_the_search(corpus, index_dir):
     first = page(client.get("/sok?q=bolig"))
     nav = first.select_one("nav.pagination")
     assert nav["aria-label"] == "Sider med treff"
-    assert nav.select_one('a[aria-current="page"]').get_text() == "1"
+    assert text(nav.select_one('a[aria-current="page"]')) == "Side 1"
+    pages = int(text(nav.select_one(".page-total")).split(" av ")[1].split()[0])
+    assert pages >= 3 and f"Side 1 av {pages}" in text(nav.select_one(".page-total"))
+    assert not link_with(nav, "Første side")  # already on the first page
+    last = link_with(nav, "Siste side")["href"]
+    assert parse_qs(urlparse(last).query) == {"q": ["bolig"], "side": [str(pages)]}
+    at_last = page(client.get(last)).select_one("nav.pagination")
+    assert not at_last.select('a[rel="next"]')
+    assert not link_with(at_last, "Siste side")
+    first_link = link_with(at_last, "Første side")["href"]
+    assert parse_qs(urlparse(first_link).query) == {"q": ["bolig"]}
     following = nav.select_one('a[rel="next"]')["href"]
     assert parse_qs(urlparse(following).query) == {"q": ["bolig"], "side": ["2"]}
     second = page(client.get(following))
@@ -132,3 +147,56 @@ def test_api_search_filters_and_errors_are_json(client):
     too_long = client.get("/api/sok?q=" + "a" * 501)
     assert too_long.status_code == 400
     assert "for langt" in too_long.get_json()["error"]["message"]
+
+
+def test_total_is_split_into_cases_and_report_passages(client):
+    html = page(client.get("/sok?q=startlån"))
+    api = json.loads(client.get("/api/sok?q=startlån").get_data(as_text=True))
+    kinds = dict(api["facets"]["kind"])
+    assert kinds["case"] and kinds["passage"]
+    heading = text(html.select_one("#treff-title"))
+    assert heading == f"{kinds['case']} grep og {kinds['passage']} rapportavsnitt for «startlån»"
+    only_cases = page(client.get("/sok?q=startlån&type=grep"))
+    assert text(only_cases.select_one("#treff-title")) == f"{kinds['case']} grep for «startlån»"
+
+
+def test_case_hits_show_evidence_source_and_section_not_update_date(client):
+    html = page(client.get("/sok?q=venteliste"))
+    hit = html.select_one("li.hit-case")
+    meta = text(hit.select_one(".meta"))
+    assert "Evidens: Rapporterte resultater" in meta
+    assert "oppdatert" not in meta and "2024" not in meta.split("Kilde:")[0]
+    assert "Kilde: " in meta
+    first = hit.select_one(".snippet-part")
+    assert text(first.select_one(".snippet-section")) == "I «Utfordringen»:"
+    assert not text(first).replace("I «Utfordringen»:", "").strip().startswith("Utfordringen")
+
+
+def test_passage_hits_give_chapter_and_page_not_line_numbers(client):
+    html = page(client.get("/sok?q=startlån&type=rapport"))
+    metas = [text(m) for m in html.select("li.hit-passage .meta")]
+    assert metas and all("linje" not in m for m in metas)
+    assert any("kap. " in m for m in metas)
+
+
+def test_corrected_query_heading_names_the_search_that_was_run(client):
+    html = page(client.get("/sok?q=stratlån"))
+    heading = text(html.select_one("#treff-title"))
+    assert heading.endswith("for «startlån»") and "stratlån" not in heading
+    assert "viser treff for «startlån»" in text(html.select_one(".suggestion"))
+
+
+def test_zero_results_use_the_whole_width(client):
+    html = page(client.get("/sok?q=qqqxyzzy"))
+    assert "search-layout-single" in html.select_one(".search-layout")["class"]
+    assert not html.select(".filters")
+
+
+def test_filters_sit_in_a_disclosure_that_counts_the_chosen_ones(client):
+    html = page(client.get("/sok?q=bolig&tema=bolig&type=grep"))
+    summary = html.select_one("details.filters > summary")
+    assert text(summary) == "Filtrer (2 valgt)"
+    assert html.select("details.filters aside.facets .facet")
+    assert text(page(client.get("/sok?q=bolig")).select_one("details.filters > summary")) == (
+        "Filtrer"
+    )

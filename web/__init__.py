@@ -14,7 +14,7 @@ def create_app(config: settings.Config | Mapping | None = None) -> Flask:
 
     Keys of a mapping that are not settings (TESTING, WATCH …) go to app.config as they are.
     """
-    from web import compress, csrf, errors, security, siteurl, state, templating
+    from web import assets, compress, csrf, errors, security, siteurl, state, templating
     from web.views import (
         api,
         cases,
@@ -45,6 +45,7 @@ def create_app(config: settings.Config | Mapping | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     compress.register(app)
+    assets.register(app)  # after compress: its gzip of static files runs first
     templating.register(app)
     csrf.register(app)
     siteurl.register(app)

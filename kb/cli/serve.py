@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 
@@ -84,11 +86,139 @@ def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
     return thread
 
 
-def run(config: settings.Config, threads: int, debug: bool, watch: bool = False) -> None:
-    """Serve the content at http://host:port (waitress; Flask's server with --debug)."""
+def default_workers() -> int:
+    """One process per core where gunicorn runs (Linux, macOS), else one (waitress)."""
+    return (os.cpu_count() or 1) if gunicorn_available() else 1
+
+
+def gunicorn_available() -> bool:
+    """Whether gunicorn can serve here (it needs fork: not on Windows)."""
+    if sys.platform == "win32":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+WORKER_BOOT_ERROR = 3  # gunicorn's exit status for a worker that cannot start: stop all
+
+
+def _warm_worker(app) -> None:
+    """In each gunicorn worker: warm it, and keep it warm across index swaps.
+
+    A worker that cannot open the index exits with gunicorn's boot-error status, so the master
+    stops instead of starting workers that fail forever.
+    """
+    try:
+        warm_up(app)
+    except SystemExit:
+        os._exit(WORKER_BOOT_ERROR)
+    keep_warm(app)
+
+
+def check_index(config: settings.Config) -> None:
+    """Open and check the index once before gunicorn starts its workers (exit 1 if broken)."""
+    from kb.search.searcher import open_searcher
+
+    try:
+        open_searcher(config.index_dir, config).close()
+    except IndexBroken as exc:
+        raise SystemExit(fail(str(exc))) from None
+
+
+def headed_errors() -> None:
+    """gunicorn's own error answers (400, 414, 431 …) with the security headers.
+
+    gunicorn writes them itself, without calling the app, through gunicorn.util.write_error;
+    this replaces that function in the serving process (the workers inherit it).
+    """
+    import html
+
+    from gunicorn import util
+
+    from web.security import HEADERS
+
+    def write_error(sock, status_int, reason, mesg):
+        body = (
+            f'<!doctype html><html lang="nb"><title>{html.escape(reason)}</title>'
+            f"<h1>{status_int} {html.escape(reason)}</h1></html>"
+        )
+        headers = [
+            f"HTTP/1.1 {status_int} {reason}",
+            "Connection: close",
+            "Content-Type: text/html; charset=utf-8",
+            f"Content-Length: {len(body.encode())}",
+            "Cache-Control: no-store",
+            *(f"{name}: {value}" for name, value in HEADERS.items()),
+        ]
+        util.write_nonblock(sock, ("\r\n".join(headers) + "\r\n\r\n").encode("latin-1"))
+        util.write_nonblock(sock, body.encode())
+
+    util.write_error = write_error
+
+
+def serve_processes(config: settings.Config, workers: int, threads: int) -> None:
+    """gunicorn with `workers` processes of `threads` threads, each with its own app.
+
+    The app is made after the fork (no preload): Whoosh reads its files through file objects
+    whose position a forked child would share. Each worker opens the index files itself; the
+    operating system keeps one copy of their pages in its cache for all of them.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    from web import create_app
+
+    class Service(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"{config.host}:{config.port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "post_worker_init": lambda worker: _warm_worker(worker.wsgi),
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return create_app(config)
+
+    Service().run()
+
+
+def run(
+    config: settings.Config,
+    threads: int,
+    debug: bool,
+    watch: bool = False,
+    workers: int | None = None,
+) -> None:
+    """Serve the content at http://host:port.
+
+    gunicorn with one process per core by default where it runs; waitress (one process,
+    threads) on Windows, with --workers 1 and with --watch; Flask's server with --debug.
+    """
     from web import create_app
 
     ensure_index(config)
+    workers = 1 if debug or watch else workers or default_workers()
+    if workers > 1:
+        if not gunicorn_available():
+            raise click.UsageError("--workers over 1 trenger gunicorn (Linux/macOS); bruk 1.")
+        host, port = config.host, config.port
+        click.echo(
+            f"Gode grep kjører på http://{host}:{port} med {workers} prosesser (Ctrl+C stopper).",
+            err=True,
+        )
+        check_index(config)
+        headed_errors()
+        serve_processes(config, workers, threads)
+        return
     app = create_app(config)
     app.config["WATCH"] = watch
     if watch:  # the editor's preview: re-index saved cases and reload the app's content

@@ -154,7 +154,14 @@ def search_cmd(query, as_json, limit, page, kind, filters, sort, index_dir) -> N
     type=click.IntRange(1, 64),
     default=8,
     show_default=True,
-    help="Tråder i waitress (samtidige forespørsler per prosess).",
+    help="Tråder per prosess (samtidige forespørsler i hver).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    show_default="én per kjerne med gunicorn (Linux/macOS), ellers 1",
+    help="Prosesser som svarer (gunicorn); 1 gir én prosess med waitress (også på Windows).",
 )
 @click.option(
     "--debug", is_flag=True, help="Flasks utviklingsserver med feilsøking (aldri i drift)."
@@ -168,14 +175,14 @@ def search_cmd(query, as_json, limit, page, kind, filters, sort, index_dir) -> N
 @sources_option
 @content_option
 @index_option
-def serve(host, port, threads, debug, watch, source_dirs, content_dir, index_dir) -> None:
+def serve(host, port, threads, workers, debug, watch, source_dirs, content_dir, index_dir) -> None:
     """Start nettjenesten; bygger søkeindeksen først hvis den mangler."""
     from kb.cli.serve import run
 
     config = resolve_config(
         source_dirs, host=host, port=port, content_dir=content_dir, index_dir=index_dir
     )
-    run(config, threads, debug, watch)
+    run(config, threads, debug, watch, workers)
 
 
 NO_SITE_URL = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from html import escape, unescape
 
 from kb.search import schema as f
@@ -17,6 +18,35 @@ PASSAGE_EXTRAS = ("source_title", "section", "section_title", "year")
 WORD = re.compile(WORD_PATTERN)
 ALSO_CHARS = 3000  # how far into a field «også: …» looks for the synonyms that matched
 BEFORE, AFTER = 70, 170  # characters of context around the first marked word of a fragment
+KEY_CHARS = 3  # every index term a word gives starts with 3 letters found in the word
+
+
+@lru_cache(maxsize=256)
+def _keys(terms: frozenset[str]) -> re.Pattern:
+    """The first letters of the terms, to find in a text.
+
+    A stem is a prefix of its word (or of a compound part, a substring of the word), and a
+    nynorsk ending rewrite keeps the first four letters: so a word without any term's first
+    three letters can give none of the terms. The regular expression finds the places in C;
+    only the words there are checked with analysis.forms, exactly as before.
+    """
+    keys = sorted({t[:KEY_CHARS] for t in terms if t}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys)) or r"(?!)", re.IGNORECASE)
+
+
+def _words(text: str, terms: set[str], pos: int):
+    """WORD matches from pos on that may give one of the terms (a superset of those that do)."""
+    keys, end = _keys(frozenset(terms)), pos
+    while (found := keys.search(text, end)) is not None:
+        at = found.start()
+        for m in WORD.finditer(text, max(end, _word_start(text, at))):
+            if m.end() > at:
+                if m.start() <= at:
+                    yield m
+                end = m.end() if m.start() <= at else at + 1
+                break
+        else:
+            return
 
 
 def marked_spans(
@@ -24,7 +54,7 @@ def marked_spans(
 ) -> list[tuple[int, int]]:
     """Where the words that match the terms are in the text (from start, before stop)."""
     spans = []
-    for m in WORD.finditer(text, _word_start(text, start)):
+    for m in _words(text, terms, _word_start(text, start)):
         if stop is not None and m.start() >= stop:
             break
         if analysis.forms(m.group()) & terms:
@@ -36,7 +66,7 @@ def _first_span(
     text: str, terms: set[str], analysis: NorwegianAnalysis, start: int = 0
 ) -> tuple[int, int] | None:
     """The first marked word at or after start: the snippet only needs the text around it."""
-    for m in WORD.finditer(text, _word_start(text, start)):
+    for m in _words(text, terms, _word_start(text, start)):
         if analysis.forms(m.group()) & terms:
             return m.span()
     return None

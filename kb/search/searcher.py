@@ -9,6 +9,7 @@ import os
 import threading
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -48,6 +49,7 @@ META_FILE = "kb_meta.json"  # the build facts written by indexer.build
 log = logging.getLogger(__name__)
 SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
 WARM_QUERY = "bosetting av flyktninger"  # several clauses: postings, phrases and proximity
+CACHED_RESULTS = 512  # whole results, per query, filters, page and sort, for one index version
 T = TypeVar("T")
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
@@ -107,6 +109,7 @@ class Searcher:
         self._searcher = None
         self._refused: int | None = None  # the folder (inode) of a rebuilt index that failed
         self._warm_ino = self._warm_gen = None  # the reader warm() last warmed
+        self._results: OrderedDict[tuple, dict] = OrderedDict()
         self._open()
 
     def _open(self) -> None:
@@ -115,6 +118,7 @@ class Searcher:
         old, self._searcher, self._ino, self._ix = self._searcher, searcher, ino, ix
         self.analysis, self.synonyms = analysis, analysis.synonyms
         self.facets, self.engine, self.planner = tables
+        self._results.clear()  # another index version: every remembered result is stale
         if old is not None:
             old.close()
 
@@ -185,6 +189,7 @@ class Searcher:
                 raise self._broken(exc) from None
             old, self._searcher = self._searcher, searcher
             self.facets, self.engine, self.planner = tables
+            self._results.clear()  # another index version: every remembered result is stale
             old.close()
         return self._searcher
 
@@ -237,20 +242,34 @@ class Searcher:
         limit, page = max(1, min(int(limit), MAX_LIMIT)), max(1, int(page))
         if sort not in SORTS:
             raise QueryError(f"Ukjent sortering «{sort}». Bruk en av: {', '.join(SORTS)}.")
+        key = _result_key(query, filters, kind, limit, page, sort, prefer)
         with self._lock:
-            self._fresh()
+            self._fresh()  # clears the remembered results when the index changed
+            if key in self._results:
+                self._results.move_to_end(key)
+                out = dict(self._results[key])
+                out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+                return out
             allowed = self._allowed(filters, kind)
             self._check_fields(dict(prefer or ()))
             parsed = parse(query, self.analysis, self.max_query_chars)
             out = {"query": parsed.text, "suggestion": None, "message": parsed.message}
             ranking = self._ranking(parsed, allowed, out)
+            version = self._searcher  # the result belongs to this reader
             if not parsed.clauses and sort == "relevance":
                 sort = "newest"  # browsing: newest first unless asked otherwise
             out.update(self._page(ranking, limit, page, sort, prefer or []))
         if not out["total"] and not out["message"]:
             out["message"] = NOTHING
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
-        return {key: out[key] for key in ORDER}
+        result = {k: out[k] for k in ORDER}
+        with self._lock:
+            if self._searcher is not version:  # the index changed meanwhile: do not keep it
+                return dict(result)
+            self._results[key] = result
+            if len(self._results) > CACHED_RESULTS:
+                self._results.popitem(last=False)
+        return dict(result)
 
     def _ranking(self, parsed: ParsedQuery, allowed: np.ndarray, out: dict) -> Ranking:
         """Rank for the query's clauses, or list every allowed document when there are none."""
@@ -367,6 +386,13 @@ class Searcher:
             self._fresh()
             parsed = parse(query, self.analysis, self.max_query_chars)
             return self.planner.plan(parsed).suggestion if parsed.clauses else None
+
+
+def _result_key(query, filters, kind, limit, page, sort, prefer=None) -> tuple:
+    """The normalised request: spacing and the order of filter values do not matter."""
+    chosen = tuple(sorted((k, tuple(sorted(map(str, v)))) for k, v in (filters or {}).items() if v))
+    preferred = tuple((k, tuple(map(str, v))) for k, v in (prefer or ()))
+    return (" ".join(str(query).split()), chosen, kind, limit, page, sort, preferred)
 
 
 def open_searcher(index_dir: Path, config: settings.Config | None = None) -> Searcher:

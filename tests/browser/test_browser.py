@@ -82,12 +82,18 @@ def context(browser, base_url):
 SCREENSHOTS = Path("/tmp/gode-grep-screenshots")
 AXE_PAGES = {
     "forside": "/",
+    "treff": "/sok?q=bosetting",
     "treff-med-filter": "/sok?q=bolig&tema=bosetting",
+    "treff-side-2": "/sok?q=bolig&side=2",
+    "rettet-sok": "/sok?q=bossetting",
     "grep": "/grep/kristiansund-foreldreskole",
+    "historikk": "/grep/kristiansund-foreldreskole/historikk",
     "ingen-treff": "/sok?q=qqqxyzzyvv",
     "kart": "/kart",
-    "kilde": "/kilder/fafo-2015-08",
+    "kilder": "/kilder",
+    "kilde": "/kilder/fafo-2015-08#L761-L773",
     "kilde-tekst": "/kilder/fafo-2015-08/del/2",
+    "inngang": "/innganger/implementering",
     "om": "/om",
     "foresla": "/foresla",
     "foresla-redaktor": "/foresla/redaktor",
@@ -96,7 +102,9 @@ AXE_PAGES = {
     "ressurspersoner": "/ressurspersoner",
     "kom-i-gang": "/kom-i-gang",
     "sok-inngang-fase": "/sok?inngang=verktoy&fase=oppstart",
+    "finnes-ikke": "/finnes-ikke",
 }
+VIEWPORTS = {"bred": (1366, 900), "mobil": (390, 844)}
 
 
 def violations(page) -> list[str]:
@@ -114,16 +122,117 @@ def violations(page) -> list[str]:
 NEEDS_REPORTS = {"kilde-tekst"}  # a report's text part exists only when the report file does
 
 
+@pytest.mark.parametrize("size", sorted(VIEWPORTS))
 @pytest.mark.parametrize("name", sorted(AXE_PAGES))
-def test_axe_finds_no_violations(context, name, request):
+def test_axe_finds_no_violations(browser, base_url, name, size, request):
     if name in NEEDS_REPORTS:
         request.getfixturevalue("seeds_dir")  # skips on a clone without ../shared/seeds
-    page = context.new_page()
+    width, height = VIEWPORTS[size]
+    ctx = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
+    page = ctx.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(AXE_PAGES[name])
-    assert violations(page) == []
-    assert errors == []  # no CSP violations, no script errors
+    try:
+        assert violations(page) == []
+        # no CSP violations, no script errors (a 404 page logs its own status)
+        assert [e for e in errors if "404" not in e] == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
+    finally:
+        ctx.close()
+
+
+def phone(browser, base_url, javascript: bool = True):
+    """A 390×844 context, as a common phone."""
+    return browser.new_context(
+        base_url=base_url, viewport={"width": 390, "height": 844}, java_script_enabled=javascript
+    )
+
+
+def test_on_a_phone_the_first_hit_is_in_the_first_screen(browser, base_url):
+    ctx = phone(browser, base_url)
+    page = ctx.new_page()
+    page.goto("/sok?q=bosetting")
+    top = page.locator("ol.hits > li").first.bounding_box()["y"]
+    assert 0 < top < 844
+    assert not page.locator("aside.facets .facet").first.is_visible()  # behind «Filtrer»
+    assert page.locator("details.filters > summary").inner_text().startswith("Filtrer")
+    ctx.close()
+
+
+def test_on_a_phone_the_filters_open_and_close_with_the_keyboard(browser, base_url):
+    ctx = phone(browser, base_url)
+    page = ctx.new_page()
+    page.goto("/sok?q=bosetting&tema=bolig&type=grep")
+    summary = page.locator("details.filters > summary")
+    assert summary.inner_text() == "Filtrer (2 valgt)"
+    facet = page.locator("aside.facets .facet").first
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('filter-summary')"):
+            break
+    else:
+        raise AssertionError("Tab never reached «Filtrer»")
+    page.keyboard.press("Enter")
+    assert facet.is_visible() and page.locator("details.filters").get_attribute("open") == ""
+    page.keyboard.press("Space")
+    assert not facet.is_visible()
+    ctx.close()
+
+
+def test_on_a_phone_the_filters_open_and_close_without_javascript(browser, base_url):
+    ctx = phone(browser, base_url, javascript=False)
+    page = ctx.new_page()
+    page.goto("/sok?q=bosetting")
+    facet = page.locator("aside.facets .facet").first
+    assert not facet.is_visible()
+    page.click("details.filters > summary")
+    assert facet.is_visible()
+    page.locator("aside.facets a.facet-link", has_text="Bolig").first.click()
+    page.wait_for_url("**tema=bolig**")
+    assert page.locator("details.filters > summary").inner_text() == "Filtrer (1 valgt)"
+    page.click("details.filters > summary")
+    assert page.locator("aside.facets .facet").first.is_visible()
+    page.click("details.filters > summary")
+    assert not page.locator("aside.facets .facet").first.is_visible()
+    ctx.close()
+
+
+def test_wide_screens_show_the_filters_beside_the_hits_without_javascript(browser, base_url):
+    ctx = browser.new_context(
+        base_url=base_url, viewport={"width": 1366, "height": 900}, java_script_enabled=False
+    )
+    page = ctx.new_page()
+    page.goto("/sok?q=bosetting")
+    assert page.locator("aside.facets .facet").first.is_visible()
+    assert not page.locator("details.filters > summary").is_visible()
+    facets = page.locator("aside.facets").bounding_box()
+    hits = page.locator("#treff").bounding_box()
+    assert facets["x"] + facets["width"] <= hits["x"]  # side by side
+    ctx.close()
+
+
+def test_home_fits_a_320_px_screen(browser, base_url):
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    page.goto("/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.tile, .card')]"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 320
+    ctx.close()
+
+
+def test_the_copy_buttons_have_distinct_accessible_names(context):
+    page = context.new_page()
+    page.goto("/grep/kristiansund-foreldreskole")
+    names = page.eval_on_selector_all(
+        ".copy-button", "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    assert len(names) >= 2 and len(set(names)) == len(names)
+    assert names[0] == "Kopier referansen til grepet"
 
 
 def test_keyboard_only_search_filter_open_case_and_copy_citation(context):
@@ -173,7 +282,7 @@ def test_pages_render_with_styles(context):
     SCREENSHOTS.mkdir(exist_ok=True)
     page = context.new_page()
     css = []
-    page.on("response", lambda r: css.append(r.status) if r.url.endswith("site.css") else None)
+    page.on("response", lambda r: css.append(r.status) if "/site.css?v=" in r.url else None)
     for name, url in AXE_PAGES.items():
         page.goto(url)
         header = page.evaluate(

@@ -131,10 +131,14 @@ def fylke_counts(content: Content) -> list[tuple[str, int]]:
     return [(name, counts[name]) for name in names]
 
 
-def newest(content: Content, n: int = 6) -> list[Case]:
-    """The most recently updated cases."""
+def newest(content: Content, n: int = 6, changed: dict[str, str] | None = None) -> list[Case]:
+    """The most recently updated cases: by `updated`, then by the file's last commit date
+    (`changed`: case id → YYYY-MM-DD, when the history is known), then by title."""
+    changed = changed or {}
     cases = sorted(content.cases.values(), key=lambda c: c.title)
-    return sorted(cases, key=lambda c: c.updated or dt.date.min, reverse=True)[:n]
+    return sorted(
+        cases, key=lambda c: (c.updated or dt.date.min, changed.get(c.id, "")), reverse=True
+    )[:n]
 
 
 def with_approach(content: Content, approach: str) -> list[Case]:

@@ -116,12 +116,18 @@ def with_sizes(rows: tuple[FactRow, ...], case: Case, content: Content) -> tuple
 
 
 def fact_row(field: schema.Field, case: Case, content: Content) -> FactRow | None:
-    """The fact row of one schema field, or None when an optional field has no value."""
+    """The fact row of one schema field, or None when its value is not known.
+
+    An unknown period or status is left out rather than shown as «Ikke oppgitt».
+    """
     if field.kind == "places":
         return FactRow(field.name, field.fact, place_items(case) or (FactItem(NO_PLACE),))
     if field.kind == "period":
-        return FactRow(field.name, field.fact, (FactItem(period_text(case)),))
+        text = period_text(case)
+        return FactRow(field.name, field.fact, (FactItem(text),)) if text != NO_PERIOD else None
     if field.kind == "status":
+        if case.status == "ukjent":
+            return None
         text = STATUS_TEXT.get(case.status, case.status)
         year = f" (per {case.status_as_of})" if case.status_as_of else ""
         return FactRow(field.name, field.fact, (FactItem(text + year),))

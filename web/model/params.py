@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from kb.errors import QueryError
 from kb.search.query import check_length
@@ -85,6 +85,33 @@ class SearchRequest:
         filters = {k: v for k, v in {**self.filters, name: values}.items() if v}
         return replace(self, filters=filters, page=1).query()
 
+    def toggles(self, name: str, values: list[str]) -> list[str]:
+        """[self.toggle(name, v) for v in values], encoding the rest of the query only once.
+
+        A search page has ~80 facet links; building each from scratch was a third of its CPU.
+        """
+        if name not in FILTERS.values():  # «kind»: two values, the plain way
+            return [self.toggle(name, v) for v in values]
+        param = next(p for p, n in FILTERS.items() if n == name)
+        rest = replace(self, filters={k: v for k, v in self.filters.items() if k != name}, page=1)
+        before, after = [], []
+        side = before
+        for key, value in rest._pairs(own=name):
+            if key is None:
+                side = after
+            else:
+                side.append(f"{quote_plus(key)}={quote_plus(value)}")
+        own = self.filters.get(name, ())
+        out = []
+        for value in values:
+            chosen = tuple(v for v in own if v != value) if value in own else (*own, value)
+            mine = [f"{param}={quote_plus(v)}" for v in chosen]
+            if not chosen and self.min_kommune and param in PRESELECTED:
+                mine = [f"{param}="]  # removed on purpose: do not pre-select it again
+            pairs = before + mine + after
+            out.append("?" + "&".join(pairs) if pairs else "?")
+        return out
+
     def at_page(self, page: int) -> str:
         """The URL query of another page of the same search."""
         return replace(self, page=page).query()
@@ -107,20 +134,28 @@ class SearchRequest:
 
     def query(self) -> str:
         """This search as a URL query string («?q=…&tema=…»)."""
-        params: list[tuple[str, str]] = [("q", self.q)] if self.q else []
-        for param, name in FILTERS.items():
-            params += [(param, v) for v in self.filters.get(name, ())]
-            if self.min_kommune and param in PRESELECTED and name not in self.filters:
-                params.append((param, ""))  # removed on purpose: do not pre-select it again
-        if self.min_kommune:
-            params.append((MY_KOMMUNE, self.min_kommune))
-        if self.kind:
-            params.append(("type", KIND_PARAMS[self.kind]))
-        if self.sort != "relevance":
-            params.append(("sort", SORT_PARAMS[self.sort]))
-        if self.page > 1:
-            params.append(("side", str(self.page)))
+        params = list(self._pairs())
         return "?" + urlencode(params) if params else "?"
+
+    def _pairs(self, own: str | None = None):
+        """The URL parameters in their order; (None, "") where filter `own` goes, if given."""
+        if self.q:
+            yield "q", self.q
+        for param, name in FILTERS.items():
+            if name == own:
+                yield None, ""
+                continue
+            yield from ((param, v) for v in self.filters.get(name, ()))
+            if self.min_kommune and param in PRESELECTED and name not in self.filters:
+                yield param, ""  # removed on purpose: do not pre-select it again
+        if self.min_kommune:
+            yield MY_KOMMUNE, self.min_kommune
+        if self.kind:
+            yield "type", KIND_PARAMS[self.kind]
+        if self.sort != "relevance":
+            yield "sort", SORT_PARAMS[self.sort]
+        if self.page > 1:
+            yield "side", str(self.page)
 
 
 def parse_request(args, max_chars: int) -> SearchRequest:
@@ -171,6 +206,39 @@ def for_my_kommune(req: SearchRequest, register) -> tuple[SearchRequest, object 
         filters = {**req.filters, **{n: v for n, v in prefer}}
         req = replace(req, filters=filters, chosen=True, page=1)
     return req, mine
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    """One value in a facet box: its text, count, the URL query that toggles it, if active."""
+
+    value: str
+    text: str
+    count: int
+    href: str
+    active: bool
+
+
+FACET_ORDER = (("kind", "type"), *((name, param) for param, name in FILTERS.items()))
+
+
+def facet_blocks(req: SearchRequest, facets: dict, label) -> list[tuple[str, list[FacetLink]]]:
+    """The facet boxes of a result page: (index field, links), type first, empty ones left out.
+
+    label(name, value) gives the text a value shows.
+    """
+    blocks = []
+    for name, _param in FACET_ORDER:
+        values = facets.get(name) or []
+        if not values:
+            continue
+        hrefs = req.toggles(name, [v for v, _n in values])
+        links = [
+            FacetLink(v, label(name, v), n, href, req.has(name, v))
+            for (v, n), href in zip(values, hrefs, strict=True)
+        ]
+        blocks.append((name, links))
+    return blocks
 
 
 def run_search(searcher, req: SearchRequest, page_size: int) -> dict:

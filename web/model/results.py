@@ -1,10 +1,129 @@
-"""The search page's result list: the count a reader can trust and the hits in groups."""
+"""The search page's result list: the count a reader can trust, the hits in groups, and what
+each hit shows besides the searcher's own fields.
+
+Section names set apart in case snippets («I «Slik gjorde de det»: …»), the source and its
+year, and reader locators («kap. 4.1, s. 55–57»).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
+from kb.content.loader import Content
+from kb.content.model import SECTION_ORDER, Case, Citation
+from kb.content.schema import reader_locator
+from web.model.provenance import source_label
 from web.templating import number
+
+WORD = re.compile(r"\w+")
+TAG = re.compile(r"</?mark>")
+RUN = 4  # words of a fragment's start looked for in the case's sections
+
+
+@dataclass(frozen=True)
+class SnippetPart:
+    """A stretch of a snippet and the case section it comes from ("" when unknown)."""
+
+    section: str
+    html: Markup
+
+
+def words(text: str) -> list[str]:
+    """The words of a text or snippet (marks and markup signs ignored), lower-cased."""
+    return [w.lower() for w in WORD.findall(TAG.sub("", text))]
+
+
+def _heading_pattern(heading: str) -> str:
+    """A section heading as it appears in a snippet, each word possibly marked."""
+    return r"\s".join(rf"(?:<mark>)?{re.escape(w)}(?:</mark>)?" for w in heading.split())
+
+
+HEADINGS = re.compile(
+    r"(?:^|(?<=\s))(" + "|".join(_heading_pattern(h) for h in SECTION_ORDER) + r")\s"
+)
+
+
+def _section_words(case: Case) -> dict[str, list[str]]:
+    return {heading: words(md) for heading, md in case.sections}
+
+
+def _contains(haystack: list[str], run: list[str]) -> bool:
+    n = len(run)
+    return any(haystack[i : i + n] == run for i in range(len(haystack) - n + 1))
+
+
+def _section_of(fragment: str, sections: dict[str, list[str]]) -> str:
+    """The one section whose text holds the fragment's first words, or ""."""
+    run = words(fragment)[:RUN]
+    if len(run) < 2:
+        return ""
+    found = [h for h, ws in sections.items() if _contains(ws, run)]
+    return found[0] if len(found) == 1 else ""
+
+
+def snippet_parts(snippet: str, case: Case | None) -> list[SnippetPart]:
+    """A case snippet split where a section heading starts, each part with its section.
+
+    A heading counts only when the words after it begin that section of the case, so a word
+    like «Resultater» inside a sentence stays text.
+    """
+    if case is None:
+        return [SnippetPart("", Markup(snippet))]
+    sections = _section_words(case)
+    cuts: list[tuple[int, int, str]] = []  # (start, end of heading, heading)
+    for m in HEADINGS.finditer(snippet):
+        heading = " ".join(TAG.sub("", m.group(1)).split())
+        after = words(snippet[m.end() :])[:3]
+        if heading in sections and after and sections[heading][: len(after)] == after:
+            cuts.append((m.start(), m.end(), heading))
+    parts = []
+    first = snippet[: cuts[0][0]] if cuts else snippet
+    if first.strip():
+        parts.append(SnippetPart(_section_of(first.removeprefix("… "), sections), Markup(first)))
+    for i, (_, end, heading) in enumerate(cuts):
+        stop = cuts[i + 1][0] if i + 1 < len(cuts) else len(snippet)
+        parts.append(SnippetPart(heading, Markup(snippet[end:stop])))
+    return parts
+
+
+def locator_text(location: dict) -> str:
+    """A passage's place in its report as a reader reads it: «kap. 4.1, s. 55–57»."""
+    pages = location.get("pages")
+    citation = Citation(
+        location.get("source", ""),
+        location.get("section") or "",
+        pages=tuple(pages) if pages else None,
+    )
+    return reader_locator(citation)
+
+
+def source_years(case: Case, content: Content) -> str:
+    """The case's sources with their years: «Fafo-rapport 2015:08», «Menon Economics 2025»."""
+    labels = []
+    for source_id in dict.fromkeys(c.source for c in case.sources):
+        source = content.sources.get(source_id)
+        label = source_label(source, source_id)
+        if source and source.year and str(source.year) not in label:
+            label = f"{label} ({source.year})"
+        labels.append(label)
+    return ", ".join(labels)
+
+
+def dress_hits(hits: list[dict], content: Content) -> list[dict]:
+    """The hits with what the result list shows: snippet parts, sources, locators."""
+    out = []
+    for hit in hits:
+        case = content.cases.get(hit["id"]) if hit["kind"] == "case" else None
+        extra = {
+            "parts": snippet_parts(hit.get("snippet") or "", case),
+            "sources_text": source_years(case, content) if case else "",
+            "locator": locator_text(hit["locations"][0]) if hit.get("locations") else "",
+        }
+        out.append({**hit, **extra})
+    return out
 
 
 @dataclass

@@ -11,6 +11,7 @@
       button.className = "copy-button";
       button.textContent = "Kopier referansen";
       button.setAttribute("aria-describedby", el.id);
+      if (el.dataset.copyLabel) { button.setAttribute("aria-label", el.dataset.copyLabel); }
       button.addEventListener("click", function () {
         var text = el.getAttribute("data-copy");
         var done = function () { if (status) { status.textContent = "Referansen er kopiert."; } };

@@ -17,7 +17,7 @@ from flask import (
 from kb import cite, urls
 from kb.errors import IndexMissing
 from web import errors
-from web.model import browse, preview, provenance
+from web.model import browse, preview, provenance, trust
 from web.model import case_page as page_model
 from web.siteurl import site_url
 from web.state import site
@@ -67,7 +67,7 @@ def case_page(case_id: str):
         problems=problems,
         sources=content.sources,
         sections=provenance.sections(case, content.sources),
-        facts_line=provenance.facts_line(case, content.sources),
+        trust=trust.trust(case, content),
         similar=similar(case),
         edit_url=current_app.config["EDIT_URL"] + case.path.name,
     )

@@ -9,6 +9,7 @@ from kb.editor.new import suggest_id
 from web.model import browse
 from web.model.mapdata import build_map
 from web.state import site
+from web.views import history
 
 bp = Blueprint("pages", __name__)
 
@@ -22,10 +23,20 @@ def home():
         groups=browse.ways_in(content, "target_groups", "target_groups", "malgruppe"),
         approaches=browse.approach_ways(content),
         fylker=browse.fylke_counts(content),
-        newest=browse.newest(content),
+        newest=browse.newest(content, changed=last_changed(content)),
         count=len(content.cases),
         kommune_names=browse.kommune_names(content),
     )
+
+
+def last_changed(content) -> dict[str, str]:
+    """Each case's last commit date, from the content's history (empty without git)."""
+    out = {}
+    for case in content.cases.values():
+        revision = history.current(case)
+        if revision:
+            out[case.id] = revision.date
+    return out
 
 
 @bp.get("/innganger/<slug:approach_id>")

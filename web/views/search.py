@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from web.model import browse
-from web.model.params import FILTERS, for_my_kommune, parse_request, run_search
-from web.model.results import count_line, hit_groups
+from web.model import results as result_list
+from web.model.params import MAX_PAGE, facet_blocks, for_my_kommune, parse_request, run_search
 from web.state import site
 
 bp = Blueprint("search", __name__)
@@ -22,6 +22,9 @@ def results():
     if mine is not None and not req.chosen:  # «Min kommune» from the form: pre-select
         return redirect(url_for("search.results") + resolved.query())
     result = run_search(site().searcher(), resolved, int(config["PAGE_SIZE"]))
+    result = {**result, "hits": result_list.dress_hits(result["hits"], content)}
+    corrected = result.get("suggestion") and result["total"]
+    shown_q = result["suggestion"] if corrected else req.q  # the heading names what was searched
     return render_template(
         "search.html",
         req=resolved,
@@ -30,13 +33,11 @@ def results():
         mine_guess=register.suggest_kommune(req.min_kommune)
         if req.min_kommune and not mine
         else None,
-        heading=count_line(result, req.q),
-        groups=hit_groups(result, req),
-        facet_order=facet_order(),
+        heading=result_list.count_line(result, shown_q),
+        groups=result_list.hit_groups(result, resolved),
+        max_page=MAX_PAGE,
+        facets=facet_blocks(
+            resolved, result["facets"], lambda name, v: browse.facet_label(content, name, v)
+        ),
         themes=browse.ways_in(content, "themes", "themes", "tema"),
     )
-
-
-def facet_order() -> list[tuple[str, str]]:
-    """(index field, URL parameter) of the facet boxes, type first."""
-    return [("kind", "type"), *((name, param) for param, name in FILTERS.items())]

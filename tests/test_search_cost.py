@@ -1,0 +1,126 @@
+"""What makes a search page cheap must not change what it shows: cached results, fast snippets,
+facet links built in one pass. (Speed itself is measured in bench/, never asserted here.)"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from indexer.build import build_index, update_case
+from kb.content.loader import load_content
+from kb.search import hits
+from kb.search.searcher import open_searcher
+from web.model.params import FILTERS, SearchRequest, facet_blocks, parse_request
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEEDS = (FIXTURES / "seeds",)
+TEXTS = (
+    "Barnefattigdom i Bergen: bustad og startlån for flyktninger, 2.1 prosent (kap:3).",
+    "Kommunen hjelper barnefamiliar med bustad; Fattigdom blant barn minker.",
+    "Boligsosialt arbeid, bosetting og samarbeid med NAV-kontoret i kommunen.",
+)
+QUERIES = ("barnefattigdom", "bustad", "bosetting av flyktninger", "2.1", "nav kommunen", "bolig")
+
+
+def scan_every_word(text, terms, analysis, start=0, stop=None):
+    """The word-by-word scan the snippets used before: the reference for the fast one."""
+    out = []
+    for m in hits.WORD.finditer(text, hits._word_start(text, start)):
+        if stop is not None and m.start() >= stop:
+            break
+        if analysis.forms(m.group()) & terms:
+            out.append(m.span())
+    return out
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("query", QUERIES)
+def test_fast_snippet_scan_marks_the_same_words(analysis, text, query):
+    terms = {form for word in query.split() for form in analysis.forms(word)}
+    expected = scan_every_word(text, terms, analysis)
+    assert hits.marked_spans(text, terms, analysis) == expected
+    assert hits.marked_spans(text, terms, analysis, 20, 60) == scan_every_word(
+        text, terms, analysis, 20, 60
+    )
+    first = hits._first_span(text, terms, analysis)
+    assert first == (expected[0] if expected else None)
+
+
+def test_fast_snippet_scan_on_the_indexed_texts(index_dir, analysis):
+    searcher = open_searcher(index_dir)
+    reader = searcher._searcher.reader()
+    stored = [reader.stored_fields(d) for d in reader.all_doc_ids()]
+    for query in QUERIES:
+        terms = searcher.search(query)["hits"] and {
+            form for word in query.split() for form in analysis.forms(word)
+        }
+        for fields in stored:
+            text = " ".join((fields.get("text") or "").split())
+            assert hits.marked_spans(text, terms or set(), analysis) == scan_every_word(
+                text, terms or set(), analysis
+            )
+    searcher.close()
+
+
+def requests() -> list[SearchRequest]:
+    args = [
+        MultiDict(),
+        MultiDict([("q", "bolig & barn")]),
+        MultiDict([("q", "startlån"), ("tema", "bolig"), ("fylke", "Vestland")]),
+        MultiDict([("tema", "bolig"), ("tema", "bosetting"), ("type", "grep"), ("side", "3")]),
+        MultiDict([("q", "x"), ("kommune", "Ås"), ("aar", "2020"), ("sort", "nyeste")]),
+    ]
+    return [parse_request(a, 500) for a in args]
+
+
+@pytest.mark.parametrize("req", requests())
+def test_facet_links_built_in_one_pass_equal_one_by_one(req):
+    values = ["bolig", "bosetting", "Ås", "2020", "a&b=c", "Vestland"]
+    for name in ["kind", *FILTERS.values()]:
+        wanted = ["case", "passage"] if name == "kind" else values
+        assert req.toggles(name, wanted) == [req.toggle(name, v) for v in wanted]
+
+
+def test_facet_blocks_skip_empty_facets_and_mark_active_values():
+    req = parse_request(MultiDict([("q", "bolig"), ("tema", "bolig")]), 500)
+    facets = {"kind": [["case", 2]], "themes": [["bolig", 2], ["bosetting", 1]], "fylke": []}
+    blocks = facet_blocks(req, facets, lambda name, value: value.upper())
+    assert [name for name, _ in blocks] == ["kind", "themes"]
+    themes = blocks[1][1]
+    assert [(link.text, link.count, link.active) for link in themes] == [
+        ("BOLIG", 2, True),
+        ("BOSETTING", 1, False),
+    ]
+    assert themes[0].href == "?q=bolig" and themes[1].href == "?q=bolig&tema=bolig&tema=bosetting"
+
+
+def test_a_remembered_result_equals_a_fresh_one_and_ignores_spacing(index_dir):
+    searcher = open_searcher(index_dir)
+    first = searcher.search("startlån  bolig", filters={"fylke": ["Innlandet", "Vestland"]})
+    again = searcher.search(" startlån bolig ", filters={"fylke": ["Vestland", "Innlandet"]})
+    first.pop("took_ms"), again.pop("took_ms")
+    assert again == first
+    fresh = open_searcher(index_dir).search(
+        "startlån bolig", filters={"fylke": ["Innlandet", "Vestland"]}
+    )
+    fresh.pop("took_ms")
+    assert fresh == first
+    searcher.close()
+
+
+def test_remembered_results_are_dropped_when_one_case_is_updated(corpus, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    live = tmp_path / "index"
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    searcher = open_searcher(live)
+    assert searcher.search("hus", kind="case")["total"] == 0
+    path = root / "grep" / "lillehammer-startlan.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("kjøper bolig med", "kjøper hus med"), encoding="utf-8")
+    assert update_case(live, path, root) == ("oppdatert", [])
+    assert searcher.search("hus", kind="case")["hits"][0]["id"] == "lillehammer-startlan"
+    searcher.close()

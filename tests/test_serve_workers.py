@@ -1,0 +1,76 @@
+"""`kb serve --workers N`: gunicorn with N processes that each answer searches (Linux/macOS)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from kb.cli.serve import default_workers, gunicorn_available
+
+pytestmark = pytest.mark.skipif(not gunicorn_available(), reason="gunicorn needs fork")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is pid (read from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+    except OSError:
+        return 0, ""
+
+
+def test_default_is_one_worker_per_core():
+    assert default_workers() == (os.cpu_count() or 1)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts processes in /proc")
+def test_serve_with_two_workers_answers_from_both(corpus, index_dir):
+    port = free_port()
+    command = [sys.executable, "-m", "kb", "serve", "--workers", "2", "--port", str(port)]
+    command += ["--content", str(corpus), "--index", str(index_dir)]
+    command += ["--sources", str(FIXTURES / "seeds")]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while get(f"http://127.0.0.1:{port}/sok?q=startl%C3%A5n")[0] != 200:
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.monotonic() < deadline, "the server did not answer within 60 s"
+            time.sleep(0.2)
+        assert len(children(server.pid)) == 2
+        for _ in range(10):  # every answer is right, whichever worker gives it
+            status, body = get(f"http://127.0.0.1:{port}/api/sok?q=startl%C3%A5n")
+            assert status == 200 and "lillehammer-startlan" in body
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=30)
