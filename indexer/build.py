@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -20,15 +21,25 @@ from kb import settings
 from kb.content.loader import Content, load_context, read_case
 from kb.content.model import Passage, Source
 from kb.content.sources import locate
-from kb.errors import ExtractionError, IndexMissing, IndexUnwritable
+from kb.errors import ExtractionError, IndexUnwritable
 from kb.search import outline, schema
 from kb.search.analysis import NorwegianAnalysis
 
 META_FILE = "kb_meta.json"  # beside Whoosh's files: build facts (the analysis has its own file)
 UNWRITABLE = (
     "Kan ikke skrive søkeindeksen i {folder}: {why}. Sjekk at mappen er skrivbar og at "
-    "disken ikke er full, eller velg en annen mappe med --index eller KB_INDEX_DIR."
+    "disken ikke er full, eller velg en annen mappe med --index eller KB_INDEX_DIR. "
+    "Den forrige indeksen er ikke endret."
 )
+WHY_UNWRITABLE = {  # the usual reasons, in Norwegian; any other OSError gives its own text
+    errno.EACCES: "ingen skrivetilgang til mappen",
+    errno.EPERM: "mappen kan ikke endres (skrivebeskyttet eller låst)",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOSPC: "disken er full",
+    errno.EDQUOT: "diskkvoten er brukt opp",
+    errno.EFBIG: "filen ble større enn det systemet tillater (grensen for filstørrelse)",
+    errno.ENOTDIR: "en del av stien er en fil, ikke en mappe",
+}
 WRITER_MB = 256
 
 
@@ -195,7 +206,7 @@ def write_index(
             tempfile.mkdtemp(prefix=f".{index_dir.name}.new-{os.getpid()}-", dir=index_dir.parent)
         )
     except OSError as exc:
-        raise IndexUnwritable(UNWRITABLE.format(folder=index_dir, why=exc.strerror)) from None
+        raise unwritable(index_dir, exc) from None
     try:
         os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; readers may be others
         fill_index(tmp, docs, total, progress, meta, analysis)
@@ -205,7 +216,7 @@ def write_index(
         swap_into_place(tmp, index_dir)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexUnwritable(UNWRITABLE.format(folder=index_dir, why=exc.strerror)) from None
+        raise unwritable(index_dir, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -242,6 +253,12 @@ def fill_index(
     meta = {**meta, "generation": ix.latest_generation(), "documents": added}
     (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     analysis.save(folder)
+
+
+def unwritable(index_dir: Path, exc: OSError) -> IndexUnwritable:
+    """The Norwegian «cannot write» error for an index folder and an OSError."""
+    why = WHY_UNWRITABLE.get(exc.errno) or exc.strerror or type(exc).__name__
+    return IndexUnwritable(UNWRITABLE.format(folder=index_dir, why=why))
 
 
 def check_index(folder: Path) -> None:
@@ -299,24 +316,25 @@ def swap_into_place(new: Path, live: Path) -> None:
 def update_case(
     index_dir: Path, path: Path, content_root: Path, source_dirs: tuple[Path, ...] = ()
 ) -> tuple[str, list]:
-    """Re-index one changed or deleted case file: ("oppdatert"|"slettet"|"uendret", problems)."""
+    """Re-index one changed or deleted case file: ("oppdatert"|"slettet"|"uendret", problems).
+
+    Raises IndexMissing or IndexBroken when the live index is absent or cannot be read, and
+    IndexUnwritable when it cannot be written.
+    """
+    from kb.search.searcher import open_checked
+
     index_dir, path = Path(index_dir), Path(path)
-    if not index.exists_in(str(index_dir)):
-        raise IndexMissing("Søkeindeksen er ikke bygget ennå. Kjør `kb index`.")
+    ix, _analysis = open_checked(index_dir)  # the index's own analysis, not the content's
     ctx = load_context(content_root, source_dirs)
-    try:
-        ix, _analysis = schema.open_index(index_dir)  # the index's own analysis, not the content's
-    except (OSError, ValueError, index.EmptyIndexError):
-        raise IndexMissing("Søkeindeksen er ufullstendig. Kjør `kb index`.") from None
     relative = relative_path(path, content_root)
-    if not path.exists():
+    case, problems = read_case(path, ctx) if path.exists() else (None, [])
+    if case is None and path.exists():
+        return "uendret", problems
+    try:
         with ix.writer() as writer:
             writer.delete_by_term(schema.PATH, relative)
-        return "slettet", []
-    case, problems = read_case(path, ctx)
-    if case is None:
-        return "uendret", problems
-    with ix.writer() as writer:
-        writer.delete_by_term(schema.PATH, relative)
-        writer.update_document(**case_doc(case, ctx))
-    return "oppdatert", problems
+            if case is not None:
+                writer.update_document(**case_doc(case, ctx))
+    except OSError as exc:
+        raise unwritable(index_dir, exc) from None
+    return ("oppdatert" if case is not None else "slettet"), problems

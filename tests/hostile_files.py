@@ -98,3 +98,15 @@ def operand_pdf(operators: int = 5_000_000) -> bytes:
     """A PDF with millions of cheap path operators (no text) on one page."""
     ops = b"1 1 m " * operators
     return pdf_bytes(zlib.compress(ops, 9), "/Filter /FlateDecode ")
+
+
+def long_words_case() -> str:
+    """The valid case with absurd words in its body: 1 000 × «bolig» and 2 000 000 × «a»."""
+    return case_with("").replace("id: gyldig", "id: lange-ord") + (
+        "\n" + "bolig" * 1000 + " og " + "a" * 2_000_000 + "\n"
+    )
+
+
+def long_token_text(chars: int = 200_000) -> str:
+    """A text report whose one paragraph is a single `chars`-character token."""
+    return "# Rapport\n\nInnledning om bolig.\n\n" + "x" * chars + "\n"

@@ -167,3 +167,47 @@ def test_reference_style_links_are_checked_too(content_root, test_sources):
     (content_root / "grep" / "gyldig.md").write_text(text, "utf-8")
     content = load_content(content_root, None, test_sources)
     assert [p.line for p in content.problems if "lenken" in p.message] == [28]
+
+
+def test_the_service_answers_with_every_bomb_in_its_live_content(corpus, index_dir, tmp_path):
+    """Defects 1 and 3: a bomb in content/grep stalled or broke every dynamic page."""
+    import shutil
+
+    from webtools import make_app
+
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    for name, text in hostile_cases().items():
+        (root / "grep" / f"{name}.md").write_text(text, "utf-8")
+    client = make_app(root, index_dir).test_client()
+    pages = ["/", "/sok?q=bolig", "/grep/bergen-bustad", "/kart", "/foresla", "/api/grep.json"]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    assert {c["id"] for c in client.get("/api/grep.json").get_json()["cases"]} == {
+        p.stem for p in corpus.glob("grep/*.md")
+    }
+
+
+def test_a_text_report_with_a_200_000_character_token_is_indexed(content_root, tmp_path):
+    """Defect 2: such a token in a registered text source raised MemoryError in the build."""
+    import hashlib
+
+    from hostile_files import long_token_text
+
+    from indexer.build import build_index
+    from kb.search.searcher import open_searcher
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    data = long_token_text().encode()
+    (seeds / "lang.txt").write_bytes(data)
+    (content_root / "sources" / "lang.yaml").write_text(
+        "id: lang\ntitle: Lang rapport\nauthors: [Testforfatter]\npublisher: Gode grep\n"
+        f"year: 2026\nlanguage: nb\nfiles:\n  - path: lang.txt\n"
+        f"    sha256: {hashlib.sha256(data).hexdigest()}\n    format: text\n",
+        "utf-8",
+    )
+    stats = build_index(load_content(content_root, None, (seeds,)), tmp_path / "index", (seeds,))
+    assert stats.problems == [] and stats.sources >= 1
+    hits = open_searcher(tmp_path / "index").search("innledning bolig", kind="passage")["hits"]
+    assert any(h["id"].startswith("lang") for h in hits), hits

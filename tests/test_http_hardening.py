@@ -3,31 +3,55 @@
 from __future__ import annotations
 
 import pytest
-from test_foresla import VALID, post, token
-from webtools import page
+from test_foresla import VALID, errors_by_field, post, token
+from webtools import page, text
 
 from kb.content.problems import Problem
 from web.model.feedback import MAX_SHOWN, FormError, by_key, form_errors
 from web.security import HEADERS
 
-
-@pytest.mark.parametrize("url", ["/sok?q=bolig&side=²", "/api/sok?q=bolig&side=²"])
-def test_unicode_digits_in_the_page_number_are_no_500(client, url):
-    response = client.get(url)
-    assert response.status_code == 200  # ignored like any malformed page number: page 1
+MALFORMED_PAGES = ["²", "٣", "３", "abc", "-1", "0", "", "1.5", " 2", "99999999999999999999", "51"]
 
 
-@pytest.mark.parametrize("url", ["/sok?q=bolig&side=٣", "/sok?side=%EF%BC%93"])
-def test_non_ascii_digits_are_treated_as_no_page_number(client, url):
-    response = client.get(url)
-    assert response.status_code in (200, 400)
+@pytest.mark.parametrize("value", MALFORMED_PAGES)
+def test_a_malformed_page_number_is_a_norwegian_400_page(client, value):
+    response = client.get("/sok", query_string={"q": "bolig", "side": value})
+    assert response.status_code == 400
+    assert "Sidenummeret" in text(page(response).select_one(".lead"))
+    for name in HEADERS:
+        assert name in response.headers, name
 
 
-@pytest.mark.parametrize("field", ["period_start", "period_end", "source_first"])
-def test_unicode_digits_in_form_numbers_are_a_form_error_not_a_500(client, field):
-    response = post(client, {**VALID, field: "²"})
+@pytest.mark.parametrize("value", MALFORMED_PAGES)
+def test_a_malformed_page_number_is_a_json_400_in_the_api(client, value):
+    response = client.get("/api/sok", query_string={"q": "bolig", "side": value})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["status"] == 400 and "Sidenummeret" in error["message"]
+    for name in HEADERS:
+        assert name in response.headers, name
+
+
+def test_every_page_number_given_is_checked_and_a_good_one_is_used(client):
+    assert client.get("/api/sok?q=bolig&side=1&side=²").status_code == 400
+    assert client.get("/api/sok?q=bolig&side=2&side=1").get_json()["page"] == 2
+    assert client.get("/api/sok?q=bolig&side=50").status_code == 200
+    assert client.get("/sok?q=bolig&side=2").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "key"),
+    [("period_start", "period-start"), ("period_end", "period-end"),
+     ("source_first", "source-0-lines")],
+)  # fmt: skip
+@pytest.mark.parametrize("value", ["²", "٣", "-1", "2015.5"])
+def test_malformed_numbers_in_the_form_are_an_error_on_their_field(client, field, key, value):
+    response = post(client, {**VALID, field: value})
     assert response.status_code == 200
-    assert page(response).select(".error-summary li, .error-summary a"), "no form error shown"
+    html = page(response)
+    assert key in errors_by_field(html), errors_by_field(html)
+    assert html.select_one(f'.error-summary a[href="#{FormError(key, "").target}"]')
+    assert not html.select_one("section.result"), "the proposal was accepted"
 
 
 def test_405_says_which_methods_are_allowed(client):

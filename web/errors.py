@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kb.errors import ContentError, IndexMissing, QueryError
+from kb.errors import ContentError, IndexBroken, IndexMissing, QueryError
 
 MESSAGES = {
     400: ("Ugyldig forespørsel", "Vi forsto ikke forespørselen. Sjekk adressen og prøv igjen."),
@@ -19,6 +19,11 @@ MESSAGES = {
     500: ("Noe gikk galt", "Det oppstod en feil hos oss. Prøv igjen om litt."),
     503: ("Tjenesten er ikke klar", "Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt."),
 }
+
+INDEX_BROKEN = (
+    "Søkeindeksen kan ikke leses akkurat nå. Den må bygges på nytt (`kb index`); prøv igjen "
+    "om litt."
+)
 
 
 def error_response(status: int, message: str | None = None):
@@ -49,6 +54,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(IndexMissing)
     def index_missing(exc: IndexMissing):
+        if isinstance(exc, IndexBroken):  # the folder and whoosh's reason go to the log, once
+            logged = current_app.extensions.setdefault("kb_logged_errors", set())
+            if str(exc) not in logged:
+                logged.add(str(exc))
+                current_app.logger.error("%s", exc)
+            return error_response(503, INDEX_BROKEN)
         return error_response(503, str(exc))
 
     @app.errorhandler(ContentError)

@@ -8,11 +8,11 @@ import threading
 import time
 
 import click
-from whoosh import index as whoosh_index
 
 from kb import settings
 from kb.cli.group import stop_on_broken
 from kb.errors import IndexBroken, IndexUnwritable, KbError
+from kb.search.schema import index_exists
 
 WARM_SECONDS = 2.0  # how often the service checks for a rebuilt index to warm
 
@@ -26,7 +26,7 @@ def ensure_index(config: settings.Config) -> bool:
 
     content = load_content(config.content_dir, source_dirs=config.sources)
     stop_on_broken(content)
-    if whoosh_index.exists_in(str(config.index_dir)):
+    if index_exists(config.index_dir):  # a damaged one too: warm_up reports it
         return False
     from indexer.build import build_index
     from indexer.progress import Progress

@@ -76,6 +76,15 @@ def schema_with(norwegian: Analyzer) -> Schema:
     )
 
 
+def index_exists(index_dir: Path) -> bool:
+    """Whether the folder holds an index (a table of contents), without reading it.
+
+    whoosh's exists_in reads the table of contents and raises on a damaged one; a damaged
+    index exists, and is reported as unreadable when it is opened.
+    """
+    return any(Path(index_dir).glob("_MAIN_*.toc"))
+
+
 def open_index(index_dir: Path) -> tuple[FileIndex, NorwegianAnalysis]:
     """An index and its analysis, read from the index folder.
 

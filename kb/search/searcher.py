@@ -10,7 +10,9 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from whoosh import index
@@ -42,13 +44,56 @@ ORDER = (
     "facets",
 )
 MISSING = "Søkeindeksen er ikke bygget ennå. Kjør `kb index`."
-BROKEN = "Søkeindeksen i {folder} kan ikke leses ({why}). Bygg den på nytt med `kb index`."
+BROKEN = "Søkeindeksen i {folder} kan ikke leses ({why}). Kjør `kb index` på nytt for å bygge den."
 META_FILE = "kb_meta.json"  # the build facts written by indexer.build
 log = logging.getLogger(__name__)
 SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
 WARM_QUERY = "bosetting av flyktninger"  # several clauses: postings, phrases and proximity
 CACHED_RESULTS = 512  # whole results, per query, filters, page and sort, for one index version
+T = TypeVar("T")
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
+
+
+def broken(index_dir: Path, exc: Exception) -> IndexBroken:
+    """The Norwegian «cannot be read» error for an index folder, with whoosh's reason."""
+    why = f"{type(exc).__name__}: {exc}"[:200]
+    return IndexBroken(BROKEN.format(folder=index_dir, why=why))
+
+
+def read_checked(index_dir: Path, load: Callable[[], T]) -> T:
+    """load() on an index folder; IndexMissing when there is no index, IndexBroken when whoosh
+    cannot read it (it raises pickle, EOF, struct and index errors on damaged files)."""
+    if not f.index_exists(index_dir):
+        raise IndexMissing(MISSING)
+    with warnings.catch_warnings():
+        # Whoosh leaves a file open when a damaged index fails to load; it is closed below,
+        # when the exception that holds it is gone.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return load()
+        except IndexMissing as exc:
+            failure = exc
+        except (FileNotFoundError, index.EmptyIndexError):  # in the middle of a swap
+            failure = IndexMissing(MISSING)
+        except Exception as exc:
+            failure = broken(index_dir, exc)
+        failure.__context__ = None
+        gc.collect()
+    raise failure
+
+
+def open_checked(index_dir: Path) -> tuple:
+    """(index, analysis) of a folder whose segments and stored fields read back (see
+    read_checked); for writers that do not need a whole Searcher."""
+
+    def load() -> tuple:
+        ix, analysis = f.open_index(index_dir)
+        with ix.searcher() as searcher:
+            for hit in searcher.search(Every(), limit=1):
+                hit.fields()
+        return ix, analysis
+
+    return read_checked(Path(index_dir), load)
 
 
 class Searcher:
@@ -69,26 +114,7 @@ class Searcher:
 
     def _open(self) -> None:
         """Open (or reopen after a rebuild) the index; checked first, then installed at once."""
-        if not index.exists_in(str(self.index_dir)):
-            raise IndexMissing(MISSING)
-        with warnings.catch_warnings():
-            # Whoosh leaves a file open when a damaged index fails to load; it is closed
-            # below, when the exception that holds it is gone.
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                ino, ix, analysis, searcher, tables = self._load()
-                failure = None
-            except IndexMissing as exc:
-                failure = exc
-            except (OSError, index.EmptyIndexError):
-                failure = IndexMissing(MISSING)
-            except Exception as exc:  # whoosh raises pickle, EOF and index errors on bad files
-                failure = self._broken(exc)
-            if failure is not None:
-                failure.__context__ = None
-                gc.collect()
-        if failure is not None:
-            raise failure
+        ino, ix, analysis, searcher, tables = read_checked(self.index_dir, self._load)
         old, self._searcher, self._ino, self._ix = self._searcher, searcher, ino, ix
         self.analysis, self.synonyms = analysis, analysis.synonyms
         self.facets, self.engine, self.planner = tables
@@ -109,8 +135,7 @@ class Searcher:
             raise
 
     def _broken(self, exc: Exception) -> IndexBroken:
-        why = f"{type(exc).__name__}: {exc}"[:200]
-        return IndexBroken(BROKEN.format(folder=self.index_dir, why=why))
+        return broken(self.index_dir, exc)
 
     def _checked_meta(self, ix, searcher) -> dict:
         """The build facts, after checking them, the schema and a test query against the index."""

@@ -32,7 +32,8 @@ MY_KOMMUNE = "min_kommune"  # «Min kommune»: kept in the URL only, never store
 PRESELECTED = ("storrelse", "fylke")  # the filters «Min kommune» sets on the first visit
 MAX_VALUE_CHARS = 120  # a filter value longer than this is no vocabulary id or place name
 MAX_PAGE = 50
-PAGE_NUMBER = re.compile(r"[0-9]{1,4}")  # a malformed page number is ignored: page 1
+PAGE_NUMBER = re.compile(r"[0-9]{1,2}")  # ASCII only: str.isdigit() is true for «²», «٣», «３»
+BAD_PAGE = "Sidenummeret «{value}» finnes ikke. Bruk et helt tall fra 1 til {last}."
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,8 @@ class SearchRequest:
 
 
 def parse_request(args, max_chars: int) -> SearchRequest:
-    """Read a MultiDict of URL parameters; unknown ones are ignored, bad sizes raise QueryError.
+    """Read a MultiDict of URL parameters; unknown ones are ignored, bad sizes and malformed
+    numbers raise QueryError (a 400).
 
     The number of parameters is bounded for every request in web/security.py; the query's
     length by kb.search.query, which the searcher uses too.
@@ -175,13 +177,18 @@ def parse_request(args, max_chars: int) -> SearchRequest:
             filters[name] = tuple(values)
     kind = KINDS.get(args.get("type", ""))
     sort = SORTS.get(args.get("sort", ""), "relevance")
-    page = args.get("side", "1")
-    # ASCII only: str.isdigit() is true for «²», which int() refuses.
-    ok = PAGE_NUMBER.fullmatch(page) is not None and int(page) > 0
-    page = min(int(page), MAX_PAGE) if ok else 1
+    page = page_number(args.getlist("side"))
     mine = " ".join(args.get(MY_KOMMUNE, "").split())[:MAX_VALUE_CHARS]
     chosen = not mine or any(p in args for p in PRESELECTED)
     return SearchRequest(q, filters, kind, sort, page, min_kommune=mine, chosen=chosen)
+
+
+def page_number(values: list[str]) -> int:
+    """The page (side=…), 1 when not given; QueryError unless every value is 1 to MAX_PAGE."""
+    for value in values:
+        if PAGE_NUMBER.fullmatch(value) is None or not 1 <= int(value) <= MAX_PAGE:
+            raise QueryError(BAD_PAGE.format(value=value[:20], last=MAX_PAGE))
+    return int(values[0]) if values else 1
 
 
 def for_my_kommune(req: SearchRequest, register) -> tuple[SearchRequest, object | None]:
