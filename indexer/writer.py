@@ -51,9 +51,7 @@ def text_fields(schema: Schema) -> tuple[str, ...]:
 def analysed_fields(schema: Schema, names: tuple[str, ...], doc: dict) -> dict[str, list]:
     """What Whoosh's field.index gives for each text field of a document."""
     return {
-        name: list(schema[name].index(doc[name]))
-        for name in names
-        if doc.get(name) is not None
+        name: list(schema[name].index(doc[name])) for name in names if doc.get(name) is not None
     }
 
 
