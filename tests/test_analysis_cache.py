@@ -25,9 +25,13 @@ def contents(index_dir: Path) -> dict:
     with ix.reader() as r:
         stored = list(r.all_stored_fields())
         postings = sorted(r.iter_postings())
+        terms = [(t, r.term_info(*t)) for t in r.all_terms()]
+        stats = [
+            (t, i.weight(), i.doc_frequency(), i.min_length(), i.max_length()) for t, i in terms
+        ]
         names = [n for n, fld in r.schema.items() if fld.scorable]
         lengths = [[r.doc_field_length(d, n) for n in names] for d in range(r.doc_count_all())]
-    return {"stored": stored, "postings": postings, "lengths": lengths}
+    return {"stored": stored, "postings": postings, "lengths": lengths, "terms": stats}
 
 
 def build(root: Path, live: Path, **options):
@@ -48,6 +52,7 @@ def plain(root: Path, tmp_path: Path, monkeypatch) -> dict:
 
     with monkeypatch.context() as patch:
         patch.setattr(feeding, "add_analysed", lambda w, fields, _: w.add_document(**fields))
+        patch.setattr(feeding, "lengths_in_memory", lambda w: None)
         build(root, tmp_path / "plain" / "index", cache=False)
     return contents(tmp_path / "plain" / "index")
 
