@@ -25,7 +25,8 @@ CODE = ("kb/search/analysis.py", "kb/search/compounds.py", "kb/search/schema.py"
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, crc INTEGER, value BLOB, build TEXT);
-"""
+CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, crc INTEGER, value BLOB, build TEXT);
+"""  # entries: one document's analysis; blobs: analysis inputs, a source file's passages
 
 
 def cache_path(index_dir: Path) -> Path:
@@ -34,10 +35,11 @@ def cache_path(index_dir: Path) -> Path:
     return index_dir.parent / f".{index_dir.name}-cache.sqlite"
 
 
-def code_fingerprint() -> str:
-    """A hash of the code that decides how text is analysed and indexed."""
-    h = hashlib.sha256(f"{FORMAT}\0{whoosh.versionstring()}".encode())
-    for name in CODE:
+def code_fingerprint(files: Iterable[str] = CODE, extra: str = "") -> str:
+    """A hash of the code that decides how text is analysed and indexed (or of other files)."""
+    h = hashlib.sha256(f"{FORMAT}\0{whoosh.versionstring()}\0{extra}".encode())
+    for name in files:
+        h.update(f"\0{name}\0".encode())
         h.update((ROOT / name).read_bytes())
     return h.hexdigest()
 
@@ -136,12 +138,38 @@ class AnalysisCache:
         except sqlite3.Error:
             self._fail()
 
+    def get_blob(self, key: str) -> bytes | None:
+        """A stored blob (marked as used by this build), or None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT crc, value FROM blobs WHERE key = ?", (key,)).fetchone()
+            if row and isinstance(row[1], bytes) and zlib.crc32(row[1]) == row[0]:
+                self.db.execute("UPDATE blobs SET build = ? WHERE key = ?", (self.build, key))
+                return row[1]
+        except sqlite3.Error:
+            self._fail()
+        return None
+
+    def put_blob(self, key: str, value: bytes) -> None:
+        """Store a blob for this build."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute(
+                "INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?)",
+                (key, zlib.crc32(value), value, self.build),
+            )
+        except sqlite3.Error:
+            self._fail()
+
     def finish(self) -> None:
         """Drop what this build did not use, give back the space when much was dropped."""
         if self.db is None:
             return
         try:
             self.db.execute("DELETE FROM entries WHERE build != ?", (self.build,))
+            self.db.execute("DELETE FROM blobs WHERE build != ?", (self.build,))
             free, pages = (
                 self.db.execute(f"PRAGMA {p}").fetchone()[0]
                 for p in ("freelist_count", "page_count")

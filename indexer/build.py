@@ -14,6 +14,7 @@ from pathlib import Path
 
 from whoosh import index
 
+from indexer import reuse
 from indexer import writer as feeding
 from indexer.analysis_cache import AnalysisCache, cache_path, namespace_for
 from indexer.documents import case_doc, passage_doc, relative_path
@@ -70,13 +71,13 @@ def source_passages(
     problems: list[str],
     config: settings.Config | None = None,
     outlines: dict[str, tuple] | None = None,
+    cache: AnalysisCache | None = None,
 ) -> list[Passage]:
     """The passages of one source's files; unreadable or changed files are reported and skipped.
 
-    `outlines` (by source id) receives the reading outline of the first file that has one.
+    `outlines` (by source id) receives the reading outline of the first file that has one;
+    `cache` gives the passages of a file extracted by an earlier build (same file, same code).
     """
-    from indexer.sources import extract_document
-
     config = config or settings.defaults()
     out: list[Passage] = []
     for found in locate(source, dirs):
@@ -88,7 +89,8 @@ def source_passages(
             )
             continue
         try:
-            passages, entries = extract_document(
+            passages, entries = reuse.extract(
+                cache,
                 found.path,
                 source.id,
                 found.file.sha256,
@@ -113,6 +115,7 @@ def collect_passages(
     missing: list[str] | None = None,
     config: settings.Config | None = None,
     outlines: dict[str, tuple] | None = None,
+    cache: AnalysisCache | None = None,
 ) -> dict[str, list[Passage]]:
     """Extract every registered source that is found; passages by source id."""
     progress.stage("Leser kilder", len(content.sources))
@@ -120,7 +123,7 @@ def collect_passages(
     for source in content.sources.values():
         if missing is not None and not locate(source, dirs):
             missing.append(source.id)
-        passages = source_passages(source, dirs, problems, config, outlines)
+        passages = source_passages(source, dirs, problems, config, outlines, cache)
         if passages:
             by_source[source.id] = passages
         progress.advance()
@@ -159,41 +162,44 @@ def build_index(
     started = time.monotonic()
     progress = progress or NullProgress()
     stats = BuildStats()
-    analysis = NorwegianAnalysis.from_content(content.ctx.root)  # synonyms checked before work
-    stats.stages["analyseoppsett"] = time.monotonic() - started
-    dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
-    outlines: dict[str, tuple] = {}
-    if passages is None:
-        passages = collect_passages(
-            content, dirs, progress, stats.problems, stats.missing, config, outlines
-        )
+    build = uuid.uuid4().hex
+    store = build_cache(index_dir, None, build) if cache else None
+    try:
+        analysis = reuse.analysis_for(content.ctx.root, store)  # synonyms checked before work
+        if store:
+            store.namespace = namespace_for(analysis.key)
+        stats.stages["analyseoppsett"] = time.monotonic() - started
+        dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
+        outlines: dict[str, tuple] = {}
+        if passages is None:
+            passages = collect_passages(
+                content, dirs, progress, stats.problems, stats.missing, config, outlines, store
+            )
+    except BaseException:
+        if store:
+            store.close()
+        raise
     stats.stages["uttrekk"] = time.monotonic() - started - stats.stages["analyseoppsett"]
     stats.cases, stats.sources = len(content.cases), len(passages)
     stats.passages = sum(map(len, passages.values()))
     docs = documents(content, passages)
-    meta = index_meta(content, stats, analysis)
+    meta = {**index_meta(content, stats, analysis), "build": build}
+    total = stats.cases + stats.passages
     stats.write = write_index(
-        docs,
-        stats.cases + stats.passages,
-        index_dir,
-        progress,
-        meta,
-        analysis,
-        outlines,
-        build_cache(index_dir, analysis, meta["build"]) if cache else None,
-        workers,
+        docs, total, index_dir, progress, meta, analysis, outlines, store, workers
     )
     stats.seconds = time.monotonic() - started
     return stats
 
 
-def build_cache(index_dir: Path, analysis: NorwegianAnalysis, build: str) -> AnalysisCache:
-    """The analysis cache of an index folder, for one build."""
+def build_cache(index_dir: Path, analysis: NorwegianAnalysis | None, build: str) -> AnalysisCache:
+    """The build cache of an index folder, for one build (namespace set once the analysis is)."""
     try:
         Path(index_dir).parent.mkdir(parents=True, exist_ok=True)
     except OSError:
         pass  # write_index says so; without the folder the cache is just empty
-    return AnalysisCache(cache_path(index_dir), namespace_for(analysis.key), build)
+    namespace = namespace_for(analysis.key) if analysis else ""
+    return AnalysisCache(cache_path(index_dir), namespace, build)
 
 
 def documents(content: Content, by_source: dict[str, list[Passage]]) -> Iterator[dict]:

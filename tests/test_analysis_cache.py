@@ -31,7 +31,9 @@ def contents(index_dir: Path) -> dict:
         ]
         names = [n for n, fld in r.schema.items() if fld.scorable]
         lengths = [[r.doc_field_length(d, n) for n in names] for d in range(r.doc_count_all())]
-    return {"stored": stored, "postings": postings, "lengths": lengths, "terms": stats}
+    ours = sorted((index_dir / "outline").glob("*.json")) + [index_dir / "kb_analysis.json"]
+    files = {p.name: p.read_bytes() for p in ours}  # the outlines and the analysis inputs
+    return {"stored": stored, "postings": postings, "lengths": lengths, "terms": stats, **files}
 
 
 def build(root: Path, live: Path, **options):
@@ -140,3 +142,17 @@ def content_and_passages(root: Path):
 
     content = load_content(root, source_dirs=SEEDS)
     return content, collect_passages(content, SEEDS, NullProgress(), [])
+
+
+def test_a_cached_build_neither_extracts_nor_loads_wordfreq(root, tmp_path, monkeypatch):
+    from indexer import sources
+    from kb.search import lexicon
+
+    live = tmp_path / "index"
+    build(root, live)
+    before = contents(live)
+    lexicon.frequencies.cache_clear()
+    monkeypatch.setattr(sources, "extract_document", lambda *a, **k: pytest.fail("extracted"))
+    again = build(root, live)
+    assert again.analysed == 0 and lexicon.frequencies.cache_info().misses == 0
+    assert contents(live) == before
