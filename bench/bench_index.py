@@ -197,8 +197,8 @@ def bench(label: str, cases: int, passages: int, repeat: int) -> None:
     """All the runs over one corpus, `repeat` rounds in one folder; prints the best of each."""
     print(f"\n== {label}", flush=True)
     print(
-        f"{'kjøring':<20} {'vegg s':>7} {'RSS MB':>7} {'arb. MB':>7}  analyseoppsett uttrekk "
-        f"analyse skriver commit  (analysert/fra buffer)"
+        f"{'kjøring':<20} {'vegg s':>7} {'RSS MB':>7} {'arb. MB':>7}  innlesing "
+        "analyseoppsett uttrekk analyse skriver commit  (analysert/fra buffer)"
     )
     rounds = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -211,7 +211,8 @@ def bench(label: str, cases: int, passages: int, repeat: int) -> None:
     for name, r in figures.items():
         print(
             f"{name:<20} {r['wall']:7.1f} {r['rss_mb']:7.0f} {r['workers_rss_mb']:7.0f}  "
-            f"{r.get('analyseoppsett', 0):14.1f} {r.get('uttrekk', 0):7.1f} "
+            f"{r.get('innlesing', 0):9.1f} {r.get('analyseoppsett', 0):14.1f} "
+            f"{r.get('uttrekk', 0):7.1f} "
             f"{r['analyse']:7.1f} {r['skriver']:7.1f} {r['commit']:6.1f}  "
             f"({r['analysert']}/{r['fra_buffer']})",
             flush=True,
