@@ -139,6 +139,7 @@ class ApaStore:
     def _open(self) -> sqlite3.Connection | None:
         for attempt in range(2):
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)  # as the index will be
                 db = sqlite3.connect(self.path, timeout=1, check_same_thread=False)
                 db.execute("CREATE TABLE IF NOT EXISTS apa (key TEXT PRIMARY KEY, text TEXT)")
                 db.execute("SELECT text FROM apa WHERE key = ''").fetchall()

@@ -26,7 +26,7 @@ def store(tmp_path: Path, monkeypatch):
     """A fresh on-disk store beside tmp_path/index; the process cache emptied around it."""
     monkeypatch.setattr(cite, "_store", None)
     cite._apa_one.cache_clear()
-    cite.store_beside(tmp_path / "index")
+    cite.store_beside(tmp_path / "ny" / "index")  # the folder is made when needed
     yield cite._store
     cite._apa_one.cache_clear()
 
