@@ -185,11 +185,16 @@ class ApaStore:
 _store: ApaStore | None = None
 
 
-def store_beside(index_dir: Path) -> None:
-    """Keep formatted references on disk beside the search index (`.<index>-apa.sqlite`)."""
-    global _store
+def store_path(index_dir: Path) -> Path:
+    """Where the references are kept for an index folder: beside it, `.<index>-apa.sqlite`."""
     index_dir = Path(index_dir)
-    _store = ApaStore(index_dir.parent / f".{index_dir.name}-apa.sqlite")
+    return index_dir.parent / f".{index_dir.name}-apa.sqlite"
+
+
+def store_beside(index_dir: Path) -> None:
+    """Keep formatted references on disk beside the search index (see store_path)."""
+    global _store
+    _store = ApaStore(store_path(index_dir))
 
 
 def format_apa(item_json: str, html: bool) -> str:
