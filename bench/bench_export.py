@@ -1,6 +1,7 @@
 """Benchmark `kb export`: build time and size for the real content and for 2 000 cases.
 
     python bench/bench_export.py            # real content, then synthetic 2 000 cases
+                                            # (empty, then full APA store; split per stage)
     python bench/bench_export.py --search   # compare lunr (mkdocs-material) and Pagefind
                                             # on RELEVANCE in Debian's Chromium
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import re
 import shutil
 import subprocess
@@ -132,6 +134,56 @@ def timed_export(content_root: Path, out: Path) -> dict:
     }
 
 
+STAGES = ("write_docs", "run_mkdocs", "run_pagefind", "check_links")  # web.static_site's
+
+
+def timed_stages(totals: dict[str, float]) -> None:
+    """Wrap build_site's stages and citeproc's formatting so their seconds add up in totals."""
+    import web.static_site as site
+    from kb import cite
+
+    def wrap(owner, name: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.perf_counter() - started
+
+        setattr(owner, name, timed)
+
+    for name in STAGES:
+        wrap(site, name)
+    wrap(cite, "format_apa")
+
+
+def one_export(content_root: Path, out: Path, store: Path) -> None:
+    """Child process: one export with the APA store beside store/index; prints JSON figures."""
+    from kb import cite
+
+    cite.store_beside(store / "index")
+    totals: dict[str, float] = {}
+    timed_stages(totals)
+    figures = timed_export(content_root, out)
+    print(json.dumps({**figures, **totals}))
+
+
+def export_in_child(content_root: Path, out: Path, store: Path) -> dict:
+    """One export in a fresh process (nothing cached in memory)."""
+    command = [sys.executable, __file__, "--one", str(content_root), str(out), str(store)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def split(figures: dict) -> str:
+    """Seconds per stage of one export."""
+    names = ("sider", "herav APA", "MkDocs", "Pagefind", "lenkesjekk")
+    keys = ("write_docs", "format_apa", "run_mkdocs", "run_pagefind", "check_links")
+    return "  ".join(f"{n} {figures.get(k, 0.0):.1f} s" for n, k in zip(names, keys, strict=True))
+
+
 def synthetic_root(base: Path, n: int) -> Path:
     """A content root with n cases: the real ones copied under new ids, related ids renamed."""
     root = base / "content"
@@ -154,7 +206,7 @@ def synthetic_root(base: Path, n: int) -> Path:
 def report(label: str, figures: dict, baseline: dict | None = None) -> None:
     """Print one line of figures, with per-case ratios against the baseline."""
     line = (
-        f"{label:<22} {figures['cases']:>5} grep {figures['pages']:>5} sider  "
+        f"{label:<38} {figures['cases']:>5} grep {figures['pages']:>5} sider  "
         f"last {figures['load_s']:6.1f} s  eksport {figures['export_s']:6.1f} s  "
         f"{figures['files']:>6} filer {figures['mb']:8.1f} MB"
     )
@@ -165,12 +217,19 @@ def report(label: str, figures: dict, baseline: dict | None = None) -> None:
 
 
 def run_sizes(n: int) -> None:
-    """Export the real content and n synthetic cases; print time and size."""
+    """Export the real content and n synthetic cases, each in a fresh process; the synthetic
+    one with an empty APA store, then again with the store the first run filled."""
     with tempfile.TemporaryDirectory() as tmp:
-        base = timed_export(ROOT / "content", Path(tmp) / "ekte")
+        tmp = Path(tmp)
+        base = export_in_child(ROOT / "content", tmp / "ekte", tmp / "store-ekte")
         report("ekte innhold", base)
-        synth = timed_export(synthetic_root(Path(tmp), n), Path(tmp) / "syntetisk")
-        report(f"syntetisk ({n})", synth, base)
+        print("  " + split(base))
+        root = synthetic_root(tmp, n)
+        for label in ("tom APA-lagring", "full APA-lagring"):
+            shutil.rmtree(tmp / "syntetisk", ignore_errors=True)
+            synth = export_in_child(root, tmp / "syntetisk", tmp / "store")
+            report(f"syntetisk ({n}), {label}", synth, base)
+            print("  " + split(synth), flush=True)
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -250,8 +309,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--search", action="store_true", help="sammenlign søkemotorene")
     parser.add_argument("--cases", type=int, default=2000, help="antall syntetiske grep")
+    parser.add_argument("--one", nargs=3, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.search:
+    if args.one:
+        one_export(*args.one)
+    elif args.search:
         run_search()
     else:
         run_sizes(args.cases)

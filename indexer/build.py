@@ -15,6 +15,9 @@ from pathlib import Path
 
 from whoosh import index
 
+from indexer import reuse
+from indexer import writer as feeding
+from indexer.analysis_cache import AnalysisCache, cache_path, namespace_for
 from indexer.documents import case_doc, passage_doc, relative_path
 from indexer.progress import NullProgress, Progress, format_number
 from kb import settings
@@ -53,6 +56,8 @@ class BuildStats:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # sources whose files were not found
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (bench/)
+    write: feeding.WriteTimes | None = None  # analysis, writer and commit times, cache use
 
     def summary(self) -> str:
         """The closing line: «Indekserte 63 grep og 1 234 avsnitt fra 5 kilder på 12,3 s»."""
@@ -77,13 +82,13 @@ def source_passages(
     problems: list[str],
     config: settings.Config | None = None,
     outlines: dict[str, tuple] | None = None,
+    cache: AnalysisCache | None = None,
 ) -> list[Passage]:
     """The passages of one source's files; unreadable or changed files are reported and skipped.
 
-    `outlines` (by source id) receives the reading outline of the first file that has one.
+    `outlines` (by source id) receives the reading outline of the first file that has one;
+    `cache` gives the passages of a file extracted by an earlier build (same file, same code).
     """
-    from indexer.sources import extract_document
-
     config = config or settings.defaults()
     out: list[Passage] = []
     for found in locate(source, dirs):
@@ -95,7 +100,8 @@ def source_passages(
             )
             continue
         try:
-            passages, entries = extract_document(
+            passages, entries = reuse.extract(
+                cache,
                 found.path,
                 source.id,
                 found.file.sha256,
@@ -120,6 +126,7 @@ def collect_passages(
     missing: list[str] | None = None,
     config: settings.Config | None = None,
     outlines: dict[str, tuple] | None = None,
+    cache: AnalysisCache | None = None,
 ) -> dict[str, list[Passage]]:
     """Extract every registered source that is found; passages by source id."""
     progress.stage("Leser kilder", len(content.sources))
@@ -127,7 +134,7 @@ def collect_passages(
     for source in content.sources.values():
         if missing is not None and not locate(source, dirs):
             missing.append(source.id)
-        passages = source_passages(source, dirs, problems, config, outlines)
+        passages = source_passages(source, dirs, problems, config, outlines, cache)
         if passages:
             by_source[source.id] = passages
         progress.advance()
@@ -153,29 +160,57 @@ def build_index(
     progress: Progress | None = None,
     passages: dict[str, list[Passage]] | None = None,
     config: settings.Config | None = None,
+    cache: bool = True,
+    workers: int = 1,
 ) -> BuildStats:
     """Build the whole index in a temporary folder and rename it into place after commit.
 
     `passages` (by source id) skips extraction: for measuring, and for tests. `config` gives
     the extraction limits (KB_PDF_MAX_PAGES, KB_PDF_MAX_SECONDS); the defaults without it.
+    `cache` reuses the analysis of unchanged documents from the last build (analysis_cache);
+    `workers` > 1 analyses in that many processes.
     """
     started = time.monotonic()
     progress = progress or NullProgress()
     stats = BuildStats()
-    analysis = NorwegianAnalysis.from_content(content.ctx.root)  # synonyms checked before work
-    dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
-    outlines: dict[str, tuple] = {}
-    if passages is None:
-        passages = collect_passages(
-            content, dirs, progress, stats.problems, stats.missing, config, outlines
-        )
+    build = uuid.uuid4().hex
+    store = build_cache(index_dir, None, build) if cache else None
+    try:
+        analysis = reuse.analysis_for(content.ctx.root, store)  # synonyms checked before work
+        if store:
+            store.namespace = namespace_for(analysis.key)
+        stats.stages["analyseoppsett"] = time.monotonic() - started
+        dirs = tuple(dict.fromkeys(tuple(map(Path, source_dirs)) + content.ctx.source_dirs))
+        outlines: dict[str, tuple] = {}
+        if passages is None:
+            passages = collect_passages(
+                content, dirs, progress, stats.problems, stats.missing, config, outlines, store
+            )
+    except BaseException:
+        if store:
+            store.close()
+        raise
+    stats.stages["uttrekk"] = time.monotonic() - started - stats.stages["analyseoppsett"]
     stats.cases, stats.sources = len(content.cases), len(passages)
     stats.passages = sum(map(len, passages.values()))
     docs = documents(content, passages)
-    meta = index_meta(content, stats, analysis)
-    write_index(docs, stats.cases + stats.passages, index_dir, progress, meta, analysis, outlines)
+    meta = {**index_meta(content, stats, analysis), "build": build}
+    total = stats.cases + stats.passages
+    stats.write = write_index(
+        docs, total, index_dir, progress, meta, analysis, outlines, store, workers
+    )
     stats.seconds = time.monotonic() - started
     return stats
+
+
+def build_cache(index_dir: Path, analysis: NorwegianAnalysis | None, build: str) -> AnalysisCache:
+    """The build cache of an index folder, for one build (namespace set once the analysis is)."""
+    try:
+        Path(index_dir).parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # write_index says so; without the folder the cache is just empty
+    namespace = namespace_for(analysis.key) if analysis else ""
+    return AnalysisCache(cache_path(index_dir), namespace, build)
 
 
 def documents(content: Content, by_source: dict[str, list[Passage]]) -> Iterator[dict]:
@@ -195,9 +230,11 @@ def write_index(
     meta: dict,
     analysis: NorwegianAnalysis,
     outlines: dict[str, tuple] | None = None,
-) -> None:
+    cache: AnalysisCache | None = None,
+    workers: int = 1,
+) -> feeding.WriteTimes:
     """Write the documents, the analysis and the reports' outlines into a new index in a
-    temporary folder, check it, swap it in."""
+    temporary folder, check it, swap it in. `cache` is closed (and pruned after success)."""
     index_dir = Path(index_dir)
     try:
         index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -209,17 +246,27 @@ def write_index(
         raise unwritable(index_dir, exc) from None
     try:
         os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; readers may be others
-        fill_index(tmp, docs, total, progress, meta, analysis)
+        times = fill_index(tmp, docs, total, progress, meta, analysis, cache, workers)
         for source_id, (sha, entries, spans) in (outlines or {}).items():
             outline.save(tmp, source_id, sha, entries, spans)
         check_index(tmp)
         swap_into_place(tmp, index_dir)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp, cache)
         raise unwritable(index_dir, exc) from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp, cache)
         raise
+    if cache:
+        cache.finish()  # drops what this build did not use
+    return times
+
+
+def discard(tmp: Path, cache: AnalysisCache | None) -> None:
+    """After a failed build: remove its folder, keep the cache as it was (without pruning)."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    if cache:
+        cache.close()
 
 
 def fill_index(
@@ -229,30 +276,32 @@ def fill_index(
     progress: Progress,
     meta: dict,
     analysis: NorwegianAnalysis,
-) -> None:
+    cache: AnalysisCache | None = None,
+    workers: int = 1,
+) -> feeding.WriteTimes:
     """Add every document to a new index in folder, commit, write the build facts and the
     analysis the index was built with."""
     ix = index.create_in(str(folder), schema.build_schema(analysis))
     writer = ix.writer(limitmb=WRITER_MB)
     progress.stage("Indekserer", total)
-    added = 0
     try:
-        for doc in docs:
-            writer.add_document(**doc)
-            added += 1
-            progress.advance()
+        times = feeding.feed(writer, docs, cache, progress, workers)
     except BaseException:
         writer.cancel()
         raise
     progress.finish()
     progress.stage("Lagrer indeksen", 1)
+    started = time.perf_counter()
     writer.commit()
+    times.commit = time.perf_counter() - started
     progress.advance()
     progress.finish()
     # The searcher checks the document count of this generation against these two.
+    added = times.analysed + times.cached
     meta = {**meta, "generation": ix.latest_generation(), "documents": added}
     (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     analysis.save(folder)
+    return times
 
 
 def unwritable(index_dir: Path, exc: OSError) -> IndexUnwritable:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import json
+import os
 import re
+import sqlite3
 import threading
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import nh3
 from citeproc import (
@@ -28,6 +33,7 @@ FORMATS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
 _SERIES = re.compile(r"^(.*?)\s+(\d{4}:\d+)$")  # «Fafo-rapport 2015:08» → name and number
 _STYLE_LOCK = threading.Lock()  # citeproc's style objects are not documented as thread-safe
 HTML_TAGS = {"i", "em", "span"}  # all the APA style makes; anything else is text from a field
+MAX_STORED = 50_000  # references kept on disk; the oldest go first
 
 
 def person(full: str) -> dict:
@@ -96,8 +102,103 @@ def _style() -> CitationStylesStyle:
     return CitationStylesStyle(get_style_filepath("apa"), locale=LOCALE, validate=False)
 
 
-@lru_cache(maxsize=2048)
-def _apa_one(item_json: str, html: bool) -> str:
+class ApaStore:
+    """Formatted references on disk (SQLite), by a hash of the item, the style and this code.
+
+    citeproc takes milliseconds per reference; an export or a fresh service process formats
+    the same unchanged cases again. Anything wrong with the file (corrupt, locked, read-only)
+    makes the store empty, never an error.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.namespace = hashlib.sha256(
+            "\0".join(
+                (
+                    metadata.version("citeproc-py"),
+                    Path(get_style_filepath("apa")).read_text("utf-8"),
+                    LOCALE,
+                    Path(__file__).read_text("utf-8"),
+                )
+            ).encode()
+        ).hexdigest()
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._pid = -1
+
+    def key(self, item_json: str, html: bool) -> str:
+        """The key of one reference."""
+        text = f"{self.namespace}\0{int(html)}\0{item_json}"
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _conn(self) -> sqlite3.Connection | None:
+        if self._pid != os.getpid():  # never use a connection across fork
+            self._db, self._pid = self._open(), os.getpid()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)  # as the index will be
+                db = sqlite3.connect(self.path, timeout=1, check_same_thread=False)
+                db.execute("CREATE TABLE IF NOT EXISTS apa (key TEXT PRIMARY KEY, text TEXT)")
+                db.execute("SELECT text FROM apa WHERE key = ''").fetchall()
+                return db
+            except (sqlite3.Error, OSError):
+                if attempt == 0:  # a corrupt file: start again
+                    try:
+                        self.path.unlink(missing_ok=True)
+                    except OSError:
+                        return None
+        return None
+
+    def get(self, key: str) -> str | None:
+        """The stored reference, or None."""
+        with self._lock:
+            db = self._conn()
+            try:
+                row = (
+                    db.execute("SELECT text FROM apa WHERE key = ?", (key,)).fetchone()
+                    if db
+                    else None
+                )
+            except sqlite3.Error:
+                return None
+        return row[0] if row and isinstance(row[0], str) else None
+
+    def put(self, key: str, text: str) -> None:
+        """Store a reference (and drop the oldest beyond MAX_STORED)."""
+        with self._lock:
+            db = self._conn()
+            try:
+                if db:
+                    with db:
+                        cur = db.execute("INSERT OR REPLACE INTO apa VALUES (?, ?)", (key, text))
+                        if cur.lastrowid and cur.lastrowid % 1000 == 0:
+                            db.execute(
+                                "DELETE FROM apa WHERE rowid <= ?", (cur.lastrowid - MAX_STORED,)
+                            )
+            except sqlite3.Error:
+                pass
+
+
+_store: ApaStore | None = None
+
+
+def store_path(index_dir: Path) -> Path:
+    """Where the references are kept for an index folder: beside it, `.<index>-apa.sqlite`."""
+    index_dir = Path(index_dir)
+    return index_dir.parent / f".{index_dir.name}-apa.sqlite"
+
+
+def store_beside(index_dir: Path) -> None:
+    """Keep formatted references on disk beside the search index (see store_path)."""
+    global _store
+    _store = ApaStore(store_path(index_dir))
+
+
+def format_apa(item_json: str, html: bool) -> str:
+    """One reference through citeproc, without any cache."""
     item = json.loads(item_json)
     if item.get("version"):  # APA prints «(Versjon …)» from number for a web page
         item["number"] = f"Versjon {item['version']}"
@@ -122,8 +223,24 @@ def escaped(value):
     return value
 
 
+@lru_cache(maxsize=8192)
+def _apa_one(item_json: str, html: bool) -> str:
+    store = _store
+    if store is None:
+        return format_apa(item_json, html)
+    key = store.key(item_json, html)
+    text = store.get(key)
+    if text is None:
+        text = format_apa(item_json, html)
+        store.put(key, text)
+    return text
+
+
 def apa(item: dict, html: bool = False) -> str:
-    """One APA 7 reference (Norwegian locale), as plain text or safe HTML with <i> only."""
+    """One APA 7 reference (Norwegian locale), as plain text or safe HTML with <i> only.
+
+    Cached by the item's content in this process and, after store_beside(), on disk.
+    """
     return _apa_one(json.dumps(item, ensure_ascii=False, sort_keys=True), html)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from kb import settings
+from kb import cite, settings
 
 
 def create_app(config: settings.Config | Mapping | None = None) -> Flask:
@@ -40,6 +40,7 @@ def create_app(config: settings.Config | Mapping | None = None) -> Flask:
     app.json.sort_keys = False
     app.url_map.converters["slug"] = state.SlugConverter
     app.extensions[state.KEY] = state.Site.from_config(resolved)
+    cite.store_beside(resolved.index_dir)  # APA references on disk, shared with `kb export`
     for module in (pages, search, cases, history, sources, api, propose, guides, feeds, suggest):
         app.register_blueprint(module.bp)
     errors.register(app)

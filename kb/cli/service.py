@@ -211,6 +211,7 @@ NO_SITE_URL = (
 @content_option
 def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
     """Bygg et statisk nettsted (MkDocs) med søk og åpne data fra content/."""
+    from kb import cite
     from kb.content.loader import load_content
     from kb.errors import ContentError
     from web.static_site import build_site
@@ -221,6 +222,7 @@ def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
         sys.exit(2)
     content = load_content(config.content_dir, None, config.sources)
     stop_on_broken(content)
+    cite.store_beside(config.index_dir)  # references of unchanged cases are not formatted again
     for p in content.problems:
         click.echo(str(p), err=True)
     if content.problems:
