@@ -25,6 +25,8 @@ from kb.search.facets import FacetTable
 from kb.search.hits import to_hit
 from kb.search.planner import Need, Planner
 from kb.search.query import ParsedQuery, parse
+from kb.search.tables import load as load_tables
+from kb.search.tables import remove_unused as remove_unused_tables
 
 SORTS = ("relevance", "newest", "title")
 MAX_LIMIT = 100
@@ -103,7 +105,7 @@ class Searcher:
         searcher = ix.searcher()
         try:
             self._checked_meta(ix, searcher)
-            return ino, ix, analysis, searcher, self._tables(searcher, analysis)
+            return ino, ix, analysis, searcher, self._tables(ix, searcher, analysis)
         except BaseException:
             searcher.close()
             raise
@@ -130,9 +132,19 @@ class Searcher:
             hit.fields()
         return meta
 
-    def _tables(self, searcher, analysis) -> tuple:
-        """Per-reader tables: facets and sort orders, the ranking engine, the planner."""
-        return FacetTable(searcher.reader()), Engine(searcher), Planner(searcher.reader(), analysis)
+    def _tables(self, ix, searcher, analysis) -> tuple:
+        """Per-reader tables: facets and sort orders, the ranking engine, the planner.
+
+        The arrays are memory-mapped from the index folder (kb.search.tables); the postings
+        already read are kept for the segments the new reader still has.
+        """
+        reader = searcher.reader()
+        tables = load_tables(reader, self.index_dir)
+        old = getattr(self, "engine", None)
+        cache = old._segments if old is not None else None
+        if reader.generation() == ix.latest_generation():
+            remove_unused_tables(self.index_dir, reader)  # of segments merged away
+        return FacetTable(tables), Engine(searcher, tables, cache), Planner(reader, analysis)
 
     def _fresh(self):
         """The current searcher: reopened after a rebuild, refreshed after an update.
@@ -158,7 +170,7 @@ class Searcher:
             # the pre-update segment, so an updated case would be counted twice.
             searcher = self._ix.searcher()
             try:
-                tables = self._tables(searcher, self.analysis)
+                tables = self._tables(self._ix, searcher, self.analysis)
             except Exception as exc:
                 searcher.close()
                 raise self._broken(exc) from None
