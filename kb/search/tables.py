@@ -27,7 +27,7 @@ TABLES_DIR = "kb_tables"
 LENGTH_FIELDS = tuple(f.SEARCHED)  # the fields whose lengths BM25F needs
 SORT_KEYS = (f.DATE, f.SORT_TITLE)  # text sort keys, stored as codes into sorted values
 BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-FORMAT = 1  # bump when the files change shape: older folders are then ignored
+FORMAT = 2  # bump when the files change shape: older folders are then ignored
 log = logging.getLogger(__name__)
 
 
@@ -54,12 +54,23 @@ class Tables:
     order: np.ndarray
 
 
-def load(reader, index_dir: Path | None) -> Tables:
-    """The tables of a reader, each segment's read from index_dir (or computed and stored)."""
-    parts, offsets = [], []
+def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
+    """The tables of a reader, each segment's read from index_dir (or computed and stored).
+
+    `known` holds the segments' arrays already loaded by this process (by segment name); it
+    is updated to hold the reader's segments only.
+    """
+    known = {} if known is None else known
+    parts, offsets, names = [], [], []
     for sub, offset in reader.leaf_readers():
-        parts.append(segment_tables(sub, index_dir))
+        name = f"{sub.segment().segment_id()}-{FORMAT}"
+        if name not in known:
+            known[name] = segment_tables(sub, index_dir)
+        parts.append(known[name])
         offsets.append(offset)
+        names.append(name)
+    for name in set(known) - set(names):
+        del known[name]
     size = reader.doc_count_all()
     live = np.ones(size, dtype=bool)
     for sub, offset in reader.leaf_readers():
@@ -176,15 +187,13 @@ def _store(t: SegmentTables, folder: Path) -> None:
         return
     try:
         np.save(tmp / "lengths.npy", t.lengths)
-        np.save(tmp / "order.npy", t.order)
-        for name, (_values, docs, ids) in t.facets.items():
-            np.save(tmp / f"facet-{name}-docs.npy", docs)
-            np.save(tmp / f"facet-{name}-ids.npy", ids)
-        for name, (_values, codes) in t.keys.items():
-            np.save(tmp / f"key-{name}.npy", codes)
+        np.save(tmp / "columns.npy", np.stack([t.order, *(t.keys[n][1] for n in SORT_KEYS)]))
+        facets = [t.facets[n] for n in f.FACETS]
+        np.save(tmp / "facets.npy", np.concatenate([np.stack([d, i]) for _, d, i in facets], 1))
         values = {
             "size": t.size,
-            "facets": {n: v for n, (v, _, _) in t.facets.items()},
+            "facets": {n: t.facets[n][0] for n in f.FACETS},
+            "pairs": [len(d) for _, d, _ in facets],  # how many (doc, value) pairs per facet
             "keys": {n: v for n, (v, _) in t.keys.items()},
         }
         (tmp / "values.json").write_text(json.dumps(values, ensure_ascii=False), "utf-8")
@@ -197,16 +206,20 @@ def _store(t: SegmentTables, folder: Path) -> None:
 def _read(folder: Path) -> SegmentTables:
     """A segment's arrays from its folder, memory-mapped."""
     values = json.loads((folder / "values.json").read_text("utf-8"))
-
-    def mapped(name: str) -> np.ndarray:
-        return np.load(folder / name, mmap_mode="r")
-
-    facets = {
-        n: (values["facets"][n], mapped(f"facet-{n}-docs.npy"), mapped(f"facet-{n}-ids.npy"))
-        for n in f.FACETS
-    }
-    keys = {n: (values["keys"][n], mapped(f"key-{n}.npy")) for n in SORT_KEYS}
-    return SegmentTables(values["size"], mapped("lengths.npy"), facets, keys, mapped("order.npy"))
+    lengths, columns, pairs = (
+        np.load(folder / name, mmap_mode="r")
+        for name in ("lengths.npy", "columns.npy", "facets.npy")
+    )
+    facets, start = {}, 0
+    for name, n in zip(f.FACETS, values["pairs"], strict=True):
+        facets[name] = (
+            values["facets"][name],
+            pairs[0, start : start + n],
+            pairs[1, start : start + n],
+        )
+        start += n
+    keys = {n: (values["keys"][n], columns[1 + i]) for i, n in enumerate(SORT_KEYS)}
+    return SegmentTables(values["size"], lengths, facets, keys, columns[0])
 
 
 def remove_unused(index_dir: Path, reader) -> None:
