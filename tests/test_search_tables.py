@@ -109,3 +109,29 @@ def test_arrays_of_merged_segments_are_removed(corpus, tmp_path):
 def strip(result: dict) -> dict:
     """A result without its timing."""
     return {k: v for k, v in result.items() if k != "took_ms"}
+
+
+def test_phrases_checked_per_segment_equal_a_check_of_the_whole_index(corpus, tmp_path):
+    from whoosh.query import Or, Phrase
+
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    live = tmp_path / "index"
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    searcher = open_searcher(live)
+    searcher.search("barnefattigdom")  # the phrases of its synonyms, checked before the update
+    path = root / "grep" / "lillehammer-startlan.md"
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("kjøper bolig med", "kjøper bolig, mot fattigdom blant barn, med", 1)
+    path.write_text(changed, encoding="utf-8")
+    assert update_case(live, path, root) == ("oppdatert", [])
+    hits = searcher.search("barnefattigdom")["hits"]
+    assert "lillehammer-startlan" in {h["id"] for h in hits}
+    whole = searcher._fresh()
+    assert len(whole.reader().leaf_readers()) > 1  # the update's own segment
+    for words in searcher.engine._phrases:
+        query = Or([Phrase(name, list(words)) for name in f.SEARCHED])
+        expected = sorted(whole.docs_for_query(query))
+        assert np.flatnonzero(searcher.engine.phrase_mask(words)).tolist() == expected
+    assert searcher.engine._phrases  # the synonyms' phrases were checked
+    searcher.close()

@@ -13,6 +13,7 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh.query import Or, Phrase
+from whoosh.searching import Searcher
 
 from kb.search import proximity
 from kb.search import schema as f
@@ -106,19 +107,36 @@ class Engine:
         """Documents where the words stand together, in any searched field (cached).
 
         Whoosh checks positions one document at a time, so only documents that have every
-        word are checked, and the answer is kept: synonym phrases recur in many queries.
+        word are checked, and the answer is kept per segment: synonym phrases recur in many
+        queries, and after a one-case update only the new segment is checked.
         """
         if words in self._phrases:
             return self._phrases[words]
         mask = np.zeros(self.size, dtype=bool)
         candidates = np.logical_and.reduce([self.term_scores(w) > 0 for w in words])
         if candidates.any():
-            q = Or([Phrase(name, list(words)) for name in FIELDS])
-            mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+            for sub, offset in self.reader.leaf_readers():
+                n = sub.doc_count_all()
+                if candidates[offset : offset + n].any():
+                    mask[self._segment_phrase(sub, words) + offset] = True
         if len(self._phrases) >= CACHED_PHRASES:
             self._phrases.pop(next(iter(self._phrases)))
         self._phrases[words] = mask
         return mask
+
+    def _segment_phrase(self, sub, words: tuple[str, ...]) -> np.ndarray:
+        """One segment's documents with the phrase (cached by segment: its files never change;
+        documents deleted later are masked by `live`)."""
+        key = (sub.segment().segment_id(), "phrase", words)
+        if key in self._segments:
+            self._segments.move_to_end(key)
+            return self._segments[key]
+        q = Or([Phrase(name, list(words)) for name in FIELDS])
+        one = Searcher(sub, closereader=False)  # the segment alone; the reader stays open
+        found = self._segments[key] = np.fromiter(one.docs_for_query(q), dtype=np.int64)
+        if len(self._segments) > CACHED_TERMS:
+            self._segments.popitem(last=False)
+        return found
 
     def near_terms(self, stem: str) -> list[str]:
         """Index terms within one or two edits of an unknown word."""
