@@ -129,7 +129,7 @@ def segment_tables(sub, index_dir: Path | None) -> SegmentTables:
 
 
 def compute(sub) -> SegmentTables:
-    """A segment's arrays, read from its files (every document, deleted ones too)."""
+    """A segment's arrays, read from its files (deleted documents are masked by `live`)."""
     size = sub.doc_count_all()
     lengths = np.stack([_field_lengths(sub, name, size) for name in LENGTH_FIELDS])
     facets = {}
@@ -171,10 +171,8 @@ def _field_lengths(sub, name: str, size: int) -> np.ndarray:
 
 
 def _all_ids(sub, name: str, raw) -> np.ndarray:
-    """The documents of a term in the segment, deleted ones too (masked later by `live`)."""
-    from kb.search.engine import read_postings  # the block reader the ranking uses
-
-    return read_postings(sub, name, raw)[0]
+    """The documents of a term in the segment (those deleted later are masked by `live`)."""
+    return np.fromiter(sub.postings(name, raw).all_ids(), dtype=np.int64)
 
 
 def _store(t: SegmentTables, folder: Path) -> None:
