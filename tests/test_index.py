@@ -168,9 +168,12 @@ def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):
     )
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    assert bench.main(["--no-real", "--cases", "5", "--passages", "10", "--rounds", "1"]) == 0
+    args = ["--no-real", "--no-cli", "--cases", "5", "--passages", "10", "--rounds", "1"]
+    assert bench.main(args) == 0
     out = capsys.readouterr().out
-    assert "syntetisk (5 grep + 10 avsnitt)" in out and "ours/FTS5" in out
+    assert "syntetisk (5 grep + 10 avsnitt)" in out and "vår/FTS5" in out
+    assert "første gang p99" in out and "gjentatt    p99" in out
+    assert "ny prosess: " in out and "etter oppdatering av ett grep" in out
 
 
 def test_the_index_stores_its_analysis_and_is_opened_with_it(index_dir, corpus):

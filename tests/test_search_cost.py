@@ -13,6 +13,7 @@ from indexer.build import build_index, update_case
 from kb.content.loader import load_content
 from kb.search import hits
 from kb.search.searcher import open_searcher
+from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, parse_request
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -124,3 +125,32 @@ def test_remembered_results_are_dropped_when_one_case_is_updated(corpus, tmp_pat
     assert update_case(live, path, root) == ("oppdatert", [])
     assert searcher.search("hus", kind="case")["hits"][0]["id"] == "lillehammer-startlan"
     searcher.close()
+
+
+def section_by_scanning(fragment, case):
+    """The word-by-word section lookup the snippets used before: the reference."""
+    run = results.words(fragment)[: results.RUN]
+    if len(run) < 2:
+        return ""
+    n = len(run)
+    found = [
+        heading
+        for heading, md in case.sections
+        if any(results.words(md)[i : i + n] == run for i in range(len(results.words(md))))
+    ]
+    return found[0] if len(found) == 1 else ""
+
+
+def test_snippet_sections_found_as_text_equal_the_word_scan(corpus):
+    content = load_content(corpus, source_dirs=SEEDS)
+    checked = 0
+    for case in content.cases.values():
+        for _heading, md in case.sections:
+            ws = results.words(md)
+            for start in (0, 3, len(ws) // 2):
+                fragment = " ".join(ws[start : start + 6])
+                for text in (fragment, fragment[1:], f"{fragment} <mark>x</mark>"):
+                    expected = section_by_scanning(text, case)
+                    assert results._section_of(text, case) == expected
+                    checked += bool(expected)
+    assert checked > 20  # most fragments name their section

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import nh3
-from flask import Flask
+from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 
 from kb import urls
@@ -34,9 +34,21 @@ def number(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0")
 
 
+def link(endpoint: str) -> str:
+    """{{ link('pages.home') }}: url_for of a page without arguments, worked out once per
+    application root (every page has a dozen of them in its header and footer)."""
+    links = current_app.extensions.setdefault("kb_links", {})
+    key = (request.script_root, endpoint)
+    found = links.get(key)
+    if found is None:
+        found = links[key] = url_for(endpoint)
+    return found
+
+
 def register(app: Flask) -> None:
     """Install filters and globals."""
     app.add_template_filter(label)
+    app.add_template_global(link)
     app.add_template_filter(facet_label)
     app.add_template_filter(snippet)
     app.add_template_filter(number)

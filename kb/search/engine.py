@@ -12,11 +12,13 @@ import math
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.query import Or, Phrase, Term
+from whoosh.query import Or, Phrase
+from whoosh.searching import Searcher
 
 from kb.search import proximity
 from kb.search import schema as f
 from kb.search.planner import Need, by_first_letter, near_words
+from kb.search.tables import Tables
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
@@ -34,29 +36,24 @@ FIELDS = tuple(f.SEARCHED)
 class Engine:
     """Scores for one reader: field lengths, a postings cache and array arithmetic."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, tables: Tables, cache: OrderedDict | None = None):
         self.searcher = searcher
         self.reader = reader = searcher.reader()
-        self.size = reader.doc_count_all()
-        self.live = np.zeros(self.size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.size = tables.size
+        self.live = tables.live
+        values, docs, ids = tables.facets[f.KIND]
         self.is_case = np.zeros(self.size, dtype=bool)
-        for docnum in searcher.docs_for_query(Term(f.KIND, "case")):
-            self.is_case[docnum] = True
+        if "case" in values:
+            self.is_case[docs[ids == values.index("case")]] = True
         live_count = max(reader.doc_count(), 1)
         self.avg = {name: (reader.field_length(name) / live_count) or 1.0 for name in FIELDS}
-        self.lengths = {name: self._lengths(name) for name in FIELDS}
+        self.lengths = tables.lengths
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        # Postings per segment, kept across readers: after a one-case update only the new
+        # segment's are read again.
+        self._segments = OrderedDict() if cache is None else cache
         self._lexicons: dict[str, dict[str, list[str]]] = {}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
-
-    def _lengths(self, name: str) -> np.ndarray:
-        """Every document's length in a field (as Whoosh stores it, to one byte)."""
-        out = np.zeros(self.size, dtype=np.float32)
-        for sub, offset in self.reader.leaf_readers():
-            for docnum in range(sub.doc_count_all()):
-                out[offset + docnum] = sub.doc_field_length(docnum, name, 0) or 0
-        return out
 
     def postings(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and weights of a term in a field, read block by block."""
@@ -66,12 +63,28 @@ class Engine:
             return self._postings[key]
         ids, weights = [], []
         for sub, offset in self.reader.leaf_readers():
-            if (name, term) in sub:
-                _read_blocks(sub.postings(name, term), offset, ids, weights)
-        found = (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
+            seg_ids, seg_weights = self._segment_postings(sub, name, term)
+            if len(seg_ids):
+                ids.append(seg_ids + offset if offset else seg_ids)
+                weights.append(seg_weights)
+        if len(ids) == 1:
+            found = ids[0], weights[0]
+        else:
+            found = (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
         self._postings[key] = found
         if len(self._postings) > CACHED_TERMS:
             self._postings.popitem(last=False)
+        return found
+
+    def _segment_postings(self, sub, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """One segment's postings of a term (cached by segment: its files never change)."""
+        key = (sub.segment().segment_id(), name, term)
+        if key in self._segments:
+            self._segments.move_to_end(key)
+            return self._segments[key]
+        found = self._segments[key] = read_postings(sub, name, term)
+        if len(self._segments) > CACHED_TERMS:
+            self._segments.popitem(last=False)
         return found
 
     def field_scores(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -95,19 +108,36 @@ class Engine:
         """Documents where the words stand together, in any searched field (cached).
 
         Whoosh checks positions one document at a time, so only documents that have every
-        word are checked, and the answer is kept: synonym phrases recur in many queries.
+        word are checked, and the answer is kept per segment: synonym phrases recur in many
+        queries, and after a one-case update only the new segment is checked.
         """
         if words in self._phrases:
             return self._phrases[words]
         mask = np.zeros(self.size, dtype=bool)
         candidates = np.logical_and.reduce([self.term_scores(w) > 0 for w in words])
         if candidates.any():
-            q = Or([Phrase(name, list(words)) for name in FIELDS])
-            mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+            for sub, offset in self.reader.leaf_readers():
+                n = sub.doc_count_all()
+                if candidates[offset : offset + n].any():
+                    mask[self._segment_phrase(sub, words) + offset] = True
         if len(self._phrases) >= CACHED_PHRASES:
             self._phrases.pop(next(iter(self._phrases)))
         self._phrases[words] = mask
         return mask
+
+    def _segment_phrase(self, sub, words: tuple[str, ...]) -> np.ndarray:
+        """One segment's documents with the phrase (cached by segment: its files never change;
+        documents deleted later are masked by `live`)."""
+        key = (sub.segment().segment_id(), "phrase", words)
+        if key in self._segments:
+            self._segments.move_to_end(key)
+            return self._segments[key]
+        q = Or([Phrase(name, list(words)) for name in FIELDS])
+        one = Searcher(sub, closereader=False)  # the segment alone; the reader stays open
+        found = self._segments[key] = np.fromiter(one.docs_for_query(q), dtype=np.int64)
+        if len(self._segments) > CACHED_TERMS:
+            self._segments.popitem(last=False)
+        return found
 
     def near_terms(self, stem: str) -> list[str]:
         """Index terms within one or two edits of an unknown word."""
@@ -258,6 +288,14 @@ class Ranking:
             stood_in = has and not m.own[doc]  # only a synonym, the parts or a near word
             out.append((m.need.label, has, m.terms - own if stood_in else set()))
         return out
+
+
+def read_postings(sub, name: str, term) -> tuple[np.ndarray, np.ndarray]:
+    """A segment's postings of a term, deleted documents included: (documents, weights)."""
+    ids, weights = [], []
+    if (name, term) in sub:
+        _read_blocks(sub.postings(name, term), 0, ids, weights)
+    return (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
 
 
 def _read_blocks(m, offset: int, ids: list, weights: list) -> None:

@@ -5,31 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from kb.search import schema as f
+from kb.search.tables import Tables
 
 
 class FacetTable:
     """For one reader: each facet field as (document, value) pairs, and the sort orders."""
 
-    def __init__(self, reader):
-        self.size = reader.doc_count_all()
-        self.values: dict[str, list[str]] = {}
-        self.pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for name in f.FACETS:
-            values, docs, ids = [], [], []
-            for raw in reader.lexicon(name):
-                posting = np.fromiter(reader.postings(name, raw).all_ids(), dtype=np.int64)
-                docs.append(posting)
-                ids.append(np.full(len(posting), len(values), dtype=np.int64))
-                values.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
-            self.values[name] = values
-            self.pairs[name] = (
-                (np.concatenate(docs), np.concatenate(ids))
-                if docs
-                else (np.zeros(0, np.int64), np.zeros(0, np.int64))
-            )
+    def __init__(self, tables: Tables):
+        self.size = tables.size
+        self.values: dict[str, list[str]] = {n: v for n, (v, _, _) in tables.facets.items()}
+        self.pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {
+            n: (docs, ids) for n, (_, docs, ids) in tables.facets.items()
+        }
         self._lower = {n: {v.lower(): i for i, v in enumerate(vs)} for n, vs in self.values.items()}
         self._orders: dict[str, np.ndarray] = {}
-        self.reader = reader
+        self.tables = tables
 
     def mask(self, name: str, wanted: list[str]) -> np.ndarray:
         """Documents with any of the values (case does not matter: «oslo» finds «Oslo»)."""
@@ -63,20 +53,13 @@ class FacetTable:
     def order(self, sort: str) -> np.ndarray:
         """Each document's rank in a browse order: "newest" or "title" (then passage order)."""
         if sort not in self._orders:
-            date, title, order = (
-                list(self.reader.column_reader(name)) for name in (f.DATE, f.SORT_TITLE, f.ORDER)
-            )
-            if sort == "newest":
-                keys = sorted(range(self.size), key=lambda i: (_desc(date[i]), order[i], i))
+            docs = np.arange(self.size)
+            if sort == "newest":  # the latest date first, no date last
+                first = -self.tables.keys[f.DATE][1]
             else:
-                keys = sorted(range(self.size), key=lambda i: (title[i], order[i], i))
+                first = self.tables.keys[f.SORT_TITLE][1]
+            keys = np.lexsort((docs, self.tables.order, first))  # the last key sorts first
             rank = np.empty(self.size, dtype=np.int64)
-            rank[np.asarray(keys, dtype=np.int64)] = np.arange(self.size)
+            rank[keys] = docs
             self._orders[sort] = rank
         return self._orders[sort]
-
-
-def _desc(text) -> tuple:
-    """A key that sorts text in descending order."""
-    text = text.decode("utf-8") if isinstance(text, bytes) else str(text or "")
-    return tuple(-ord(c) for c in text) + (1,)

@@ -27,6 +27,8 @@ from kb.search.facets import FacetTable
 from kb.search.hits import to_hit
 from kb.search.planner import Need, Planner
 from kb.search.query import ParsedQuery, parse
+from kb.search.tables import load as load_tables
+from kb.search.tables import remove_unused as remove_unused_tables
 
 SORTS = ("relevance", "newest", "title")
 MAX_LIMIT = 100
@@ -50,6 +52,7 @@ log = logging.getLogger(__name__)
 SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
 WARM_QUERY = "bosetting av flyktninger"  # several clauses: postings, phrases and proximity
 CACHED_RESULTS = 512  # whole results, per query, filters, page and sort, for one index version
+CACHED_STORED = 2048  # documents whose stored fields are kept, for one index version
 T = TypeVar("T")
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
@@ -110,6 +113,8 @@ class Searcher:
         self._refused: int | None = None  # the folder (inode) of a rebuilt index that failed
         self._warm_ino = self._warm_gen = None  # the reader warm() last warmed
         self._results: OrderedDict[tuple, dict] = OrderedDict()
+        self._stored: OrderedDict[int, dict] = OrderedDict()  # documents' stored fields
+        self._segment_tables: dict = {}  # the arrays of the segments in use (kb.search.tables)
         self._open()
 
     def _open(self) -> None:
@@ -119,6 +124,7 @@ class Searcher:
         self.analysis, self.synonyms = analysis, analysis.synonyms
         self.facets, self.engine, self.planner = tables
         self._results.clear()  # another index version: every remembered result is stale
+        self._stored.clear()
         if old is not None:
             old.close()
 
@@ -129,7 +135,7 @@ class Searcher:
         searcher = ix.searcher()
         try:
             self._checked_meta(ix, searcher)
-            return ino, ix, analysis, searcher, self._tables(searcher, analysis)
+            return ino, ix, analysis, searcher, self._tables(ix, searcher, analysis)
         except BaseException:
             searcher.close()
             raise
@@ -155,9 +161,19 @@ class Searcher:
             hit.fields()
         return meta
 
-    def _tables(self, searcher, analysis) -> tuple:
-        """Per-reader tables: facets and sort orders, the ranking engine, the planner."""
-        return FacetTable(searcher.reader()), Engine(searcher), Planner(searcher.reader(), analysis)
+    def _tables(self, ix, searcher, analysis) -> tuple:
+        """Per-reader tables: facets and sort orders, the ranking engine, the planner.
+
+        The arrays are memory-mapped from the index folder (kb.search.tables); the postings
+        already read are kept for the segments the new reader still has.
+        """
+        reader = searcher.reader()
+        tables = load_tables(reader, self.index_dir, self._segment_tables)
+        old = getattr(self, "engine", None)
+        cache = old._segments if old is not None else None
+        if reader.generation() == ix.latest_generation():
+            remove_unused_tables(self.index_dir, reader)  # of segments merged away
+        return FacetTable(tables), Engine(searcher, tables, cache), Planner(reader, analysis)
 
     def _fresh(self):
         """The current searcher: reopened after a rebuild, refreshed after an update.
@@ -183,13 +199,14 @@ class Searcher:
             # the pre-update segment, so an updated case would be counted twice.
             searcher = self._ix.searcher()
             try:
-                tables = self._tables(searcher, self.analysis)
+                tables = self._tables(self._ix, searcher, self.analysis)
             except Exception as exc:
                 searcher.close()
                 raise self._broken(exc) from None
             old, self._searcher = self._searcher, searcher
             self.facets, self.engine, self.planner = tables
             self._results.clear()  # another index version: every remembered result is stale
+            self._stored.clear()
             old.close()
         return self._searcher
 
@@ -342,9 +359,19 @@ class Searcher:
 
     def _hit(self, ranking: Ranking, doc: int) -> dict:
         """One hit: stored fields, score, snippet and why it matched."""
-        stored = self._searcher.stored_fields(doc)
+        stored = self._stored_fields(doc)
         why = ranking.why(doc)
         return to_hit(stored, float(ranking.scores[doc]), ranking.terms, self.analysis, why)
+
+    def _stored_fields(self, doc: int) -> dict:
+        """A document's stored fields (kept for the current reader: unpickling costs)."""
+        if doc in self._stored:
+            self._stored.move_to_end(doc)
+            return self._stored[doc]
+        stored = self._stored[doc] = self._searcher.stored_fields(doc)
+        if len(self._stored) > CACHED_STORED:
+            self._stored.popitem(last=False)
+        return stored
 
     def _allowed(self, filters: dict[str, list[str]] | None, kind: str | None) -> np.ndarray:
         """The documents the filters allow: any value within a field, every field."""

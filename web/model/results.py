@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -47,20 +48,27 @@ HEADINGS = re.compile(
 
 
 def _section_words(case: Case) -> dict[str, list[str]]:
-    return {heading: words(md) for heading, md in case.sections}
+    return _words_of_sections(case.sections)
 
 
-def _contains(haystack: list[str], run: list[str]) -> bool:
-    n = len(run)
-    return any(haystack[i : i + n] == run for i in range(len(haystack) - n + 1))
+@lru_cache(maxsize=1024)  # the same case is a hit of many searches; its sections never change
+def _words_of_sections(sections: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    return {heading: words(md) for heading, md in sections}
 
 
-def _section_of(fragment: str, sections: dict[str, list[str]]) -> str:
-    """The one section whose text holds the fragment's first words, or ""."""
+@lru_cache(maxsize=1024)
+def _joined_sections(sections: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each section's words joined by single spaces, with a space at each end."""
+    return {heading: f" {' '.join(ws)} " for heading, ws in _words_of_sections(sections).items()}
+
+
+def _section_of(fragment: str, case: Case) -> str:
+    """The one section whose text holds the fragment's first words (whole words), or ""."""
     run = words(fragment)[:RUN]
     if len(run) < 2:
         return ""
-    found = [h for h, ws in sections.items() if _contains(ws, run)]
+    needle = f" {' '.join(run)} "
+    found = [h for h, text in _joined_sections(case.sections).items() if needle in text]
     return found[0] if len(found) == 1 else ""
 
 
@@ -82,7 +90,7 @@ def snippet_parts(snippet: str, case: Case | None) -> list[SnippetPart]:
     parts = []
     first = snippet[: cuts[0][0]] if cuts else snippet
     if first.strip():
-        parts.append(SnippetPart(_section_of(first.removeprefix("… "), sections), Markup(first)))
+        parts.append(SnippetPart(_section_of(first.removeprefix("… "), case), Markup(first)))
     for i, (_, end, heading) in enumerate(cuts):
         stop = cuts[i + 1][0] if i + 1 < len(cuts) else len(snippet)
         parts.append(SnippetPart(heading, Markup(snippet[end:stop])))

@@ -1,0 +1,109 @@
+"""CPU per uncached /sok (and /api/sok) request in one process, and where it goes (cProfile).
+
+    python bench/profile_sok.py                 # builds the index of the bundled content
+    python bench/profile_sok.py --index index   # an index already built
+    python bench/profile_sok.py --top 30 --api  # /api/sok instead of /sok
+
+The requests go through Flask's test client (no server, no network): what is measured is the
+app's own work. Every request is uncached (the searcher's result cache is emptied first), over
+the queries and filters of bench/bench_http.py. Process CPU time, not wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_http import FILTERS, QUERIES  # noqa: E402
+
+
+def paths(api: bool) -> list[str]:
+    """Searches, searches with filters and browsing, as the load test asks them."""
+    page = "/api/sok" if api else "/sok"
+    out = [f"{page}?q={quote(q)}" for q in QUERIES]
+    out += [f"{page}?q={quote(q)}&{flt}" for q, flt in zip(QUERIES, FILTERS * 3, strict=False)]
+    out += [f"{page}?{flt}" for flt in FILTERS]
+    return out
+
+
+def measure(client, searcher, urls: list[str], rounds: int) -> float:
+    """CPU milliseconds per uncached request."""
+    started = time.process_time()
+    for _ in range(rounds):
+        for url in urls:
+            searcher._results.clear()
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+    return (time.process_time() - started) * 1000 / (rounds * len(urls))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, help="en ferdig indeks (ellers bygges en)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--top", type=int, default=25, help="funksjoner i profilen")
+    parser.add_argument("--api", action="store_true", help="/api/sok i stedet for /sok")
+    parser.add_argument("--sort", default="cumulative", help="profilens rekkefølge (tottime …)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = args.index
+        if index_dir is None:
+            from indexer.build import build_index
+            from kb.content.loader import load_content
+
+            index_dir = Path(tmp) / "index"
+            seeds = ROOT.parent / "shared" / "seeds"
+            build_index(load_content(ROOT / "content", source_dirs=(seeds,)), index_dir)
+        os.environ["KB_INDEX_DIR"] = str(index_dir)
+        from web import create_app
+        from web.state import site
+
+        app = create_app()
+        client = app.test_client()
+        urls = paths(args.api)
+        with app.app_context():
+            searcher = site().searcher()
+        measure(client, searcher, urls, 1)  # warm: templates, content, postings
+        cpu = measure(client, searcher, urls, args.rounds)
+        hello = create_app_hello().test_client()
+        started = time.process_time()
+        for _ in range(200):
+            hello.get("/")
+        hello_ms = (time.process_time() - started) * 1000 / 200
+        profile = cProfile.Profile()
+        profile.enable()
+        measure(client, searcher, urls, 1)
+        profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+    print(out.getvalue())
+    page = "/api/sok" if args.api else "/sok"
+    print(
+        f"{page}: {cpu:.2f} ms CPU per forespørsel uten hurtigbuffer ({len(urls)} adresser × "
+        f"{args.rounds}); Flask «hello» i testklienten: {hello_ms:.2f} ms ({cpu / hello_ms:.0f}×)"
+    )
+    return 0
+
+
+def create_app_hello():
+    """The Flask «hello» of bench/hello_app.py."""
+    from hello_app import app
+
+    return app
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""The arrays the search needs besides the postings: field lengths, facet values, sort keys.
+
+They are computed once per index segment (Whoosh never changes a segment's files, only its
+deletions) and stored as .npy files in the index folder (TABLES_DIR/<segment>/), which every
+process then memory-maps: the pages are shared by all the workers of a server, and a process
+that opens the index loads them without a loop over the documents. A one-case update adds a
+small segment: only that segment's arrays are computed, the others are read as they are.
+Deletions are not in the files; they are applied as a mask (`live`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh.util.numeric import byte_to_length
+
+from kb.search import schema as f
+
+TABLES_DIR = "kb_tables"
+LENGTH_FIELDS = tuple(f.SEARCHED)  # the fields whose lengths BM25F needs
+SORT_KEYS = (f.DATE, f.SORT_TITLE)  # text sort keys, stored as codes into sorted values
+BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+FORMAT = 2  # bump when the files change shape: older folders are then ignored
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SegmentTables:
+    """One segment's arrays, numbered from 0 within the segment."""
+
+    size: int
+    lengths: np.ndarray  # (len(LENGTH_FIELDS), size) float32: each field's length per doc
+    facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # values, docs, value ids
+    keys: dict[str, tuple[list[str], np.ndarray]]  # sorted distinct values, code per doc
+    order: np.ndarray  # int64: a passage's place in its source (0 for cases)
+
+
+@dataclass
+class Tables:
+    """The arrays of a whole reader: the segments' arrays, joined by document number."""
+
+    size: int
+    live: np.ndarray  # bool: not deleted
+    lengths: dict[str, np.ndarray]
+    facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]
+    keys: dict[str, tuple[list[str], np.ndarray]]
+    order: np.ndarray
+
+
+def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
+    """The tables of a reader, each segment's read from index_dir (or computed and stored).
+
+    `known` holds the segments' arrays already loaded by this process (by segment name); it
+    is updated to hold the reader's segments only.
+    """
+    known = {} if known is None else known
+    parts, offsets, names = [], [], []
+    for sub, offset in reader.leaf_readers():
+        name = f"{sub.segment().segment_id()}-{FORMAT}"
+        if name not in known:
+            known[name] = segment_tables(sub, index_dir)
+        parts.append(known[name])
+        offsets.append(offset)
+        names.append(name)
+    for name in set(known) - set(names):
+        del known[name]
+    size = reader.doc_count_all()
+    live = np.ones(size, dtype=bool)
+    for sub, offset in reader.leaf_readers():
+        if sub.has_deletions():
+            live[np.fromiter(sub.segment().deleted_docs(), dtype=np.int64) + offset] = False
+    if len(parts) == 1:  # the usual case after a build: the mapped arrays as they are
+        p = parts[0]
+        lengths = {name: p.lengths[i] for i, name in enumerate(LENGTH_FIELDS)}
+        return Tables(size, live, lengths, p.facets, p.keys, p.order)
+    return Tables(
+        size,
+        live,
+        {
+            name: np.concatenate([p.lengths[i] for p in parts]) if parts else _f32()
+            for i, name in enumerate(LENGTH_FIELDS)
+        },
+        {name: _joined_facet([p.facets[name] for p in parts], offsets) for name in f.FACETS},
+        {name: _joined_key([p.keys[name] for p in parts]) for name in SORT_KEYS},
+        np.concatenate([p.order for p in parts]) if parts else np.zeros(0, np.int64),
+    )
+
+
+def _joined_facet(parts: list, offsets: list[int]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """One facet over several segments: the union of the values, documents renumbered."""
+    values = sorted({v for vs, _, _ in parts for v in vs})
+    index = {v: i for i, v in enumerate(values)}
+    docs, ids = [], []
+    for (vs, d, i), offset in zip(parts, offsets, strict=True):
+        remap = np.array([index[v] for v in vs], dtype=np.int64)
+        docs.append(np.asarray(d, dtype=np.int64) + offset)
+        ids.append(remap[i] if len(vs) else np.zeros(0, np.int64))
+    return values, np.concatenate(docs), np.concatenate(ids)
+
+
+def _joined_key(parts: list) -> tuple[list[str], np.ndarray]:
+    """One sort key over several segments: codes into the sorted union of the values."""
+    values = sorted({v for vs, _ in parts for v in vs})
+    index = {v: i for i, v in enumerate(values)}
+    codes = [np.array([index[v] for v in vs], dtype=np.int64)[c] for vs, c in parts if len(vs)]
+    return values, np.concatenate(codes) if codes else np.zeros(0, np.int64)
+
+
+def segment_tables(sub, index_dir: Path | None) -> SegmentTables:
+    """A segment's arrays: memory-mapped from the index folder, or computed (and stored)."""
+    name = f"{sub.segment().segment_id()}-{FORMAT}"
+    folder = Path(index_dir) / TABLES_DIR / name if index_dir else None
+    if folder is not None and folder.is_dir():
+        try:
+            return _read(folder)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("Tabellene i %s kan ikke leses (%s); regner dem ut på nytt.", folder, exc)
+    tables = compute(sub)
+    if folder is not None:
+        _store(tables, folder)
+    return tables
+
+
+def compute(sub) -> SegmentTables:
+    """A segment's arrays, read from its files (deleted documents are masked by `live`)."""
+    size = sub.doc_count_all()
+    lengths = np.stack([_field_lengths(sub, name, size) for name in LENGTH_FIELDS])
+    facets = {}
+    for name in f.FACETS:
+        values, docs, ids = [], [], []
+        for raw in sub.lexicon(name):
+            posting = _all_ids(sub, name, raw)
+            docs.append(posting)
+            ids.append(np.full(len(posting), len(values), dtype=np.int64))
+            values.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
+        pairs = (np.concatenate(docs), np.concatenate(ids)) if docs else (_i64(), _i64())
+        facets[name] = (values, *pairs)
+    keys = {}
+    for name in SORT_KEYS:
+        texts = [_text(v) for v in sub.column_reader(name)] if size else []
+        values, codes = np.unique(np.array(texts, dtype=str), return_inverse=True)
+        keys[name] = ([str(v) for v in values], codes.astype(np.int64).reshape(-1))
+    order = np.array(list(sub.column_reader(f.ORDER)), dtype=np.int64) if size else _i64()
+    return SegmentTables(size, lengths, facets, keys, order)
+
+
+def _field_lengths(sub, name: str, size: int) -> np.ndarray:
+    """Every document's length in a field, as Whoosh stores it (one byte, decoded)."""
+    perdoc = getattr(sub, "_perdoc", None)
+    column = getattr(perdoc, "_cached_reader", None)
+    if column is not None:  # whoosh3 codec: one byte per document, read in one piece
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        creader = column(_lenfield(name), LENGTHS_COLUMN)
+        if creader is None:
+            return np.zeros(size, dtype=np.float32)
+        if hasattr(creader, "_dbfile") and creader._fixedlen == 1:
+            count = min(creader._count, size)
+            raw = bytes(creader._dbfile.get(creader._basepos, count)) if count else b""
+            out = np.zeros(size, dtype=np.float32)
+            out[:count] = BYTE_LENGTHS[np.frombuffer(raw, dtype=np.uint8)]
+            return out
+    return np.array([sub.doc_field_length(d, name, 0) or 0 for d in range(size)], dtype=np.float32)
+
+
+def _all_ids(sub, name: str, raw) -> np.ndarray:
+    """The documents of a term in the segment (those deleted later are masked by `live`)."""
+    return np.fromiter(sub.postings(name, raw).all_ids(), dtype=np.int64)
+
+
+def _store(t: SegmentTables, folder: Path) -> None:
+    """Write the arrays to a temporary folder and rename it into place (first one wins)."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    except OSError as exc:  # a read-only index folder: the arrays stay in this process
+        log.info("Kan ikke lagre tabellene i %s (%s).", folder.parent, exc.strerror)
+        return
+    try:
+        np.save(tmp / "lengths.npy", t.lengths)
+        np.save(tmp / "columns.npy", np.stack([t.order, *(t.keys[n][1] for n in SORT_KEYS)]))
+        facets = [t.facets[n] for n in f.FACETS]
+        np.save(tmp / "facets.npy", np.concatenate([np.stack([d, i]) for _, d, i in facets], 1))
+        values = {
+            "size": t.size,
+            "facets": {n: t.facets[n][0] for n in f.FACETS},
+            "pairs": [len(d) for _, d, _ in facets],  # how many (doc, value) pairs per facet
+            "keys": {n: v for n, (v, _) in t.keys.items()},
+        }
+        (tmp / "values.json").write_text(json.dumps(values, ensure_ascii=False), "utf-8")
+        os.chmod(tmp, 0o755)
+        os.rename(tmp, folder)
+    except OSError:  # another process stored them first, or the disk is full
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _read(folder: Path) -> SegmentTables:
+    """A segment's arrays from its folder, memory-mapped."""
+    values = json.loads((folder / "values.json").read_text("utf-8"))
+    lengths, columns, pairs = (
+        np.load(folder / name, mmap_mode="r")
+        for name in ("lengths.npy", "columns.npy", "facets.npy")
+    )
+    facets, start = {}, 0
+    for name, n in zip(f.FACETS, values["pairs"], strict=True):
+        facets[name] = (
+            values["facets"][name],
+            pairs[0, start : start + n],
+            pairs[1, start : start + n],
+        )
+        start += n
+    keys = {n: (values["keys"][n], columns[1 + i]) for i, n in enumerate(SORT_KEYS)}
+    return SegmentTables(values["size"], lengths, facets, keys, columns[0])
+
+
+def remove_unused(index_dir: Path, reader) -> None:
+    """Drop the stored arrays of segments the index no longer has (after a merge)."""
+    root = Path(index_dir) / TABLES_DIR
+    used = {f"{sub.segment().segment_id()}-{FORMAT}" for sub, _ in reader.leaf_readers()}
+    try:
+        stale = [p for p in root.iterdir() if p.name not in used and not p.name.startswith(".")]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
+
+
+def _i64() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _f32() -> np.ndarray:
+    return np.zeros(0, dtype=np.float32)

@@ -1,0 +1,137 @@
+"""The search's arrays (field lengths, facets, sort keys) stored per segment in the index folder:
+memory-mapped when a searcher opens, and after a one-case update only the new segment's are
+computed, with the same results as a searcher opened from scratch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+from whoosh.query import Term
+
+from indexer.build import build_index, update_case
+from kb.content.loader import load_content
+from kb.search import schema as f
+from kb.search import tables
+from kb.search.searcher import open_searcher
+
+SEEDS = (Path(__file__).resolve().parent / "fixtures" / "seeds",)
+QUERIES = ("bolig", "startlån flyktninger", "bustad", "barnefattigdom", "fylkesmannen")
+
+
+def copy_index(index_dir: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "index"
+    shutil.copytree(index_dir, folder, ignore=shutil.ignore_patterns(tables.TABLES_DIR))
+    return folder
+
+
+def test_stored_arrays_are_mapped_and_match_the_index(index_dir, tmp_path):
+    folder = copy_index(index_dir, tmp_path)
+    first = open_searcher(folder)  # computes the arrays and stores them
+    stored = list((folder / tables.TABLES_DIR).iterdir())
+    assert len(stored) == 1 and (stored[0] / "lengths.npy").exists()
+    second = open_searcher(folder)  # maps them
+    assert isinstance(second.engine.lengths[f.TEXT_FIELD], np.memmap)
+    reader = second._searcher.reader()
+    for name in f.SEARCHED:
+        per_doc = [reader.doc_field_length(d, name, 0) or 0 for d in range(reader.doc_count_all())]
+        assert second.engine.lengths[name].tolist() == per_doc
+        assert first.engine.lengths[name].tolist() == per_doc
+    for name in (f.THEMES, f.KOMMUNE, f.YEAR, f.KIND):
+        for value in second.facets.values[name]:
+            expected = sorted(second._searcher.docs_for_query(Term(name, value)))
+            assert np.flatnonzero(second.facets.mask(name, [value])).tolist() == expected
+    for query in QUERIES:
+        assert strip(second.search(query)) == strip(first.search(query))
+    first.close(), second.close()
+
+
+def test_browse_orders_match_a_sort_of_the_columns(index_dir):
+    searcher = open_searcher(index_dir)
+    reader = searcher._searcher.reader()
+    date, title, order = (list(reader.column_reader(n)) for n in (f.DATE, f.SORT_TITLE, f.ORDER))
+    n = reader.doc_count_all()
+    newest = sorted(
+        sorted(range(n), key=lambda i: (order[i], i)), key=date.__getitem__, reverse=True
+    )
+    by_title = sorted(range(n), key=lambda i: (title[i], order[i], i))
+    assert np.argsort(searcher.facets.order("newest")).tolist() == newest
+    assert np.argsort(searcher.facets.order("title")).tolist() == by_title
+    searcher.close()
+
+
+def test_after_a_one_case_update_only_the_new_segment_is_computed(corpus, tmp_path, monkeypatch):
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    live = tmp_path / "index"
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    searcher = open_searcher(live)
+    assert searcher.search("hus", kind="case")["total"] == 0
+    computed = []
+    real_compute = tables.compute
+    monkeypatch.setattr(tables, "compute", lambda sub: computed.append(sub) or real_compute(sub))
+
+    path = root / "grep" / "lillehammer-startlan.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("kjøper bolig med", "kjøper hus med"), encoding="utf-8")
+    assert update_case(live, path, root) == ("oppdatert", [])
+    after = searcher.search("hus", kind="case")
+    assert after["total"] == 1 and after["hits"][0]["id"] == "lillehammer-startlan"
+    assert [sub.doc_count_all() for sub in computed] == [1]  # the new segment only
+
+    fresh = open_searcher(live)  # a new process: every array read from the folder
+    assert computed[1:] == []
+    for q in QUERIES:
+        assert strip(searcher.search(q)) == strip(fresh.search(q))
+    assert strip(searcher.search("hus")) == strip(fresh.search("hus"))
+    searcher.close(), fresh.close()
+
+
+def test_arrays_of_merged_segments_are_removed(corpus, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    live = tmp_path / "index"
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    searcher = open_searcher(live)
+    path = root / "grep" / "lillehammer-startlan.md"
+    for old, word in (("bolig", "hus"), ("hus", "hytte"), ("hytte", "leilighet")):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(f"kjøper {old} med", f"kjøper {word} med", 1), "utf-8")
+        update_case(live, path, root)
+        assert searcher.search(word, kind="case")["total"] == 1
+    reader = searcher._searcher.reader()
+    segments = {f"{sub.segment().segment_id()}-{tables.FORMAT}" for sub, _ in reader.leaf_readers()}
+    assert {p.name for p in (live / tables.TABLES_DIR).iterdir()} == segments
+    searcher.close()
+
+
+def strip(result: dict) -> dict:
+    """A result without its timing."""
+    return {k: v for k, v in result.items() if k != "took_ms"}
+
+
+def test_phrases_checked_per_segment_equal_a_check_of_the_whole_index(corpus, tmp_path):
+    from whoosh.query import Or, Phrase
+
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    live = tmp_path / "index"
+    build_index(load_content(root, source_dirs=SEEDS), live)
+    searcher = open_searcher(live)
+    searcher.search("barnefattigdom")  # the phrases of its synonyms, checked before the update
+    path = root / "grep" / "lillehammer-startlan.md"
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("kjøper bolig med", "kjøper bolig, mot fattigdom blant barn, med", 1)
+    path.write_text(changed, encoding="utf-8")
+    assert update_case(live, path, root) == ("oppdatert", [])
+    hits = searcher.search("barnefattigdom")["hits"]
+    assert "lillehammer-startlan" in {h["id"] for h in hits}
+    whole = searcher._fresh()
+    assert len(whole.reader().leaf_readers()) > 1  # the update's own segment
+    for words in searcher.engine._phrases:
+        query = Or([Phrase(name, list(words)) for name in f.SEARCHED])
+        expected = sorted(whole.docs_for_query(query))
+        assert np.flatnonzero(searcher.engine.phrase_mask(words)).tolist() == expected
+    assert searcher.engine._phrases  # the synonyms' phrases were checked
+    searcher.close()
