@@ -64,7 +64,7 @@ def site_url():
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path):
+def browser(chromium_path):  # noqa: F811 - the fixture imported above
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -155,9 +155,7 @@ def test_search_page_applies_the_filters_in_the_address(browser, site_url):
         ctx.close()
 
 
-def test_a_line_anchor_lands_on_the_cited_lines_in_the_report_part(
-    browser, site_url, seeds_dir
-):
+def test_a_line_anchor_lands_on_the_cited_lines_in_the_report_part(browser, site_url, seeds_dir):
     ctx, page, _errors = open_page(browser, site_url, "/kilder/fafo-2015-08/#L761-L773")
     try:
         page.wait_for_url("**/del/**#L761-L773")

@@ -17,6 +17,12 @@ from urllib.parse import parse_qsl, urlsplit
 from web.static_site.pages import LISTINGS, slug
 
 ATTRIBUTE = re.compile(r'\b(href|src|action)="(/(?!/)[^"]*)"')
+# A report's overview: its parts' line ranges (source.html), and the cited blocks' anchors.
+PART = re.compile(
+    r'<li data-first="(\d+)" data-last="(\d+)"><a href="/kilder/[a-z0-9-]+/del/(\d+)"'
+)
+BLOCK = re.compile(r'id="(L\d+-L\d+)"')
+LINES = re.compile(r"^L(\d+)")
 CANONICAL = re.compile(r'<link rel="canonical" href="[^"]*">')
 
 
@@ -26,11 +32,32 @@ class LinkMap:
     def __init__(self, pages: dict[str, str], files: set[str]):
         self.pages = pages  # service path (with query for lists) → folder of its index.html
         self.files = files  # files written at their own path: «grep/x/siter.bib», «nytt.atom»
+        self.reports: dict[str, tuple[set[str], list[tuple[int, int, int]]]] = {}
+
+    def add_report(self, path: str, overview: str) -> None:
+        """Learn a report overview's anchors and its parts' lines from its HTML."""
+        parts = [(int(a), int(b), int(n)) for a, b, n in PART.findall(overview)]
+        self.reports[path] = (set(BLOCK.findall(overview)), parts)
+
+    def part_of(self, path: str, fragment: str) -> str | None:
+        """«/kilder/x/del/3» for a line anchor the overview has no block for, else None.
+
+        The service's overview sends such an anchor on with JavaScript; the export links the
+        part itself, so the link works without it and the link check can follow it.
+        """
+        blocks, parts = self.reports.get(path, (set(), []))
+        found = LINES.match(fragment)
+        if not found or fragment in blocks:
+            return None
+        line = int(found.group(1))
+        number = next((n for a, b, n in parts if a <= line <= b), None)
+        return f"{path}/del/{number}" if number else None
 
     def target(self, url: str) -> str | None:
         """The export path («grep/x/», «sok/?q=a», «static/site.css?v=1») a link leads to."""
         parts = urlsplit(url)
         path, query = parts.path, parts.query
+        path = self.part_of(path, parts.fragment) or path
         if path == "/sok":
             found = self.listing(query)
             result = found if found is not None else "sok/" + (f"?{query}" if query else "")

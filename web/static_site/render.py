@@ -91,6 +91,9 @@ class Renderer:
         }
         files = {p.file for p in pages if not p.file.endswith("index.html")}
         self.links = links.LinkMap(folders, files)
+        for url, (body, _mime) in fetched.items():
+            if url.count("/") == 2 and url.startswith("/kilder/"):
+                self.links.add_report(url, body.decode("utf-8"))
         return pages, fetched
 
     def write(self, page: Page, body: bytes, mimetype: str) -> None:

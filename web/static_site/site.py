@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from kb.errors import ContentError
+from web.static_site.stable import stabilise
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # the service's CSS, JS and icons
 
@@ -20,6 +21,7 @@ def run_pagefind(out: Path, progress: Callable[[str], None]) -> None:
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode:
         raise ContentError(f"pagefind feilet:\n{done.stderr.strip() or done.stdout.strip()}")
+    stabilise(out / "pagefind")
     progress("Pagefind: søkeindeksen er bygget")
 
 
