@@ -377,3 +377,29 @@ def test_pagefind_files_are_read_and_written_back_unchanged():
     data = encode(item)
     assert decode(data) == (item, len(data))
     assert encode(decode(data)[0]) == data
+
+
+def test_mkdocs_yml_names_what_the_export_uses(tmp_path):
+    from web.static_site.site import CONFIG, STATIC, export_config
+
+    config = export_config()
+    templates = CONFIG.parent / config["theme"]["custom_dir"]
+    assert (templates / "base.html").is_file() and STATIC.parent == templates.parent
+    brand = BeautifulSoup((templates / "base.html").read_text("utf-8"), "html.parser")
+    assert brand.select_one(".brand-name").get_text() == config["site_name"]
+    assert export_config(tmp_path / "mangler.yml") == {}
+
+
+def test_cli_export_takes_the_site_url_from_mkdocs_yml_or_says_how(runner, monkeypatch, tmp_path):
+    from web.static_site import site
+
+    monkeypatch.delenv("KB_SITE_URL", raising=False)
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path / "ut")])
+    assert result.exit_code == 2 and "site_url i mkdocs.yml" in result.output
+    assert not (tmp_path / "ut").exists()
+    seen = []
+    monkeypatch.setattr(site, "CONFIG", tmp_path / "mkdocs.yml")
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://fra-mkdocs.example\n", "utf-8")
+    monkeypatch.setattr("web.static_site.build_site", lambda *a, **k: seen.append(a[2]) or 1 / 0)
+    runner.invoke(cli, ["export", "--out", str(tmp_path / "ut"), "--index", str(tmp_path)])
+    assert seen == ["https://fra-mkdocs.example"]

@@ -187,7 +187,8 @@ def serve(host, port, threads, workers, debug, watch, source_dirs, content_dir, 
 
 NO_SITE_URL = (
     "kb export trenger nettstedets offentlige adresse for siteringer, åpne data og sitemap: "
-    "gi den med --site-url https://godegrep.example.no eller miljøvariabelen KB_SITE_URL."
+    "gi den med --site-url https://godegrep.example.no, miljøvariabelen KB_SITE_URL "
+    "eller site_url i mkdocs.yml."
 )
 
 
@@ -221,8 +222,12 @@ def export_cmd(out, site_url, strict, index_dir, source_dirs, content_dir) -> No
     import tempfile
 
     from kb.content.loader import load_content
+    from web.static_site.site import export_config
 
     config = resolve_config(source_dirs, content_dir=content_dir, site_url=site_url)
+    if not config.site_url and export_config().get("site_url"):
+        site_url = export_config()["site_url"]  # mkdocs.yml, the export's own settings
+        config = resolve_config(source_dirs, content_dir=content_dir, site_url=site_url)
     if not config.site_url:
         click.echo(NO_SITE_URL, err=True)
         sys.exit(2)

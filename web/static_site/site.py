@@ -9,10 +9,21 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import yaml
+
 from kb.errors import ContentError
 from web.static_site.stable import stabilise
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # the service's CSS, JS and icons
+CONFIG = Path(__file__).resolve().parents[2] / "mkdocs.yml"  # the export's own settings
+
+
+def export_config(path: Path | None = None) -> dict:
+    """mkdocs.yml: site_name, site_url and theme ({} when the file is missing)."""
+    try:
+        return yaml.safe_load((path or CONFIG).read_text("utf-8")) or {}
+    except FileNotFoundError:
+        return {}
 
 
 def run_pagefind(out: Path, progress: Callable[[str], None]) -> None:
