@@ -403,3 +403,38 @@ def test_cli_export_takes_the_site_url_from_mkdocs_yml_or_says_how(runner, monke
     monkeypatch.setattr("web.static_site.build_site", lambda *a, **k: seen.append(a[2]) or 1 / 0)
     runner.invoke(cli, ["export", "--out", str(tmp_path / "ut"), "--index", str(tmp_path)])
     assert seen == ["https://fra-mkdocs.example"]
+
+
+def test_service_links_become_links_in_the_export_folder():
+    from web.static_site.links import LinkMap, relative, rewrite
+
+    links = LinkMap(
+        {
+            "/": "",
+            "/grep/a": "grep/a",
+            "/sok?tema=bolig": "tema/bolig",
+            "/kilder/r": "kilder/r",
+            "/kilder/r/del/2": "kilder/r/del/2",
+        },
+        {"grep/a/siter.bib"},
+    )
+    links.add_report(
+        "/kilder/r",
+        '<li data-first="0" data-last="99"><a href="/kilder/r/del/1">Del 1</a>'
+        '<li data-first="100" data-last="999999999"><a href="/kilder/r/del/2">Del 2</a>'
+        '<li class="block" id="L5-L6">',
+    )
+    assert links.target("/sok?tema=bolig") == "tema/bolig/"
+    assert links.target("/sok?tema=annet") == "sok/?tema=annet"  # no list page: the search
+    assert links.target("/sok?q=bolig&tema=bolig") == "sok/?q=bolig&tema=bolig"
+    assert links.target("/grep/a#kilder") == "grep/a/#kilder"
+    assert links.target("/grep/a/siter.bib") == "grep/a/siter.bib"
+    assert links.target("/kilder/r#L5-L6") == "kilder/r/#L5-L6"  # the overview has the block
+    assert links.target("/kilder/r#L120-L130") == "kilder/r/del/2/#L120-L130"
+    assert links.target("/foresla") is None  # the link check reports what is left
+    assert relative("grep/a/", "tema/bolig") == "../../grep/a/"
+    assert relative("", "tema/bolig") == "../../" and relative("", "") == "./"
+    page = '<a href="/grep/a">A</a> <form action="/sok"> <a href="/foresla">F</a>'
+    assert rewrite(page, "grep/a", links) == (
+        '<a href="./">A</a> <form action="../../sok/"> <a href="/foresla">F</a>'
+    )
