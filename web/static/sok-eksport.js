@@ -89,6 +89,8 @@
     var counts = (search.filters && search.filters.type) || {};
     heading.textContent = countLine(search.results.length, counts);
     document.title = (q ? "Søk: " + q : "Bla i grep") + " – Gode grep";
+    var title = document.querySelector("h1.page-title");
+    if (title && q) { title.textContent = "Søk i gode grep"; }
     section.querySelectorAll("ol.hits, h3.hit-group, p.more, .zero").forEach(function (el) { el.remove(); });
     status.textContent = "";
     var list = document.createElement("ol");

@@ -35,6 +35,20 @@ def compound_terms(texts: Iterable[str], analysis: NorwegianAnalysis) -> list[st
     return sorted(parts - seen)
 
 
+def hidden_terms(case: Case, content: Content, analysis: NorwegianAnalysis) -> list[str]:
+    """Words a case is found by that its own text may lack: compound parts, its places and
+    the labels of its themes and target groups (the boxes that hold them are not indexed)."""
+    texts = [case.title, case.summary, case.body]
+    labels = [
+        browse.label(content, vocabulary, term)
+        for vocabulary, terms in (("themes", case.themes), ("target_groups", case.target_groups))
+        for term in terms
+    ]
+    own = set(words(" ".join(texts)))
+    extra = {w for name in (*case.kommuner, *case.fylker, *labels) for w in words(name)}
+    return sorted(set(compound_terms(texts, analysis)) | (extra - own))
+
+
 def _tag(attr: str, name: str, value: str) -> str:
     return f'<span {attr}="{html.escape(f"{name}:{value}")}"></span>'
 
@@ -64,7 +78,7 @@ def case_block(case: Case, content: Content, analysis: NorwegianAnalysis) -> str
         line += f" · Kilde: {sources}"
     tags.append(_tag("data-pagefind-meta", "linje", line))
     tags.append(_tag("data-pagefind-meta", "sammendrag", " ".join(case.summary.split())))
-    terms = compound_terms([case.title, case.summary, case.body], analysis)
+    terms = hidden_terms(case, content, analysis)
     tags.append(_tag("data-pagefind-meta", "skjulte", str(len(terms))))
     hidden = (
         f'<p class="{CLASS}" hidden data-pagefind-weight="0.5">{html.escape(" ".join(terms))}</p>'
