@@ -52,11 +52,14 @@ def export_app(
 class Renderer:
     """Fetches pages from the app and writes them, with links that work in the export."""
 
-    def __init__(self, app: Flask, content: Content, out: Path, site_url: str):
-        self.app, self.content, self.out = app, content, out
-        self.client = app.test_client()
+    def __init__(
+        self, app_factory: Callable[[], Flask], content: Content, out: Path, site_url: str
+    ):
+        self.app_factory, self.content, self.out = app_factory, content, out
+        self.app = app_factory()
+        self.client = self.app.test_client()
         self.site_url = site_url.rstrip("/") + "/"
-        self.page_size = app.config["PAGE_SIZE"]
+        self.page_size = self.app.config["PAGE_SIZE"]
         self.analysis = NorwegianAnalysis.from_content(content.ctx.root)
         self.links: links.LinkMap | None = None
 
@@ -132,18 +135,17 @@ def render_site(
     site_url: str,
     progress: Callable[[str], None],
 ) -> list[Page]:
-    """Render and write every page, in WORKERS processes when the platform can fork."""
+    """Render and write every page, in several processes where the platform can fork."""
     global _RENDERER
-    renderer = Renderer(app_factory(), content, out, site_url)
+    renderer = Renderer(app_factory, content, out, site_url)
     pages, fetched = renderer.plan(list(every_page(content)))
     for page in pages:
-        if page.url in fetched:
-            renderer.write(page, *fetched.pop(page.url))
-    rest = [p for p in pages if not (out / p.file).exists()]
+        if page.url in fetched:  # the report and grant pages, fetched while planning
+            renderer.write(page, *fetched[page.url])
+    rest = [p for p in pages if p.url not in fetched]
     chunks = [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
     cases, done = len(content.cases), 0
     _RENDERER = renderer
-    renderer.app_factory = app_factory
     try:
         for n in _map(_render_chunk, chunks):
             done += n
