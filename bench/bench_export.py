@@ -1,11 +1,12 @@
 """Benchmark `kb export`: build time and size for the real content and for 2 000 cases.
 
     python bench/bench_export.py            # real content, then synthetic 2 000 cases
-                                            # (empty, then full APA store; split per stage)
-    python bench/bench_export.py --search   # compare lunr (mkdocs-material) and Pagefind
-                                            # on RELEVANCE in Debian's Chromium
+    python bench/bench_export.py --search   # the export's Pagefind search on RELEVANCE,
+                                            # in Debian's Chromium
 
 Prints figures; the real-content build is the baseline the synthetic run is compared with.
+«indeks» is the search index `kb export` builds first (without --index), «eksport» the pages,
+Pagefind, sitemap and link check.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,11 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from indexer.build import build_index  # noqa: E402
 from kb.content.loader import load_content  # noqa: E402
 from web.static_site import build_site  # noqa: E402
 
 SITE_URL = "https://gode-grep.example/"
 EDIT_URL = "https://example.invalid/edit/"
+REPO_URL = "https://example.invalid/"
 OMRADESATSING = """bygdevekstavtaler-fasedelt-tilskudd drammen-fjell-nav-tiltak-fritid
 endringsmal-ved-siden-av-effektmal erfaringskonferansen-om-omradesatsinger
 frivillige-naeringsliv-og-brukere-i-omradesatsing kunnskapsunderlag-og-innsikt-i-oppstarten
@@ -118,70 +119,24 @@ def size_of(folder: Path) -> tuple[int, int]:
 
 
 def timed_export(content_root: Path, out: Path) -> dict:
-    """Load and export one content root; returns the figures."""
+    """Load, index and export one content root, as `kb export` does; returns the figures."""
     t0 = time.perf_counter()
     content = load_content(content_root)
     t1 = time.perf_counter()
-    result = build_site(content, out, SITE_URL, EDIT_URL, "https://example.invalid/")
+    index = out.parent / (out.name + "-index")
+    build_index(content, index)
+    t2 = time.perf_counter()
+    result = build_site(content, out, SITE_URL, EDIT_URL, REPO_URL, index_dir=index)
     files, size = size_of(out)
     return {
         "cases": result.cases,
         "pages": result.pages,
         "load_s": t1 - t0,
+        "index_s": t2 - t1,
         "export_s": result.seconds,
         "files": files,
         "mb": size / 1e6,
     }
-
-
-STAGES = ("write_docs", "run_mkdocs", "run_pagefind", "check_links")  # web.static_site's
-
-
-def timed_stages(totals: dict[str, float]) -> None:
-    """Wrap build_site's stages and citeproc's formatting so their seconds add up in totals."""
-    import web.static_site as site
-    from kb import cite
-
-    def wrap(owner, name: str) -> None:
-        inner = getattr(owner, name)
-
-        def timed(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                totals[name] = totals.get(name, 0.0) + time.perf_counter() - started
-
-        setattr(owner, name, timed)
-
-    for name in STAGES:
-        wrap(site, name)
-    wrap(cite, "format_apa")
-
-
-def one_export(content_root: Path, out: Path, store: Path) -> None:
-    """Child process: one export with the APA store beside store/index; prints JSON figures."""
-    from kb import cite
-
-    cite.store_beside(store / "index")
-    totals: dict[str, float] = {}
-    timed_stages(totals)
-    figures = timed_export(content_root, out)
-    print(json.dumps({**figures, **totals}))
-
-
-def export_in_child(content_root: Path, out: Path, store: Path) -> dict:
-    """One export in a fresh process (nothing cached in memory)."""
-    command = [sys.executable, __file__, "--one", str(content_root), str(out), str(store)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def split(figures: dict) -> str:
-    """Seconds per stage of one export."""
-    names = ("sider", "herav APA", "MkDocs", "Pagefind", "lenkesjekk")
-    keys = ("write_docs", "format_apa", "run_mkdocs", "run_pagefind", "check_links")
-    return "  ".join(f"{n} {figures.get(k, 0.0):.1f} s" for n, k in zip(names, keys, strict=True))
 
 
 def synthetic_root(base: Path, n: int) -> Path:
@@ -206,30 +161,25 @@ def synthetic_root(base: Path, n: int) -> Path:
 def report(label: str, figures: dict, baseline: dict | None = None) -> None:
     """Print one line of figures, with per-case ratios against the baseline."""
     line = (
-        f"{label:<38} {figures['cases']:>5} grep {figures['pages']:>5} sider  "
-        f"last {figures['load_s']:6.1f} s  eksport {figures['export_s']:6.1f} s  "
+        f"{label:<22} {figures['cases']:>5} grep {figures['pages']:>5} sider  "
+        f"last {figures['load_s']:6.1f} s  indeks {figures['index_s']:6.1f} s  "
+        f"eksport {figures['export_s']:6.1f} s  "
         f"{figures['files']:>6} filer {figures['mb']:8.1f} MB"
     )
     if baseline:
-        per = (figures["export_s"] / figures["cases"]) / (baseline["export_s"] / baseline["cases"])
+        total, base = (f["index_s"] + f["export_s"] for f in (figures, baseline))
+        per = (total / figures["cases"]) / (base / baseline["cases"])
         line += f"  (tid per grep x{per:.2f} mot ekte innhold)"
     print(line, flush=True)
 
 
 def run_sizes(n: int) -> None:
-    """Export the real content and n synthetic cases, each in a fresh process; the synthetic
-    one with an empty APA store, then again with the store the first run filled."""
+    """Export the real content and n synthetic cases; print time and size."""
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        base = export_in_child(ROOT / "content", tmp / "ekte", tmp / "store-ekte")
+        base = timed_export(ROOT / "content", Path(tmp) / "ekte")
         report("ekte innhold", base)
-        print("  " + split(base))
-        root = synthetic_root(tmp, n)
-        for label in ("tom APA-lagring", "full APA-lagring"):
-            shutil.rmtree(tmp / "syntetisk", ignore_errors=True)
-            synth = export_in_child(root, tmp / "syntetisk", tmp / "store")
-            report(f"syntetisk ({n}), {label}", synth, base)
-            print("  " + split(synth), flush=True)
+        synth = timed_export(synthetic_root(Path(tmp), n), Path(tmp) / "syntetisk")
+        report(f"syntetisk ({n})", synth, base)
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -252,17 +202,6 @@ def case_ids(urls: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def material_results(page, query: str) -> list[str]:
-    """Case ids mkdocs-material's search box shows for a query, best first."""
-    page.click("input.md-search__input")  # material reacts to key events, not to fill()
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Backspace")
-    page.keyboard.type(query)
-    page.wait_for_timeout(900)
-    links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
-    return case_ids(links)
-
-
 def score(ranked: list[str], expected: set[str]) -> tuple[bool, float]:
     """(an expected case in the top 5, reciprocal rank of the first expected case)."""
     ranks = [i for i, c in enumerate(ranked[:10], 1) if c in expected]
@@ -270,38 +209,28 @@ def score(ranked: list[str], expected: set[str]) -> tuple[bool, float]:
 
 
 def run_search() -> None:
-    """Build the real site with both indexes and compare the engines on RELEVANCE."""
+    """Export the real content and score the export's Pagefind search on RELEVANCE."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
-        build_site(load_content(ROOT / "content"), out, SITE_URL, EDIT_URL, "", search="lunr")
-        subprocess.run(
-            [sys.executable, "-m", "pagefind_bin", "--site", str(out), "--silent"], check=True
-        )
+        content = load_content(ROOT / "content")
+        build_index(content, Path(tmp) / "index")
+        build_site(content, out, SITE_URL, EDIT_URL, REPO_URL, index_dir=Path(tmp) / "index")
         server, base = serve(out)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
-            page.goto(base + "/")
-            material_results(page, "bolig")  # warm up the search worker
-            totals = {"lunr": [0, 0.0], "pagefind": [0, 0.0]}
+            page.goto(base + "/sok/")
+            hits, total_rr = 0, 0.0
             for query, expected in RELEVANCE:
-                row = []
-                for name, ranked in (
-                    ("lunr", material_results(page, query)),
-                    ("pagefind", case_ids(page.evaluate(PAGEFIND_JS, query))),
-                ):
-                    hit, rr = score(ranked, expected)
-                    totals[name][0] += hit
-                    totals[name][1] += rr
-                    row.append(f"{name} {'ja ' if hit else 'nei'} rr={rr:.2f}")
-                print(f"{query:<26} " + "   ".join(row), flush=True)
+                hit, rr = score(case_ids(page.evaluate(PAGEFIND_JS, query)), expected)
+                hits, total_rr = hits + hit, total_rr + rr
+                print(f"{query:<26} pagefind {'ja ' if hit else 'nei'} rr={rr:.2f}", flush=True)
             browser.close()
         server.shutdown()
     n = len(RELEVANCE)
-    for name, (hits, rr) in totals.items():
-        print(f"{name:<9} treff i topp 5: {hits}/{n}   MRR@10: {rr / n:.2f}")
+    print(f"pagefind  treff i topp 5: {hits}/{n}   MRR@10: {total_rr / n:.2f}")
 
 
 def main() -> None:
@@ -309,11 +238,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--search", action="store_true", help="sammenlign søkemotorene")
     parser.add_argument("--cases", type=int, default=2000, help="antall syntetiske grep")
-    parser.add_argument("--one", nargs=3, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one:
-        one_export(*args.one)
-    elif args.search:
+    if args.search:
         run_search()
     else:
         run_sizes(args.cases)

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import csv
-import functools
 import gzip
 import hashlib
-import http.server
 import json
-import os
 import shutil
-import threading
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, make_root
+from webtools import REAL_CONTENT, SITE_URL, make_app, real_export, real_index
 
 from kb.cli import cli
 from kb.content.loader import CONTENT_DIR, load_content
@@ -24,33 +22,34 @@ from kb.errors import ContentError
 from kb.opendata import FIELDS, LIST_SEPARATOR, case_record
 from web.static_site import build_site, check_out
 from web.static_site.linkcheck import check_links
-from web.static_site.markup import slug
+from web.static_site.pages import slug
 
-SITE_URL = "https://gode-grep.example/"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 EVIL_BODY = (
     "Flyktningfamilier leide dyrt.\n\n<script>alert(1)</script>\n\n"
     '<img src="x" onerror="alert(2)">\n\nOm barnefattigdom\n'
 )  # a javascript: link is refused by kb validate already (tests/test_hostile_input.py)
 
 
-def build(content, out: Path, epoch: int | None = None) -> Path:
-    """Build a site with the test settings."""
+def build(content, out: Path, index: Path, epoch: int | None = None) -> Path:
+    """Build a site with the test settings from a content and its index."""
     build_site(
         content,
         out,
         SITE_URL,
         "https://example.invalid/edit/",
         "https://example.invalid",
+        index_dir=index,
         epoch=epoch,
     )
     return out
+
+
+def small_index(root: Path, folder: Path) -> Path:
+    """The search index of a small content root, as `kb export` builds it."""
+    from indexer.build import build_index
+
+    build_index(load_content(root, None, (FIXTURES / "seeds",)), folder)
+    return folder
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -58,8 +57,8 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def heading(page: BeautifulSoup) -> str:
-    """The page's h1 without the permalink sign."""
-    return page.select_one("article h1").get_text().rstrip("¶").strip()
+    """The page's h1."""
+    return " ".join(page.select_one("main h1").get_text().split())
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +67,9 @@ def content():
 
 
 @pytest.fixture(scope="session")
-def site(content, tmp_path_factory) -> Path:
-    """The real content exported once: about 90 cases, a few seconds."""
-    return build(content, tmp_path_factory.mktemp("export") / "site")
+def site() -> Path:
+    """The real content exported once per run (shared with the browser tests)."""
+    return real_export()
 
 
 @pytest.fixture(scope="session")
@@ -93,56 +92,50 @@ def test_every_case_has_its_page_and_citation_files(site, content):
     for case in content.cases.values():
         folder = site / "grep" / case.id
         page = soup(folder / "index.html")
-        assert heading(page) == case.title
-        assert f"@misc{{{case.id}," in (folder / f"{case.id}.bib").read_text("utf-8")
-        assert (folder / f"{case.id}.ris").read_text("utf-8").startswith("TY  - ELEC")
-        assert json.loads((folder / f"{case.id}.json").read_text("utf-8"))[0]["id"] == case.id
+        assert heading(page) == " ".join(case.title.split())
+        assert f"@misc{{{case.id}," in (folder / "siter.bib").read_text("utf-8")
+        assert (folder / "siter.ris").read_text("utf-8").startswith("TY  - ELEC")
+        assert json.loads((folder / "siter.json").read_text("utf-8"))[0]["id"] == case.id
+        assert json.loads((site / "api" / "grep" / case.id).read_text("utf-8"))["id"] == case.id
 
 
 def test_ways_in_have_pages_at_the_service_paths(site, content):
     vocab = content.ctx.vocabularies
-    for kind, name in (
-        ("tema", "themes"),
-        ("malgruppe", "target_groups"),
-        ("innganger", "approaches"),
-    ):
+    for kind, name in (("tema", "themes"), ("malgruppe", "target_groups")):
         for term in vocab[name].terms:
             page = soup(site / kind / term.id / "index.html")
-            assert heading(page) == term.label
+            chips = [" ".join(a.get_text().split()) for a in page.select(".active-filters a")]
+            assert chips and term.label in chips[0]  # the service's list with its one filter
+    for term in vocab["approaches"].terms:
+        assert heading(soup(site / "innganger" / term.id / "index.html")) == term.label
     for fylke in {f for c in content.cases.values() for f in c.fylker}:
         page = soup(site / "fylke" / slug(fylke) / "index.html")
-        links = {a["href"] for a in page.select("article li a")}
+        links = {a["href"] for a in page.select("ol.hits .hit-title a")}
         expected = {c.id for c in content.cases.values() if fylke in c.fylker}
         assert {h.strip("./").removeprefix("grep/").strip("/") for h in links} == expected
     for source_id in content.sources:
         assert (site / "kilder" / source_id / "index.html").is_file()
-    start = {a["href"] for a in soup(site / "index.html").select("article a")}
-    assert {"grep/", "tema/", "malgruppe/", "fylke/", "innganger/", "kilder/"} <= start
+    for path in ("kart", "om", "kilder", "tilskudd", "ressurspersoner", "kom-i-gang", "sok"):
+        assert (site / path / "index.html").is_file(), path
+    assert "Finner ikke siden" in soup(site / "404.html").get_text() or soup(site / "404.html").h1
 
 
-def test_case_page_shows_facts_sections_sources_related_and_cite(site):
-    article = soup(site / "grep" / "lillehammer-startlan-eie" / "index.html").select_one("article")
-    facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in article.select(".gg-fakta dt")}
-    # the service's fact box (web/model/case_page.py): kommune, then fylke linked to its page
-    assert facts["Hvor"].get_text() == "Lillehammer, Innlandet"
-    assert facts["Hvor"].a["href"] == "../../fylke/innlandet/"
-    assert [a.get_text() for a in facts["Tema"].find_all("a")][0] == "Bolig"
-    headings = [h.get_text().strip("¶") for h in article.select("h2")]
-    assert headings[:2] == ["Utfordringen", "Slik gjorde de det"]
-    assert headings[-4:] == ["Kilder", "Ressursperson", "Relaterte grep", "Siter"]
-    first_source = article.find(id="kilder").find_next("li")
-    assert "kap. 4.1, s. 55–57" in first_source.get_text()
-    assert "linje" not in first_source.get_text()  # line numbers mean nothing to a reader
-    assert first_source.a["href"] == "../../kilder/fafo-2015-08/"
-    assert first_source.blockquote.get_text().strip().startswith("«For å bistå")
-    related = article.find(id="relaterte-grep").find_next("ul").find_all("a")
-    assert "../lillehammer-bolig-i-norskopplaeringen/" in [a["href"] for a in related]
-    reference = article.select_one(".gg-referanse").get_text()
-    assert reference.startswith("Gode grep. (2026") and "grep/lillehammer-startlan-eie" in reference
-    downloads = [
-        a["href"] for a in article.select_one(".gg-referanse").find_next("p").find_all("a")
-    ]
-    assert downloads == [f"lillehammer-startlan-eie.{e}" for e in ("bib", "ris", "json")]
+def test_report_parts_and_their_line_anchors_are_in_the_export(site, content, seeds_dir):
+    overview = soup(site / "kilder" / "fafo-2015-08" / "index.html")
+    parts = [a["href"] for a in overview.select(".source-toc > li > a")]
+    assert parts and parts[0] == "del/1/"
+    for href in parts:
+        assert (site / "kilder" / "fafo-2015-08" / href / "index.html").is_file()
+    case = soup(site / "grep" / "lillehammer-startlan-eie" / "index.html")
+    cited = [a["href"] for a in case.select(".citations a") if "#L" in a["href"]]
+    assert cited and cited[0].startswith("../../kilder/fafo-2015-08/#L")
+    anchor = cited[0].split("#")[1]
+    block = overview.find(id=anchor)  # the overview names the part holding those lines
+    part = block.a["href"].split("#")[0]
+    lines = soup(site / "kilder" / "fafo-2015-08" / part / "index.html")
+    first, last = (int(n) for n in anchor.replace("L", "").split("-"))
+    found = lines.select(".report-text [data-first]")
+    assert any(int(e["data-first"]) <= last and int(e["data-last"]) >= first for e in found)
 
 
 def test_open_data_files_match_the_content(site, content):
@@ -162,7 +155,7 @@ def test_open_data_files_match_the_content(site, content):
 
 def test_every_exported_page_states_the_licence_in_its_footer(site, content):
     for path in [site / "index.html", *(site / "grep").glob("*/index.html")]:
-        footer = soup(path).select_one("footer")
+        footer = soup(path).select_one("footer.site-footer")
         link = footer.select_one("a[rel=license]")
         assert link["href"] == "https://creativecommons.org/licenses/by/4.0/deed.no", path
         assert "utgivernes egne vilkår" in footer.get_text(), path
@@ -209,26 +202,40 @@ def test_search_index_holds_norwegian_stems_and_compound_parts(site):
     )
     assert b"boligskol" in index and b"boligskolen" not in index  # Snowball's Norwegian stem
     page = soup(site / "grep" / "velferdspiloten-modell" / "index.html")
-    hidden = page.select_one(".gg-sokeord")
+    hidden = page.select_one("main .gg-sokeord")
     assert hidden.has_attr("hidden") and "fattigdom" in hidden.get_text().split()
-    visible = page.select_one("article").get_text(" ").replace(hidden.get_text(), "")
+    assert "Søkeord" not in page.get_text()
+    skjulte = page.select_one('[data-pagefind-meta^="skjulte:"]')["data-pagefind-meta"]
+    assert skjulte == f"skjulte:{len(hidden.get_text().split())}"  # the search page hides them
+    filters = {f["data-pagefind-filter"] for f in page.select("[data-pagefind-filter]")}
+    assert {"type:grep", "tema:barnefattigdom", "fylke:Østfold"} <= filters
+    visible = page.select_one("main").get_text(" ").replace(hidden.get_text(), "")
     assert "barnefattigdom" in visible.lower() and " fattigdom " not in f" {visible.lower()} "
 
 
-def test_hostile_markup_in_a_case_is_removed(small_root, tmp_path):
-    site = build(load_content(small_root, None, (FIXTURES / "seeds",)), tmp_path / "site")
-    page = soup(site / "grep" / "ondsinnet" / "index.html")
-    article = page.select_one("article")
-    assert article.find("script") is None
-    assert all(not a.get("href", "").startswith("javascript") for a in article.find_all("a"))
-    assert all(not k.startswith("on") for el in article.find_all(True) for k in el.attrs)
-    assert article.find("img") is None
-    assert "<script" not in str(page.title) and len(page.find_all("title")) == 1
-    assert "Flyktningfamilier leide dyrt." in article.get_text()
-
-
-def test_build_is_reproducible(small_root, tmp_path):
+@pytest.fixture(scope="module")
+def small_site(small_root, tmp_path_factory) -> Path:
+    """The small root (one ordinary and one hostile case) exported from its own index."""
+    base = tmp_path_factory.mktemp("small-site")
     content = load_content(small_root, None, (FIXTURES / "seeds",))
+    return build(content, base / "site", small_index(small_root, base / "index"))
+
+
+def test_hostile_markup_in_a_case_is_removed(small_site):
+    page = soup(small_site / "grep" / "ondsinnet" / "index.html")
+    main = page.select_one("main")
+    assert main.find("script") is None
+    assert all(not a.get("href", "").startswith("javascript") for a in main.find_all("a"))
+    assert all(not k.startswith("on") for el in main.find_all(True) for k in el.attrs)
+    assert main.find("img") is None
+    assert "<script" not in str(page.title) and len(page.find_all("title")) == 1
+    assert "Flyktningfamilier leide dyrt." in main.get_text()
+    assert "</title><script>x()</script> Bolig" in heading(page)  # shown as text
+
+
+def test_build_is_reproducible(small_root, small_site, tmp_path):
+    content = load_content(small_root, None, (FIXTURES / "seeds",))
+    index = small_index(small_root, tmp_path / "index")
 
     def digests(out: Path) -> dict[str, str]:
         return {
@@ -237,9 +244,10 @@ def test_build_is_reproducible(small_root, tmp_path):
             if p.is_file()
         }
 
-    first = digests(build(content, tmp_path / "a", epoch=1767225600))
-    second = digests(build(content, tmp_path / "b", epoch=1767225600))
+    first = digests(build(content, tmp_path / "a", index, epoch=1767225600))
+    second = digests(build(content, tmp_path / "b", index, epoch=1767225600))
     assert first == second and "pagefind/pagefind-entry.json" in first
+    assert (tmp_path / "a" / "index.html").stat().st_mtime == 1767225600
 
 
 def test_output_folder_that_is_not_an_export_is_refused(tmp_path):
@@ -278,72 +286,155 @@ def test_cli_export_reports_progress_and_writes_the_site(small_root, tmp_path, r
     assert again.exit_code == 1 and "ikke tom" in again.output
 
 
-@pytest.fixture(scope="session")
-def site_url(site):
-    """The exported site served over http on 127.0.0.1 (Pagefind does not run from file://)."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def chromium_page():
-    """A page in Debian's headless chromium; skipped without it, except in CI."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but /usr/bin/chromium is missing: .ci/run installs it")
-        pytest.skip("/usr/bin/chromium finnes ikke: søketesten i nettleseren hoppes over")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize(
-    ("query", "case_id"),
-    [
-        ("boligskolen", "boveiledning-boligskole"),  # inflected form finds the stem
-        ("taushetsplikten", "statsforvalteren-vest-oppfolging-kurs-taushetsplikt"),
-        ("fattigdom", "velferdspiloten-modell"),  # the page only says «barnefattigdom»
-    ],
-)
-def test_search_page_finds_inflections_and_compound_parts(chromium_page, site_url, query, case_id):
-    chromium_page.goto(f"{site_url}/sok/?q={query}")
-    chromium_page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
-    links = chromium_page.eval_on_selector_all(
-        ".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))"
-    )
-    assert f"/grep/{case_id}/" in links[:5]
-
-
-def test_every_page_of_the_export_has_the_same_path_in_the_service(site, tmp_path):
-    from webtools import REAL_CONTENT, make_app
-
-    client = make_app(REAL_CONTENT, tmp_path / "no-index").test_client()
-    folders = ("grep", "tema", "malgruppe", "fylke", "innganger", "kilder")
+def test_every_page_of_the_export_has_the_same_path_in_the_service(site):
+    client = make_app(REAL_CONTENT, real_index()).test_client()
     paths = sorted(
-        "/" + page.parent.relative_to(site).as_posix()
-        for folder in folders
-        for page in (site / folder).glob("*/index.html")
+        "/" + page.parent.relative_to(site).as_posix() for page in site.rglob("*/index.html")
     )
-    assert len(paths) > 100
+    assert len(paths) > 150
+    assert any("/del/" in p for p in paths) and "/kart" in paths and "/sok" in paths
     answers = {path: client.get(path).status_code for path in paths}
-    assert {p: s for p, s in answers.items() if s not in (200, 302)} == {}
+    assert {p: s for p, s in answers.items() if s not in (200, 302, 308)} == {}
     listing = client.get("/fylke/more-og-romsdal")
     assert listing.headers["Location"] == "/sok?fylke=M%C3%B8re+og+Romsdal"
     assert client.get("/tema/bolig").headers["Location"] == "/sok?tema=bolig"
     assert client.get("/tema/ikke-et-tema").status_code == 404
     assert client.get("/fylke/ikke-et-fylke").status_code == 404
+
+
+# The service and the export side by side: one case, one theme page and one source page of the
+# small corpus, from the same index. The export's links are made relative and its lists are
+# folders, so both sides' links are turned back into service paths before they are compared.
+LISTS = ("tema", "malgruppe", "fylke")
+SIDE_BY_SIDE = {
+    "grep": ("/grep/lillehammer-startlan", "grep/lillehammer-startlan/index.html"),
+    "tema": ("/tema/bolig", "tema/bolig/index.html"),
+    "kilde": ("/kilder/testkilde", "kilder/testkilde/index.html"),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_site(corpus, index_dir, tmp_path_factory) -> Path:
+    """The small search corpus exported from the same index the service uses."""
+    content = load_content(corpus, None, (FIXTURES / "seeds",))
+    return build(content, tmp_path_factory.mktemp("corpus-site") / "site", index_dir)
+
+
+def service_path(href: str, page: str = "/") -> str:
+    """A link as an export path: relative links resolved, a one-filter search as its list."""
+    parts = urlsplit(urljoin("http://x" + page, href))
+    path, query = parts.path.rstrip("/") or "/", parse_qsl(parts.query)
+    if path in ("/sok", "/sok/") and len(query) == 1 and query[0][0] in LISTS:
+        name, value = query[0]
+        path, query = f"/{name}/{slug(value) if name == 'fylke' else value}", []
+    rest = "?" + urlencode(query) if query else ""
+    return path + rest + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def side(html: BeautifulSoup, page: str) -> dict:
+    """What must be the same on both faces: headings, fact rows, citation text, link paths."""
+    main = html.select_one("main")
+    for hidden in main.select("[hidden]"):
+        hidden.decompose()
+    return {
+        "headings": [" ".join(h.get_text().split()) for h in main.select("h1, h2, h3")],
+        "facts": [
+            (" ".join(dt.get_text().split()), " ".join(dt.find_next("dd").get_text().split()))
+            for dt in main.select(".factbox dt")
+        ],
+        "cite": [c.get("data-copy") for c in main.select(".cite-text")],
+        "links": sorted(
+            service_path(a["href"], page)
+            for a in main.select("a[href]")
+            if not a["href"].startswith(("http", "mailto", "#"))
+            and "siter." not in a["href"]
+            and not a["href"].endswith("/historikk")  # the history needs the server (git)
+            and not a.find_parent(class_=("sort", "feed-link", "pagination"))
+        ),
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(SIDE_BY_SIDE))
+def test_service_and_export_show_the_same_page(corpus, index_dir, corpus_site, kind):
+    client = make_app(corpus, index_dir, SITE_URL=SITE_URL.rstrip("/")).test_client()
+    url, file = SIDE_BY_SIDE[kind]
+    response = client.get(url, follow_redirects=True)
+    service = side(BeautifulSoup(response.get_data(as_text=True), "html.parser"), url)
+    exported = side(soup(corpus_site / file), "/" + file.removesuffix("index.html"))
+    assert service["headings"] and service["headings"] == exported["headings"]
+    assert service["facts"] == exported["facts"]
+    assert service["cite"] == exported["cite"]
+    if kind == "grep":
+        assert dict(service["facts"])["Hvor"].startswith("Lillehammer")
+        assert service["cite"][0] and SITE_URL.rstrip("/") + url in service["cite"][0]
+    assert service["links"] and service["links"] == exported["links"]
+
+
+def test_pagefind_files_are_read_and_written_back_unchanged():
+    from web.static_site.stable import decode, encode
+
+    item = ["tema", [["bolig", [0, 1, 300, 70000]], ["ø-tema", []]], {"a": None, "b": True}, -3]
+    data = encode(item)
+    assert decode(data) == (item, len(data))
+    assert encode(decode(data)[0]) == data
+
+
+def test_mkdocs_yml_names_what_the_export_uses(tmp_path):
+    from web.static_site.site import CONFIG, STATIC, export_config
+
+    config = export_config()
+    templates = CONFIG.parent / config["theme"]["custom_dir"]
+    assert (templates / "base.html").is_file() and STATIC.parent == templates.parent
+    brand = BeautifulSoup((templates / "base.html").read_text("utf-8"), "html.parser")
+    assert brand.select_one(".brand-name").get_text() == config["site_name"]
+    assert export_config(tmp_path / "mangler.yml") == {}
+
+
+def test_cli_export_takes_the_site_url_from_mkdocs_yml_or_says_how(runner, monkeypatch, tmp_path):
+    from web.static_site import site
+
+    monkeypatch.delenv("KB_SITE_URL", raising=False)
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path / "ut")])
+    assert result.exit_code == 2 and "site_url i mkdocs.yml" in result.output
+    assert not (tmp_path / "ut").exists()
+    seen = []
+    monkeypatch.setattr(site, "CONFIG", tmp_path / "mkdocs.yml")
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://fra-mkdocs.example\n", "utf-8")
+    monkeypatch.setattr("web.static_site.build_site", lambda *a, **k: seen.append(a[2]) or 1 / 0)
+    runner.invoke(cli, ["export", "--out", str(tmp_path / "ut"), "--index", str(tmp_path)])
+    assert seen == ["https://fra-mkdocs.example"]
+
+
+def test_service_links_become_links_in_the_export_folder():
+    from web.static_site.links import LinkMap, relative, rewrite
+
+    links = LinkMap(
+        {
+            "/": "",
+            "/grep/a": "grep/a",
+            "/sok?tema=bolig": "tema/bolig",
+            "/kilder/r": "kilder/r",
+            "/kilder/r/del/2": "kilder/r/del/2",
+        },
+        {"grep/a/siter.bib"},
+    )
+    links.add_report(
+        "/kilder/r",
+        '<li data-first="0" data-last="99"><a href="/kilder/r/del/1">Del 1</a>'
+        '<li data-first="100" data-last="999999999"><a href="/kilder/r/del/2">Del 2</a>'
+        '<li class="block" id="L5-L6">',
+    )
+    assert links.target("/sok?tema=bolig") == "tema/bolig/"
+    assert links.target("/sok?tema=annet") == "sok/?tema=annet"  # no list page: the search
+    assert links.target("/sok?q=bolig&tema=bolig") == "sok/?q=bolig&tema=bolig"
+    assert links.target("/grep/a#kilder") == "grep/a/#kilder"
+    assert links.target("/grep/a/siter.bib") == "grep/a/siter.bib"
+    assert links.target("/kilder/r#L5-L6") == "kilder/r/#L5-L6"  # the overview has the block
+    assert links.target("/kilder/r#L120-L130") == "kilder/r/del/2/#L120-L130"
+    assert links.target("/foresla") is None  # the link check reports what is left
+    assert relative("grep/a/", "tema/bolig") == "../../grep/a/"
+    assert relative("", "tema/bolig") == "../../" and relative("", "") == "./"
+    page = '<a href="/grep/a">A</a> <form action="/sok"> <a href="/foresla">F</a>'
+    assert rewrite(page, "grep/a", links) == (
+        '<a href="./">A</a> <form action="../../sok/"> <a href="/foresla">F</a>'
+    )

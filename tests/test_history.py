@@ -13,7 +13,7 @@ from webtools import make_app, page, text
 
 from kb import history
 from kb.content.loader import load_content
-from web.static_site.docs import write_docs
+from web.static_site import build_site
 
 CASE = "lillehammer-startlan"
 OLD = "Flyktningfamilier leide dyrt og flyttet ofte mellom kommunale boliger."
@@ -125,13 +125,19 @@ def test_folder_history_and_text_at_read_the_repository(repo):
 
 
 def test_the_export_carries_the_version_in_its_citations(repo, tmp_path):
+    from indexer.build import build_index
+
     root, _first, second = repo
     content = load_content(root, source_dirs=(FIXTURES / "seeds",))
-    docs = tmp_path / "docs"
-    write_docs(content, docs, "https://godegrep.example.no", "https://e.invalid/", print)
-    folder = docs / "grep" / CASE
-    assert f"Versjon 2026-02-10, {second[:7]}" in (folder / "index.md").read_text("utf-8")
-    assert f"Versjon 2026-02-10, {second[:7]}" in (folder / f"{CASE}.bib").read_text("utf-8")
+    build_index(content, tmp_path / "index")
+    out = tmp_path / "site"
+    site = "https://godegrep.example.no"
+    build_site(
+        content, out, site, "https://e.invalid/", "https://e.invalid", index_dir=tmp_path / "index"
+    )
+    folder = out / "grep" / CASE
+    assert f"Versjon 2026-02-10, {second[:7]}" in (folder / "index.html").read_text("utf-8")
+    assert f"Versjon 2026-02-10, {second[:7]}" in (folder / "siter.bib").read_text("utf-8")
 
 
 def test_a_version_that_fails_todays_checks_is_explained_not_a_500(repo, tmp_path):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import pytest
-from bs4 import BeautifulSoup
-from webtools import page, text
+from webtools import page
 
 from kb import urls
 from kb.content import fields, schema
@@ -20,8 +18,6 @@ from kb.opendata import case_record
 from kb.search.schema import schema_with
 from web.model import case_page
 from web.model.proposal import PICK_LISTS
-from web.static_site import build_site
-from web.static_site.markup import link, slug
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CASE_ID = "lillehammer-startlan"
@@ -78,54 +74,7 @@ def _corpus(client) -> Path:
     return Path(client.application.config["CONTENT_DIR"])
 
 
-@pytest.fixture(scope="module")
-def export(corpus, tmp_path_factory, request) -> Path:
-    """The small corpus exported with the service's site address."""
-    from webtools import make_app
-
-    site_url = make_app(corpus, corpus).config["SITE_URL"] or "https://godegrep.example.no"
-    out = tmp_path_factory.mktemp("export-small") / "site"
-    content = load_content(corpus, source_dirs=(FIXTURES / "seeds",))
-    build_site(content, out, site_url, "https://example.invalid/edit/", "https://example.invalid")
-    return out
-
-
-def export_page(export: Path, docs_path: str) -> BeautifulSoup:
-    html = export / docs_path.removesuffix(".md").removesuffix("index") / "index.html"
-    return BeautifulSoup(html.read_text("utf-8"), "html.parser").select_one("article")
-
-
-def service_facts(html: BeautifulSoup) -> list[tuple[str, list[str]]]:
-    return [
-        (text(dt), [text(i) for i in dt.find_next_sibling("dd").select(".fact-item")])
-        for dt in html.select(".factbox dt")
-    ]
-
-
-def export_facts(html: BeautifulSoup) -> list[tuple[str, list[str]]]:
-    return [
-        (text(dt), [text(i) for i in dt.find_next_sibling("dd").select(".fact-item")])
-        for dt in html.select(".gg-fakta dt")
-    ]
-
-
-def test_service_and_export_show_the_same_facts_and_citation(client, export):
-    service = page(client.get(f"/grep/{CASE_ID}", base_url="https://godegrep.example.no"))
-    exported = export_page(export, f"grep/{CASE_ID}/index.md")
-    facts = service_facts(service)
-    assert facts == export_facts(exported)
-    assert dict(facts)["Hvor"] == ["Lillehammer", "Innlandet"]
-    assert dict(facts)["Når"] == ["2012–2014"]
-    notes = [text(n) for n in service.select(".factbox .explain")]
-    assert notes and notes == [text(n) for n in exported.select(".gg-fakta .explain")]
-    reference = service.select_one(".cite-text")["data-copy"]
-    assert reference == text(exported.select_one(".gg-referanse"))
-    service_locators = [text(m) for m in service.select(".citations .meta")]
-    assert service_locators == ["kap. 2.1"]  # line numbers live only in the link
-    assert service_locators[0] in text(exported.find(id="kilder").find_next("li"))
-
-
-def test_a_case_a_line_range_and_a_theme_have_one_url_everywhere(client, export):
+def test_a_case_a_line_range_and_a_theme_have_one_url_everywhere(client):
     case_url = urls.case_url(CASE_ID)
     lines_url = urls.source_url("testkilde", (12, 14))
     theme_url = urls.theme_url("bolig")
@@ -149,19 +98,7 @@ def test_a_case_a_line_range_and_a_theme_have_one_url_everywhere(client, export)
     assert html.select_one(".cite-text")["data-copy"].endswith(case_url)
     home = page(client.get("/"))
     assert case_url in [a["href"] for a in home.select("a")]
-    # the export: the same paths, made relative to the page (one rule: urls.export_target)
-    src = f"grep/{CASE_ID}/index.md"
-    exported = export_page(export, src)
-    for url in (lines_url, theme_url):
-        target = urls.export_target(url, slug)
-        assert link(src, *target).removesuffix("index.md") in [
-            a["href"] for a in exported.select("a")
-        ]
-    listing = export_page(export, "grep/index.md")
-    target = urls.export_target(case_url, slug)
-    assert link("grep/index.md", *target).removesuffix("index.md") in [
-        a["href"] for a in listing.select("a")
-    ]
+    # the export: the same pages at the same paths (tests/test_export.py, side by side)
 
 
 def test_page_model_hides_empty_optional_rows_and_unknown_period_and_status(client):

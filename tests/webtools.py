@@ -50,3 +50,20 @@ def real_index() -> Path:
     atexit.register(shutil.rmtree, folder, True)
     build_index(load_content(REAL_CONTENT), folder / "index")
     return folder / "index"
+
+
+SITE_URL = "https://gode-grep.example/"
+
+
+@cache
+def real_export() -> Path:
+    """The real content exported once per test run, from real_index() (a static site folder)."""
+    from kb.content.loader import load_content
+    from web.static_site import build_site
+
+    folder = Path(tempfile.mkdtemp(prefix="gode-grep-export-"))
+    atexit.register(shutil.rmtree, folder, True)
+    out = folder / "site"
+    edit, repo = "https://example.invalid/edit/", "https://example.invalid"
+    build_site(load_content(REAL_CONTENT), out, SITE_URL, edit, repo, index_dir=real_index())
+    return out

@@ -61,6 +61,11 @@ class Site:
         self._searcher: Searcher | None = None
         self._similar: dict[str, tuple[float, list[dict]]] = {}
         self._history: tuple[Content, float, dict | None] | None = None
+        self._pinned = False
+
+    def pin(self, content: Content) -> None:
+        """Serve this content and never reload it (the static export renders one version)."""
+        self._content, self._pinned, self._derived = content, True, {}
 
     @classmethod
     def from_config(cls, config: settings.Config) -> Site:
@@ -70,7 +75,7 @@ class Site:
     def content(self) -> Content:
         """The loaded content; reloaded when a file changed (checked every few seconds)."""
         now = time.monotonic()
-        if self._content is not None and now - self._checked < RELOAD_SECONDS:
+        if self._pinned or (self._content is not None and now - self._checked < RELOAD_SECONDS):
             return self._content
         # While one request reads a changed folder, the others keep the version they have:
         # a slow file (a large or hostile case) must not stall every request behind the lock.

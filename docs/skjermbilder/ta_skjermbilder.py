@@ -1,6 +1,8 @@
-"""Take the screenshots in this folder from a running service (`kb serve`).
+"""Take the screenshots in this folder from a running service (`kb serve`) or export.
 
     python docs/skjermbilder/ta_skjermbilder.py http://127.0.0.1:5000
+    python -m http.server -d site 8000 &   # the static export (`kb export`)
+    python docs/skjermbilder/ta_skjermbilder.py --eksport http://127.0.0.1:8000
 
 Uses Playwright with Debian's chromium, as tests/browser does. Each picture is the first
 screen of the page, at 1366×900 (bred) and 390×844 (mobil).
@@ -22,17 +24,24 @@ PAGES = {
     "kart": "/kart",
     "om": "/om",
 }
+# The static export: the same pages at its paths; its search runs in the browser (Pagefind).
+EXPORT_PAGES = {
+    "eksport-sok": "/sok/?q=bosetting",
+    "eksport-grep": "/grep/baerum-boveiledning-tre-spor/",
+}
 SIZES = {"bred": (1366, 900), "mobil": (390, 844)}
 
 
-def main(base_url: str) -> None:
+def main(base_url: str, pages: dict[str, str] = PAGES) -> None:
     """Save <page>-<size>.png for every page and size."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for size, (width, height) in SIZES.items():
             page = browser.new_page(viewport={"width": width, "height": height})
-            for name, path in PAGES.items():
+            for name, path in pages.items():
                 page.goto(base_url.rstrip("/") + path)
+                if page.locator("#treff[aria-busy]").count():  # the export's search: wait
+                    page.wait_for_selector("#treff[aria-busy=false]")
                 out = HERE / f"{name}-{size}.png"
                 page.screenshot(path=str(out))
                 print(f"{out.name}: {out.stat().st_size // 1024} kB")
@@ -41,4 +50,6 @@ def main(base_url: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000")
+    args = [a for a in sys.argv[1:] if a != "--eksport"]
+    chosen = EXPORT_PAGES if "--eksport" in sys.argv else PAGES
+    main(args[0] if args else "http://127.0.0.1:5000", chosen)

@@ -187,7 +187,8 @@ def serve(host, port, threads, workers, debug, watch, source_dirs, content_dir, 
 
 NO_SITE_URL = (
     "kb export trenger nettstedets offentlige adresse for siteringer, åpne data og sitemap: "
-    "gi den med --site-url https://godegrep.example.no eller miljøvariabelen KB_SITE_URL."
+    "gi den med --site-url https://godegrep.example.no, miljøvariabelen KB_SITE_URL "
+    "eller site_url i mkdocs.yml."
 )
 
 
@@ -207,16 +208,27 @@ NO_SITE_URL = (
     help="Nettstedets offentlige adresse, brukt i sitemap.xml, siteringer og åpne data (påkrevd).",
 )
 @click.option("--strict", is_flag=True, help="Stopp hvis noen grep har feil eller advarsler.")
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Bruk denne søkeindeksen (fra `kb index`) i stedet for å bygge en ny for eksporten.",
+)
 @sources_option
 @content_option
-def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
-    """Bygg et statisk nettsted (MkDocs) med søk og åpne data fra content/."""
+def export_cmd(out, site_url, strict, index_dir, source_dirs, content_dir) -> None:
+    """Bygg et statisk nettsted med nettjenestens sider, søk og åpne data fra content/."""
+    import tempfile
+
     from kb import cite
     from kb.content.loader import load_content
-    from kb.errors import ContentError
-    from web.static_site import build_site
+    from web.static_site.site import export_config
 
     config = resolve_config(source_dirs, content_dir=content_dir, site_url=site_url)
+    if not config.site_url and export_config().get("site_url"):
+        site_url = export_config()["site_url"]  # mkdocs.yml, the export's own settings
+        config = resolve_config(source_dirs, content_dir=content_dir, site_url=site_url)
     if not config.site_url:
         click.echo(NO_SITE_URL, err=True)
         sys.exit(2)
@@ -233,20 +245,43 @@ def export_cmd(out, site_url, strict, source_dirs, content_dir) -> None:
         )
         if strict:
             sys.exit(1)
+    with tempfile.TemporaryDirectory(prefix="kb-export-index-") as tmp:
+        index = index_dir or export_index(content, config, Path(tmp) / "index")
+        result = run_export(content, config, out, index)
+    click.echo(
+        f"{result.cases} grep og {result.pages} sider skrevet til {result.out} "
+        f"({result.files} filer, {result.bytes / 1e6:.1f} MB) på {result.seconds:.1f} s"
+    )
+
+
+def export_index(content, config: settings.Config, folder: Path) -> Path:
+    """A fresh search index of exactly this content, for the export's lists and reports."""
+    from indexer.build import build_index
+    from indexer.progress import Progress
+
+    click.echo("Bygger søkeindeksen for eksporten …", err=True)
+    stats = build_index(content, folder, config.sources, Progress(), config=config)
+    for problem in stats.problems:
+        click.echo(problem, err=True)
+    return folder
+
+
+def run_export(content, config: settings.Config, out: Path, index: Path):
+    """build_site with the CLI's progress; a build error is one message and exit code 1."""
+    from kb.errors import ContentError
+    from web.static_site import build_site
+
     try:
-        result = build_site(
+        return build_site(
             content,
             out,
             config.site_url,
             config.edit_url,
             config.repo_url,
             lambda m: click.echo(m, err=True),
+            index_dir=index,
             epoch=config.source_date_epoch,
         )
     except ContentError as exc:
         click.echo(f"Eksporten feilet: {exc}", err=True)
         sys.exit(1)
-    click.echo(
-        f"{result.cases} grep og {result.pages} sider skrevet til {result.out} "
-        f"({result.files} filer, {result.bytes / 1e6:.1f} MB) på {result.seconds:.1f} s"
-    )

@@ -1,13 +1,17 @@
-"""`kb export`: the static site. Writes Markdown and data files from Content, runs MkDocs.
+"""`kb export`: the static site. The service's own pages, rendered without a server.
 
-build_site() composes the stages: check the output folder, write the docs folder (a temporary
-folder, never content/), build with `mkdocs build --strict`, add the search index, sitemap and
-robots.txt, then check every internal link of the built site.
+build_site() composes the stages: check the output folder, render every page through the Flask
+app with STATIC set (web/static_site/render.py) into a fresh folder, copy the static files, write
+the open data, add the search index (Pagefind), sitemap and robots.txt, check every internal
+link, then put the folder in place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -16,16 +20,10 @@ from pathlib import Path
 
 from kb.content.loader import Content
 from kb.errors import ContentError
-from web.static_site.docs import write_docs
+from kb.opendata import case_record, write_csv, write_json
 from web.static_site.linkcheck import check_links
-from web.static_site.site import (
-    SEARCHES,
-    run_mkdocs,
-    run_pagefind,
-    write_config,
-    write_robots,
-    write_sitemap,
-)
+from web.static_site.render import export_app, render_site
+from web.static_site.site import STATIC, run_pagefind, write_robots, write_sitemap
 
 MARKERS = ("grep.json", "sitemap.xml")  # files that show a folder is an earlier export
 
@@ -43,7 +41,7 @@ class ExportResult:
 
 
 def check_out(out: Path, content_root: Path) -> None:
-    """Refuse an output folder that MkDocs' clean step would wreck."""
+    """Refuse an output folder that the export would wreck when it replaces it."""
     out = out.resolve()
     if content_root.resolve().is_relative_to(out):
         raise ContentError(f"{out}: utmappen kan ikke inneholde content/ — velg en egen mappe")
@@ -62,6 +60,21 @@ def source_date_epoch(content: Content, epoch: int | None = None) -> int:
     return int(dt.datetime.combine(max(dates), dt.time(), dt.UTC).timestamp())
 
 
+def write_open_data(content: Content, out: Path, site_url: str) -> None:
+    """grep.json and grep.csv: every case with its address on the exported site."""
+    base = site_url.rstrip("/")
+    records = [case_record(content.cases[i], content.ctx) for i in sorted(content.cases)]
+    records = [{**r, "url": base + r["url"]} for r in records]
+    write_json(records, out / "grep.json")
+    write_csv(records, out / "grep.csv")
+
+
+def stamp(folder: Path, epoch: int) -> None:
+    """Give every file the same modification time (SOURCE_DATE_EPOCH): reproducible archives."""
+    for path in folder.rglob("*"):
+        os.utime(path, (epoch, epoch))
+
+
 def build_site(
     content: Content,
     out: Path,
@@ -69,35 +82,53 @@ def build_site(
     edit_url: str,
     repo_url: str,
     progress: Callable[[str], None] = lambda message: None,
-    search: str = "pagefind",
+    index_dir: Path | None = None,
     epoch: int | None = None,
 ) -> ExportResult:
-    """Build the whole static site into out and check its links (epoch: SOURCE_DATE_EPOCH)."""
+    """Build the whole static site into out from content and its search index (index_dir)."""
     started = time.perf_counter()
     out = Path(out)
-    if search not in SEARCHES:
-        raise ValueError(f"unknown search {search!r}")
     check_out(out, content.ctx.root)
-    with tempfile.TemporaryDirectory(prefix="kb-export-") as tmp:
-        docs = Path(tmp) / "docs"
-        pages = write_docs(content, docs, site_url, edit_url, progress)
-        progress(f"Bygger nettstedet med MkDocs ({len(pages)} sider) …")
-        config = write_config(Path(tmp), docs, out, site_url, repo_url, search)
-        run_mkdocs(config, source_date_epoch(content, epoch), progress)
-    if search == "pagefind":
-        run_pagefind(out, progress)
-    write_sitemap(out, site_url, pages)
-    write_robots(out, site_url)
-    progress("Sjekker lenkene …")
-    broken = check_links(out)
-    if broken:
-        raise ContentError("brutte lenker i nettstedet:\n" + "\n".join(broken[:50]))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kb-export-", dir=out.parent) as tmp:
+        site = Path(tmp) / "site"
+        index = Path(index_dir or tmp)
+        app = functools.partial(export_app, content, index, site_url, edit_url, repo_url, Path(tmp))
+        progress(f"Lager sidene med nettjenestens maler ({len(content.cases)} grep) …")
+        pages = render_site(app, content, site, site_url, progress)
+        html = sum(1 for p in pages if p.file.endswith(".html"))
+        shutil.copytree(STATIC, site / "static")
+        write_open_data(content, site, site_url)
+        progress(f"Skrev {html} sider og åpne data ({len(content.cases)} grep)")
+        run_pagefind(site, progress)
+        write_sitemap(site, site_url, sitemap_rows(content, pages))
+        write_robots(site, site_url)
+        progress("Sjekker lenkene …")
+        broken = check_links(site)
+        if broken:
+            raise ContentError("brutte lenker i nettstedet:\n" + "\n".join(broken[:50]))
+        stamp(site, source_date_epoch(content, epoch))
+        if out.exists():
+            shutil.rmtree(out)
+        site.rename(out)
     files = [p for p in out.rglob("*") if p.is_file()]
     return ExportResult(
         out,
-        len(pages),
+        html,
         len(content.cases),
         len(files),
         sum(p.stat().st_size for p in files),
         time.perf_counter() - started,
     )
+
+
+def sitemap_rows(content: Content, pages) -> list[tuple[str, str]]:
+    """(site path, lastmod) of every HTML page but the 404 page; cases have their date."""
+    rows = []
+    for page in pages:
+        if not page.file.endswith("index.html"):
+            continue
+        path = "/" + page.file.removesuffix("index.html")
+        case = content.cases.get(page.url.removeprefix("/grep/"), None)
+        rows.append((path, case.updated.isoformat() if case and case.updated else ""))
+    return rows

@@ -1,0 +1,191 @@
+"""Render the export's pages through the service: the Flask app with STATIC set, no server.
+
+The templates leave out what needs a server when `config.STATIC` is set (forms, sorting, paging,
+«Min kommune»); this module fetches every page with the app's test client, rewrites its links
+(web/static_site/links.py), marks the pages the search finds for Pagefind, and writes them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from kb.content.loader import Content
+from kb.errors import ContentError
+from kb.search.analysis import NorwegianAnalysis
+from web import create_app
+from web.static_site import links, searchterms
+from web.static_site.pages import NOT_FOUND, Page, every_page, followed_page
+
+LISTING_SIZE = 100_000  # a one-filter list shows every hit on one page (the export cannot page)
+MAIN = '<main id="innhold" tabindex="-1">'
+LINK = re.compile(r'href="(/[^"#?]*)')
+
+
+def export_app(
+    content: Content, index_dir: Path, site_url: str, edit_url: str, repo_url: str, db: Path
+) -> Flask:
+    """The service's app with STATIC set, serving exactly this content (never reloaded)."""
+    app = create_app(
+        {
+            "CONTENT_DIR": str(content.ctx.root),
+            "INDEX_DIR": str(index_dir),
+            "SOURCES": os.pathsep.join(map(str, content.ctx.source_dirs)),
+            "SITE_URL": site_url.rstrip("/"),
+            "EDIT_URL": edit_url,
+            "REPO_URL": repo_url,
+            "DATABASE": str(db),  # never opened: the export renders no form that stores
+            "STATIC": True,
+        }
+    )
+    app.extensions["gode_grep"].pin(content)
+    return app
+
+
+class Renderer:
+    """Fetches pages from the app and writes them, with links that work in the export."""
+
+    def __init__(
+        self, app_factory: Callable[[], Flask], content: Content, out: Path, site_url: str
+    ):
+        self.app_factory, self.content, self.out = app_factory, content, out
+        self.app = app_factory()
+        self.client = self.app.test_client()
+        self.site_url = site_url.rstrip("/") + "/"
+        self.page_size = self.app.config["PAGE_SIZE"]
+        self.analysis = NorwegianAnalysis.from_content(content.ctx.root)
+        self.links: links.LinkMap | None = None
+
+    def fetch(self, page: Page) -> tuple[bytes, str]:
+        """(body, mimetype) of one page; a page that fails is a build error."""
+        listing = page.url.startswith("/sok?")
+        self.app.config["PAGE_SIZE"] = LISTING_SIZE if listing else self.page_size
+        response = self.client.get(page.url)
+        expected = 404 if page.url == NOT_FOUND else 200
+        if response.status_code != expected:
+            raise ContentError(f"{page.url}: nettjenesten svarte {response.status_code}")
+        return response.get_data(), response.mimetype
+
+    def plan(self, pages: list[Page]) -> tuple[list[Page], dict[str, tuple[bytes, str]]]:
+        """Every page, with the report parts and grant pages found by following links."""
+        known = {p.url for p in pages}
+        fetched: dict[str, tuple[bytes, str]] = {}
+        queue = [p for p in pages if p.url.startswith(("/kilder/", "/tilskudd"))]
+        while queue:
+            page = queue.pop(0)
+            fetched[page.url] = self.fetch(page)
+            for path in LINK.findall(fetched[page.url][0].decode("utf-8")):
+                found = followed_page(path)
+                if found and found.url not in known:
+                    known.add(found.url)
+                    pages.append(found)
+                    queue.append(found)
+        folders = {
+            p.url: posixpath.dirname(p.file)
+            for p in pages
+            if p.file.endswith("index.html") and p.url != "/sok"
+        }
+        files = {p.file for p in pages if not p.file.endswith("index.html")}
+        self.links = links.LinkMap(folders, files)
+        for url, (body, _mime) in fetched.items():
+            if url.count("/") == 2 and url.startswith("/kilder/"):
+                self.links.add_report(url, body.decode("utf-8"))
+        return pages, fetched
+
+    def write(self, page: Page, body: bytes, mimetype: str) -> None:
+        """Write one page: HTML with its links rewritten and search marks, other files as is."""
+        target = self.out / page.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if mimetype != "text/html":
+            target.write_bytes(body)
+            return
+        text = self.mark(page, body.decode("utf-8"))
+        folder = posixpath.dirname(page.file)
+        if page.file == "404.html":  # served at any depth: links from the site's root path
+            text = links.rewrite(text, "", self.links, base=urlsplit(self.site_url).path)
+        else:
+            text = links.rewrite(text, folder, self.links)
+            text = links.canonical(text, self.site_url + (f"{folder}/" if folder else ""))
+        target.write_text(text, "utf-8")
+
+    def mark(self, page: Page, text: str) -> str:
+        """Case and report pages: Pagefind's body, filters and result line."""
+        if not page.indexed:
+            return text
+        ident = page.url.split("/")[2]
+        if page.indexed == "grep":
+            block = searchterms.case_block(self.content.cases[ident], self.content, self.analysis)
+        else:
+            block = searchterms.report_block(ident, self.content)
+        text = text.replace(MAIN, MAIN.removesuffix(">") + " data-pagefind-body>", 1)
+        return text.replace("</main>", block + "</main>", 1)
+
+
+def render_site(
+    app_factory: Callable[[], Flask],
+    content: Content,
+    out: Path,
+    site_url: str,
+    progress: Callable[[str], None],
+) -> list[Page]:
+    """Render and write every page, in several processes where the platform can fork."""
+    global _RENDERER
+    renderer = Renderer(app_factory, content, out, site_url)
+    pages, fetched = renderer.plan(list(every_page(content)))
+    for page in pages:
+        if page.url in fetched:  # the report and grant pages, fetched while planning
+            renderer.write(page, *fetched[page.url])
+    rest = [p for p in pages if p.url not in fetched]
+    chunks = [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
+    cases, done = len(content.cases), 0
+    _RENDERER = renderer
+    try:
+        for n in _map(_render_chunk, chunks):
+            done += n
+            if n and (done % 100 < n or done == cases):
+                progress(f"Skrev {done} av {cases} grep")
+    finally:
+        _RENDERER = None
+    return pages
+
+
+_RENDERER: Renderer | None = None  # the parent's renderer, inherited by forked workers
+CHUNK = 25  # pages per task: small enough to spread the work, large enough to be cheap
+
+
+def workers() -> int:
+    """How many processes render: one per core (at most 4), one where fork is missing."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _map(function, chunks: list) -> Iterator[int]:
+    """function over the chunks, in forked workers (each with its own app) or in this process."""
+    count = workers()
+    if count == 1 or len(chunks) < 2:
+        yield from map(function, chunks)
+        return
+    with multiprocessing.get_context("fork").Pool(count, initializer=_start_worker) as pool:
+        yield from pool.imap(function, chunks)
+
+
+def _start_worker() -> None:
+    """A worker's own app: its own searcher and files, nothing shared with the parent's."""
+    renderer = _RENDERER
+    renderer.app = renderer.app_factory()
+    renderer.client = renderer.app.test_client()
+
+
+def _render_chunk(chunk: list[Page]) -> int:
+    """Render and write a chunk of pages; returns how many were cases."""
+    for page in chunk:
+        _RENDERER.write(page, *_RENDERER.fetch(page))
+    return sum(page.indexed == "grep" for page in chunk)
