@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, make_root
+from conftest import FIXTURES, SEEDS, make_root
 from webtools import REAL_CONTENT, SITE_URL, make_app, real_export, real_index
 
 from kb.cli import cli
@@ -292,7 +292,9 @@ def test_every_page_of_the_export_has_the_same_path_in_the_service(site):
         "/" + page.parent.relative_to(site).as_posix() for page in site.rglob("*/index.html")
     )
     assert len(paths) > 150
-    assert any("/del/" in p for p in paths) and "/kart" in paths and "/sok" in paths
+    assert "/kart" in paths and "/sok" in paths
+    if SEEDS.is_dir():  # a report's text parts exist only where the report files are
+        assert any("/del/" in p for p in paths)
     answers = {path: client.get(path).status_code for path in paths}
     assert {p: s for p, s in answers.items() if s not in (200, 302, 308)} == {}
     listing = client.get("/fylke/more-og-romsdal")
