@@ -91,3 +91,16 @@ def runner():
 def client(app):
     """A Flask test client for the app."""
     return app.test_client()
+
+
+def live_copy(corpus: Path, base: Path):
+    """(content root, index folder, searcher) over a copy of the corpus that a test may edit."""
+    from indexer.build import build_index
+    from kb.content.loader import load_content
+    from kb.search.searcher import open_searcher
+
+    root = base / "content"
+    shutil.copytree(corpus, root)
+    live = base / "index"
+    build_index(load_content(root, source_dirs=(FIXTURES / "seeds",)), live)
+    return root, live, open_searcher(live)

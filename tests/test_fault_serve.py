@@ -3,11 +3,13 @@ then from the new one when another build completes; waitress's own errors carry 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from faults import (
@@ -29,15 +31,15 @@ MAX_SECONDS = 240  # the whole test is bounded; each wait has its own bound belo
 URL = "/api/sok?q=bolig&type=grep"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """(root, seeds, index, base url) of a `kb serve` on a fresh index of the three cases."""
-    base = tmp_path_factory.mktemp("fault")
+@contextlib.contextmanager
+def serving(base: Path, *extra: str):
+    """(root, seeds, index, base url) of a `kb serve` with extra options on a fresh index of
+    the three cases; stopped on leaving."""
     root, seeds = small_root(base)
     index = base / "index"
     build_index(load_content(root, source_dirs=(seeds,)), index, (seeds,))
     port = free_port()
-    server = start_serve(root, index, seeds, port)
+    server = start_serve(root, index, seeds, port, *extra)
     url = f"http://127.0.0.1:{port}"
     try:
         assert wait_until(lambda: fetch(url + URL, 2)[0] == 200, 60), "kb serve did not start"
@@ -50,6 +52,13 @@ def served(tmp_path_factory):
             server.kill()
             server.wait()
         server.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(root, seeds, index, base url) of a `kb serve` on a fresh index of the three cases."""
+    with serving(tmp_path_factory.mktemp("fault")) as answer:
+        yield answer
 
 
 class Load(threading.Thread):
@@ -103,24 +112,8 @@ def test_service_answers_from_the_old_index_while_a_build_is_killed_then_from_th
 @pytest.fixture(scope="module", params=["1", "2"], ids=["waitress", "gunicorn"])
 def served_by(request, tmp_path_factory):
     """The base url of `kb serve --workers N`: waitress (1) or gunicorn (2)."""
-    base = tmp_path_factory.mktemp("server")
-    root, seeds = small_root(base)
-    index = base / "index"
-    build_index(load_content(root, source_dirs=(seeds,)), index, (seeds,))
-    port = free_port()
-    server = start_serve(root, index, seeds, port, "--workers", request.param)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_until(lambda: fetch(url + URL, 2)[0] == 200, 60), "kb serve did not start"
-        yield url
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except Exception:
-            server.kill()
-            server.wait()
-        server.stderr.close()
+    with serving(tmp_path_factory.mktemp("server"), "--workers", request.param) as answer:
+        yield answer[-1]
 
 
 def test_the_server_own_431_answer_carries_the_security_headers(served_by):

@@ -5,16 +5,13 @@ and why each hit matched."""
 from __future__ import annotations
 
 import pytest
+from rankingtools import ids, searcher_over
 
-from indexer.build import build_index
-from kb.content.loader import load_content
-from kb.content.model import Passage
 from kb.search.engine import required
-from kb.search.searcher import SOME_WORDS, open_searcher
+from kb.search.searcher import SOME_WORDS
 from web.model.params import SearchRequest
 from web.model.results import count_line, hit_groups
 
-SHA = "8b0cc11edac6f64f1f75a4d5c19270486c3317ed01010b02290c75f9bdc97f88"
 FILLER = "og det ble skrevet en rapport om arbeidet i mange kommuner gjennom flere år etter dette"
 # The same words in both of the first two (an equal BM25 score), near or far apart; index order
 # puts the far pair first, so a tie (no proximity) would rank it first.
@@ -28,21 +25,9 @@ TEXTS = [
 ]
 
 
-def passage(n: int, text: str) -> Passage:
-    return Passage("testkilde", SHA, "3.1", "Funn", text, (20 + 3 * n, 21 + 3 * n), None, "", n)
-
-
 @pytest.fixture(scope="module")
 def searcher(corpus, tmp_path_factory):
-    content = load_content(corpus)
-    folder = tmp_path_factory.mktemp("ranking") / "index"
-    passages = {"testkilde": [passage(n, t) for n, t in enumerate(TEXTS)]}
-    build_index(content, folder, passages=passages)
-    return open_searcher(folder)
-
-
-def ids(result: dict) -> list[str]:
-    return [h["id"] for h in result["hits"]]
+    return searcher_over(corpus, tmp_path_factory.mktemp("ranking") / "index", TEXTS)
 
 
 def test_required_clauses_grow_with_the_query():

@@ -6,13 +6,8 @@ word; an unknown compound in a query is split into words the index has."""
 from __future__ import annotations
 
 import pytest
+from rankingtools import ids, searcher_over
 
-from indexer.build import build_index
-from kb.content.loader import load_content
-from kb.content.model import Passage
-from kb.search.searcher import open_searcher
-
-SHA = "8b0cc11edac6f64f1f75a4d5c19270486c3317ed01010b02290c75f9bdc97f88"
 FILLER = "det ble holdt et langt møte om budsjettet og planene for skolen og veiene neste år"
 # «Introduksjonsprogrammet» is three tokens (the word and its two parts), so the second text has
 # two more words to be as long: when a part weighs as much as a word, both score the same and
@@ -31,21 +26,9 @@ TEXTS = [
 ]
 
 
-def passage(n: int, text: str) -> Passage:
-    return Passage("testkilde", SHA, "3.1", "Funn", text, (20 + 3 * n, 21 + 3 * n), None, "", n)
-
-
 @pytest.fixture(scope="module")
 def searcher(corpus, tmp_path_factory):
-    content = load_content(corpus)
-    folder = tmp_path_factory.mktemp("ranking-weights") / "index"
-    passages = {"testkilde": [passage(n, t) for n, t in enumerate(TEXTS)]}
-    build_index(content, folder, passages=passages)
-    return open_searcher(folder)
-
-
-def ids(result: dict) -> list[str]:
-    return [h["id"] for h in result["hits"]]
+    return searcher_over(corpus, tmp_path_factory.mktemp("ranking-weights") / "index", TEXTS)
 
 
 def test_a_word_inside_a_compound_ranks_below_the_word_itself(searcher):

@@ -3,13 +3,13 @@ facet links built in one pass. (Speed itself is measured in bench/, never assert
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import live_copy
 from werkzeug.datastructures import MultiDict
 
-from indexer.build import build_index, update_case
+from indexer.build import update_case
 from kb.content.loader import load_content
 from kb.search import hits
 from kb.search.searcher import open_searcher
@@ -113,11 +113,7 @@ def test_a_remembered_result_equals_a_fresh_one_and_ignores_spacing(index_dir):
 
 
 def test_remembered_results_are_dropped_when_one_case_is_updated(corpus, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(corpus, root)
-    live = tmp_path / "index"
-    build_index(load_content(root, source_dirs=SEEDS), live)
-    searcher = open_searcher(live)
+    root, live, searcher = live_copy(corpus, tmp_path)
     assert searcher.search("hus", kind="case")["total"] == 0
     path = root / "grep" / "lillehammer-startlan.md"
     text = path.read_text(encoding="utf-8")

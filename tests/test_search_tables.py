@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+from conftest import live_copy
 from whoosh.query import Term
 
-from indexer.build import build_index, update_case
-from kb.content.loader import load_content
+from indexer.build import update_case
 from kb.search import schema as f
 from kb.search import tables
 from kb.search.searcher import open_searcher
@@ -62,11 +62,7 @@ def test_browse_orders_match_a_sort_of_the_columns(index_dir):
 
 
 def test_after_a_one_case_update_only_the_new_segment_is_computed(corpus, tmp_path, monkeypatch):
-    root = tmp_path / "content"
-    shutil.copytree(corpus, root)
-    live = tmp_path / "index"
-    build_index(load_content(root, source_dirs=SEEDS), live)
-    searcher = open_searcher(live)
+    root, live, searcher = live_copy(corpus, tmp_path)
     assert searcher.search("hus", kind="case")["total"] == 0
     computed = []
     real_compute = tables.compute
@@ -89,11 +85,7 @@ def test_after_a_one_case_update_only_the_new_segment_is_computed(corpus, tmp_pa
 
 
 def test_arrays_of_merged_segments_are_removed(corpus, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(corpus, root)
-    live = tmp_path / "index"
-    build_index(load_content(root, source_dirs=SEEDS), live)
-    searcher = open_searcher(live)
+    root, live, searcher = live_copy(corpus, tmp_path)
     path = root / "grep" / "lillehammer-startlan.md"
     for old, word in (("bolig", "hus"), ("hus", "hytte"), ("hytte", "leilighet")):
         text = path.read_text(encoding="utf-8")
@@ -114,11 +106,7 @@ def strip(result: dict) -> dict:
 def test_phrases_checked_per_segment_equal_a_check_of_the_whole_index(corpus, tmp_path):
     from whoosh.query import Or, Phrase
 
-    root = tmp_path / "content"
-    shutil.copytree(corpus, root)
-    live = tmp_path / "index"
-    build_index(load_content(root, source_dirs=SEEDS), live)
-    searcher = open_searcher(live)
+    root, live, searcher = live_copy(corpus, tmp_path)
     searcher.search("barnefattigdom")  # the phrases of its synonyms, checked before the update
     path = root / "grep" / "lillehammer-startlan.md"
     text = path.read_text(encoding="utf-8")
