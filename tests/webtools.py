@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import shutil
 import tempfile
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -67,3 +69,18 @@ def real_export() -> Path:
     edit, repo = "https://example.invalid/edit/", "https://example.invalid"
     build_site(load_content(REAL_CONTENT), out, SITE_URL, edit, repo, index_dir=real_index())
     return out
+
+
+@contextlib.contextmanager
+def served_app(app):
+    """The base url of the app served by werkzeug in a thread on 127.0.0.1, port 0."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/webtools.py
 
-from webtools import REAL_CONTENT, make_app, real_index  # noqa: E402
+from webtools import REAL_CONTENT, make_app, real_index, served_app  # noqa: E402
 
 from kb.content.sources import default_source_dirs  # noqa: E402
 
@@ -48,15 +47,9 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="module")
 def base_url():
     """The app on the real content, served by werkzeug in a thread on 127.0.0.1, port 0."""
-    from werkzeug.serving import make_server
-
     app = make_app(REAL_CONTENT, real_index(), sources=default_source_dirs())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served_app(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

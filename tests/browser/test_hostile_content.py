@@ -8,7 +8,6 @@ itself to account, not the CSP that would also stop the scripts.
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -18,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
 
 from hostile import CASE_ID, HOSTILE, hostile_root  # noqa: E402
 from test_browser import ARGS, chromium_path  # noqa: E402, F401
-from webtools import make_app  # noqa: E402
+from webtools import make_app, served_app  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +42,6 @@ INJECTED = "document.querySelectorAll('body meta, [onerror], script:not([src])')
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     """The app on the hostile content and its index, served by werkzeug on 127.0.0.1."""
-    from werkzeug.serving import make_server
-
     from indexer.build import build_index
     from kb.content.loader import load_content
 
@@ -54,12 +51,8 @@ def base_url(tmp_path_factory):
     assert CASE_ID in content.cases, "the hostile case must load to be tested"
     build_index(content, base / "index", (seeds,))
     app = make_app(root, base / "index", sources=(seeds,))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served_app(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
