@@ -132,16 +132,18 @@ def snapshot(index: Path) -> tuple:
 
 @pytest.fixture
 def shared(corpus: Path):
-    """(content root, folder for the index) under a folder every user may read: pytest's
-    own tmp folders are 0700, and click checks --content with access(2), which ignores the
-    child's capability. The index folder is owned by root with mode 0555 once a test sets it.
+    """(content root, sources, folder for the index) under a folder every user may read:
+    pytest's own tmp folders are 0700, and so may the checkout be (CI clones into `mktemp -d`);
+    click checks --content and --sources with access(2), which ignores the child's capability.
+    The index folder is owned by root with mode 0555 once a test sets it.
     """
     base = Path(tempfile.mkdtemp(prefix="gode-grep-ro-"))
     base.chmod(0o755)
     shutil.copytree(corpus, base / "content")
+    shutil.copytree(SEEDS, base / "seeds")
     (base / "ro").mkdir()
     try:
-        yield base / "content", base / "ro"
+        yield base / "content", base / "seeds", base / "ro"
     finally:
         for path in [base, *base.rglob("*")]:
             if path.is_dir() and not path.is_symlink():
@@ -151,11 +153,11 @@ def shared(corpus: Path):
 
 @pytest.mark.parametrize("fault", ["read-only", "full"])
 def test_kb_index_on_a_folder_it_cannot_write_keeps_the_old_index(index_dir, shared, fault):
-    corpus, read_only_parent = shared
+    corpus, seeds, read_only_parent = shared
     live = read_only_parent / "index"
     shutil.copytree(index_dir, live)
     before = snapshot(live)
-    where = ["--content", str(corpus), "--sources", str(SEEDS), "--index", str(live)]
+    where = ["--content", str(corpus), "--sources", str(seeds), "--index", str(live)]
     if fault == "read-only":
         read_only_parent.chmod(0o555)
         done = run_kb("index", *where, prefix=unprivileged())
@@ -173,10 +175,10 @@ def test_kb_index_on_a_folder_it_cannot_write_keeps_the_old_index(index_dir, sha
 
 @pytest.mark.parametrize("fault", ["read-only", "full"])
 def test_kb_serve_that_must_build_on_a_folder_it_cannot_write_says_so(shared, fault):
-    corpus, read_only_parent = shared
+    corpus, seeds, read_only_parent = shared
     index = read_only_parent / "index"
     args = ["serve", "--port", str(free_port()), "--content", str(corpus)]
-    args += ["--sources", str(SEEDS), "--index", str(index)]
+    args += ["--sources", str(seeds), "--index", str(index)]
     if fault == "read-only":
         read_only_parent.chmod(0o555)
         done = run_kb(*args, prefix=unprivileged())
@@ -187,13 +189,13 @@ def test_kb_serve_that_must_build_on_a_folder_it_cannot_write_says_so(shared, fa
 
 
 def test_kb_index_case_on_a_folder_it_cannot_write_says_so(index_dir, shared):
-    corpus, read_only_parent = shared
+    corpus, seeds, read_only_parent = shared
     live = read_only_parent / "index"
     shutil.copytree(index_dir, live)
     for path in [live, *live.iterdir()]:
         path.chmod(0o555 if path.is_dir() else 0o444)
     before = snapshot(live)
-    where = ["--content", str(corpus), "--sources", str(SEEDS), "--index", str(live)]
+    where = ["--content", str(corpus), "--sources", str(seeds), "--index", str(live)]
     case = corpus / "grep" / "bergen-bustad.md"
     done = run_kb("index", *where, "--case", str(case), prefix=unprivileged())
     assert_norwegian_failure(done, "Kan ikke skrive søkeindeksen", str(live))
