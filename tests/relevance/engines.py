@@ -65,8 +65,8 @@ def load_corpus(seeds: Path) -> Corpus:
     return Corpus(content, passages, list(documents(content, passages)), key_of)
 
 
-def build_engines(corpus: Corpus, base: Path) -> dict[str, Search]:
-    """Build every engine's index under base; {name: query -> top document keys}."""
+def build_engines(corpus: Corpus, base: Path, depth: int = TOP) -> dict[str, Search]:
+    """Build every engine's index under base; {name: query -> top `depth` document keys}."""
     build_index(corpus.content, base / "ours", passages=corpus.passages)
     build_baseline(corpus.docs, base / "standard")
     build_whoosh(corpus.docs, base / "snowball", lambda: LanguageAnalyzer("no"))
@@ -78,18 +78,20 @@ def build_engines(corpus: Corpus, base: Path) -> dict[str, Search]:
         return [corpus.key_of[i] for i in ids if i in corpus.key_of]
 
     return {
-        "ours": lambda q: keys([h["id"] for h in ours.search(q, limit=TOP)["hits"]]),
-        "whoosh-standard": lambda q: keys(standard.search_ids(q, TOP)),
-        "whoosh-snowball": lambda q: keys(snowball.search_ids(q, TOP)),
-        "fts5": lambda q: keys(fts_ids(db, q)),
+        "ours": lambda q: keys([h["id"] for h in ours.search(q, limit=depth)["hits"]]),
+        "whoosh-standard": lambda q: keys(standard.search_ids(q, depth)),
+        "whoosh-snowball": lambda q: keys(snowball.search_ids(q, depth)),
+        "fts5": lambda q: keys(fts_ids(db, q, depth)),
     }
 
 
-def rank_all(queries: list[str], seeds: Path) -> tuple[dict[str, dict[str, list[str]]], Corpus]:
-    """{query: {engine: top 10 keys}} from one build of every engine, and the corpus."""
+def rank_all(
+    queries: list[str], seeds: Path, depth: int = TOP
+) -> tuple[dict[str, dict[str, list[str]]], Corpus]:
+    """{query: {engine: top `depth` keys}} from one build of every engine, and the corpus."""
     corpus = load_corpus(seeds)
     with tempfile.TemporaryDirectory() as tmp:
-        engines = build_engines(corpus, Path(tmp))
+        engines = build_engines(corpus, Path(tmp), depth)
         tops = {q: {name: search(q) for name, search in engines.items()} for q in queries}
     return tops, corpus
 

@@ -2,6 +2,8 @@
 
     python -m tests.relevance.pool              # grading files + empty slots in grades.yaml
     python -m tests.relevance.pool --missing    # (query, document) pairs in a top 10 with no grade
+    python -m tests.relevance.pool --missing --depth 20 --unanswered
+        # deeper pool (top 20) for the queries whose graded documents hold no grade 3
 
 Writes <out>/pool-NN.md (about ten queries each, for a human grader), <out>/pool.json (the same,
 machine-readable) and adds an empty slot to grades.yaml for every pooled document without one;
@@ -50,8 +52,13 @@ def grading_texts(corpus: Corpus) -> dict[str, dict[str, str]]:
     return out
 
 
+def answered(query: str, grades: dict[str, dict[str, int]]) -> bool:
+    """Whether any document graded for the query so far answers it well (grade 3)."""
+    return any(g == 3 for g in grades.get(query, {}).values())
+
+
 def pooled(query: str, tops: dict[str, list[str]]) -> list[str]:
-    """The union of the engines' top 10, sorted, then shuffled with a seed drawn from the query."""
+    """The union of the engines' top lists, sorted, then shuffled with a seed from the query."""
     keys = sorted({k for keys in tops.values() for k in keys})
     random.Random(f"pool:{query}").shuffle(keys)
     return keys
@@ -107,16 +114,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="mappe for vurderingsfilene")
     parser.add_argument("--grades", type=Path, default=GRADES)
     parser.add_argument("--missing", action="store_true", help="bare par uten karakter")
+    parser.add_argument("--depth", type=int, default=10, help="hvor mange treff per motor")
+    parser.add_argument(
+        "--unanswered", action="store_true", help="bare spørsmål uten noe dokument med karakter 3"
+    )
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"{args.seeds} finnes ikke: poolingen trenger de fem rapportene")
         return 1
     started = time.perf_counter()
-    queries = load_judged()
+    grades = load_grades(args.grades)
+    queries = [q for q in load_judged() if not args.unanswered or not answered(q.query, grades)]
     order = sorted(queries, key=lambda q: q.query)
     random.Random("pool:queries").shuffle(order)  # grading order hides kinds and halves
-    tops, corpus = rank_all([q.query for q in order], args.seeds)
-    grades = load_grades(args.grades)
+    tops, corpus = rank_all([q.query for q in order], args.seeds, args.depth)
     wanted = {}
     for q in order:
         keys = [k for k in pooled(q.query, tops[q.query]) if k not in grades.get(q.query, {})]

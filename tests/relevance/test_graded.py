@@ -51,3 +51,14 @@ def test_ceiling_is_the_best_ranking_the_grades_allow():
     assert ideal(grades) == ["a", "b", "c", "d"]
     assert scores(ideal(grades), grades)["nDCG@10"] == pytest.approx(1.0)
     assert scores(ideal({"b": 2, "c": 1}), {"b": 2, "c": 1})["MRR"] == 0.0  # no grade 3
+
+
+def test_deeper_pooling_picks_only_queries_without_a_grade_3_and_keeps_every_engines_list():
+    from tests.relevance.pool import answered, pooled
+
+    grades = {"a": {"x": 3, "y": 0}, "b": {"x": 2}, "c": {}}
+    assert [q for q in "abcd" if not answered(q, grades)] == ["b", "c", "d"]
+    tops = {"ours": ["x", "y"], "fts5": ["y", "z"], "snowball": [f"d{n}" for n in range(20)]}
+    keys = pooled("b", tops)
+    assert sorted(keys) == sorted({"x", "y", "z", *tops["snowball"]})  # depth 20 kept whole
+    assert keys == pooled("b", tops) and keys != sorted(keys)  # seeded shuffle, not rank order
