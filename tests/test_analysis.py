@@ -98,6 +98,13 @@ def test_compound_parts_are_indexed_at_the_same_position(analysis):
     assert "fattigdom" not in texts(analysis, "barnefattigdom", compounds=False)
 
 
+def test_web_addresses_split_into_words_but_numbers_stay_whole(analysis):
+    words = texts(analysis, "Husbanken (www.veiviseren.no), kap:3, punkt 2.1 og 1,5 mill.")
+    assert {"www", *texts(analysis, "veiviseren")} <= set(words)
+    assert not [w for w in words if "." in w and not w.replace(".", "").isdigit()]
+    assert {"kap:3", "2.1", "1,5"} <= set(words)
+
+
 def test_stop_words_are_dropped_but_one_letter_words_kept(analysis):
     assert texts(analysis, "og i på 0–24") == ["0", "24"]
 

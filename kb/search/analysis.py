@@ -27,7 +27,7 @@ from kb.search.synonyms import Phrase, SynonymTable, load_groups
 
 # Whoosh's Snowball stemmer knows Norwegian as "no"; bokmål and nynorsk both map to it.
 LANGUAGES = {"nb": "no", "nn": "no", "no": "no", "nob": "no", "nno": "no"}
-WORD_PATTERN = r"\w+(?:[.,:]\w+)*"  # keeps "2.1", "1,5" and "kap:3" as one token
+WORD_PATTERN = r"\w+(?:[.,:]\d+)*"  # keeps "2.1", "1,5" and "kap:3" as one token, splits "nav.no"
 MIN_ZIPF = 3.0  # a part must be this common in wordfreq or be a word of the vocabularies /
 # synonyms file, the corpus' curated vocabulary
 MIN_VERB = 6  # shortest verb a verbal noun is joined to ("bosette" for "bosetting")
