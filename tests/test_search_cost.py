@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nh3
 import pytest
 from conftest import live_copy
 from werkzeug.datastructures import MultiDict
@@ -15,6 +16,7 @@ from kb.search import hits
 from kb.search.searcher import open_searcher
 from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, parse_request
+from web.templating import snippet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = (FIXTURES / "seeds",)
@@ -150,3 +152,22 @@ def test_snippet_sections_found_as_text_equal_the_word_scan(corpus):
                     assert results._section_of(text, case) == expected
                     checked += bool(expected)
     assert checked > 20  # most fragments name their section
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "… kommunen <mark>bosetter</mark> flyktninger &amp; barn &lt;5 år&gt; «sitat» 'a' \"b\" …",
+        "<mark>a</mark><mark></mark>",
+        "ikke\u00a0brytbart",  # nh3 writes &nbsp;
+        "nul\x00 og cr\r",
+        "&amp;lt; &quot; &#39; &nbsp; & løs",
+        "<mark>uten slutt",
+        "<mark><mark>dobbel</mark></mark>",
+        '<mark class="x">a</mark><script>alert(1)</script><b>fet</b>',
+        "</mark>a<mark>",
+        "",
+    ],
+)
+def test_snippet_filter_gives_what_nh3_gives(html):
+    assert snippet(html) == nh3.clean(html, tags={"mark"}, attributes={})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
@@ -12,6 +14,12 @@ from web.model import browse
 from web.model.params import FILTERS
 from web.model.render import markdown_html
 from web.state import site
+
+# A snippet as the searcher writes it: escaped text (&amp; &lt; &gt;) and whole <mark> pairs,
+# nothing nh3 would change (it also rewrites NUL, CR and no-break spaces). Possessive, so a
+# long text that fails at its end is not backtracked.
+_TEXT = r"(?:[^<>&\x00\r\xa0]++|&(?:amp|lt|gt);)"
+CLEAN_SNIPPET = re.compile(rf"(?:{_TEXT}|<mark>{_TEXT}*+</mark>)*+")
 
 
 def label(term_id: str, vocabulary: str) -> str:
@@ -25,8 +33,15 @@ def facet_label(value: str, name: str) -> str:
 
 
 def snippet(html: str) -> Markup:
-    """A hit's snippet: already escaped by the searcher; only <mark> is let through."""
-    return Markup(nh3.clean(html or "", tags={"mark"}, attributes={}))
+    """A hit's snippet: already escaped by the searcher; only <mark> is let through.
+
+    A page has ~20 snippet parts; one that is already clean (CLEAN_SNIPPET) is left as it is,
+    which is what nh3 gives back for it, without its ~17 µs.
+    """
+    html = html or ""
+    if CLEAN_SNIPPET.fullmatch(html):
+        return Markup(html)
+    return Markup(nh3.clean(html, tags={"mark"}, attributes={}))
 
 
 def number(n: int) -> str:

@@ -39,5 +39,6 @@ def results():
         facets=facet_blocks(
             resolved, result["facets"], lambda name, v: browse.facet_label(content, name, v)
         ),
-        themes=browse.ways_in(content, "themes", "themes", "tema"),
+        # only the zero-result help shows them
+        themes=[] if result["total"] else browse.ways_in(content, "themes", "themes", "tema"),
     )
