@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote_plus, urlencode
 
+from markupsafe import Markup, escape
+
 from kb.errors import QueryError
 from kb.search.query import check_length
 
@@ -210,22 +212,38 @@ def for_my_kommune(req: SearchRequest, register) -> tuple[SearchRequest, object 
 
 @dataclass(frozen=True)
 class FacetLink:
-    """One value in a facet box: its text, count, the URL query that toggles it, if active."""
+    """One value in a facet box: its text, count, the URL query that toggles it, if active,
+    and the link as the page shows it (built here: a page has ~80 of them)."""
 
     value: str
     text: str
     count: int
     href: str
     active: bool
+    html: Markup = Markup()
 
 
 FACET_ORDER = (("kind", "type"), *((name, param) for param, name in FILTERS.items()))
+ACTIVE_LINK = (
+    '<a class="facet-link is-active" href="{href}" aria-current="true">'
+    '<span class="check" aria-hidden="true">✓</span> {text} <span class="count">'
+    '<span class="visually-hidden">, </span>{count}'
+    '<span class="visually-hidden"> treff, valgt – velg for å fjerne</span></span></a>'
+)
+LINK = (
+    '<a class="facet-link" href="{href}">{text} <span class="count">'
+    '<span class="visually-hidden">, </span>{count}<span class="visually-hidden"> treff</span>'
+    "</span></a>"
+)
 
 
-def facet_blocks(req: SearchRequest, facets: dict, label) -> list[tuple[str, list[FacetLink]]]:
+def facet_blocks(
+    req: SearchRequest, facets: dict, label, base: str = ""
+) -> list[tuple[str, list[FacetLink]]]:
     """The facet boxes of a result page: (index field, links), type first, empty ones left out.
 
-    label(name, value) gives the text a value shows.
+    label(name, value) gives the text a value shows; base is the search page's path, which
+    each link's html starts with.
     """
     blocks = []
     for name, _param in FACET_ORDER:
@@ -233,10 +251,15 @@ def facet_blocks(req: SearchRequest, facets: dict, label) -> list[tuple[str, lis
         if not values:
             continue
         hrefs = req.toggles(name, [v for v, _n in values])
-        links = [
-            FacetLink(v, label(name, v), n, href, req.has(name, v))
-            for (v, n), href in zip(values, hrefs, strict=True)
-        ]
+        links = []
+        for (v, n), href in zip(values, hrefs, strict=True):
+            text, active = label(name, v), req.has(name, v)
+            html = Markup(
+                (ACTIVE_LINK if active else LINK).format(
+                    href=escape(base + href), text=escape(text), count=n
+                )
+            )
+            links.append(FacetLink(v, text, n, href, active, html))
         blocks.append((name, links))
     return blocks
 
