@@ -24,8 +24,18 @@ TEXTS = (
     "Barnefattigdom i Bergen: bustad og startlån for flyktninger, 2.1 prosent (kap:3).",
     "Kommunen hjelper barnefamiliar med bustad; Fattigdom blant barn minker.",
     "Boligsosialt arbeid, bosetting og samarbeid med NAV-kontoret i kommunen.",
+    "İSTANBUL-bolig for flyktninger: lower() lengthens İ, so the text is searched as written.",
+    "ſtartlån, BOLIG og \u212abolig (long s, Kelvin sign): case folds beyond lower().",
 )
-QUERIES = ("barnefattigdom", "bustad", "bosetting av flyktninger", "2.1", "nav kommunen", "bolig")
+QUERIES = (
+    "barnefattigdom",
+    "bustad",
+    "bosetting av flyktninger",
+    "2.1",
+    "nav kommunen",
+    "bolig",
+    "startlån",
+)
 
 
 def scan_every_word(text, terms, analysis, start=0, stop=None):
@@ -39,16 +49,18 @@ def scan_every_word(text, terms, analysis, start=0, stop=None):
     return out
 
 
+@pytest.mark.parametrize("folded", [False, True], ids=["as-written", "lower-cased"])
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("query", QUERIES)
-def test_fast_snippet_scan_marks_the_same_words(analysis, text, query):
+def test_fast_snippet_scan_marks_the_same_words(analysis, text, query, folded):
     terms = {form for word in query.split() for form in analysis.forms(word)}
+    low = hits._folded(text) if folded else None
     expected = scan_every_word(text, terms, analysis)
-    assert hits.marked_spans(text, terms, analysis) == expected
-    assert hits.marked_spans(text, terms, analysis, 20, 60) == scan_every_word(
+    assert hits.marked_spans(text, terms, analysis, low=low) == expected
+    assert hits.marked_spans(text, terms, analysis, 20, 60, low) == scan_every_word(
         text, terms, analysis, 20, 60
     )
-    first = hits._first_span(text, terms, analysis)
+    first = hits._first_span(text, terms, analysis, low=low)
     assert first == (expected[0] if expected else None)
 
 
@@ -61,8 +73,8 @@ def test_fast_snippet_scan_on_the_indexed_texts(index_dir, analysis):
             form for word in query.split() for form in analysis.forms(word)
         }
         for fields in stored:
-            text = " ".join((fields.get("text") or "").split())
-            assert hits.marked_spans(text, terms or set(), analysis) == scan_every_word(
+            text, low = hits._prepared(fields.get("text") or "")
+            assert hits.marked_spans(text, terms or set(), analysis, low=low) == scan_every_word(
                 text, terms or set(), analysis
             )
     searcher.close()
