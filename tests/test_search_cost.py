@@ -3,6 +3,7 @@ facet links built in one pass. (Speed itself is measured in bench/, never assert
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nh3
@@ -12,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.build import update_case
 from kb.content.loader import load_content
+from kb.content.model import SECTION_ORDER
 from kb.search import hits
 from kb.search.searcher import open_searcher
 from web.model import results
@@ -183,3 +185,26 @@ def test_snippet_sections_found_as_text_equal_the_word_scan(corpus):
 )
 def test_snippet_filter_gives_what_nh3_gives(html):
     assert snippet(html) == nh3.clean(html, tags={"mark"}, attributes={})
+
+
+PLAIN_HEADINGS = re.compile(  # the pattern before the first-letter lookahead: the reference
+    r"(?:^|(?<=\s))(" + "|".join(results._heading_pattern(h) for h in SECTION_ORDER) + r")\s"
+)
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "Utfordringen var stor. Slik gjorde de det: kommunen …",
+        "… lite. <mark>Resultater</mark> Flere fikk bolig",
+        "<mark>Slik</mark> <mark>gjorde</mark> de det\nNAV hjalp",
+        "xResultater er ikke en overskrift, Resultatene heller ikke",
+        "Dette skal til Fallgruver Overføringsverdi Redaksjonens vurdering ",
+        "ingen overskrift her",
+        "",
+    ],
+)
+def test_headings_found_in_snippets_equal_the_plain_scan(snippet):
+    found = [(m.span(), m.group(1)) for m in results._headings(snippet)]
+    assert found == [(m.span(), m.group(1)) for m in PLAIN_HEADINGS.finditer(snippet)]
+    assert results.first_words(snippet, 3) == results.words(snippet)[:3]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 from markupsafe import Markup, escape
@@ -36,6 +37,12 @@ MAX_VALUE_CHARS = 120  # a filter value longer than this is no vocabulary id or 
 MAX_PAGE = 50
 PAGE_NUMBER = re.compile(r"[0-9]{1,2}")  # ASCII only: str.isdigit() is true for «²», «٣», «３»
 BAD_PAGE = "Sidenummeret «{value}» finnes ikke. Bruk et helt tall fra 1 til {last}."
+
+
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """quote_plus of a URL parameter or value: facet values recur on every page."""
+    return quote_plus(value)
 
 
 @dataclass(frozen=True)
@@ -102,13 +109,16 @@ class SearchRequest:
             if key is None:
                 side = after
             else:
-                side.append(f"{quote_plus(key)}={quote_plus(value)}")
+                side.append(f"{_quoted(key)}={_quoted(value)}")
         own = self.filters.get(name, ())
+        own_pairs = [f"{param}={_quoted(v)}" for v in own]
         out = []
         for value in values:
-            chosen = tuple(v for v in own if v != value) if value in own else (*own, value)
-            mine = [f"{param}={quote_plus(v)}" for v in chosen]
-            if not chosen and self.min_kommune and param in PRESELECTED:
+            if value in own:
+                mine = [pair for v, pair in zip(own, own_pairs, strict=True) if v != value]
+            else:
+                mine = [*own_pairs, f"{param}={_quoted(value)}"]
+            if not mine and self.min_kommune and param in PRESELECTED:
                 mine = [f"{param}="]  # removed on purpose: do not pre-select it again
             pairs = before + mine + after
             out.append("?" + "&".join(pairs) if pairs else "?")
