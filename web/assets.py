@@ -70,7 +70,7 @@ class Assets:
 
 def register(app: Flask) -> None:
     """Add ?v=<hash> to static URLs; cache hashed responses for a year; gzip CSS and JS."""
-    assets = Assets(Path(app.static_folder or "static"))
+    assets = app.extensions["kb_assets"] = Assets(Path(app.static_folder or "static"))
 
     @app.url_defaults
     def add_version(endpoint, values):

@@ -60,10 +60,30 @@ def link(endpoint: str) -> str:
     return found
 
 
+def static_url(filename: str) -> str:
+    """{{ static_url('site.css') }}: url_for('static', …) with its ?v=<hash>, worked out once
+    per application root and file version (every page links three static files)."""
+    assets = current_app.extensions["kb_assets"]
+    urls_known = current_app.extensions.setdefault("kb_static_urls", {})
+    key = (request.script_root, filename, assets.version(filename))
+    found = urls_known.get(key)
+    if found is None:
+        found = urls_known[key] = url_for("static", filename=filename)
+    return found
+
+
+def facet_items(links) -> Markup:
+    """The <li> items of facet links (their html is built in web/model/params.py), as one
+    string: ~80 per page."""
+    return Markup("".join(f"<li>{link.html}</li>\n          " for link in links))
+
+
 def register(app: Flask) -> None:
     """Install filters and globals."""
     app.add_template_filter(label)
     app.add_template_global(link)
+    app.add_template_global(static_url)
+    app.add_template_filter(facet_items)
     app.add_template_filter(facet_label)
     app.add_template_filter(snippet)
     app.add_template_filter(number)
