@@ -7,14 +7,16 @@ import re
 from pathlib import Path
 
 import nh3
+import numpy as np
 import pytest
 from conftest import live_copy
+from rankingtools import searcher_over
 from werkzeug.datastructures import MultiDict
 
 from indexer.build import update_case
 from kb.content.loader import load_content
 from kb.content.model import SECTION_ORDER
-from kb.search import hits
+from kb.search import hits, proximity
 from kb.search.searcher import open_searcher
 from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, parse_request
@@ -208,3 +210,65 @@ def test_headings_found_in_snippets_equal_the_plain_scan(snippet):
     found = [(m.span(), m.group(1)) for m in results._headings(snippet)]
     assert found == [(m.span(), m.group(1)) for m in PLAIN_HEADINGS.finditer(snippet)]
     assert results.first_words(snippet, 3) == results.words(snippet)[:3]
+
+
+def positions_by_matcher(reader, field, terms, docs):
+    """Positions read one candidate at a time with Whoosh's matcher: the reference."""
+    out = {}
+    for sub, offset in reader.leaf_readers():
+        local = [int(d) - offset for d in np.sort(docs) if 0 <= d - offset < sub.doc_count_all()]
+        for term in terms:
+            if not local or (field, term) not in sub:
+                continue
+            m = sub.postings(field, term)
+            for d in local:
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                if m.is_active() and m.id() == d:
+                    out.setdefault(d + offset, []).extend(m.value_as("positions"))
+    return {d: sorted(p) for d, p in out.items()}
+
+
+FILLER = "og det ble skrevet en rapport om arbeidet i mange kommuner".split()
+
+
+def spread_texts(n: int = 300) -> list[str]:
+    """Passages with the words «bosetting», «flyktninger» and «bolig» near or far apart (or
+    missing): enough of them for posting lists of several blocks."""
+    texts = []
+    for i in range(n):
+        words = FILLER * (1 + i % 3)
+        for k, word in enumerate(("bosetting", "flyktninger", "bolig")):
+            if (i + k) % 4:
+                words.insert((i * (k + 3)) % len(words), word)
+        texts.append(" ".join(words) + ".")
+    return texts
+
+
+@pytest.fixture(scope="module")
+def spread(corpus, tmp_path_factory):
+    searcher = searcher_over(corpus, tmp_path_factory.mktemp("spread") / "index", spread_texts())
+    yield searcher
+    searcher.close()
+
+
+@pytest.mark.parametrize("query", ["bosetting flyktninger", "bolig bosetting flyktninger"])
+@pytest.mark.parametrize("every", [1, 2, 7])
+def test_proximity_reads_the_same_positions_and_boosts(spread, analysis, query, every):
+    engine, reader = spread.engine, spread.engine.reader
+    needs = [set(analysis.forms(w)) for w in query.split()]
+    docs = np.arange(engine.size)[::every]  # with gaps: some blocks hold no candidate
+    best = np.zeros(len(docs), dtype=np.float32)
+    for field in proximity.FIELDS:
+        found = [positions_by_matcher(reader, field, terms, docs) for terms in needs]
+        for terms, by_matcher in zip(needs, found, strict=True):
+            assert proximity.positions(reader, field, terms, docs) == by_matcher
+        for k, d in enumerate(docs.tolist()):
+            c = proximity.closeness([p.get(d, []) for p in found], len(needs))
+            best[k] = max(best[k], c)
+    expected = 1 + proximity.PROXIMITY_BOOST * best
+    assert len(set(expected.tolist())) > 3  # near, far and missing words score apart
+    assert np.array_equal(proximity.boosts(reader, needs, docs, engine.postings), expected)
+    assert np.array_equal(proximity.boosts(reader, needs, docs), expected)
