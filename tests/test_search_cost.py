@@ -91,6 +91,8 @@ def requests() -> list[SearchRequest]:
         MultiDict([("q", "startlån"), ("tema", "bolig"), ("fylke", "Vestland")]),
         MultiDict([("tema", "bolig"), ("tema", "bosetting"), ("type", "grep"), ("side", "3")]),
         MultiDict([("q", "x"), ("kommune", "Ås"), ("aar", "2020"), ("sort", "nyeste")]),
+        MultiDict([("q", "bolig"), ("min_kommune", "Bergen"), ("fylke", "Vestland")]),
+        MultiDict([("min_kommune", "Ås"), ("storrelse", ""), ("type", "rapport"), ("side", "2")]),
     ]
     return [parse_request(a, 500) for a in args]
 
@@ -272,3 +274,31 @@ def test_proximity_reads_the_same_positions_and_boosts(spread, analysis, query, 
     assert len(set(expected.tolist())) > 3  # near, far and missing words score apart
     assert np.array_equal(proximity.boosts(reader, needs, docs, engine.postings), expected)
     assert np.array_equal(proximity.boosts(reader, needs, docs), expected)
+
+
+def also_words_by_scanning(stored, terms, analysis):
+    """«også: …» word by word, as before the first-letter search: the reference."""
+    found = {}
+    for name in ("title", "summary", "text"):
+        for m in hits.WORD.finditer((stored.get(name) or "")[: hits.ALSO_CHARS]):
+            if analysis.forms(m.group()) & terms:
+                found.setdefault(m.group().lower())
+                if len(found) == 3:
+                    return list(found)
+    return list(found)
+
+
+def test_also_words_equal_the_word_scan_on_the_indexed_texts(index_dir, analysis):
+    searcher = open_searcher(index_dir)
+    reader = searcher._searcher.reader()
+    stored = [reader.stored_fields(d) for d in reader.all_doc_ids()]
+    stored.append({"title": "Tab\tog\nlinje\r\nBUSTAD", "text": "İSTANBUL bolig\n\nbustader"})
+    found = 0
+    for query in (*QUERIES, "bolig husvære", "flyktning busetjing"):
+        terms = {form for word in query.split() for form in analysis.forms(word)}
+        for fields in stored:
+            expected = also_words_by_scanning(fields, terms, analysis)
+            assert hits.also_words(fields, terms, analysis) == expected
+            found += bool(expected)
+    assert found > 10
+    searcher.close()

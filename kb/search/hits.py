@@ -178,7 +178,8 @@ def also_words(stored: dict, terms: set[str], analysis: NorwegianAnalysis) -> li
     """Up to three words as the document writes them that gave the terms (synonyms, parts)."""
     found: dict[str, None] = {}
     for name in (f.TITLE, f.SUMMARY, f.TEXT_FIELD):
-        for m in WORD.finditer((stored.get(name) or "")[:ALSO_CHARS]):
+        text = (stored.get(name) or "")[:ALSO_CHARS]
+        for m in _words(text, terms, 0, _folded(text)):  # in order, as WORD.finditer(text)
             if analysis.forms(m.group()) & terms:
                 found.setdefault(m.group().lower())
                 if len(found) == 3:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import quote_plus, urlencode
 
 from markupsafe import Markup, escape
@@ -102,14 +102,10 @@ class SearchRequest:
         if name not in FILTERS.values():  # «kind»: two values, the plain way
             return [self.toggle(name, v) for v in values]
         param = next(p for p, n in FILTERS.items() if n == name)
-        rest = replace(self, filters={k: v for k, v in self.filters.items() if k != name}, page=1)
-        before, after = [], []
-        side = before
-        for key, value in rest._pairs(own=name):
-            if key is None:
-                side = after
-            else:
-                side.append(f"{_quoted(key)}={_quoted(value)}")
+        head, segments, tail = self._facet_segments
+        at = list(FILTERS.values()).index(name)
+        before = head + [pair for seg in segments[:at] for pair in seg]
+        after = [pair for seg in segments[at + 1 :] for pair in seg] + tail
         own = self.filters.get(name, ())
         own_pairs = [f"{param}={_quoted(v)}" for v in own]
         out = []
@@ -123,6 +119,23 @@ class SearchRequest:
             pairs = before + mine + after
             out.append("?" + "&".join(pairs) if pairs else "?")
         return out
+
+    @cached_property
+    def _facet_segments(self) -> tuple[list[str], list[list[str]], list[str]]:
+        """This search's URL parameters on page 1, encoded: those before the filters, each
+        filter's own (in FILTERS order, with its «removed on purpose» mark), those after."""
+        pairs = list(replace(self, page=1)._pairs())
+        head = [f"{_quoted(k)}={_quoted(v)}" for k, v in pairs[:1] if k == "q"]
+        segments = []
+        for param, name in FILTERS.items():
+            values = list(self.filters.get(name, ()))
+            if self.min_kommune and param in PRESELECTED and name not in self.filters:
+                values.append("")
+            segments.append([f"{_quoted(param)}={_quoted(v)}" for v in values])
+        tail = [
+            f"{_quoted(k)}={_quoted(v)}" for k, v in pairs[len(head) + sum(map(len, segments)) :]
+        ]
+        return head, segments, tail
 
     def at_page(self, page: int) -> str:
         """The URL query of another page of the same search."""
