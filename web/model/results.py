@@ -17,6 +17,7 @@ from markupsafe import Markup
 from kb.content.loader import Content
 from kb.content.model import SECTION_ORDER, Case, Citation
 from kb.content.schema import reader_locator
+from web.model.browse import label
 from web.model.provenance import source_label
 from web.templating import number
 
@@ -139,8 +140,21 @@ def source_years(case: Case, content: Content) -> str:
     return ", ".join(labels)
 
 
+def meta_line(hit: dict, content: Content) -> str:
+    """The line under a hit's title: places, evidence and sources of a case; report, year and
+    chapter of a passage (plain text, escaped by the template)."""
+    if hit["kind"] == "case":
+        places = ", ".join(hit.get("kommuner") or hit.get("fylker") or ["Flere steder"])
+        line = f"{places} · Evidens: {label(content, 'evidence', hit.get('evidence'))}"
+        return line + (f" · Kilde: {hit['sources_text']}" if hit["sources_text"] else "")
+    line = str(hit.get("source_title", ""))
+    line += f" ({hit['year']})" if hit.get("year") else ""
+    return line + (f" · {hit['locator']}" if hit["locator"] else "")
+
+
 def dress_hits(hits: list[dict], content: Content) -> list[dict]:
-    """The hits with what the result list shows: snippet parts, sources, locators."""
+    """The hits with what the result list shows: snippet parts, sources, locators, the line
+    under the title."""
     out = []
     for hit in hits:
         case = content.cases.get(hit["id"]) if hit["kind"] == "case" else None
@@ -149,7 +163,9 @@ def dress_hits(hits: list[dict], content: Content) -> list[dict]:
             "sources_text": source_years(case, content) if case else "",
             "locator": locator_text(hit["locations"][0]) if hit.get("locations") else "",
         }
-        out.append({**hit, **extra})
+        dressed = {**hit, **extra}
+        dressed["meta"] = meta_line(dressed, content)
+        out.append(dressed)
     return out
 
 
