@@ -3,18 +3,24 @@ facet links built in one pass. (Speed itself is measured in bench/, never assert
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import nh3
+import numpy as np
 import pytest
 from conftest import live_copy
+from rankingtools import searcher_over
 from werkzeug.datastructures import MultiDict
 
 from indexer.build import update_case
 from kb.content.loader import load_content
-from kb.search import hits
+from kb.content.model import SECTION_ORDER
+from kb.search import hits, proximity
 from kb.search.searcher import open_searcher
 from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, parse_request
+from web.templating import snippet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = (FIXTURES / "seeds",)
@@ -22,8 +28,18 @@ TEXTS = (
     "Barnefattigdom i Bergen: bustad og startlån for flyktninger, 2.1 prosent (kap:3).",
     "Kommunen hjelper barnefamiliar med bustad; Fattigdom blant barn minker.",
     "Boligsosialt arbeid, bosetting og samarbeid med NAV-kontoret i kommunen.",
+    "İSTANBUL-bolig for flyktninger: lower() lengthens İ, so the text is searched as written.",
+    "ſtartlån, BOLIG og \u212abolig (long s, Kelvin sign): case folds beyond lower().",
 )
-QUERIES = ("barnefattigdom", "bustad", "bosetting av flyktninger", "2.1", "nav kommunen", "bolig")
+QUERIES = (
+    "barnefattigdom",
+    "bustad",
+    "bosetting av flyktninger",
+    "2.1",
+    "nav kommunen",
+    "bolig",
+    "startlån",
+)
 
 
 def scan_every_word(text, terms, analysis, start=0, stop=None):
@@ -37,16 +53,18 @@ def scan_every_word(text, terms, analysis, start=0, stop=None):
     return out
 
 
+@pytest.mark.parametrize("folded", [False, True], ids=["as-written", "lower-cased"])
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("query", QUERIES)
-def test_fast_snippet_scan_marks_the_same_words(analysis, text, query):
+def test_fast_snippet_scan_marks_the_same_words(analysis, text, query, folded):
     terms = {form for word in query.split() for form in analysis.forms(word)}
+    low = hits._folded(text) if folded else None
     expected = scan_every_word(text, terms, analysis)
-    assert hits.marked_spans(text, terms, analysis) == expected
-    assert hits.marked_spans(text, terms, analysis, 20, 60) == scan_every_word(
+    assert hits.marked_spans(text, terms, analysis, low=low) == expected
+    assert hits.marked_spans(text, terms, analysis, 20, 60, low) == scan_every_word(
         text, terms, analysis, 20, 60
     )
-    first = hits._first_span(text, terms, analysis)
+    first = hits._first_span(text, terms, analysis, low=low)
     assert first == (expected[0] if expected else None)
 
 
@@ -59,8 +77,8 @@ def test_fast_snippet_scan_on_the_indexed_texts(index_dir, analysis):
             form for word in query.split() for form in analysis.forms(word)
         }
         for fields in stored:
-            text = " ".join((fields.get("text") or "").split())
-            assert hits.marked_spans(text, terms or set(), analysis) == scan_every_word(
+            text, low = hits._prepared(fields.get("text") or "")
+            assert hits.marked_spans(text, terms or set(), analysis, low=low) == scan_every_word(
                 text, terms or set(), analysis
             )
     searcher.close()
@@ -73,6 +91,8 @@ def requests() -> list[SearchRequest]:
         MultiDict([("q", "startlån"), ("tema", "bolig"), ("fylke", "Vestland")]),
         MultiDict([("tema", "bolig"), ("tema", "bosetting"), ("type", "grep"), ("side", "3")]),
         MultiDict([("q", "x"), ("kommune", "Ås"), ("aar", "2020"), ("sort", "nyeste")]),
+        MultiDict([("q", "bolig"), ("min_kommune", "Bergen"), ("fylke", "Vestland")]),
+        MultiDict([("min_kommune", "Ås"), ("storrelse", ""), ("type", "rapport"), ("side", "2")]),
     ]
     return [parse_request(a, 500) for a in args]
 
@@ -150,3 +170,135 @@ def test_snippet_sections_found_as_text_equal_the_word_scan(corpus):
                     assert results._section_of(text, case) == expected
                     checked += bool(expected)
     assert checked > 20  # most fragments name their section
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "… kommunen <mark>bosetter</mark> flyktninger &amp; barn &lt;5 år&gt; «sitat» 'a' \"b\" …",
+        "<mark>a</mark><mark></mark>",
+        "ikke\u00a0brytbart",  # nh3 writes &nbsp;
+        "nul\x00 og cr\r",
+        "&amp;lt; &quot; &#39; &nbsp; & løs",
+        "<mark>uten slutt",
+        "<mark><mark>dobbel</mark></mark>",
+        '<mark class="x">a</mark><script>alert(1)</script><b>fet</b>',
+        "</mark>a<mark>",
+        "",
+    ],
+)
+def test_snippet_filter_gives_what_nh3_gives(html):
+    assert snippet(html) == nh3.clean(html, tags={"mark"}, attributes={})
+
+
+PLAIN_HEADINGS = re.compile(  # the pattern before the first-letter lookahead: the reference
+    r"(?:^|(?<=\s))(" + "|".join(results._heading_pattern(h) for h in SECTION_ORDER) + r")\s"
+)
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "Utfordringen var stor. Slik gjorde de det: kommunen …",
+        "… lite. <mark>Resultater</mark> Flere fikk bolig",
+        "<mark>Slik</mark> <mark>gjorde</mark> de det\nNAV hjalp",
+        "xResultater er ikke en overskrift, Resultatene heller ikke",
+        "Dette skal til Fallgruver Overføringsverdi Redaksjonens vurdering ",
+        "ingen overskrift her",
+        "",
+    ],
+)
+def test_headings_found_in_snippets_equal_the_plain_scan(snippet):
+    found = [(m.span(), m.group(1)) for m in results._headings(snippet)]
+    assert found == [(m.span(), m.group(1)) for m in PLAIN_HEADINGS.finditer(snippet)]
+    assert results.first_words(snippet, 3) == results.words(snippet)[:3]
+
+
+def positions_by_matcher(reader, field, terms, docs):
+    """Positions read one candidate at a time with Whoosh's matcher: the reference."""
+    out = {}
+    for sub, offset in reader.leaf_readers():
+        local = [int(d) - offset for d in np.sort(docs) if 0 <= d - offset < sub.doc_count_all()]
+        for term in terms:
+            if not local or (field, term) not in sub:
+                continue
+            m = sub.postings(field, term)
+            for d in local:
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                if m.is_active() and m.id() == d:
+                    out.setdefault(d + offset, []).extend(m.value_as("positions"))
+    return {d: sorted(p) for d, p in out.items()}
+
+
+FILLER = "og det ble skrevet en rapport om arbeidet i mange kommuner".split()
+
+
+def spread_texts(n: int = 300) -> list[str]:
+    """Passages with the words «bosetting», «flyktninger» and «bolig» near or far apart (or
+    missing): enough of them for posting lists of several blocks."""
+    texts = []
+    for i in range(n):
+        words = FILLER * (1 + i % 3)
+        for k, word in enumerate(("bosetting", "flyktninger", "bolig")):
+            if (i + k) % 4:
+                words.insert((i * (k + 3)) % len(words), word)
+        texts.append(" ".join(words) + ".")
+    return texts
+
+
+@pytest.fixture(scope="module")
+def spread(corpus, tmp_path_factory):
+    searcher = searcher_over(corpus, tmp_path_factory.mktemp("spread") / "index", spread_texts())
+    yield searcher
+    searcher.close()
+
+
+@pytest.mark.parametrize("query", ["bosetting flyktninger", "bolig bosetting flyktninger"])
+@pytest.mark.parametrize("every", [1, 2, 7])
+def test_proximity_reads_the_same_positions_and_boosts(spread, analysis, query, every):
+    engine, reader = spread.engine, spread.engine.reader
+    needs = [set(analysis.forms(w)) for w in query.split()]
+    docs = np.arange(engine.size)[::every]  # with gaps: some blocks hold no candidate
+    best = np.zeros(len(docs), dtype=np.float32)
+    for field in proximity.FIELDS:
+        found = [positions_by_matcher(reader, field, terms, docs) for terms in needs]
+        for terms, by_matcher in zip(needs, found, strict=True):
+            assert proximity.positions(reader, field, terms, docs) == by_matcher
+        for k, d in enumerate(docs.tolist()):
+            c = proximity.closeness([p.get(d, []) for p in found], len(needs))
+            best[k] = max(best[k], c)
+    expected = 1 + proximity.PROXIMITY_BOOST * best
+    assert len(set(expected.tolist())) > 3  # near, far and missing words score apart
+    assert np.array_equal(proximity.boosts(reader, needs, docs, engine.postings), expected)
+    assert np.array_equal(proximity.boosts(reader, needs, docs), expected)
+
+
+def also_words_by_scanning(stored, terms, analysis):
+    """«også: …» word by word, as before the first-letter search: the reference."""
+    found = {}
+    for name in ("title", "summary", "text"):
+        for m in hits.WORD.finditer((stored.get(name) or "")[: hits.ALSO_CHARS]):
+            if analysis.forms(m.group()) & terms:
+                found.setdefault(m.group().lower())
+                if len(found) == 3:
+                    return list(found)
+    return list(found)
+
+
+def test_also_words_equal_the_word_scan_on_the_indexed_texts(index_dir, analysis):
+    searcher = open_searcher(index_dir)
+    reader = searcher._searcher.reader()
+    stored = [reader.stored_fields(d) for d in reader.all_doc_ids()]
+    stored.append({"title": "Tab\tog\nlinje\r\nBUSTAD", "text": "İSTANBUL bolig\n\nbustader"})
+    found = 0
+    for query in (*QUERIES, "bolig husvære", "flyktning busetjing"):
+        terms = {form for word in query.split() for form in analysis.forms(word)}
+        for fields in stored:
+            expected = also_words_by_scanning(fields, terms, analysis)
+            assert hits.also_words(fields, terms, analysis) == expected
+            found += bool(expected)
+    assert found > 10
+    searcher.close()

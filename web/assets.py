@@ -16,6 +16,7 @@ from flask import Flask, request
 YEAR = 365 * 24 * 3600
 COMPRESSED = (".css", ".js", ".svg")
 LEVEL = 9  # done once per file version, then kept in memory
+RESOLVED = 256  # filenames whose resolved path is kept
 
 
 class Assets:
@@ -25,6 +26,7 @@ class Assets:
         self.folder = folder
         self._hashes: dict[str, tuple[float, str]] = {}
         self._gzipped: dict[tuple[str, str], bytes] = {}
+        self._resolved: dict[str, Path | None] = {}  # filename → path inside the folder
 
     def _path(self, filename: str) -> Path | None:
         path = (self.folder / filename).resolve()
@@ -32,11 +34,23 @@ class Assets:
         return path if inside and path.is_file() else None
 
     def version(self, filename: str) -> str:
-        """The first 12 hex digits of the file's sha256 ("" when there is no such file)."""
-        path = self._path(filename)
-        if path is None:
+        """The first 12 hex digits of the file's sha256 ("" when there is no such file).
+
+        Every page asks for a few of these: the path is resolved once per filename, then one
+        stat per call sees a changed (or removed) file.
+        """
+        if filename not in self._resolved:
+            if len(self._resolved) >= RESOLVED:  # names come from request URLs too
+                self._resolved.clear()
+            self._resolved[filename] = self._path(filename)
+        path = self._resolved[filename]
+        try:
+            mtime = path.stat().st_mtime if path is not None else None
+        except OSError:
+            mtime = None
+        if mtime is None:
+            self._resolved.pop(filename, None)  # looked up again: it may come back
             return ""
-        mtime = path.stat().st_mtime
         known = self._hashes.get(filename)
         if known is None or known[0] != mtime:
             known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
@@ -56,7 +70,7 @@ class Assets:
 
 def register(app: Flask) -> None:
     """Add ?v=<hash> to static URLs; cache hashed responses for a year; gzip CSS and JS."""
-    assets = Assets(Path(app.static_folder or "static"))
+    assets = app.extensions["kb_assets"] = Assets(Path(app.static_folder or "static"))
 
     @app.url_defaults
     def add_version(endpoint, values):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -44,9 +45,17 @@ class Vocabulary:
     label: str
     terms: tuple[Term, ...]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Term]:
+        """The terms by id (the first of a repeated id): a search page looks up ~100 labels."""
+        out: dict[str, Term] = {}
+        for t in self.terms:
+            out.setdefault(t.id, t)
+        return out
+
     def get(self, term_id: str) -> Term | None:
         """The term with this id, or None."""
-        return next((t for t in self.terms if t.id == term_id), None)
+        return self._by_id.get(term_id)
 
     def label_of(self, term_id: str) -> str:
         """The Norwegian label of an id, or the id itself when unknown."""

@@ -217,7 +217,9 @@ class Engine:
                 [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
             )
             terms = [near_terms_of(m) for m in matches]
-            ranking.scores[candidates] *= proximity.boosts(self.reader, terms, candidates)
+            ranking.scores[candidates] *= proximity.boosts(
+                self.reader, terms, candidates, self.postings
+            )
         return ranking
 
 

@@ -19,25 +19,52 @@ WORD = re.compile(WORD_PATTERN)
 ALSO_CHARS = 3000  # how far into a field «også: …» looks for the synonyms that matched
 BEFORE, AFTER = 70, 170  # characters of context around the first marked word of a fragment
 KEY_CHARS = 3  # every index term a word gives starts with 3 letters found in the word
+PREPARED = 2048  # documents' texts kept space-normalised and lower-cased, as Searcher's stored
 
 
 @lru_cache(maxsize=256)
-def _keys(terms: frozenset[str]) -> re.Pattern:
-    """The first letters of the terms, to find in a text.
+def _keys(terms: frozenset[str], folded: bool = False) -> re.Pattern:
+    """The first letters of the terms, to find in a text (folded: in the lower-cased text).
 
     A stem is a prefix of its word (or of a compound part, a substring of the word), and a
     nynorsk ending rewrite keeps the first four letters: so a word without any term's first
     three letters can give none of the terms. The regular expression finds the places in C;
-    only the words there are checked with analysis.forms, exactly as before.
+    only the words there are checked with analysis.forms, exactly as before. Searching the
+    lower-cased text case-sensitively is ~5 times faster than IGNORECASE.
     """
     keys = sorted({t[:KEY_CHARS] for t in terms if t}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, keys)) or r"(?!)", re.IGNORECASE)
+    flags = 0 if folded else re.IGNORECASE
+    return re.compile("|".join(map(re.escape, keys)) or r"(?!)", flags)
 
 
-def _words(text: str, terms: set[str], pos: int):
-    """WORD matches from pos on that may give one of the terms (a superset of those that do)."""
-    keys, end = _keys(frozenset(terms)), pos
-    while (found := keys.search(text, end)) is not None:
+def _folded(text: str) -> str | None:
+    """The text lower-cased, when that keeps every character in its place (else None)."""
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+@lru_cache(maxsize=PREPARED)
+def _prepared(text: str) -> tuple[str, str | None]:
+    """A stored text space-normalised, and lower-cased (see _folded): the same document is a
+    hit of many searches, and its stored strings are the same objects (hashed once)."""
+    text = " ".join(text.split())
+    return text, _folded(text)
+
+
+@lru_cache(maxsize=PREPARED)
+def _data(raw: str) -> dict:
+    """A document's stored JSON data, parsed (read-only: hits share it)."""
+    return json.loads(raw)
+
+
+def _words(text: str, terms: set[str], pos: int, low: str | None = None):
+    """WORD matches from pos on that may give one of the terms (a superset of those that do).
+
+    low is the text lower-cased (see _folded), searched instead of the text when given.
+    """
+    keys, end = _keys(frozenset(terms), low is not None), pos
+    where = text if low is None else low
+    while (found := keys.search(where, end)) is not None:
         at = found.start()
         for m in WORD.finditer(text, max(end, _word_start(text, at))):
             if m.end() > at:
@@ -50,11 +77,16 @@ def _words(text: str, terms: set[str], pos: int):
 
 
 def marked_spans(
-    text: str, terms: set[str], analysis: NorwegianAnalysis, start: int = 0, stop: int | None = None
+    text: str,
+    terms: set[str],
+    analysis: NorwegianAnalysis,
+    start: int = 0,
+    stop: int | None = None,
+    low: str | None = None,
 ) -> list[tuple[int, int]]:
     """Where the words that match the terms are in the text (from start, before stop)."""
     spans = []
-    for m in _words(text, terms, _word_start(text, start)):
+    for m in _words(text, terms, _word_start(text, start), low):
         if stop is not None and m.start() >= stop:
             break
         if analysis.forms(m.group()) & terms:
@@ -63,10 +95,14 @@ def marked_spans(
 
 
 def _first_span(
-    text: str, terms: set[str], analysis: NorwegianAnalysis, start: int = 0
+    text: str,
+    terms: set[str],
+    analysis: NorwegianAnalysis,
+    start: int = 0,
+    low: str | None = None,
 ) -> tuple[int, int] | None:
     """The first marked word at or after start: the snippet only needs the text around it."""
-    for m in _words(text, terms, _word_start(text, start)):
+    for m in _words(text, terms, _word_start(text, start), low):
         if analysis.forms(m.group()) & terms:
             return m.span()
     return None
@@ -92,11 +128,15 @@ def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, in
 
 
 def _around(
-    text: str, terms: set[str], analysis: NorwegianAnalysis, first: tuple[int, int]
+    text: str,
+    terms: set[str],
+    analysis: NorwegianAnalysis,
+    first: tuple[int, int],
+    low: str | None = None,
 ) -> tuple[str, int]:
     """The fragment around a first marked word, marking the words inside it."""
     window = max(0, first[0] - BEFORE - 40)  # the fragment starts at most this far back
-    spans = marked_spans(text, terms, analysis, window, first[0] + AFTER + 40)
+    spans = marked_spans(text, terms, analysis, window, first[0] + AFTER + 40, low)
     return _fragment(text, spans, spans.index(first))
 
 
@@ -105,15 +145,15 @@ def snippet_of(text: str, terms: set[str], analysis: NorwegianAnalysis) -> str |
 
     Scans only as far as the fragments need: a long case body is not marked word by word.
     """
-    text = " ".join(text.split())
-    first = _first_span(text, terms, analysis)
+    text, low = _prepared(text)
+    first = _first_span(text, terms, analysis, 0, low)
     if first is None:
         return None
-    head, end = _around(text, terms, analysis, first)
-    later = _first_span(text, terms, analysis, end + BEFORE)
+    head, end = _around(text, terms, analysis, first, low)
+    later = _first_span(text, terms, analysis, end + BEFORE, low)
     if later is None:
         return head
-    tail, _ = _around(text, terms, analysis, later)
+    tail, _ = _around(text, terms, analysis, later, low)
     return head.removesuffix(" …") + " … " + tail.removeprefix("… ")
 
 
@@ -138,7 +178,8 @@ def also_words(stored: dict, terms: set[str], analysis: NorwegianAnalysis) -> li
     """Up to three words as the document writes them that gave the terms (synonyms, parts)."""
     found: dict[str, None] = {}
     for name in (f.TITLE, f.SUMMARY, f.TEXT_FIELD):
-        for m in WORD.finditer((stored.get(name) or "")[:ALSO_CHARS]):
+        text = (stored.get(name) or "")[:ALSO_CHARS]
+        for m in _words(text, terms, 0, _folded(text)):  # in order, as WORD.finditer(text)
             if analysis.forms(m.group()) & terms:
                 found.setdefault(m.group().lower())
                 if len(found) == 3:
@@ -171,7 +212,7 @@ def to_hit(
     why: list[tuple[str, bool, set[str]]] | None = None,
 ) -> dict:
     """One search hit as a dict of the public contract plus what a UI needs."""
-    data = json.loads(stored[f.DATA])
+    data = _data(stored[f.DATA])
     kind = stored[f.KIND]
     text, repaired = snippet(stored, terms, analysis)
     out = {

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from urllib.parse import quote_plus, urlencode
+
+from markupsafe import Markup, escape
 
 from kb.errors import QueryError
 from kb.search.query import check_length
@@ -34,6 +37,12 @@ MAX_VALUE_CHARS = 120  # a filter value longer than this is no vocabulary id or 
 MAX_PAGE = 50
 PAGE_NUMBER = re.compile(r"[0-9]{1,2}")  # ASCII only: str.isdigit() is true for «²», «٣», «３»
 BAD_PAGE = "Sidenummeret «{value}» finnes ikke. Bruk et helt tall fra 1 til {last}."
+
+
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """quote_plus of a URL parameter or value: facet values recur on every page."""
+    return quote_plus(value)
 
 
 @dataclass(frozen=True)
@@ -93,24 +102,40 @@ class SearchRequest:
         if name not in FILTERS.values():  # «kind»: two values, the plain way
             return [self.toggle(name, v) for v in values]
         param = next(p for p, n in FILTERS.items() if n == name)
-        rest = replace(self, filters={k: v for k, v in self.filters.items() if k != name}, page=1)
-        before, after = [], []
-        side = before
-        for key, value in rest._pairs(own=name):
-            if key is None:
-                side = after
-            else:
-                side.append(f"{quote_plus(key)}={quote_plus(value)}")
+        head, segments, tail = self._facet_segments
+        at = list(FILTERS.values()).index(name)
+        before = head + [pair for seg in segments[:at] for pair in seg]
+        after = [pair for seg in segments[at + 1 :] for pair in seg] + tail
         own = self.filters.get(name, ())
+        own_pairs = [f"{param}={_quoted(v)}" for v in own]
         out = []
         for value in values:
-            chosen = tuple(v for v in own if v != value) if value in own else (*own, value)
-            mine = [f"{param}={quote_plus(v)}" for v in chosen]
-            if not chosen and self.min_kommune and param in PRESELECTED:
+            if value in own:
+                mine = [pair for v, pair in zip(own, own_pairs, strict=True) if v != value]
+            else:
+                mine = [*own_pairs, f"{param}={_quoted(value)}"]
+            if not mine and self.min_kommune and param in PRESELECTED:
                 mine = [f"{param}="]  # removed on purpose: do not pre-select it again
             pairs = before + mine + after
             out.append("?" + "&".join(pairs) if pairs else "?")
         return out
+
+    @cached_property
+    def _facet_segments(self) -> tuple[list[str], list[list[str]], list[str]]:
+        """This search's URL parameters on page 1, encoded: those before the filters, each
+        filter's own (in FILTERS order, with its «removed on purpose» mark), those after."""
+        pairs = list(replace(self, page=1)._pairs())
+        head = [f"{_quoted(k)}={_quoted(v)}" for k, v in pairs[:1] if k == "q"]
+        segments = []
+        for param, name in FILTERS.items():
+            values = list(self.filters.get(name, ()))
+            if self.min_kommune and param in PRESELECTED and name not in self.filters:
+                values.append("")
+            segments.append([f"{_quoted(param)}={_quoted(v)}" for v in values])
+        tail = [
+            f"{_quoted(k)}={_quoted(v)}" for k, v in pairs[len(head) + sum(map(len, segments)) :]
+        ]
+        return head, segments, tail
 
     def at_page(self, page: int) -> str:
         """The URL query of another page of the same search."""
@@ -210,22 +235,38 @@ def for_my_kommune(req: SearchRequest, register) -> tuple[SearchRequest, object 
 
 @dataclass(frozen=True)
 class FacetLink:
-    """One value in a facet box: its text, count, the URL query that toggles it, if active."""
+    """One value in a facet box: its text, count, the URL query that toggles it, if active,
+    and the link as the page shows it (built here: a page has ~80 of them)."""
 
     value: str
     text: str
     count: int
     href: str
     active: bool
+    html: Markup = Markup()
 
 
 FACET_ORDER = (("kind", "type"), *((name, param) for param, name in FILTERS.items()))
+ACTIVE_LINK = (
+    '<a class="facet-link is-active" href="{href}" aria-current="true">'
+    '<span class="check" aria-hidden="true">✓</span> {text} <span class="count">'
+    '<span class="visually-hidden">, </span>{count}'
+    '<span class="visually-hidden"> treff, valgt – velg for å fjerne</span></span></a>'
+)
+LINK = (
+    '<a class="facet-link" href="{href}">{text} <span class="count">'
+    '<span class="visually-hidden">, </span>{count}<span class="visually-hidden"> treff</span>'
+    "</span></a>"
+)
 
 
-def facet_blocks(req: SearchRequest, facets: dict, label) -> list[tuple[str, list[FacetLink]]]:
+def facet_blocks(
+    req: SearchRequest, facets: dict, label, base: str = ""
+) -> list[tuple[str, list[FacetLink]]]:
     """The facet boxes of a result page: (index field, links), type first, empty ones left out.
 
-    label(name, value) gives the text a value shows.
+    label(name, value) gives the text a value shows; base is the search page's path, which
+    each link's html starts with.
     """
     blocks = []
     for name, _param in FACET_ORDER:
@@ -233,10 +274,15 @@ def facet_blocks(req: SearchRequest, facets: dict, label) -> list[tuple[str, lis
         if not values:
             continue
         hrefs = req.toggles(name, [v for v, _n in values])
-        links = [
-            FacetLink(v, label(name, v), n, href, req.has(name, v))
-            for (v, n), href in zip(values, hrefs, strict=True)
-        ]
+        links = []
+        for (v, n), href in zip(values, hrefs, strict=True):
+            text, active = label(name, v), req.has(name, v)
+            html = Markup(
+                (ACTIVE_LINK if active else LINK).format(
+                    href=escape(base + href), text=escape(text), count=n
+                )
+            )
+            links.append(FacetLink(v, text, n, href, active, html))
         blocks.append((name, links))
     return blocks
 

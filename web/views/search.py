@@ -8,6 +8,7 @@ from web.model import browse
 from web.model import results as result_list
 from web.model.params import MAX_PAGE, facet_blocks, for_my_kommune, parse_request, run_search
 from web.state import site
+from web.templating import link
 
 bp = Blueprint("search", __name__)
 
@@ -37,7 +38,11 @@ def results():
         groups=result_list.hit_groups(result, resolved),
         max_page=MAX_PAGE,
         facets=facet_blocks(
-            resolved, result["facets"], lambda name, v: browse.facet_label(content, name, v)
+            resolved,
+            result["facets"],
+            lambda name, v: browse.facet_label(content, name, v),
+            link("search.results"),
         ),
-        themes=browse.ways_in(content, "themes", "themes", "tema"),
+        # only the zero-result help shows them
+        themes=[] if result["total"] else browse.ways_in(content, "themes", "themes", "tema"),
     )
