@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -144,6 +145,14 @@ def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7)
         out.append(doc)
         made += 1
     return out
+
+
+def copied(built: Path, folder: Path, documents: int) -> None:
+    """Copy an index built before into folder, after checking it holds as many documents."""
+    meta = json.loads((built / "kb_meta.json").read_text(encoding="utf-8"))
+    if meta.get("documents") != documents:
+        raise SystemExit(f"{built} har {meta.get('documents')} dokumenter, ikke {documents}")
+    shutil.copytree(built, folder)
 
 
 def build_ours(
@@ -328,13 +337,21 @@ def bench(
     queries: list[str],
     rounds: int,
     progress,
+    built: Path | None = None,
 ) -> dict:
-    """Build both engines over the documents and time the queries; print and return figures."""
+    """Build both engines over the documents and time the queries; print and return figures.
+
+    `built`: a copy of that index of the same documents is searched instead of building ours
+    (profile_search.py keeps one), and our build time is not measured.
+    """
     words = sum(len(str(d.get(c) or "").split()) for d in docs for c in FTS_COLUMNS)
     analysis = meta[1]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "index"
-        ours_s = build_ours(docs, meta, folder, progress)
+        if built is None:
+            ours_s = build_ours(docs, meta, folder, progress)
+        else:
+            ours_s = copied(built, folder, len(docs))
         started = time.perf_counter()
         rows = analysed(docs, analysis)
         analyse_s = time.perf_counter() - started
@@ -393,17 +410,18 @@ def print_figures(r: dict) -> None:
         f"\n== {r['name']}: {r['docs']:,} dokumenter, {r['words']:,} ord, ".replace(",", " ")
         + f"{r['queries']} søk (belastning {load_average()})"
     )
-    print(
-        f"bygging   vår {r['ours_s']:7.1f} s   FTS5 {r['fts_s']:6.2f} s "
-        f"(+ vår analyse av teksten {r['analyse_s']:.1f} s)   "
-        f"vår/FTS5 {r['ours_s'] / r['fts_s']:6.1f}×"
-    )
+    if r["ours_s"] is None:
+        print(f"bygging   vår: ikke målt (indeksen er kopiert)   FTS5 {r['fts_s']:6.2f} s")
+    else:
+        print(
+            f"bygging   vår {r['ours_s']:7.1f} s   FTS5 {r['fts_s']:6.2f} s "
+            f"(+ vår analyse av teksten {r['analyse_s']:.1f} s)   "
+            f"vår/FTS5 {r['ours_s'] / r['fts_s']:6.1f}×"
+        )
     has_tv = r["tantivy_s"] is not None
     if has_tv:
-        print(
-            f"          tantivy {r['tantivy_s']:.2f} s (1 tråd), vår/tantivy "
-            f"{r['ours_s'] / r['tantivy_s']:.0f}×"
-        )
+        ratio = f", vår/tantivy {r['ours_s'] / r['tantivy_s']:.0f}×" if r["ours_s"] else ""
+        print(f"          tantivy {r['tantivy_s']:.2f} s (1 tråd){ratio}")
     else:
         print("          tantivy er ikke installert (pip install -e .[bench]): ikke med")
     print("søk (ms), vår: resultatbufferet tømt før hvert søk")
@@ -479,6 +497,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="hopp over det ekte korpuset")
     parser.add_argument("--no-cli", action="store_true", help="hopp over `kb search`-målingen")
     parser.add_argument("--quick", action="store_true", help="300 grep + 1 500 avsnitt, 1 runde")
+    parser.add_argument(
+        "--built", type=Path, help="søk i en kopi av denne syntetiske indeksen (bygges ikke)"
+    )
     parser.add_argument("--fresh", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fresh:
@@ -504,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
             judged + generated_queries(synthetic, GENERATED),
             args.rounds,
             progress,
+            args.built,
         )
     if not args.no_cli:
         cli_wall(args.seeds)

@@ -54,6 +54,7 @@ class Engine:
         self._segments = OrderedDict() if cache is None else cache
         self._lexicons: dict[str, dict[str, list[str]]] = {}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
+        self._positions: OrderedDict = OrderedDict()  # for proximity, per segment and document
 
     def postings(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and weights of a term in a field, read block by block."""
@@ -217,7 +218,9 @@ class Engine:
                 [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
             )
             terms = [near_terms_of(m) for m in matches]
-            ranking.scores[candidates] *= proximity.boosts(self.reader, terms, candidates)
+            ranking.scores[candidates] *= proximity.boosts(
+                self.reader, terms, candidates, self._positions
+            )
         return ranking
 
 

@@ -7,6 +7,7 @@ scores up to (1 + PROXIMITY_BOOST) times higher.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
@@ -15,29 +16,82 @@ from kb.search import schema as f
 
 PROXIMITY_BOOST = 0.6  # the factor for concepts side by side (tuned on the tuning half)
 CHECKED = 60  # candidates whose positions are read
+CACHED = 200_000  # (segment, field, term, document) positions kept for queries asked again
 FIELDS = (f.TITLE, f.SUMMARY, f.TEXT_FIELD)
 
 
-def positions(reader, field: str, terms: Iterable[str], docs: np.ndarray) -> dict[int, list[int]]:
-    """{document: sorted positions of any of the terms in the field} for the given documents."""
+def positions(
+    reader, field: str, terms: Iterable[str], docs: np.ndarray, cache: OrderedDict | None = None
+) -> dict[int, list[int]]:
+    """{document: sorted positions of any of the terms in the field} for the given documents.
+
+    `cache` keeps each (segment, field, term, document)'s positions (an LRU of CACHED
+    entries, segments never change): a query asked again reads no postings.
+    """
     out: dict[int, list[int]] = {}
-    wanted = np.sort(docs)
+    cache = OrderedDict() if cache is None else cache
+    wanted = np.sort(np.asarray(docs, dtype=np.int64))
     for sub, offset in reader.leaf_readers():
-        local = [int(d) - offset for d in wanted if 0 <= d - offset < sub.doc_count_all()]
-        if not local:
+        n = sub.doc_count_all()
+        local = wanted[(wanted >= offset) & (wanted < offset + n)] - offset
+        if not len(local):
             continue
+        segment = sub.segment().segment_id()
         for term in terms:
             if (field, term) not in sub:
                 continue
-            m = sub.postings(field, term)
-            for d in local:
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                if m.is_active() and m.id() == d:
-                    out.setdefault(d + offset, []).extend(m.value_as("positions"))
+            keys = [(segment, field, term, int(d)) for d in local]
+            missing = np.array([k[3] for k in keys if k not in cache], dtype=np.int64)
+            if len(missing):
+                found = dict(segment_positions(sub, field, term, missing))
+                for d in missing.tolist():
+                    cache[(segment, field, term, d)] = found.get(d, ())
+            for key in keys:
+                cache.move_to_end(key)
+                if cache[key]:
+                    out.setdefault(key[3] + offset, []).extend(cache[key])
+        while len(cache) > CACHED:
+            cache.popitem(last=False)
     return {d: sorted(p) for d, p in out.items()}
+
+
+def segment_positions(sub, field: str, term: str, docs: np.ndarray):
+    """(document, positions) of a term in one segment's field for the sorted documents that
+    have it. Reads only the posting blocks that hold one of them, each once, and finds the
+    documents in a block with numpy (whoosh3 codec internals, as engine.read_postings)."""
+    m = sub.postings(field, term)
+    while not hasattr(m, "_read_data") and hasattr(m, "child"):
+        m = m.child  # deletions do not matter: only candidates are asked for
+    variable = hasattr(m, "_read_data") and not m._byteids and m._fixedsize is None
+    if not variable:  # positions are variable-sized values; anything else: the public way
+        yield from _public_positions(m, docs)
+        return
+    decode, i = m.format.decoder("positions"), 0
+    while m.is_active() and i < len(docs):
+        if m._maxid < docs[i]:
+            m._next_block()  # reads the block's header only
+            continue
+        j = i + int(np.searchsorted(docs[i:], m._maxid, side="right"))
+        m._read_data()
+        ids = np.cumsum(np.asarray(m._data[0], dtype=np.int64))
+        values = m._data[2]
+        at = np.searchsorted(ids, docs[i:j])
+        for k, d in zip(at.tolist(), docs[i:j].tolist(), strict=True):
+            if k < len(ids) and ids[k] == d:
+                yield d, decode(values[k])
+        i = j
+        m._next_block()
+
+
+def _public_positions(m, docs: np.ndarray):
+    """segment_positions through the matcher's public methods."""
+    for d in docs.tolist():
+        if not m.is_active():
+            return
+        if m.id() < d:
+            m.skip_to(d)
+        if m.is_active() and m.id() == d:
+            yield d, m.value_as("positions")
 
 
 def min_span(lists: list[list[int]]) -> int:
@@ -66,12 +120,14 @@ def closeness(per_need: list[list[int]], n_needs: int) -> float:
     return (len(present) - 1) / max(span - 1, len(present) - 1) * len(present) / n_needs
 
 
-def boosts(reader, need_terms: list[set[str]], docs: np.ndarray) -> np.ndarray:
+def boosts(
+    reader, need_terms: list[set[str]], docs: np.ndarray, cache: OrderedDict | None = None
+) -> np.ndarray:
     """A factor ≥ 1 per document in docs, from the closest field's closeness."""
     best = np.zeros(len(docs), dtype=np.float32)
     index_of = {int(d): k for k, d in enumerate(docs)}
     for field in FIELDS:
-        found = [positions(reader, field, terms, docs) for terms in need_terms]
+        found = [positions(reader, field, terms, docs, cache) for terms in need_terms]
         for d, k in index_of.items():
             c = closeness([p.get(d, []) for p in found], len(need_terms))
             best[k] = max(best[k], c)
