@@ -1,0 +1,75 @@
+"""Proximity reads positions block by block: the same positions as Whoosh's own matcher gives,
+across blocks and segments, from its cache the second time."""
+
+from __future__ import annotations
+
+import random
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+from whoosh import fields, index
+
+from kb.search import proximity
+
+WORDS = ["bolig", "kommune", "barn", "nav", "leie", "eie", "plan", "tilskudd"]
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    """700 documents in two segments: common words span many posting blocks (128 each)."""
+    folder = tmp_path_factory.mktemp("proximity")
+    ix = index.create_in(folder, fields.Schema(text=fields.TEXT(phrase=True)))
+    rng = random.Random(5)
+    for part in range(2):
+        writer = ix.writer()
+        for _ in range(350):
+            n = rng.randint(1, 30)
+            writer.add_document(text=" ".join(rng.choices(WORDS[: 2 + part * 6], k=n)))
+        writer.commit(merge=False)
+    with ix.reader() as r:
+        assert len(list(r.leaf_readers())) == 2
+    ix_reader = ix.reader()
+    yield ix_reader
+    ix_reader.close()
+
+
+def whooshs_positions(reader, term: str, docs) -> dict[int, list[int]]:
+    """The positions through Whoosh's public matcher API, document by document."""
+    out = {}
+    for sub, offset in reader.leaf_readers():
+        if ("text", term) not in sub:
+            continue
+        m = sub.postings("text", term)
+        while m.is_active():
+            if m.id() + offset in docs:
+                out[m.id() + offset] = sorted(m.value_as("positions"))
+            m.next()
+    return out
+
+
+@pytest.mark.parametrize("term", ["bolig", "kommune", "tilskudd", "ukjent"])
+@pytest.mark.parametrize("share", [0.02, 0.3, 1.0])
+def test_positions_are_whooshs_across_blocks_and_segments(reader, term, share, monkeypatch):
+    rng = random.Random(int(share * 100))
+    docs = np.array(sorted(rng.sample(range(700), int(700 * share))), dtype=np.int64)
+    cache = OrderedDict()
+    expected = whooshs_positions(reader, term, set(docs.tolist()))
+    assert proximity.positions(reader, "text", {term}, docs, cache) == expected
+    assert (term == "ukjent") == (not expected)  # the common words are there
+
+    def no_reading(*args):
+        raise AssertionError("the postings were read again")
+
+    monkeypatch.setattr(proximity, "segment_positions", no_reading)
+    assert proximity.positions(reader, "text", {term}, docs[::-1], cache) == expected
+
+
+def test_the_cache_keeps_at_most_its_size(reader, monkeypatch):
+    monkeypatch.setattr(proximity, "CACHED", 50)
+    cache = OrderedDict()
+    docs = np.arange(700, dtype=np.int64)
+    found = proximity.positions(reader, "text", {"bolig", "barn"}, docs, cache)
+    assert len(cache) == 50 and found == proximity.positions(
+        reader, "text", {"bolig", "barn"}, docs
+    )
