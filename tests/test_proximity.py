@@ -1,5 +1,5 @@
-"""Proximity reads positions block by block: the same positions as Whoosh's own matcher gives,
-across blocks and segments, from its cache the second time."""
+"""Positions read block by block: the same positions as Whoosh's own matcher gives, across
+blocks and segments, from the cache the second time; phrases as Whoosh's Phrase query finds."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 from whoosh import fields, index
+from whoosh.query import Phrase
+from whoosh.searching import Searcher
 
 from kb.search import proximity
+from kb.search.engine import phrase_docs
 
 WORDS = ["bolig", "kommune", "barn", "nav", "leie", "eie", "plan", "tilskudd"]
 
@@ -73,3 +76,17 @@ def test_the_cache_keeps_at_most_its_size(reader, monkeypatch):
     assert len(cache) == 50 and found == proximity.positions(
         reader, "text", {"bolig", "barn"}, docs
     )
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("bolig", "kommune"), ("kommune", "bolig", "bolig"), ("barn", "nav"), ("eie", "ukjent")],
+)
+def test_phrases_are_found_as_whooshs_phrase_query_finds_them(reader, words):
+    """engine.phrase_docs replaced Whoosh's Phrase query (document-by-document matchers)."""
+    for sub, _ in reader.leaf_readers():
+        candidates = np.arange(sub.doc_count_all(), dtype=np.int64)
+        searcher = Searcher(sub, closereader=False)
+        expected = sorted(searcher.docs_for_query(Phrase("text", list(words))))
+        assert phrase_docs(sub, "text", words, candidates).tolist() == expected
+    assert words[-1] == "ukjent" or expected  # a phrase that is there, in the last segment
