@@ -17,6 +17,7 @@ the next search after a one-case update, and `kb search` wall time on the bundle
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -62,6 +63,7 @@ EXTRA_QUERIES = [
 ]
 GENERATED = 40  # queries drawn from each corpus, besides the judged ones
 FTS_COLUMNS = (f.TITLE, f.SUMMARY, f.TAGS, f.TEXT_FIELD)
+TIMINGS = ("first", "repeat", "first_cpu", "repeat_cpu")  # per engine: wall and CPU ms
 STORED_TEXT = "_stored_" + f.TEXT_FIELD  # a passage's text as stored (what snippets show)
 NEW_WORDS = 0.06  # share of a synthetic text's words replaced by made-up words
 
@@ -230,15 +232,20 @@ def uncached(searcher: Searcher, query: str) -> dict:
     return searcher.search(query, limit=10)
 
 
-def latencies(search: Callable[[str], object], queries: list[str], rounds: int):
-    """Milliseconds per query: the first occurrence of each, and its repeats."""
-    first, repeats = [], []
+def latencies(engines: dict[str, Callable[[str], object]], queries: list[str], rounds: int):
+    """Milliseconds per query and engine, wall and CPU: the first occurrence of each, and its
+    repeats. The engines take turns query by query, so a busy spell on a shared machine
+    slows them alike and the ratios stay fair."""
+    out = {name: {k: [] for k in TIMINGS} for name in engines}
     for i in range(rounds + 1):
+        kind = "first" if i == 0 else "repeat"
         for q in queries:
-            started = time.perf_counter()
-            search(q)
-            (first if i == 0 else repeats).append((time.perf_counter() - started) * 1000)
-    return first, repeats
+            for name, search in engines.items():
+                wall, cpu = time.perf_counter(), time.process_time()
+                search(q)
+                out[name][kind].append((time.perf_counter() - wall) * 1000)
+                out[name][kind + "_cpu"].append((time.process_time() - cpu) * 1000)
+    return out
 
 
 def generated_queries(docs: list[dict], n: int, seed: int = 3) -> list[str]:
@@ -366,11 +373,11 @@ def bench(
         started = time.perf_counter()
         searcher = Searcher(folder)
         open_s = time.perf_counter() - started
-        ours = latencies(lambda q: uncached(searcher, q), queries, rounds)
+        engines = {"ours": lambda q: uncached(searcher, q), "fts": fts_search(db, analysis)}
+        engines |= {"tantivy": tantivy} if tantivy else {}
+        timings = latencies(engines, queries, rounds)
         searcher._results.clear()  # as the service answers: the result cache on
-        service = latencies(lambda q: searcher.search(q, limit=10), queries, rounds)
-        fts = latencies(fts_search(db, analysis), queries, rounds)
-        tv = latencies(tantivy, queries, rounds) if tantivy else None
+        service = latencies({"s": lambda q: searcher.search(q, limit=10)}, queries, rounds)
         stages = breakdown(searcher, queries)
         update_ms = []
         for q in queries[:3]:  # after each update: the next search, a query asked before
@@ -394,12 +401,12 @@ def bench(
         "fresh": fresh,
         "update_ms": update_ms,
     }
-    for engine, timings in (("ours", ours), ("fts", fts), ("tantivy", tv)):
-        for p in (50, 95, 99):
-            out[f"{engine}_first_p{p}"] = pct(timings[0], p) if timings else None
-            out[f"{engine}_repeat_p{p}"] = pct(timings[1], p) if timings else None
+    for engine in ("ours", "fts", "tantivy"):
+        for kind, p in itertools.product(TIMINGS, (50, 95, 99)):
+            found = timings.get(engine)
+            out[f"{engine}_{kind}_p{p}"] = pct(found[kind], p) if found else None
     for p in (50, 95, 99):  # the service's first pass fills its cache: only repeats count
-        out[f"service_repeat_p{p}"] = pct(service[1], p)
+        out[f"service_repeat_p{p}"] = pct(service["s"]["repeat"], p)
     print_figures(out)
     return out
 
@@ -424,13 +431,16 @@ def print_figures(r: dict) -> None:
         print(f"          tantivy {r['tantivy_s']:.2f} s (1 tråd){ratio}")
     else:
         print("          tantivy er ikke installert (pip install -e .[bench]): ikke med")
-    print("søk (ms), vår: resultatbufferet tømt før hvert søk")
-    print("                        vår      FTS5   vår/FTS5" + ("   tantivy  vår/tantivy" * has_tv))
-    for kind, label in (("first", "første gang"), ("repeat", "gjentatt")):
-        for p in ("p50", "p95", "p99"):
-            ours, fts, tv = r[f"ours_{kind}_{p}"], r[f"fts_{kind}_{p}"], r[f"tantivy_{kind}_{p}"]
-            line = f"  {label:11} {p}  {ours:8.1f}  {fts:8.2f}  {ours / fts:8.1f}×"
-            print(line + (f"  {tv:8.2f}  {ours / tv:10.1f}×" if has_tv else ""))
+    for clock, heading in (("", "veggtid"), ("_cpu", "prosessortid")):
+        print(f"søk, {heading} (ms); vår: resultatbufferet tømt før hvert søk")
+        print(
+            "                        vår      FTS5   vår/FTS5" + "   tantivy  vår/tantivy" * has_tv
+        )
+        for kind, label in (("first", "første gang"), ("repeat", "gjentatt")):
+            for p in ("p50", "p95", "p99"):
+                ours, fts, tv = (r[f"{e}_{kind}{clock}_{p}"] for e in ("ours", "fts", "tantivy"))
+                line = f"  {label:11} {p}  {ours:8.1f}  {fts:8.2f}  {ours / max(fts, 1e-6):8.1f}×"
+                print(line + (f"  {tv:8.2f}  {ours / max(tv, 1e-6):10.1f}×" if has_tv else ""))
     service = ", ".join(f"{p} {r[f'service_repeat_{p}']:.2f}" for p in ("p50", "p95", "p99"))
     print(f"  gjentatt som tjenesten svarer (resultatbufferet på): {service} ms")
     fresh = r["fresh"]
