@@ -69,13 +69,17 @@ def test_positions_are_whooshs_across_blocks_and_segments(reader, term, share, m
 
 
 def test_the_cache_keeps_at_most_its_size(reader, monkeypatch):
-    monkeypatch.setattr(proximity, "CACHED", 50)
+    monkeypatch.setattr(proximity, "CACHED_TERMS", 2)
+    monkeypatch.setattr(proximity, "CACHED_DOCS", 100)
     cache = OrderedDict()
-    docs = np.arange(700, dtype=np.int64)
-    found = proximity.positions(reader, "text", {"bolig", "barn"}, docs, cache)
-    assert len(cache) == 50 and found == proximity.positions(
-        reader, "text", {"bolig", "barn"}, docs
-    )
+    terms = {"bolig", "kommune", "barn"}  # 5 (segment, term)s: «barn» is in the second only
+    first = np.arange(0, 700, 7, dtype=np.int64)  # 50 documents, 25 in each segment
+    found = proximity.positions(reader, "text", terms, first, cache)
+    assert len(cache) == 2 and found == proximity.positions(reader, "text", terms, first)
+    again = np.arange(1, 700, 3, dtype=np.int64)  # 233: more than an entry keeps
+    found = proximity.positions(reader, "text", terms, again, cache)
+    assert found == proximity.positions(reader, "text", terms, again)
+    assert len(cache) == 2 and all(len(docs) <= 117 for docs in cache.values())
 
 
 @pytest.mark.parametrize(

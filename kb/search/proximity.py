@@ -16,7 +16,8 @@ from kb.search import schema as f
 
 PROXIMITY_BOOST = 0.6  # the factor for concepts side by side (tuned on the tuning half)
 CHECKED = 60  # candidates whose positions are read
-CACHED = 200_000  # (segment, field, term, document) positions kept for queries asked again
+CACHED_TERMS = 4096  # (segment, field, term)s whose positions are kept for queries asked again
+CACHED_DOCS = 4096  # documents per term kept (more: the term's are forgotten and read again)
 FIELDS = (f.TITLE, f.SUMMARY, f.TEXT_FIELD)
 
 
@@ -25,8 +26,9 @@ def positions(
 ) -> dict[int, list[int]]:
     """{document: sorted positions of any of the terms in the field} for the given documents.
 
-    `cache` keeps each (segment, field, term, document)'s positions (an LRU of CACHED
-    entries, segments never change): a query asked again reads no postings.
+    `cache` keeps, per (segment, field, term), the positions of the documents asked for (an
+    LRU of CACHED_TERMS terms, CACHED_DOCS documents each; segments never change): a query
+    asked again reads no postings.
     """
     out: dict[int, list[int]] = {}
     cache = OrderedDict() if cache is None else cache
@@ -40,17 +42,19 @@ def positions(
         for term in terms:
             if (field, term) not in sub:
                 continue
-            keys = [(segment, field, term, int(d)) for d in local]
-            missing = np.array([k[3] for k in keys if k not in cache], dtype=np.int64)
-            if len(missing):
-                found = dict(segment_positions(sub, field, term, missing))
-                for d in missing.tolist():
-                    cache[(segment, field, term, d)] = found.get(d, ())
-            for key in keys:
-                cache.move_to_end(key)
-                if cache[key]:
-                    out.setdefault(key[3] + offset, []).extend(cache[key])
-        while len(cache) > CACHED:
+            known = cache.setdefault((segment, field, term), {})
+            cache.move_to_end((segment, field, term))
+            missing = [d for d in local.tolist() if d not in known]
+            if len(known) + len(missing) > CACHED_DOCS:  # one query's documents at least
+                known.clear()
+                missing = local.tolist()
+            if missing:
+                known.update(dict.fromkeys(missing, ()))
+                known.update(segment_positions(sub, field, term, np.array(missing)))
+            for d in local.tolist():
+                if known.get(d):
+                    out.setdefault(d + offset, []).extend(known[d])
+        while len(cache) > CACHED_TERMS:
             cache.popitem(last=False)
     return {d: sorted(p) for d, p in out.items()}
 
