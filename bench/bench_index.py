@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -195,7 +196,8 @@ def best_of(rounds: list[dict[str, dict]]) -> dict[str, dict]:
 
 def bench(label: str, cases: int, passages: int, repeat: int) -> None:
     """All the runs over one corpus, `repeat` rounds in one folder; prints the best of each."""
-    print(f"\n== {label}", flush=True)
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n== {label} (belastning {load})", flush=True)
     print(
         f"{'kjøring':<20} {'vegg s':>7} {'RSS MB':>7} {'arb. MB':>7}  innlesing "
         "analyseoppsett uttrekk analyse skriver commit  (analysert/fra buffer)"

@@ -17,10 +17,12 @@ the next search after a one-case update, and `kb search` wall time on the bundle
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -41,6 +43,9 @@ from kb.search.analysis import STOP_WORDS, NorwegianAnalysis  # noqa: E402
 from kb.search.query import parse  # noqa: E402
 from kb.search.searcher import Searcher  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tantivy_ceiling  # noqa: E402
+
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXTRA_QUERIES = [
     "bolig",
@@ -58,6 +63,7 @@ EXTRA_QUERIES = [
 ]
 GENERATED = 40  # queries drawn from each corpus, besides the judged ones
 FTS_COLUMNS = (f.TITLE, f.SUMMARY, f.TAGS, f.TEXT_FIELD)
+TIMINGS = ("first", "repeat", "first_cpu", "repeat_cpu")  # per engine: wall and CPU ms
 STORED_TEXT = "_stored_" + f.TEXT_FIELD  # a passage's text as stored (what snippets show)
 NEW_WORDS = 0.06  # share of a synthetic text's words replaced by made-up words
 
@@ -143,6 +149,14 @@ def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7)
     return out
 
 
+def copied(built: Path, folder: Path, documents: int) -> None:
+    """Copy an index built before into folder, after checking it holds as many documents."""
+    meta = json.loads((built / "kb_meta.json").read_text(encoding="utf-8"))
+    if meta.get("documents") != documents:
+        raise SystemExit(f"{built} har {meta.get('documents')} dokumenter, ikke {documents}")
+    shutil.copytree(built, folder)
+
+
 def build_ours(
     docs: list[dict], meta: tuple[dict, NorwegianAnalysis], folder: Path, progress
 ) -> float:
@@ -218,15 +232,20 @@ def uncached(searcher: Searcher, query: str) -> dict:
     return searcher.search(query, limit=10)
 
 
-def latencies(search: Callable[[str], object], queries: list[str], rounds: int):
-    """Milliseconds per query: the first occurrence of each, and its repeats."""
-    first, repeats = [], []
+def latencies(engines: dict[str, Callable[[str], object]], queries: list[str], rounds: int):
+    """Milliseconds per query and engine, wall and CPU: the first occurrence of each, and its
+    repeats. The engines take turns query by query, so a busy spell on a shared machine
+    slows them alike and the ratios stay fair."""
+    out = {name: {k: [] for k in TIMINGS} for name in engines}
     for i in range(rounds + 1):
+        kind = "first" if i == 0 else "repeat"
         for q in queries:
-            started = time.perf_counter()
-            search(q)
-            (first if i == 0 else repeats).append((time.perf_counter() - started) * 1000)
-    return first, repeats
+            for name, search in engines.items():
+                wall, cpu = time.perf_counter(), time.process_time()
+                search(q)
+                out[name][kind].append((time.perf_counter() - wall) * 1000)
+                out[name][kind + "_cpu"].append((time.process_time() - cpu) * 1000)
+    return out
 
 
 def generated_queries(docs: list[dict], n: int, seed: int = 3) -> list[str]:
@@ -325,24 +344,40 @@ def bench(
     queries: list[str],
     rounds: int,
     progress,
+    built: Path | None = None,
 ) -> dict:
-    """Build both engines over the documents and time the queries; print and return figures."""
+    """Build both engines over the documents and time the queries; print and return figures.
+
+    `built`: a copy of that index of the same documents is searched instead of building ours
+    (profile_search.py keeps one), and our build time is not measured.
+    """
     words = sum(len(str(d.get(c) or "").split()) for d in docs for c in FTS_COLUMNS)
     analysis = meta[1]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "index"
-        ours_s = build_ours(docs, meta, folder, progress)
+        if built is None:
+            ours_s = build_ours(docs, meta, folder, progress)
+        else:
+            ours_s = copied(built, folder, len(docs))
         started = time.perf_counter()
         rows = analysed(docs, analysis)
         analyse_s = time.perf_counter() - started
         db, fts_s = build_fts(rows, Path(tmp) / "fts.db")
+        tantivy_s, tantivy = None, None
+        if tantivy_ceiling.available():
+            index, tantivy_s = tantivy_ceiling.build_tantivy(rows, FTS_COLUMNS, Path(tmp) / "tv")
+            expression = lambda q: fts_match(q, analysis)  # noqa: E731
+            tantivy = tantivy_ceiling.tantivy_search(index, FTS_COLUMNS, expression)
         del rows
         fresh = fresh_process(folder, queries)
         started = time.perf_counter()
         searcher = Searcher(folder)
         open_s = time.perf_counter() - started
-        ours = latencies(lambda q: uncached(searcher, q), queries, rounds)
-        fts = latencies(fts_search(db, analysis), queries, rounds)
+        engines = {"ours": lambda q: uncached(searcher, q), "fts": fts_search(db, analysis)}
+        engines |= {"tantivy": tantivy} if tantivy else {}
+        timings = latencies(engines, queries, rounds)
+        searcher._results.clear()  # as the service answers: the result cache on
+        service = latencies({"s": lambda q: searcher.search(q, limit=10)}, queries, rounds)
         stages = breakdown(searcher, queries)
         update_ms = []
         for q in queries[:3]:  # after each update: the next search, a query asked before
@@ -359,16 +394,19 @@ def bench(
         "queries": len(queries),
         "ours_s": ours_s,
         "fts_s": fts_s,
+        "tantivy_s": tantivy_s,
         "analyse_s": analyse_s,
         "open_s": open_s,
         "stages": stages,
         "fresh": fresh,
         "update_ms": update_ms,
     }
-    for engine, (first, repeats) in (("ours", ours), ("fts", fts)):
-        for p in (50, 95, 99):
-            out[f"{engine}_first_p{p}"] = pct(first, p)
-            out[f"{engine}_repeat_p{p}"] = pct(repeats, p)
+    for engine in ("ours", "fts", "tantivy"):
+        for kind, p in itertools.product(TIMINGS, (50, 95, 99)):
+            found = timings.get(engine)
+            out[f"{engine}_{kind}_p{p}"] = pct(found[kind], p) if found else None
+    for p in (50, 95, 99):  # the service's first pass fills its cache: only repeats count
+        out[f"service_repeat_p{p}"] = pct(service["s"]["repeat"], p)
     print_figures(out)
     return out
 
@@ -377,18 +415,34 @@ def print_figures(r: dict) -> None:
     """One block of figures with the ratios."""
     print(
         f"\n== {r['name']}: {r['docs']:,} dokumenter, {r['words']:,} ord, ".replace(",", " ")
-        + f"{r['queries']} søk"
+        + f"{r['queries']} søk (belastning {load_average()})"
     )
-    print(
-        f"bygging   vår {r['ours_s']:7.1f} s   FTS5 {r['fts_s']:6.2f} s "
-        f"(+ vår analyse av teksten {r['analyse_s']:.1f} s)   "
-        f"vår/FTS5 {r['ours_s'] / r['fts_s']:6.1f}×"
-    )
-    print("søk (ms)                vår      FTS5   vår/FTS5")
-    for kind, label in (("first", "første gang"), ("repeat", "gjentatt")):
-        for p in ("p50", "p95", "p99"):
-            ours, fts = r[f"ours_{kind}_{p}"], r[f"fts_{kind}_{p}"]
-            print(f"  {label:11} {p}  {ours:8.1f}  {fts:8.2f}  {ours / fts:8.1f}×")
+    if r["ours_s"] is None:
+        print(f"bygging   vår: ikke målt (indeksen er kopiert)   FTS5 {r['fts_s']:6.2f} s")
+    else:
+        print(
+            f"bygging   vår {r['ours_s']:7.1f} s   FTS5 {r['fts_s']:6.2f} s "
+            f"(+ vår analyse av teksten {r['analyse_s']:.1f} s)   "
+            f"vår/FTS5 {r['ours_s'] / r['fts_s']:6.1f}×"
+        )
+    has_tv = r["tantivy_s"] is not None
+    if has_tv:
+        ratio = f", vår/tantivy {r['ours_s'] / r['tantivy_s']:.0f}×" if r["ours_s"] else ""
+        print(f"          tantivy {r['tantivy_s']:.2f} s (1 tråd){ratio}")
+    else:
+        print("          tantivy er ikke installert (pip install -e .[bench]): ikke med")
+    for clock, heading in (("", "veggtid"), ("_cpu", "prosessortid")):
+        print(f"søk, {heading} (ms); vår: resultatbufferet tømt før hvert søk")
+        print(
+            "                        vår      FTS5   vår/FTS5" + "   tantivy  vår/tantivy" * has_tv
+        )
+        for kind, label in (("first", "første gang"), ("repeat", "gjentatt")):
+            for p in ("p50", "p95", "p99"):
+                ours, fts, tv = (r[f"{e}_{kind}{clock}_{p}"] for e in ("ours", "fts", "tantivy"))
+                line = f"  {label:11} {p}  {ours:8.1f}  {fts:8.2f}  {ours / max(fts, 1e-6):8.1f}×"
+                print(line + (f"  {tv:8.2f}  {ours / max(tv, 1e-6):10.1f}×" if has_tv else ""))
+    service = ", ".join(f"{p} {r[f'service_repeat_{p}']:.2f}" for p in ("p50", "p95", "p99"))
+    print(f"  gjentatt som tjenesten svarer (resultatbufferet på): {service} ms")
     fresh = r["fresh"]
     median = statistics.median(fresh["rest_ms"])
     print(
@@ -406,6 +460,11 @@ def print_figures(r: dict) -> None:
     print(
         "hvor tiden går (ms, snitt): " + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())
     )
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages (other jobs on the machine skew the figures)."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def cli_wall(seeds: Path, runs: int = 5) -> None:
@@ -433,7 +492,8 @@ def cli_wall(seeds: Path, runs: int = 5) -> None:
             walls.append(time.perf_counter() - started)
     print(
         f"\n`kb search` på det medfølgende innholdet, {len(walls)} prosesser: "
-        f"median {statistics.median(walls):.2f} s, største {max(walls):.2f} s"
+        f"median {statistics.median(walls):.2f} s, største {max(walls):.2f} s "
+        f"(belastning {load_average()})"
     )
 
 
@@ -447,6 +507,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="hopp over det ekte korpuset")
     parser.add_argument("--no-cli", action="store_true", help="hopp over `kb search`-målingen")
     parser.add_argument("--quick", action="store_true", help="300 grep + 1 500 avsnitt, 1 runde")
+    parser.add_argument(
+        "--built", type=Path, help="søk i en kopi av denne syntetiske indeksen (bygges ikke)"
+    )
     parser.add_argument("--fresh", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fresh:
@@ -472,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
             judged + generated_queries(synthetic, GENERATED),
             args.rounds,
             progress,
+            args.built,
         )
     if not args.no_cli:
         cli_wall(args.seeds)

@@ -162,18 +162,58 @@ def test_progress_is_plain_text_in_logs_and_a_bar_on_a_terminal(corpus, tmp_path
     assert tty.getvalue().endswith("\n")  # the bar's line is finished before the summary
 
 
+def bench_module(name: str):
+    """A script of bench/ imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):
-    spec = importlib.util.spec_from_file_location(
-        "bench_search", ROOT / "bench" / "bench_search.py"
-    )
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = bench_module("bench_search")
     args = ["--no-real", "--no-cli", "--cases", "5", "--passages", "10", "--rounds", "1"]
     assert bench.main(args) == 0
     out = capsys.readouterr().out
     assert "syntetisk (5 grep + 10 avsnitt)" in out and "vår/FTS5" in out
     assert "første gang p99" in out and "gjentatt    p99" in out
     assert "ny prosess: " in out and "etter oppdatering av ett grep" in out
+    assert "gjentatt som tjenesten svarer (resultatbufferet på): p50 " in out
+    assert "belastning " in out
+    assert ("vår/tantivy" in out) == bench.tantivy_ceiling.available()
+
+
+BENCH_DOCS = [  # id, title, text: the judged words in a few shapes
+    ("a", "Kommunal bolig", "Leie til eie for barnefamilier i kommunen."),
+    ("b", "Startlån", "Startlån og bostøtte gir bolig til flere."),
+    ("c", "Barnefattigdom", "Fattigdom blant barn i kommunale boliger."),
+    ("d", "Tjenestedesign", "Samarbeid mellom NAV og kommunen om bosetting av flyktninger."),
+]
+
+
+@pytest.mark.parametrize(
+    "query", ["bolig", "kommunal bolig", '"leie til eie"', "barnefattigdom", "nav kommune"]
+)
+def test_tantivy_ceiling_finds_what_fts5_finds(query, analysis, tmp_path):
+    """The ceiling indexes the same analysed terms and asks the same expression as FTS5."""
+    pytest.importorskip("tantivy")
+    bench = bench_module("bench_search")
+    f = schema
+    docs = [
+        {f.ID_FIELD: i, f.KIND: "case", f.TITLE: t, f.SUMMARY: "", f.TAGS: "", f.TEXT_FIELD: x}
+        for i, t, x in BENCH_DOCS
+    ]
+    rows = bench.analysed(docs, analysis)
+    db, _ = bench.build_fts(rows, tmp_path / "fts.db")
+    index, _ = bench.tantivy_ceiling.build_tantivy(rows, bench.FTS_COLUMNS, tmp_path / "tv")
+    expression = lambda q: bench.fts_match(q, analysis)  # noqa: E731
+    fts_top, (fts_total,) = bench.fts_search(db, analysis)(query)
+    tv_top, tv_total = bench.tantivy_ceiling.tantivy_search(index, bench.FTS_COLUMNS, expression)(
+        query
+    )
+    db.close()
+    assert fts_total > 0 and tv_total == fts_total
+    assert sorted(tv_top) == sorted(fts_top)  # ids and the stored text's first 200 characters
 
 
 def test_the_index_stores_its_analysis_and_is_opened_with_it(index_dir, corpus):

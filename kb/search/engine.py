@@ -8,12 +8,11 @@ The formula is Whoosh's BM25F, so scores match what `searcher.search` would give
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.query import Or, Phrase
-from whoosh.searching import Searcher
 
 from kb.search import proximity
 from kb.search import schema as f
@@ -54,6 +53,7 @@ class Engine:
         self._segments = OrderedDict() if cache is None else cache
         self._lexicons: dict[str, dict[str, list[str]]] = {}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
+        self._positions: OrderedDict = OrderedDict()  # for proximity, per segment and document
 
     def postings(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and weights of a term in a field, read block by block."""
@@ -107,9 +107,9 @@ class Engine:
     def phrase_mask(self, words: tuple[str, ...]) -> np.ndarray:
         """Documents where the words stand together, in any searched field (cached).
 
-        Whoosh checks positions one document at a time, so only documents that have every
-        word are checked, and the answer is kept per segment: synonym phrases recur in many
-        queries, and after a one-case update only the new segment is checked.
+        Only documents that have every word are checked, and the answer is kept per segment:
+        synonym phrases recur in many queries, and after a one-case update only the new
+        segment is checked.
         """
         if words in self._phrases:
             return self._phrases[words]
@@ -127,17 +127,26 @@ class Engine:
 
     def _segment_phrase(self, sub, words: tuple[str, ...]) -> np.ndarray:
         """One segment's documents with the phrase (cached by segment: its files never change;
-        documents deleted later are masked by `live`)."""
+        deleted documents may be in it, they are masked by `live`).
+
+        Per field, only the documents with every word are checked, from positions read block
+        by block (kb.search.proximity): what Whoosh's Phrase query finds (slop 1: the words
+        side by side, in order), without its document-by-document matchers.
+        """
         key = (sub.segment().segment_id(), "phrase", words)
         if key in self._segments:
             self._segments.move_to_end(key)
             return self._segments[key]
-        q = Or([Phrase(name, list(words)) for name in FIELDS])
-        one = Searcher(sub, closereader=False)  # the segment alone; the reader stays open
-        found = self._segments[key] = np.fromiter(one.docs_for_query(q), dtype=np.int64)
+        found = [np.zeros(0, dtype=np.int64)]
+        for name in FIELDS:
+            ids = [self._segment_postings(sub, name, w)[0] for w in words]
+            candidates = functools.reduce(np.intersect1d, ids)
+            if len(candidates):
+                found.append(phrase_docs(sub, name, words, candidates))
+        self._segments[key] = np.unique(np.concatenate(found))
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
-        return found
+        return self._segments[key]
 
     def near_terms(self, stem: str) -> list[str]:
         """Index terms within one or two edits of an unknown word."""
@@ -218,9 +227,22 @@ class Engine:
             )
             terms = [near_terms_of(m) for m in matches]
             ranking.scores[candidates] *= proximity.boosts(
-                self.reader, terms, candidates, self.postings
+                self.reader, terms, candidates, self.postings, self._positions
             )
         return ranking
+
+
+def phrase_docs(sub, name: str, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
+    """The candidates (sorted) that have the words side by side, in order."""
+    if any((name, w) not in sub for w in words):
+        return _EMPTY_I
+    at = {w: dict(proximity.segment_positions(sub, name, w, candidates)) for w in set(words)}
+    out = []
+    for d in candidates.tolist():
+        later = [set(at[w].get(d, ())) for w in words[1:]]
+        if any(all(p + i in ps for i, ps in enumerate(later, 1)) for p in at[words[0]].get(d, ())):
+            out.append(d)
+    return np.array(out, dtype=np.int64)
 
 
 def near_terms_of(m: NeedMatch) -> set[str]:

@@ -1,13 +1,13 @@
 """Proximity: how close together a document has the query's concepts (read from positions).
 
-Only the best candidates are checked (positions are read one document at a time in Python);
-the rest keep their score. A document whose concepts stand within a few words of each other
+Only the best candidates are checked (positions are read from the posting blocks that hold
+them); the rest keep their score. A document whose concepts stand within a few words of each other
 scores up to (1 + PROXIMITY_BOOST) times higher.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterable
 from itertools import accumulate
 from pickle import loads
@@ -19,66 +19,92 @@ from kb.search import schema as f
 
 PROXIMITY_BOOST = 0.6  # the factor for concepts side by side (tuned on the tuning half)
 CHECKED = 60  # candidates whose positions are read
+CACHED_TERMS = 4096  # (segment, field, term)s whose positions are kept for queries asked again
+CACHED_DOCS = 4096  # documents per term kept (more: the term's are forgotten and read again)
 FIELDS = (f.TITLE, f.SUMMARY, f.TEXT_FIELD)
 
 
-def positions(reader, field: str, terms: Iterable[str], docs: np.ndarray) -> dict[int, list[int]]:
-    """{document: sorted positions of any of the terms in the field} for the given documents."""
+def positions(
+    reader, field: str, terms: Iterable[str], docs: np.ndarray, cache: OrderedDict | None = None
+) -> dict[int, list[int]]:
+    """{document: sorted positions of any of the terms in the field} for the given documents.
+
+    `cache` keeps, per (segment, field, term), the positions of the documents asked for (an
+    LRU of CACHED_TERMS terms, CACHED_DOCS documents each; segments never change): a query
+    asked again reads no postings.
+    """
     out: dict[int, list[int]] = {}
-    wanted = np.sort(docs)
+    cache = OrderedDict() if cache is None else cache
+    wanted = np.sort(np.asarray(docs, dtype=np.int64))
     for sub, offset in reader.leaf_readers():
-        inside = (wanted >= offset) & (wanted < offset + sub.doc_count_all())
-        local = (wanted[inside] - offset).tolist()
-        if not local:
+        n = sub.doc_count_all()
+        local = wanted[(wanted >= offset) & (wanted < offset + n)] - offset
+        if not len(local):
             continue
+        segment = sub.segment().segment_id()
         for term in terms:
             if (field, term) not in sub:
                 continue
-            for d, found in _read_positions(sub.postings(field, term), local):
-                out.setdefault(d + offset, []).extend(found)
+            known = cache.setdefault((segment, field, term), {})
+            cache.move_to_end((segment, field, term))
+            missing = [d for d in local.tolist() if d not in known]
+            if len(known) + len(missing) > CACHED_DOCS:  # one query's documents at least
+                known.clear()
+                missing = local.tolist()
+            if missing:
+                known.update(dict.fromkeys(missing, ()))
+                known.update(segment_positions(sub, field, term, np.array(missing)))
+            for d in local.tolist():
+                if known.get(d):
+                    out.setdefault(d + offset, []).extend(known[d])
+        while len(cache) > CACHED_TERMS:
+            cache.popitem(last=False)
     return {d: sorted(p) for d, p in out.items()}
 
 
-def _read_positions(m, local: list[int]):
-    """(document, positions) of the sorted local documents the matcher has.
-
-    On Whoosh's own codec a block is read only when it may hold a wanted document, and its
-    ids are searched with bisect (not skip_to one posting at a time); the candidates are live
-    documents, so a deletion filter around the leaf matcher is not needed.
-    """
-    leaf = m
-    while not hasattr(leaf, "_read_ids") and hasattr(leaf, "child"):
-        leaf = leaf.child
-    if not hasattr(leaf, "_read_ids"):  # another codec: the public, slower way
-        for d in local:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-            if m.is_active() and m.id() == d:
-                yield d, m.value_as("positions")
+def segment_positions(sub, field: str, term: str, docs: np.ndarray):
+    """(document, positions) of a term in one segment's field for the sorted documents that
+    have it. Reads only the posting blocks that hold one of them, each once, and finds the
+    documents in a block with numpy (whoosh3 codec internals, as engine.read_postings)."""
+    m = sub.postings(field, term)
+    while not hasattr(m, "_read_data") and hasattr(m, "child"):
+        m = m.child  # deletions do not matter: only candidates are asked for
+    variable = hasattr(m, "_read_data") and not m._byteids and m._fixedsize is None
+    if not variable:  # positions are variable-sized values; anything else: the public way
+        yield from _public_positions(m, docs)
         return
-    plain = type(leaf.format) is Positions  # decoded here without the per-value wrapper
-    decode = _decode_positions if plain else leaf.format.decoder("positions")
-    j, n = 0, len(local)
-    while j < n and leaf.is_active():
-        if leaf._maxid >= local[j]:
-            leaf._read_ids()
-            ids, values = leaf._ids, None
-            while j < n and local[j] <= leaf._maxid:
-                k = bisect_left(ids, local[j])
-                if k < len(ids) and ids[k] == local[j]:
-                    if values is None:
-                        leaf._read_values()
-                        values = leaf._values
-                    yield local[j], decode(values[k])
-                j += 1
-        leaf._next_block()
+    plain = type(m.format) is Positions  # decoded here without the per-value wrapper
+    decode, i = (_decode_positions if plain else m.format.decoder("positions")), 0
+    while m.is_active() and i < len(docs):
+        if m._maxid < docs[i]:
+            m._next_block()  # reads the block's header only
+            continue
+        j = i + int(np.searchsorted(docs[i:], m._maxid, side="right"))
+        m._read_data()
+        ids = np.cumsum(np.asarray(m._data[0], dtype=np.int64))
+        values = m._data[2]
+        at = np.searchsorted(ids, docs[i:j])
+        for k, d in zip(at.tolist(), docs[i:j].tolist(), strict=True):
+            if k < len(ids) and ids[k] == d:
+                yield d, decode(values[k])
+        i = j
+        m._next_block()
 
 
 def _decode_positions(value: bytes) -> list[int]:
     """Positions.decode_positions (a 4-byte count, then the pickled gaps) in fewer steps."""
     return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+
+def _public_positions(m, docs: np.ndarray):
+    """segment_positions through the matcher's public methods."""
+    for d in docs.tolist():
+        if not m.is_active():
+            return
+        if m.id() < d:
+            m.skip_to(d)
+        if m.is_active() and m.id() == d:
+            yield d, m.value_as("positions")
 
 
 def min_span(lists: list[list[int]]) -> int:
@@ -107,12 +133,18 @@ def closeness(per_need: list[list[int]], n_needs: int) -> float:
     return (len(present) - 1) / max(span - 1, len(present) - 1) * len(present) / n_needs
 
 
-def boosts(reader, need_terms: list[set[str]], docs: np.ndarray, postings=None) -> np.ndarray:
+def boosts(
+    reader,
+    need_terms: list[set[str]],
+    docs: np.ndarray,
+    postings=None,
+    cache: OrderedDict | None = None,
+) -> np.ndarray:
     """A factor ≥ 1 per document in docs, from the closest field's closeness.
 
     postings(field, term) gives a term's document numbers (kb.search.engine keeps them as
     arrays): then a field's positions are read only for the documents that have two or more
-    of the clauses in it, the only ones whose closeness is not 0.
+    of the clauses in it, the only ones whose closeness is not 0. `cache` as in positions().
     """
     best = np.zeros(len(docs), dtype=np.float32)
     index_of = {int(d): k for k, d in enumerate(docs)}
@@ -120,10 +152,10 @@ def boosts(reader, need_terms: list[set[str]], docs: np.ndarray, postings=None) 
         checked = docs if postings is None else _with_two(field, need_terms, docs, postings)
         if not len(checked):
             continue
-        found = [positions(reader, field, terms, checked) for terms in need_terms]
+        found = [positions(reader, field, terms, checked, cache) for terms in need_terms]
         for d in checked.tolist():
-            c = closeness([p.get(d, []) for p in found], len(need_terms))
             k = index_of[d]
+            c = closeness([p.get(d, []) for p in found], len(need_terms))
             best[k] = max(best[k], c)
     return 1 + PROXIMITY_BOOST * best
 

@@ -1,0 +1,96 @@
+"""Positions read block by block: the same positions as Whoosh's own matcher gives, across
+blocks and segments, from the cache the second time; phrases as Whoosh's Phrase query finds."""
+
+from __future__ import annotations
+
+import random
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+from whoosh import fields, index
+from whoosh.query import Phrase
+from whoosh.searching import Searcher
+
+from kb.search import proximity
+from kb.search.engine import phrase_docs
+
+WORDS = ["bolig", "kommune", "barn", "nav", "leie", "eie", "plan", "tilskudd"]
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    """700 documents in two segments: common words span many posting blocks (128 each)."""
+    folder = tmp_path_factory.mktemp("proximity")
+    ix = index.create_in(folder, fields.Schema(text=fields.TEXT(phrase=True)))
+    rng = random.Random(5)
+    for part in range(2):
+        writer = ix.writer()
+        for _ in range(350):
+            n = rng.randint(1, 30)
+            writer.add_document(text=" ".join(rng.choices(WORDS[: 2 + part * 6], k=n)))
+        writer.commit(merge=False)
+    with ix.reader() as r:
+        assert len(list(r.leaf_readers())) == 2
+    ix_reader = ix.reader()
+    yield ix_reader
+    ix_reader.close()
+
+
+def whooshs_positions(reader, term: str, docs) -> dict[int, list[int]]:
+    """The positions through Whoosh's public matcher API, document by document."""
+    out = {}
+    for sub, offset in reader.leaf_readers():
+        if ("text", term) not in sub:
+            continue
+        m = sub.postings("text", term)
+        while m.is_active():
+            if m.id() + offset in docs:
+                out[m.id() + offset] = sorted(m.value_as("positions"))
+            m.next()
+    return out
+
+
+@pytest.mark.parametrize("term", ["bolig", "kommune", "tilskudd", "ukjent"])
+@pytest.mark.parametrize("share", [0.02, 0.3, 1.0])
+def test_positions_are_whooshs_across_blocks_and_segments(reader, term, share, monkeypatch):
+    rng = random.Random(int(share * 100))
+    docs = np.array(sorted(rng.sample(range(700), int(700 * share))), dtype=np.int64)
+    cache = OrderedDict()
+    expected = whooshs_positions(reader, term, set(docs.tolist()))
+    assert proximity.positions(reader, "text", {term}, docs, cache) == expected
+    assert (term == "ukjent") == (not expected)  # the common words are there
+
+    def no_reading(*args):
+        raise AssertionError("the postings were read again")
+
+    monkeypatch.setattr(proximity, "segment_positions", no_reading)
+    assert proximity.positions(reader, "text", {term}, docs[::-1], cache) == expected
+
+
+def test_the_cache_keeps_at_most_its_size(reader, monkeypatch):
+    monkeypatch.setattr(proximity, "CACHED_TERMS", 2)
+    monkeypatch.setattr(proximity, "CACHED_DOCS", 100)
+    cache = OrderedDict()
+    terms = {"bolig", "kommune", "barn"}  # 5 (segment, term)s: «barn» is in the second only
+    first = np.arange(0, 700, 7, dtype=np.int64)  # 50 documents, 25 in each segment
+    found = proximity.positions(reader, "text", terms, first, cache)
+    assert len(cache) == 2 and found == proximity.positions(reader, "text", terms, first)
+    again = np.arange(1, 700, 3, dtype=np.int64)  # 233: more than an entry keeps
+    found = proximity.positions(reader, "text", terms, again, cache)
+    assert found == proximity.positions(reader, "text", terms, again)
+    assert len(cache) == 2 and all(len(docs) <= 117 for docs in cache.values())
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("bolig", "kommune"), ("kommune", "bolig", "bolig"), ("barn", "nav"), ("eie", "ukjent")],
+)
+def test_phrases_are_found_as_whooshs_phrase_query_finds_them(reader, words):
+    """engine.phrase_docs replaced Whoosh's Phrase query (document-by-document matchers)."""
+    for sub, _ in reader.leaf_readers():
+        candidates = np.arange(sub.doc_count_all(), dtype=np.int64)
+        searcher = Searcher(sub, closereader=False)
+        expected = sorted(searcher.docs_for_query(Phrase("text", list(words))))
+        assert phrase_docs(sub, "text", words, candidates).tolist() == expected
+    assert words[-1] == "ukjent" or expected  # a phrase that is there, in the last segment
