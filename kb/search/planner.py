@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from kb.search import schema as f
 from kb.search.analysis import MAX_WORD, MIN_ZIPF, NorwegianAnalysis
 from kb.search.compounds import split_compound
@@ -126,6 +123,9 @@ def near_words(word: str, candidates: list[str], limit: int = 50) -> list[tuple[
     The planner uses it on the index's words as written («Mente du …?»), the engine on a
     field's stems when no correction was found (fuzzy matching).
     """
+    from rapidfuzz import process  # only a query with an unknown word needs it
+    from rapidfuzz.distance import Levenshtein
+
     found = process.extract(
         word, candidates, scorer=Levenshtein.distance, score_cutoff=max_edits(word), limit=limit
     )
