@@ -17,8 +17,9 @@ from whoosh.searching import Searcher
 
 from kb.search import proximity
 from kb.search import schema as f
-from kb.search.planner import Need, by_first_letter, near_words
+from kb.search.planner import Need, near_words
 from kb.search.tables import Tables
+from kb.search.terms import FieldTerms, field_terms
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
@@ -36,7 +37,7 @@ FIELDS = tuple(f.SEARCHED)
 class Engine:
     """Scores for one reader: field lengths, a postings cache and array arithmetic."""
 
-    def __init__(self, searcher, tables: Tables, cache: OrderedDict | None = None):
+    def __init__(self, searcher, tables: Tables, previous: Engine | None = None):
         self.searcher = searcher
         self.reader = reader = searcher.reader()
         self.size = tables.size
@@ -50,9 +51,10 @@ class Engine:
         self.lengths = tables.lengths
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Postings per segment, kept across readers: after a one-case update only the new
-        # segment's are read again.
-        self._segments = OrderedDict() if cache is None else cache
-        self._lexicons: dict[str, dict[str, list[str]]] = {}
+        # segment's are read again; so are the fields' terms (patched, kb.search.terms).
+        self._segments = OrderedDict() if previous is None else previous._segments
+        self._lexicons: dict[str, FieldTerms] = {}
+        self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
 
     def postings(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -144,8 +146,9 @@ class Engine:
         out: set[str] = set()
         for name in FIELDS:
             if name not in self._lexicons:
-                self._lexicons[name] = by_first_letter(_text(t) for t in self.reader.lexicon(name))
-            candidates = self._lexicons[name].get(stem[:1], [])
+                base = self._base.pop(name, None)
+                self._lexicons[name] = field_terms(self.reader, _lexicon_of(name), base)
+            candidates = self._lexicons[name].by_letter.get(stem[:1], [])
             out.update(t for t, _ in near_words(stem, candidates, limit=20))
         return sorted(out)
 
@@ -300,8 +303,14 @@ def read_postings(sub, name: str, term) -> tuple[np.ndarray, np.ndarray]:
 
 def _read_blocks(m, offset: int, ids: list, weights: list) -> None:
     """Append a leaf matcher's postings, one block at a time (whoosh3 codec internals)."""
+    wrapped = m
     while not hasattr(m, "_read_data") and hasattr(m, "child"):
         m = m.child  # deletions are masked by Engine.live instead
+    if m is not wrapped and hasattr(m, "reset"):
+        # The deletion filter has already moved past the deleted documents at the start: read
+        # from the first block, so a segment's postings are the same before and after one of
+        # its documents is deleted (and the document counts as Whoosh's own statistics do).
+        m.reset()
     if not hasattr(m, "_read_data"):  # another codec: the slow, public way
         pairs = np.array(list(m.items_as("weight")), dtype=np.float64).reshape(-1, 2)
         ids.append(pairs[:, 0].astype(np.int64) + offset)
@@ -318,6 +327,11 @@ def _read_blocks(m, offset: int, ids: list, weights: list) -> None:
             else np.asarray(w, dtype=np.float32)
         )
         m._next_block()
+
+
+def _lexicon_of(name: str):
+    """The reader of one segment's terms of a field (each counted once)."""
+    return lambda sub: dict.fromkeys(map(_text, sub.lexicon(name)), 1)
 
 
 def _text(term) -> str:

@@ -29,7 +29,7 @@ def positions(reader, field: str, terms: Iterable[str], docs: np.ndarray) -> dic
         for term in terms:
             if (field, term) not in sub:
                 continue
-            m = sub.postings(field, term)
+            m = _unfiltered(sub.postings(field, term))
             for d in local:
                 if not m.is_active():
                     break
@@ -38,6 +38,17 @@ def positions(reader, field: str, terms: Iterable[str], docs: np.ndarray) -> dic
                 if m.is_active() and m.id() == d:
                     out.setdefault(d + offset, []).extend(m.value_as("positions"))
     return {d: sorted(p) for d, p in out.items()}
+
+
+def _unfiltered(m):
+    """The segment's own matcher, without the wrapper that skips deleted documents one by one
+    (the candidates are live documents; a segment has deletions after a one-case update)."""
+    wrapped = m
+    while not hasattr(m, "_read_data") and hasattr(m, "child"):
+        m = m.child
+    if m is not wrapped and hasattr(m, "reset"):
+        m.reset()  # the filter has moved past the deleted documents at the start
+    return m
 
 
 def min_span(lists: list[list[int]]) -> int:
