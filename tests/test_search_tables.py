@@ -61,23 +61,26 @@ def test_browse_orders_match_a_sort_of_the_columns(index_dir):
     searcher.close()
 
 
-def test_after_a_one_case_update_only_the_new_segment_is_computed(corpus, tmp_path, monkeypatch):
+def test_a_one_case_update_computes_and_stores_only_the_new_segment(corpus, tmp_path, monkeypatch):
     root, live, searcher = live_copy(corpus, tmp_path)
     assert searcher.search("hus", kind="case")["total"] == 0
     computed = []
     real_compute = tables.compute
-    monkeypatch.setattr(tables, "compute", lambda sub: computed.append(sub) or real_compute(sub))
+    monkeypatch.setattr(
+        tables, "compute", lambda sub: computed.append(sub.doc_count_all()) or real_compute(sub)
+    )
 
     path = root / "grep" / "lillehammer-startlan.md"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("kjøper bolig med", "kjøper hus med"), encoding="utf-8")
     assert update_case(live, path, root) == ("oppdatert", [])
+    # `kb index --case` computes and stores the new segment's arrays, and only that segment's
+    assert computed == [1]
     after = searcher.search("hus", kind="case")
     assert after["total"] == 1 and after["hits"][0]["id"] == "lillehammer-startlan"
-    assert [sub.doc_count_all() for sub in computed] == [1]  # the new segment only
-
+    assert isinstance(searcher.engine.lengths[f.TEXT_FIELD], np.ndarray)
     fresh = open_searcher(live)  # a new process: every array read from the folder
-    assert computed[1:] == []
+    assert computed[1:] == []  # the searchers only map them
     for q in QUERIES:
         assert strip(searcher.search(q)) == strip(fresh.search(q))
     assert strip(searcher.search("hus")) == strip(fresh.search("hus"))

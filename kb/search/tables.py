@@ -220,6 +220,15 @@ def _read(folder: Path) -> SegmentTables:
     return SegmentTables(values["size"], lengths, facets, keys, columns[0])
 
 
+def store_new(index_dir: Path, reader) -> None:
+    """Compute and store the arrays of the reader's segments that have none: `kb index --case`
+    does it after its commit, so the searchers that see the update only map them."""
+    for sub, _ in reader.leaf_readers():
+        folder = Path(index_dir) / TABLES_DIR / f"{sub.segment().segment_id()}-{FORMAT}"
+        if not folder.is_dir():
+            _store(compute(sub), folder)
+
+
 def remove_unused(index_dir: Path, reader) -> None:
     """Drop the stored arrays of segments the index no longer has (after a merge)."""
     root = Path(index_dir) / TABLES_DIR
