@@ -38,6 +38,17 @@ def test_a_view_reader_reads_as_bytesio_does(buf):
     assert steps(ViewReader(buf)) == steps(io.BytesIO(DATA))
 
 
+def test_pickles_are_read_as_pickle_load_reads_them():
+    big = [list(range(k)) for k in range(200)]  # longer than the first copy
+    data = b"".join(pickle.dumps(x, protocol=p) for x in ((1, 2.5), big) for p in (2, 5))
+    ours, theirs = ViewReader(memoryview(data)), io.BytesIO(data)
+    for _ in range(4):
+        assert ours.load_pickle() == pickle.load(theirs)
+        assert ours.tell() == theirs.tell()
+    with pytest.raises(EOFError):
+        ours.load_pickle()
+
+
 def test_the_segment_files_of_an_open_index_are_read_in_place(index_dir):
     searcher = open_searcher(index_dir)
     assert searcher.search("bolig")["total"]

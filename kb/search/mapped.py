@@ -13,8 +13,11 @@ the bytes each read asks for. Whoosh's other reads (get, get_array) use the slic
 from __future__ import annotations
 
 import io
+import pickle
 
 from whoosh.filedb import structfile
+
+FIRST_PICKLE_READ = 256  # bytes; a posting block's header pickle is a few dozen
 
 
 class ViewReader(io.RawIOBase):
@@ -62,6 +65,22 @@ class ViewReader(io.RawIOBase):
                 return self.read(start + found + 1 - self._pos)
         return self.read(end - self._pos)
 
+    def load_pickle(self):
+        """The pickled object here, read from a copy of the bytes around it: pickle.load on a
+        Python file would call read() once per opcode."""
+        size = FIRST_PICKLE_READ
+        while True:
+            chunk = io.BytesIO(bytes(self._view[self._pos : self._pos + size]))
+            try:
+                obj = pickle.load(chunk)
+            except Exception:  # truncated: the pickle goes on past the copy
+                if self._pos + size >= len(self._view):
+                    raise
+                size *= 16
+                continue
+            self._pos += chunk.tell()
+            return obj
+
     def getvalue(self) -> bytes:
         return bytes(self._view)
 
@@ -80,6 +99,12 @@ def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
     self.is_closed = False
 
 
+def _read_pickle(self):
+    """BufferFile.read_pickle from the buffer in place."""
+    return self.file.load_pickle() if isinstance(self.file, ViewReader) else pickle.load(self.file)
+
+
 def install() -> None:
     """Read Whoosh's buffer files in place (idempotent)."""
     structfile.BufferFile.__init__ = _buffer_file_init
+    structfile.BufferFile.read_pickle = _read_pickle
