@@ -208,3 +208,28 @@ def test_search_after_one_case_updates_equals_a_search_after_a_full_rebuild(corp
         for key in ("total", "counts", "facets"):
             assert ours[key] == theirs[key], (q, key)
     searcher.close(), fresh.close()
+
+
+def test_frequent_terms_postings_are_stored_mapped_and_rank_as_whoosh_reads_them(
+    index_dir, tmp_path, monkeypatch
+):
+    plain = open_searcher(copy_index(index_dir, tmp_path / "plain"))  # FREQUENT: none here
+    assert not any(plain.engine.stored_postings.values())
+    monkeypatch.setattr(tables, "FREQUENT", 2)
+    folder = copy_index(index_dir, tmp_path / "stored")
+    open_searcher(folder).close()  # computes the arrays and stores them
+    searcher = open_searcher(folder)  # maps them
+    stored = next(iter(searcher.engine.stored_postings.values()))
+    assert len(stored) > 10
+    reader = searcher._searcher.reader()
+    for (name, term), (ids, weights) in stored.items():
+        assert isinstance(ids, np.memmap)
+        m, whoosh = reader.postings(name, term), []
+        while m.is_active():  # Whoosh's own reading: document and weight, one by one
+            whoosh.append((m.id(), m.weight()))
+            m.next()
+        assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == whoosh
+        assert len(ids) >= 2
+    for q in (*QUERIES, *TYPOS, "kommunal bolig"):
+        assert strip(searcher.search(q)) == strip(plain.search(q)), q
+    searcher.close(), plain.close()

@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 from kb.search import proximity
 from kb.search import schema as f
 from kb.search.planner import Need, near_words
-from kb.search.tables import Tables
+from kb.search.tables import Tables, read_postings
 from kb.search.terms import FieldTerms, field_terms
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
@@ -49,6 +49,7 @@ class Engine:
         live_count = max(reader.doc_count(), 1)
         self.avg = {name: (reader.field_length(name) / live_count) or 1.0 for name in FIELDS}
         self.lengths = tables.lengths
+        self.stored_postings = tables.postings  # by segment: the frequent terms', mapped
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Postings per segment, kept across readers: after a one-case update only the new
         # segment's are read again; so are the fields' terms (patched, kb.search.terms).
@@ -84,7 +85,8 @@ class Engine:
         if key in self._segments:
             self._segments.move_to_end(key)
             return self._segments[key]
-        found = self._segments[key] = read_postings(sub, name, term)
+        stored = self.stored_postings.get(key[0], {}).get((name, term))  # a frequent term's
+        found = self._segments[key] = stored or read_postings(sub, name, term)
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
         return found
@@ -291,42 +293,6 @@ class Ranking:
             stood_in = has and not m.own[doc]  # only a synonym, the parts or a near word
             out.append((m.need.label, has, m.terms - own if stood_in else set()))
         return out
-
-
-def read_postings(sub, name: str, term) -> tuple[np.ndarray, np.ndarray]:
-    """A segment's postings of a term, deleted documents included: (documents, weights)."""
-    ids, weights = [], []
-    if (name, term) in sub:
-        _read_blocks(sub.postings(name, term), 0, ids, weights)
-    return (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
-
-
-def _read_blocks(m, offset: int, ids: list, weights: list) -> None:
-    """Append a leaf matcher's postings, one block at a time (whoosh3 codec internals)."""
-    wrapped = m
-    while not hasattr(m, "_read_data") and hasattr(m, "child"):
-        m = m.child  # deletions are masked by Engine.live instead
-    if m is not wrapped and hasattr(m, "reset"):
-        # The deletion filter has already moved past the deleted documents at the start: read
-        # from the first block, so a segment's postings are the same before and after one of
-        # its documents is deleted (and the document counts as Whoosh's own statistics do).
-        m.reset()
-    if not hasattr(m, "_read_data"):  # another codec: the slow, public way
-        pairs = np.array(list(m.items_as("weight")), dtype=np.float64).reshape(-1, 2)
-        ids.append(pairs[:, 0].astype(np.int64) + offset)
-        weights.append(pairs[:, 1].astype(np.float32))
-        return
-    while m.is_active():
-        m._read_data()
-        deltas, w = m._data[0], m._data[1]
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)) + offset)
-        n = len(ids[-1])
-        weights.append(
-            np.full(n, 1.0 if w is None else w, dtype=np.float32)
-            if w is None or isinstance(w, float)
-            else np.asarray(w, dtype=np.float32)
-        )
-        m._next_block()
 
 
 def _lexicon_of(name: str):

@@ -7,6 +7,7 @@ scores up to (1 + PROXIMITY_BOOST) times higher.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import numpy as np
@@ -34,7 +35,7 @@ def positions(reader, field: str, terms: Iterable[str], docs: np.ndarray) -> dic
                 if not m.is_active():
                     break
                 if m.id() < d:
-                    m.skip_to(d)
+                    _skip_to(m, d)
                 if m.is_active() and m.id() == d:
                     out.setdefault(d + offset, []).extend(m.value_as("positions"))
     return {d: sorted(p) for d, p in out.items()}
@@ -49,6 +50,19 @@ def _unfiltered(m):
     if m is not wrapped and hasattr(m, "reset"):
         m.reset()  # the filter has moved past the deleted documents at the start
     return m
+
+
+def _skip_to(m, doc: int) -> None:
+    """m.skip_to(doc), with the search inside a block by bisection (whoosh3 codec internals;
+    Whoosh steps through a block's documents one by one)."""
+    if not hasattr(m, "_ids") or not hasattr(m, "block_max_id"):
+        m.skip_to(doc)
+        return
+    if doc > m.block_max_id():
+        m._skip_to_block(lambda: doc > m.block_max_id())
+    if m.is_active():
+        m.id()  # reads the block's documents
+        m._i = bisect_left(m._ids, doc, m._i)
 
 
 def min_span(lists: list[list[int]]) -> int:
