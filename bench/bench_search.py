@@ -326,7 +326,8 @@ def run_fresh(index_dir: Path, queries_file: Path) -> None:
 
 def one_case_update(index_dir: Path, docs: list[dict]) -> None:
     """What `kb index --case` does to the index: delete the case's document, add it again
-    (its text changed), one commit."""
+    (its text changed), one commit, then store the new segment's search arrays."""
+    from kb.search import tables
     from kb.search.schema import open_index
 
     case = dict(next(d for d in docs if d[f.KIND] == "case"))
@@ -335,6 +336,9 @@ def one_case_update(index_dir: Path, docs: list[dict]) -> None:
     with ix.writer() as writer:
         writer.delete_by_term(f.PATH, case[f.PATH])
         writer.update_document(**case)
+    with ix.reader() as reader:
+        tables.store_new(index_dir, reader)
+        tables.remove_unused(index_dir, reader)
 
 
 def bench(

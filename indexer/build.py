@@ -26,6 +26,7 @@ from kb.content.model import Passage, Source
 from kb.content.sources import locate
 from kb.errors import ExtractionError, IndexUnwritable
 from kb.search import outline, schema
+from kb.search import tables as search_tables
 from kb.search.analysis import NorwegianAnalysis
 
 META_FILE = "kb_meta.json"  # beside Whoosh's files: build facts (the analysis has its own file)
@@ -386,4 +387,7 @@ def update_case(
                 writer.update_document(**case_doc(case, ctx))
     except OSError as exc:
         raise unwritable(index_dir, exc) from None
+    with ix.reader() as reader:  # the new segment's search arrays, stored for the searchers
+        search_tables.store_new(index_dir, reader)
+        search_tables.remove_unused(index_dir, reader)  # of segments merged away
     return ("oppdatert" if case is not None else "slettet"), problems

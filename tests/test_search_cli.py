@@ -127,3 +127,50 @@ def test_search_in_a_fresh_process_never_loads_wordfreq(index_dir, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "treff for «barnefattigdom bosetting»" in done.stdout
     assert done.stdout.rstrip().endswith("wordfreq loaded: False")
+
+
+HEAVY = ("flask", "jinja2", "werkzeug", "citeproc", "markdown", "nh3", "bs4", "gunicorn")
+NOT_FOR_SEARCH = (*HEAVY, "waitress", "yaml", "wordfreq", "pdfminer", "indexer", "web")
+
+
+def test_kb_search_loads_neither_the_service_nor_the_editor(index_dir, tmp_path):
+    """`python -m kb search` imports only the search: the group imports a command's module
+    when the command is run, so the service's, the editor's and the build's modules and
+    libraries stay unloaded."""
+    script = (
+        "import json, runpy, sys\n"
+        "sys.argv = ['kb', 'search', 'bolig', '--index', sys.argv[1]]\n"
+        "try:\n"
+        "    runpy.run_module('kb', run_name='__main__')  # what `python -m kb` runs\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(index_dir)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "treff for «bolig»" in done.stdout
+    modules = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded = {m.split(".")[0] for m in modules}
+    assert {"kb", "whoosh", "numpy", "click"} <= loaded
+    assert sorted(loaded & set(NOT_FOR_SEARCH)) == []
+    ours = {m for m in modules if m.startswith("kb.") and m.split(".")[1] != "search"}
+    assert ours == {"kb.cli", "kb.cli.group", "kb.cli.service", "kb.errors", "kb.settings"}
+
+
+def test_every_command_is_found_through_its_module():
+    """group.COMMAND_MODULES names the module of every command the modules attach."""
+    from kb.cli import content, service, submissions  # noqa: F401  (attach every command)
+    from kb.cli.group import COMMAND_MODULES
+
+    assert sorted(cli.commands) == sorted(COMMAND_MODULES)
+    for name, command in cli.commands.items():
+        assert command.callback.__module__ == COMMAND_MODULES[name], name
+    assert cli.list_commands(None) == sorted(COMMAND_MODULES)

@@ -1,13 +1,13 @@
 """The `kb` command: a thin face over kb, indexer and web. Exit 0 ok, 1 problems, 2 usage.
 
-The commands live in kb/cli/content.py (validate, check, new, suggest) and kb/cli/service.py
-(index, search, serve, export, settings); both attach themselves to the group in
-kb/cli/group.py when imported here.
+The commands live in kb/cli/content.py (validate, check, new, suggest, settings),
+kb/cli/service.py (index, search, serve, export) and kb/cli/submissions.py (innsendt); each
+module attaches its commands to the group in kb/cli/group.py when the group first needs one
+(group.COMMAND_MODULES), so a command loads only what it uses.
 """
 
 from __future__ import annotations
 
-from kb.cli import content, service, submissions  # noqa: F401  (attach the commands)
 from kb.cli.group import cli
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
@@ -10,14 +11,31 @@ from kb import settings
 from kb.errors import ConfigError, KbError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# Each command's module, imported when the command is run or listed: `kb search` then loads
+# neither Flask nor the editor's modules (each module attaches its commands to the group).
+COMMAND_MODULES = {
+    **dict.fromkeys(("validate", "new", "check", "suggest", "settings"), "kb.cli.content"),
+    **dict.fromkeys(("index", "search", "serve", "export"), "kb.cli.service"),
+    "innsendt": "kb.cli.submissions",
+}
 
 
 class KbGroup(click.Group):
     """The group whose invoke is the CLI's one error handler: no tracebacks for user errors.
 
+    Its commands are imported when first asked for (COMMAND_MODULES).
+
     A wrong setting exits 2, a content, index or query error (KbError) exits 1; each prints
     its message only. `kb --debug …` re-raises instead, with the traceback.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(COMMAND_MODULES[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:

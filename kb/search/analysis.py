@@ -16,14 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-from kb.content.vocab import Vocabulary, load_vocabularies
 from kb.search import lexicon
 from kb.search.compounds import MAX_WORD, MIN_COMPOUND, MIN_PART, split_compound
 from kb.search.synonyms import Phrase, SynonymTable, load_groups
+
+if TYPE_CHECKING:
+    from kb.content.vocab import Vocabulary
 
 # Whoosh's Snowball stemmer knows Norwegian as "no"; bokmål and nynorsk both map to it.
 LANGUAGES = {"nb": "no", "nn": "no", "no": "no", "nob": "no", "nno": "no"}
@@ -95,6 +98,8 @@ class AnalysisInputs:
     @classmethod
     def from_content(cls, vocabulary_dir: Path) -> AnalysisInputs:
         """The inputs for a content folder's vocabularies (build time: reads wordfreq)."""
+        from kb.content.vocab import load_vocabularies  # build time only (YAML, the registers)
+
         groups = load_groups(vocabulary_dir)
         freqs = lexicon.frequencies()
         return cls(

@@ -16,8 +16,9 @@ import numpy as np
 
 from kb.search import proximity
 from kb.search import schema as f
-from kb.search.planner import Need, by_first_letter, near_words
-from kb.search.tables import Tables
+from kb.search.planner import Need, near_words
+from kb.search.tables import Tables, read_postings
+from kb.search.terms import FieldTerms, field_terms
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
@@ -35,7 +36,7 @@ FIELDS = tuple(f.SEARCHED)
 class Engine:
     """Scores for one reader: field lengths, a postings cache and array arithmetic."""
 
-    def __init__(self, searcher, tables: Tables, cache: OrderedDict | None = None):
+    def __init__(self, searcher, tables: Tables, previous: Engine | None = None):
         self.searcher = searcher
         self.reader = reader = searcher.reader()
         self.size = tables.size
@@ -47,11 +48,13 @@ class Engine:
         live_count = max(reader.doc_count(), 1)
         self.avg = {name: (reader.field_length(name) / live_count) or 1.0 for name in FIELDS}
         self.lengths = tables.lengths
+        self.stored_postings = tables.postings  # by segment: the frequent terms', mapped
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Postings per segment, kept across readers: after a one-case update only the new
-        # segment's are read again.
-        self._segments = OrderedDict() if cache is None else cache
-        self._lexicons: dict[str, dict[str, list[str]]] = {}
+        # segment's are read again; so are the fields' terms (patched, kb.search.terms).
+        self._segments = OrderedDict() if previous is None else previous._segments
+        self._lexicons: dict[str, FieldTerms] = {}
+        self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
         self._positions: OrderedDict = OrderedDict()  # for proximity, per segment and document
 
@@ -82,7 +85,8 @@ class Engine:
         if key in self._segments:
             self._segments.move_to_end(key)
             return self._segments[key]
-        found = self._segments[key] = read_postings(sub, name, term)
+        stored = self.stored_postings.get(key[0], {}).get((name, term))  # a frequent term's
+        found = self._segments[key] = stored or read_postings(sub, name, term)
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
         return found
@@ -153,8 +157,9 @@ class Engine:
         out: set[str] = set()
         for name in FIELDS:
             if name not in self._lexicons:
-                self._lexicons[name] = by_first_letter(_text(t) for t in self.reader.lexicon(name))
-            candidates = self._lexicons[name].get(stem[:1], [])
+                base = self._base.pop(name, None)
+                self._lexicons[name] = field_terms(self.reader, _lexicon_of(name), base)
+            candidates = self._lexicons[name].by_letter.get(stem[:1], [])
             out.update(t for t, _ in near_words(stem, candidates, limit=20))
         return sorted(out)
 
@@ -314,34 +319,9 @@ class Ranking:
         return out
 
 
-def read_postings(sub, name: str, term) -> tuple[np.ndarray, np.ndarray]:
-    """A segment's postings of a term, deleted documents included: (documents, weights)."""
-    ids, weights = [], []
-    if (name, term) in sub:
-        _read_blocks(sub.postings(name, term), 0, ids, weights)
-    return (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
-
-
-def _read_blocks(m, offset: int, ids: list, weights: list) -> None:
-    """Append a leaf matcher's postings, one block at a time (whoosh3 codec internals)."""
-    while not hasattr(m, "_read_data") and hasattr(m, "child"):
-        m = m.child  # deletions are masked by Engine.live instead
-    if not hasattr(m, "_read_data"):  # another codec: the slow, public way
-        pairs = np.array(list(m.items_as("weight")), dtype=np.float64).reshape(-1, 2)
-        ids.append(pairs[:, 0].astype(np.int64) + offset)
-        weights.append(pairs[:, 1].astype(np.float32))
-        return
-    while m.is_active():
-        m._read_data()
-        deltas, w = m._data[0], m._data[1]
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)) + offset)
-        n = len(ids[-1])
-        weights.append(
-            np.full(n, 1.0 if w is None else w, dtype=np.float32)
-            if w is None or isinstance(w, float)
-            else np.asarray(w, dtype=np.float32)
-        )
-        m._next_block()
+def _lexicon_of(name: str):
+    """The reader of one segment's terms of a field (each counted once)."""
+    return lambda sub: dict.fromkeys(map(_text, sub.lexicon(name)), 1)
 
 
 def _text(term) -> str:

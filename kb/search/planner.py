@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from kb.search import schema as f
 from kb.search.analysis import MAX_WORD, MIN_ZIPF, NorwegianAnalysis
 from kb.search.compounds import split_compound
 from kb.search.query import Clause, ParsedQuery, word_clauses
+from kb.search.terms import FieldTerms, field_terms
 
 TEXT_FIELDS = tuple(f.SEARCHED)
 MIN_FUZZY = 4  # shorter unknown words are left alone: too many neighbours
@@ -40,10 +38,13 @@ class Plan:
 class Planner:
     """Plans queries against one reader: knows which terms the index has."""
 
-    def __init__(self, reader, analysis: NorwegianAnalysis):
+    def __init__(self, reader, analysis: NorwegianAnalysis, previous: Planner | None = None):
         self.reader = reader
         self.analysis = analysis
-        self._dictionary: tuple[dict[str, list[str]], dict[str, int]] | None = None
+        self._dictionary: FieldTerms | None = None
+        # The dictionary of an earlier reader of the same index, patched when this one's is
+        # first needed (kb.search.terms): after an update only the new segment is read.
+        self._base = (previous._dictionary or previous._base) if previous is not None else None
 
     def plan(self, parsed: ParsedQuery) -> Plan:
         """Needs for every clause; unknown words are corrected or matched fuzzily."""
@@ -83,7 +84,7 @@ class Planner:
         documents or more) as well as the common ones: «tjenesteinnovasjonsveikart» ->
         «tjenesteinnovasjon», «veikart» when the index has «veikart», a word too rare to split on
         at build time. [] when no split has only known parts, or all of them are in the index."""
-        _, freq = self.dictionary()
+        freq = self.dictionary().counts
 
         def score(part: str) -> float:
             known = freq.get(part, 0) >= MIN_PART_DOCS
@@ -92,24 +93,21 @@ class Planner:
         parts = split_compound(word.lower(), score)
         return parts if all(map(self.has_term, map(self.analysis.stem, parts))) else []
 
-    def dictionary(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+    def dictionary(self) -> FieldTerms:
         """The index's words as written, by first letter, with how many documents have each."""
         if self._dictionary is None:
-            freq: dict[str, int] = {}
-            for raw, info in self.reader.iter_field(f.SPELL):
-                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                if word.isalpha() and len(word) > 2:
-                    freq[word] = info.doc_frequency()
-            self._dictionary = (by_first_letter(freq), freq)
+            self._dictionary = field_terms(self.reader, spelling_words, self._base)
+            self._base = None
         return self._dictionary
 
     def correct(self, word: str) -> str | None:
         """The most common known word within one or two edits (same first letter first)."""
-        buckets, freq = self.dictionary()
+        words = self.dictionary()
+        freq = words.counts
         if not freq or " " in word:
             return None
-        for candidates in (buckets.get(word[0], []), list(freq)):
-            found = near_words(word, candidates)
+        for candidates in (words.by_letter.get(word[0], []), None):
+            found = near_words(word, words.sorted_terms() if candidates is None else candidates)
             if found:
                 return min(found, key=lambda m: (m[1], -freq[m[0]]))[0]
         return None
@@ -126,17 +124,22 @@ def near_words(word: str, candidates: list[str], limit: int = 50) -> list[tuple[
     The planner uses it on the index's words as written («Mente du …?»), the engine on a
     field's stems when no correction was found (fuzzy matching).
     """
+    from rapidfuzz import process  # only a query with an unknown word needs it
+    from rapidfuzz.distance import Levenshtein
+
     found = process.extract(
         word, candidates, scorer=Levenshtein.distance, score_cutoff=max_edits(word), limit=limit
     )
     return [(w, int(d)) for w, d, _ in found]
 
 
-def by_first_letter(words) -> dict[str, list[str]]:
-    """Words grouped by their first letter: typos are rarely in the first letter."""
-    out: dict[str, list[str]] = {}
-    for w in words:
-        out.setdefault(w[:1], []).append(w)
+def spelling_words(sub) -> dict[str, int]:
+    """One segment's words as written (letters only, three or more), with their documents."""
+    out = {}
+    for raw, info in sub.iter_field(f.SPELL):
+        word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if word.isalpha() and len(word) > 2:
+            out[word] = info.doc_frequency()
     return out
 
 

@@ -65,10 +65,12 @@ def positions(
 def segment_positions(sub, field: str, term: str, docs: np.ndarray):
     """(document, positions) of a term in one segment's field for the sorted documents that
     have it. Reads only the posting blocks that hold one of them, each once, and finds the
-    documents in a block with numpy (whoosh3 codec internals, as engine.read_postings)."""
-    m = sub.postings(field, term)
+    documents in a block with numpy (whoosh3 codec internals, as tables.read_postings)."""
+    wrapped = m = sub.postings(field, term)
     while not hasattr(m, "_read_data") and hasattr(m, "child"):
         m = m.child  # deletions do not matter: only candidates are asked for
+    if m is not wrapped and hasattr(m, "reset"):
+        m.reset()  # the deletion filter has moved past the deleted documents at the start
     variable = hasattr(m, "_read_data") and not m._byteids and m._fixedsize is None
     if not variable:  # positions are variable-sized values; anything else: the public way
         yield from _public_positions(m, docs)

@@ -9,6 +9,7 @@ from whoosh.analysis import Analyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import FileIndex
 
+from kb.search import mapped
 from kb.search.analysis import NorwegianAnalysis, plain_analyzer
 
 # Field names. Text fields are searched; facet fields are filtered and counted; the rest is
@@ -92,5 +93,6 @@ def open_index(index_dir: Path) -> tuple[FileIndex, NorwegianAnalysis]:
     the schema is built again around the analysis stored beside it instead. Raises OSError,
     ValueError or whoosh's EmptyIndexError when the folder holds no complete index.
     """
+    mapped.install()  # the segment files read in place, not copied per reader
     analysis = NorwegianAnalysis.load(index_dir)
     return index.open_dir(str(index_dir), schema=build_schema(analysis)), analysis

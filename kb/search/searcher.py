@@ -161,19 +161,23 @@ class Searcher:
             hit.fields()
         return meta
 
-    def _tables(self, ix, searcher, analysis) -> tuple:
+    def _tables(self, ix, searcher, analysis, updated: bool = False) -> tuple:
         """Per-reader tables: facets and sort orders, the ranking engine, the planner.
 
         The arrays are memory-mapped from the index folder (kb.search.tables); the postings
-        already read are kept for the segments the new reader still has.
+        already read are kept for the segments the new reader still has, and after an update
+        of the same index the terms tables are patched from the previous reader's.
         """
         reader = searcher.reader()
         tables = load_tables(reader, self.index_dir, self._segment_tables)
-        old = getattr(self, "engine", None)
-        cache = old._segments if old is not None else None
+        engine, planner = (self.engine, self.planner) if updated else (None, None)
         if reader.generation() == ix.latest_generation():
             remove_unused_tables(self.index_dir, reader)  # of segments merged away
-        return FacetTable(tables), Engine(searcher, tables, cache), Planner(reader, analysis)
+        return (
+            FacetTable(tables),
+            Engine(searcher, tables, engine),
+            Planner(reader, analysis, planner),
+        )
 
     def _fresh(self):
         """The current searcher: reopened after a rebuild, refreshed after an update.
@@ -199,7 +203,7 @@ class Searcher:
             # the pre-update segment, so an updated case would be counted twice.
             searcher = self._ix.searcher()
             try:
-                tables = self._tables(self._ix, searcher, self.analysis)
+                tables = self._tables(self._ix, searcher, self.analysis, updated=True)
             except Exception as exc:
                 searcher.close()
                 raise self._broken(exc) from None

@@ -6,9 +6,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from kb.content.safeyaml import safe_load
 from kb.errors import ContentError
 
 SYNONYMS_FILE = "synonymer.yaml"
@@ -18,6 +15,10 @@ Phrase = tuple[str, ...]  # the stems of a word or expression, stop words remove
 
 def load_groups(folder: Path) -> list[list[str]]:
     """The synonym groups from a vocabulary folder's synonymer.yaml (empty when missing)."""
+    import yaml  # build time only: a search reads the groups from the index's analysis file
+
+    from kb.content.safeyaml import safe_load
+
     path = Path(folder) / SYNONYMS_FILE
     if not path.exists():
         return []

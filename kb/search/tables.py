@@ -6,6 +6,9 @@ process then memory-maps: the pages are shared by all the workers of a server, a
 that opens the index loads them without a loop over the documents. A one-case update adds a
 small segment: only that segment's arrays are computed, the others are read as they are.
 Deletions are not in the files; they are applied as a mask (`live`).
+
+The postings of a segment's frequent terms (in FREQUENT documents or more) are stored too:
+they are the long ones, whose blocks the first query that needs them would otherwise decode.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ TABLES_DIR = "kb_tables"
 LENGTH_FIELDS = tuple(f.SEARCHED)  # the fields whose lengths BM25F needs
 SORT_KEYS = (f.DATE, f.SORT_TITLE)  # text sort keys, stored as codes into sorted values
 BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-FORMAT = 2  # bump when the files change shape: older folders are then ignored
+FORMAT = 3  # bump when the files change shape: older folders are then ignored
+FREQUENT = 1000  # a term in this many documents of a segment has its postings stored
 log = logging.getLogger(__name__)
 
 
@@ -40,6 +44,7 @@ class SegmentTables:
     facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # values, docs, value ids
     keys: dict[str, tuple[list[str], np.ndarray]]  # sorted distinct values, code per doc
     order: np.ndarray  # int64: a passage's place in its source (0 for cases)
+    postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]  # frequent terms' (ids, w)
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Tables:
     facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]
     keys: dict[str, tuple[list[str], np.ndarray]]
     order: np.ndarray
+    postings: dict[str, dict]  # segment id -> its frequent terms' postings
 
 
 def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
@@ -72,6 +78,10 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
     for name in set(known) - set(names):
         del known[name]
     size = reader.doc_count_all()
+    postings = {
+        sub.segment().segment_id(): p.postings
+        for (sub, _), p in zip(reader.leaf_readers(), parts, strict=True)
+    }
     live = np.ones(size, dtype=bool)
     for sub, offset in reader.leaf_readers():
         if sub.has_deletions():
@@ -79,7 +89,7 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
     if len(parts) == 1:  # the usual case after a build: the mapped arrays as they are
         p = parts[0]
         lengths = {name: p.lengths[i] for i, name in enumerate(LENGTH_FIELDS)}
-        return Tables(size, live, lengths, p.facets, p.keys, p.order)
+        return Tables(size, live, lengths, p.facets, p.keys, p.order, postings)
     return Tables(
         size,
         live,
@@ -90,6 +100,7 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
         {name: _joined_facet([p.facets[name] for p in parts], offsets) for name in f.FACETS},
         {name: _joined_key([p.keys[name] for p in parts]) for name in SORT_KEYS},
         np.concatenate([p.order for p in parts]) if parts else np.zeros(0, np.int64),
+        postings,
     )
 
 
@@ -148,7 +159,53 @@ def compute(sub) -> SegmentTables:
         values, codes = np.unique(np.array(texts, dtype=str), return_inverse=True)
         keys[name] = ([str(v) for v in values], codes.astype(np.int64).reshape(-1))
     order = np.array(list(sub.column_reader(f.ORDER)), dtype=np.int64) if size else _i64()
-    return SegmentTables(size, lengths, facets, keys, order)
+    return SegmentTables(size, lengths, facets, keys, order, frequent_postings(sub))
+
+
+def frequent_postings(sub) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    """The postings of the segment's terms in FREQUENT documents or more, by (field, term)."""
+    out = {}
+    for name in LENGTH_FIELDS:
+        frequent = [raw for raw, info in sub.iter_field(name) if info.doc_frequency() >= FREQUENT]
+        for raw in frequent:
+            out[(name, _text(raw))] = read_postings(sub, name, _text(raw))
+    return out
+
+
+def read_postings(sub, name: str, term) -> tuple[np.ndarray, np.ndarray]:
+    """A segment's postings of a term, deleted documents included: (documents, weights)."""
+    ids, weights = [], []
+    if (name, term) in sub:
+        _read_blocks(sub.postings(name, term), 0, ids, weights)
+    return (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
+
+
+def _read_blocks(m, offset: int, ids: list, weights: list) -> None:
+    """Append a leaf matcher's postings, one block at a time (whoosh3 codec internals)."""
+    wrapped = m
+    while not hasattr(m, "_read_data") and hasattr(m, "child"):
+        m = m.child  # deletions are masked by Engine.live instead
+    if m is not wrapped and hasattr(m, "reset"):
+        # The deletion filter has already moved past the deleted documents at the start: read
+        # from the first block, so a segment's postings are the same before and after one of
+        # its documents is deleted (and the document counts as Whoosh's own statistics do).
+        m.reset()
+    if not hasattr(m, "_read_data"):  # another codec: the slow, public way
+        pairs = np.array(list(m.items_as("weight")), dtype=np.float64).reshape(-1, 2)
+        ids.append(pairs[:, 0].astype(np.int64) + offset)
+        weights.append(pairs[:, 1].astype(np.float32))
+        return
+    while m.is_active():
+        m._read_data()
+        deltas, w = m._data[0], m._data[1]
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)) + offset)
+        n = len(ids[-1])
+        weights.append(
+            np.full(n, 1.0 if w is None else w, dtype=np.float32)
+            if w is None or isinstance(w, float)
+            else np.asarray(w, dtype=np.float32)
+        )
+        m._next_block()
 
 
 def _field_lengths(sub, name: str, size: int) -> np.ndarray:
@@ -194,6 +251,12 @@ def _store(t: SegmentTables, folder: Path) -> None:
             "pairs": [len(d) for _, d, _ in facets],  # how many (doc, value) pairs per facet
             "keys": {n: v for n, (v, _) in t.keys.items()},
         }
+        terms = list(t.postings)
+        ids = [t.postings[k][0] for k in terms]
+        np.save(tmp / "post_ids.npy", np.concatenate(ids).astype(np.int32) if ids else _i64())
+        weights = [t.postings[k][1] for k in terms]
+        np.save(tmp / "post_weights.npy", np.concatenate(weights) if weights else _f32())
+        values["postings"] = [[n, term, len(i)] for (n, term), i in zip(terms, ids, strict=True)]
         (tmp / "values.json").write_text(json.dumps(values, ensure_ascii=False), "utf-8")
         os.chmod(tmp, 0o755)
         os.rename(tmp, folder)
@@ -217,7 +280,21 @@ def _read(folder: Path) -> SegmentTables:
         )
         start += n
     keys = {n: (values["keys"][n], columns[1 + i]) for i, n in enumerate(SORT_KEYS)}
-    return SegmentTables(values["size"], lengths, facets, keys, columns[0])
+    ids, weights = (np.load(folder / f"post_{n}.npy", mmap_mode="r") for n in ("ids", "weights"))
+    postings, start = {}, 0
+    for name, term, n in values["postings"]:
+        postings[(name, term)] = (ids[start : start + n], weights[start : start + n])
+        start += n
+    return SegmentTables(values["size"], lengths, facets, keys, columns[0], postings)
+
+
+def store_new(index_dir: Path, reader) -> None:
+    """Compute and store the arrays of the reader's segments that have none: `kb index --case`
+    does it after its commit, so the searchers that see the update only map them."""
+    for sub, _ in reader.leaf_readers():
+        folder = Path(index_dir) / TABLES_DIR / f"{sub.segment().segment_id()}-{FORMAT}"
+        if not folder.is_dir():
+            _store(compute(sub), folder)
 
 
 def remove_unused(index_dir: Path, reader) -> None:
@@ -242,3 +319,7 @@ def _i64() -> np.ndarray:
 
 def _f32() -> np.ndarray:
     return np.zeros(0, dtype=np.float32)
+
+
+_EMPTY_I = _i64()
+_EMPTY_F = _f32()
