@@ -56,7 +56,8 @@ class Engine:
         self._lexicons: dict[str, FieldTerms] = {}
         self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
-        self._positions: OrderedDict = OrderedDict()  # for proximity, per segment and document
+        # For proximity, per segment, field and term (kept across readers, like _segments).
+        self._positions: OrderedDict = OrderedDict() if previous is None else previous._positions
 
     def postings(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and weights of a term in a field, read block by block."""
