@@ -104,6 +104,20 @@ def test_hostile_queries_exit_0(runner, index_dir, query):
     assert "treff for «" in result.stdout
 
 
+def run_fresh(script: str, index_dir: Path, folder: Path) -> subprocess.CompletedProcess:
+    """`python -c script index_dir` in a fresh process started in another folder (the search
+    must not need the repository's content), the repository on the path."""
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run(
+        [sys.executable, "-c", script, str(index_dir)],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=120,
+    )
+
+
 def test_search_in_a_fresh_process_never_loads_wordfreq(index_dir, tmp_path):
     """What the query analysis needs from wordfreq is stored with the index."""
     script = (
@@ -115,15 +129,7 @@ def test_search_in_a_fresh_process_never_loads_wordfreq(index_dir, tmp_path):
         "    assert not exc.code, exc.code\n"
         "print('wordfreq loaded:', 'wordfreq' in sys.modules)\n"
     )
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(index_dir)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,  # another folder: the search must not need the repository's content
-        env={**os.environ, "PYTHONPATH": str(root)},
-        timeout=120,
-    )
+    done = run_fresh(script, index_dir, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "treff for «barnefattigdom bosetting»" in done.stdout
     assert done.stdout.rstrip().endswith("wordfreq loaded: False")
@@ -146,15 +152,7 @@ def test_kb_search_loads_neither_the_service_nor_the_editor(index_dir, tmp_path)
         "    assert not exc.code, exc.code\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(index_dir)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        timeout=120,
-    )
+    done = run_fresh(script, index_dir, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "treff for «bolig»" in done.stdout
     modules = json.loads(done.stdout.strip().splitlines()[-1])
