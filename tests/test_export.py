@@ -6,6 +6,7 @@ import csv
 import gzip
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
@@ -136,6 +137,21 @@ def test_report_parts_and_their_line_anchors_are_in_the_export(site, content, se
     first, last = (int(n) for n in anchor.replace("L", "").split("-"))
     found = lines.select(".report-text [data-first]")
     assert any(int(e["data-first"]) <= last and int(e["data-last"]) >= first for e in found)
+
+
+ISO_DATE = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-[0-3]\d)?\b")
+VERSION = re.compile(r"[Vv]ersjon (?:19|20)\d\d-\d\d-\d\d, [0-9a-f]{7}")  # an identifier
+
+
+def test_no_page_of_the_export_shows_an_iso_date(site):
+    found = []
+    for path in sorted(site.rglob("*.html")):
+        main = soup(path).select_one("main")
+        for skip in main.select("[hidden], script, .report-text"):  # the report's own words
+            skip.decompose()
+        shown = VERSION.sub("", " ".join(main.get_text(" ").split()))
+        found += [(str(path.relative_to(site)), m.group()) for m in ISO_DATE.finditer(shown)]
+    assert found == []
 
 
 def test_open_data_files_match_the_content(site, content):

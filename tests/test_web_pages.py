@@ -148,7 +148,7 @@ def test_source_list_and_source_page_with_metadata_cases_and_passages(client):
     html = page(client.get("/kilder/testkilde"))
     assert text(html.select_one("h1")) == "Testrapport om bolig og bosetting"
     meta = {text(dt): text(dt.find_next_sibling("dd")) for dt in html.select(".meta-list dt")}
-    assert meta["Forfattere"] == "Testforfatter" and meta["År"] == "2026"
+    assert meta["Forfattere"] == "Testforfatter" and meta["Utgitt"] == "2026"
     cited = [a["href"] for a in html.select(".cited-list > li > a")]
     assert "/grep/lillehammer-startlan" in cited
     block = html.select_one('[id="L12-L14"]')

@@ -99,3 +99,26 @@ def test_every_report_part_is_small_clean_html_and_holds_its_cited_ranges(client
     for block in overview.select(".excerpt-list .block[id]"):
         link = block.a["href"]
         assert link == f"{held[block['id']]}#{block['id']}"
+
+
+def test_dates_read_in_norwegian_on_source_and_case_pages(client):
+    def meta(url: str) -> dict[str, str]:
+        html = page(client.get(url))
+        return {text(dt): text(dt.find_next_sibling("dd")) for dt in html.select(".meta-list dt")}
+
+    assert meta("/kilder/difi-2018-13")["Utgitt"] == "12. desember 2018"
+    assert meta("/kilder/menon-2025-omradesatsing")["Utgitt"] == "januar 2025"
+    assert meta("/kilder/fafo-2015-08")["Utgitt"] == "2015"
+    facts = page(client.get("/grep/kristiansund-foreldreskole")).select_one(".factbox")
+    assert "Folketall 1. januar 2024. Kilde: SSB." in text(facts)
+
+
+def test_source_page_names_the_cited_places_by_chapter_and_page(client):
+    html = page(client.get("/kilder/fafo-2015-08"))
+    entry = html.select_one('.cited-list > li > a[href="/grep/kristiansund-foreldreskole"]')
+    places = [text(a) for a in entry.find_next_sibling(class_="meta").select("a")]
+    case = CONTENT.cases["kristiansund-foreldreskole"]
+    first = next(c for c in case.sources if c.source == "fafo-2015-08" and c.pages)
+    pages = f"{first.pages[0]}" + (f"–{first.pages[1]}" if first.pages[1] != first.pages[0] else "")
+    assert places[0] == f"kap. {first.section}, s. {pages}"
+    assert not any("linje" in p for p in places)

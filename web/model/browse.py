@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -64,10 +65,15 @@ class Way:
 
 
 def norwegian_date(day: dt.date | str | None) -> str:
-    """«22. november 2026» (or "" when unknown)."""
+    """«22. november 2026», «januar 2025» or «2018» from a date, "2025-01" or "2018" ("" when
+    unknown), so no reader sees an ISO date."""
     if not day:
         return ""
     if isinstance(day, str):
+        if re.fullmatch(r"\d{4}", day):
+            return day
+        if re.fullmatch(r"\d{4}-\d{2}", day):
+            return f"{MONTHS[int(day[5:]) - 1]} {day[:4]}"
         day = dt.date.fromisoformat(day)
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 

@@ -16,7 +16,7 @@ from kb.content import schema
 from kb.content.loader import Content
 from kb.content.model import Case
 from kb.content.registers import SIZE_LABELS
-from web.model.browse import STATUS_TEXT
+from web.model.browse import STATUS_TEXT, norwegian_date
 from web.model.params import FILTERS
 
 NO_PLACE = "Flere steder"
@@ -102,7 +102,8 @@ def size_row(case: Case, content: Content) -> FactRow:
         text = f"{name}: {people} innbyggere ({SIZE_LABELS.get(k.size_class, k.size_class)})"
         items.append(FactItem(text, urls.search_url(storrelse=k.size_class, type="grep")))
     facts = register.facts if register else {}
-    note = f"Folketall {facts.get('date', '')}. {facts.get('credit', '')}." if items else ""
+    day = norwegian_date(facts.get("date", ""))
+    note = f"Folketall {day}. {facts.get('credit', '')}." if items else ""
     return FactRow("size", "Kommunestørrelse", tuple(items) or (FactItem(NOT_NAMED),), note)
 
 
