@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -86,3 +87,20 @@ def test_inngang_is_explained_where_it_appears(client):
     approach = page(client.get("/innganger/implementering"))
     link = approach.select_one('main a[href="/#innganger"]')
     assert link is not None and "spørsmål" in text(link.find_parent("p"))
+
+
+def test_home_says_when_the_last_updated_cases_share_one_date(corpus, index_dir, tmp_path):
+    root = tmp_path / "samme-dato"
+    shutil.copytree(corpus, root)
+    for case in (root / "grep").glob("*.md"):
+        lines = case.read_text("utf-8").splitlines(keepends=True)
+        same = ["updated: 2026-03-01\n" if ln.startswith("updated:") else ln for ln in lines]
+        case.write_text("".join(same), "utf-8")
+    html = page(make_app(root, index_dir).test_client().get("/"))
+    section = html.select_one("#nye-title").find_parent("section")
+    intro = text(section.select_one(".section-intro"))
+    said = "3 grep ble sist endret av redaksjonen 1. mars 2026. Her er 3 av dem, etter tittel."
+    assert intro == said
+    titles = [text(a) for a in section.select(".card-title a")]
+    assert titles == sorted(titles) and len(titles) == 3
+    assert "Oppdatert " not in text(section)

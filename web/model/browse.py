@@ -147,6 +147,14 @@ def newest(content: Content, n: int = 6, changed: dict[str, str] | None = None) 
     )[:n]
 
 
+def tied_with_newest(content: Content, changed: dict[str, str] | None = None) -> int:
+    """How many cases share the newest date (`updated`, then last commit date): when that is
+    more than the home page lists, its «Sist oppdatert» list can only be ordered by title."""
+    changed = changed or {}
+    keys = [(c.updated or dt.date.min, changed.get(c.id, "")) for c in content.cases.values()]
+    return keys.count(max(keys)) if keys else 0
+
+
 def with_approach(content: Content, approach: str) -> list[Case]:
     """The cases that carry one of Menon's approaches, by title."""
     return sorted(

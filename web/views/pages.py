@@ -17,13 +17,15 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def home():
     content = site().content()
+    changed = last_changed(content)
     return render_template(
         "home.html",
         themes=browse.ways_in(content, "themes", "themes", "tema"),
         groups=browse.ways_in(content, "target_groups", "target_groups", "malgruppe"),
         approaches=browse.approach_ways(content),
         fylker=browse.fylke_counts(content),
-        newest=browse.newest(content, changed=last_changed(content)),
+        newest=browse.newest(content, changed=changed),
+        tied=browse.tied_with_newest(content, changed),
         count=len(content.cases),
         kommune_names=browse.kommune_names(content),
     )
