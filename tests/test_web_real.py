@@ -122,3 +122,13 @@ def test_source_page_names_the_cited_places_by_chapter_and_page(client):
     pages = f"{first.pages[0]}" + (f"–{first.pages[1]}" if first.pages[1] != first.pages[0] else "")
     assert places[0] == f"kap. {first.section}, s. {pages}"
     assert not any("linje" in p for p in places)
+
+
+def test_inngang_is_explained_on_kom_i_gang_and_beside_its_filter(client):
+    start = page(client.get("/kom-i-gang"))
+    intro = start.select_one("#innganger-title").find_next_sibling("p")
+    assert text(intro).startswith("En inngang er et spørsmål du kan lese grepene etter.")
+    hits = page(client.get("/sok?q=bosetting"))
+    box = hits.select_one('.facet[aria-labelledby="facet-approaches"]')
+    assert text(box.select_one(".facet-hint")).startswith("Spørsmålet grepet svarer på.")
+    assert box.select_one('.facet-hint a[href="/#innganger"]')
