@@ -68,7 +68,7 @@ def test_case_page_shows_summary_facts_sections_sources_and_contact(client):
     assert locator["href"] == "/kilder/testkilde#L12-L14"
     assert text(html.select_one(".citations .meta")) == "kap. 2.1"  # lines only in the link
     trust = text(html.select_one(".case-head .trust-line"))
-    assert trust.startswith("Lillehammer · Opplysningene er fra 2026")
+    assert trust.startswith("Lillehammer (28 768 innbyggere i 2024) · Opplysningene er fra 2026")
     assert "Sist oppdatert" not in text(html.select_one(".case-head"))
     assert "Sist oppdatert 1. mars 2026" in text(html.select_one(".case-foot"))
     dev = html.select_one(".case-foot .dev-links")

@@ -32,7 +32,7 @@ class Trust:
     """What the line under the title says."""
 
     place: str
-    size: str  # the kommune's size class ("" until the kommune register carries it)
+    size: str  # the one kommune's population, «24 404 innbyggere i 2024» ("" when unknown)
     facts: str  # «Opplysningene er fra 2014 (Fafo-rapport 2015:08).»
     level: Step | None
     rank: int  # 1 = the weakest level, len(steps) = the strongest
@@ -46,11 +46,17 @@ def place_text(case: Case) -> str:
 
 
 def kommune_size(case: Case, content: Content) -> str:
-    """The size of the case's one kommune («Stor kommune»); "" until the register has sizes.
-
-    Hook for the kommune-size work (not merged yet): return the register's size class here.
-    """
-    return ""
+    """The population of the case's one kommune («24 404 innbyggere i 2024»); "" for several
+    kommuner or none, or when the register does not know it (the fact box lists them all)."""
+    register = content.ctx.register
+    if len(case.kommuner) != 1 or register is None:
+        return ""
+    kommune = register.kommune(case.kommuner[0])
+    if kommune is None or kommune.population is None:
+        return ""
+    year = str(register.facts.get("date", ""))[:4]  # the population's year, not the facts'
+    people = f"{kommune.population:,}".replace(",", "\u00a0")
+    return f"{people} innbyggere i {year}" if year else f"{people} innbyggere"
 
 
 def evidence_steps(case: Case, content: Content) -> tuple[Step, ...]:
