@@ -139,6 +139,21 @@ def test_report_parts_and_their_line_anchors_are_in_the_export(site, content, se
     assert any(int(e["data-first"]) <= last and int(e["data-last"]) >= first for e in found)
 
 
+def test_every_report_page_is_small_clean_html(site, content, seeds_dir):
+    checked = 0
+    for source_id in sorted(content.sources):
+        folder = site / "kilder" / source_id
+        parts = sorted(folder.glob("del/*/index.html"))
+        assert parts, source_id  # every registered report has its text in the export
+        for path in [folder / "index.html", *parts]:
+            assert path.stat().st_size < 200_000, path
+            visible = " ".join(soup(path).select_one("main").get_text(" ").split())
+            for raw in ("###", "**", "<sup>", "\\_"):
+                assert raw not in visible, (path, raw)
+            checked += 1
+    assert checked > 2 * len(content.sources)
+
+
 ISO_DATE = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-[0-3]\d)?\b")
 VERSION = re.compile(r"[Vv]ersjon (?:19|20)\d\d-\d\d-\d\d, [0-9a-f]{7}")  # an identifier
 
