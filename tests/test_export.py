@@ -154,6 +154,16 @@ def test_every_report_page_is_small_clean_html(site, content, seeds_dir):
     assert checked > 2 * len(content.sources)
 
 
+def test_the_exports_404_page_searches_and_its_statement_gives_a_feedback_channel(site):
+    form = soup(site / "404.html").select_one("main form[role=search]")
+    assert form["action"] == "/sok/" and form.select_one("input[name=q]")
+    about = soup(site / "om" / "index.html")
+    statement = about.select_one("#tilgjengelighet").find_parent("article")
+    assert statement.select('a[href^="mailto:"]')
+    assert statement.select('a[href^="https://uustatus.no"]')
+    assert "/issues" not in " ".join(a["href"] for a in statement.select("a"))
+
+
 ISO_DATE = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-[0-3]\d)?\b")
 VERSION = re.compile(r"[Vv]ersjon (?:19|20)\d\d-\d\d-\d\d, [0-9a-f]{7}")  # an identifier
 
