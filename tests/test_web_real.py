@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from webtools import REAL_CONTENT, make_app, page, real_index, text
 
 from kb.content.loader import load_content
+from kb.content.pages import page_range
 from kb.content.sources import default_source_dirs
 
 CONTENT = load_content(REAL_CONTENT)
@@ -134,3 +137,15 @@ def test_inngang_is_explained_on_kom_i_gang_and_beside_its_filter(client):
     box = hits.select_one('.facet[aria-labelledby="facet-approaches"]')
     assert text(box.select_one(".facet-hint")).startswith("Spørsmålet grepet svarer på.")
     assert box.select_one('.facet-hint a[href="/#innganger"]')
+
+
+def test_report_pages_give_the_printed_pages_before_the_lines(client, seeds_dir):
+    first, last = page_range(CONTENT.sources["fafo-2015-08"], (763, 767))
+    where = f"s. {first}–{last}, linje 763–767" if first != last else f"s. {first}, linje 763–767"
+    overview = page(client.get("/kilder/fafo-2015-08"))
+    entry = overview.select_one('.excerpt-list [id="L763-L767"]')
+    assert text(entry.a).endswith(f", {where}")
+    part = page(client.get(entry.a["href"].split("#")[0]))
+    notes = [text(note) for note in part.select(".used-in")]
+    assert any(note.endswith(f"({where})") for note in notes)
+    assert not [n for n in notes if re.search(r"linje (\d+)–\1\)", n)]  # one line: «linje 773»

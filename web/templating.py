@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from kb import urls
 from kb.content import schema
-from web.model import browse
+from web.model import browse, sourceview
 from web.model.params import FILTERS
 from web.model.render import markdown_html
 from web.state import site
@@ -89,6 +89,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(number)
     app.add_template_filter(browse.norwegian_date, "date_nb")
     app.add_template_filter(schema.reader_locator, "locator")
+    app.add_template_global(sourceview.place_in_report)
     app.add_template_filter(markdown_html, "markdown")
     app.add_template_global(browse.FACET_LABELS, "FACET_LABELS")
     app.add_template_global(browse.STATUS_TEXT, "STATUS_TEXT")

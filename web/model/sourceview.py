@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.content.model import Case, Citation, Source
+from kb.content.pages import PageMap, page_map_of, page_range
+from kb.content.schema import reader_locator
 from kb.content.sources import locate, text_lines
 
 PAGE = 100  # passages per call when listing a source from the index
@@ -31,6 +33,28 @@ def anchor(lines: tuple[int, int] | list | None, pages=None) -> str:
     if lines:
         return f"L{lines[0]}-L{lines[1]}"
     return f"p{pages[0]}" if pages else ""
+
+
+_PAGE_MAPS: dict[int, tuple[Source, PageMap | None]] = {}  # id → (the source, its map)
+
+
+def _page_map(source: Source) -> PageMap | None:
+    """The source's page map, parsed once (a report page asks for it for every passage)."""
+    held = _PAGE_MAPS.get(id(source))
+    if held is None or held[0] is not source:  # the source is held, so its id is not reused
+        if len(_PAGE_MAPS) > 64:
+            _PAGE_MAPS.clear()
+        held = _PAGE_MAPS[id(source)] = (source, page_map_of(source))
+    return held[1]
+
+
+def place_in_report(source: Source, first: int, last: int) -> str:
+    """«s. 57–58, linje 769–771»: the printed pages first when the report has a page map,
+    then the lines of the report file («linje 773» for one line)."""
+    lines = f"linje {first}" if first == last else f"linje {first}–{last}"
+    page_map = _page_map(source)
+    pages = page_range(page_map, (first, last)) if page_map else None
+    return f"{reader_locator(Citation(source.id, pages=pages))}, {lines}" if pages else lines
 
 
 def read_lines(source: Source, dirs: tuple[Path, ...]) -> tuple[str, ...] | None:
