@@ -22,6 +22,7 @@ PAGES = {
     "sok": "/sok?q=bosetting",
     "grep": "/grep/baerum-boveiledning-tre-spor",
     "kart": "/kart",
+    "rapport": "/kilder/fafo-2015-08/del/6#L769-L771",  # a cited passage, marked, «Brukt i»
     "om": "/om",
 }
 # The static export: the same pages at its paths; its search runs in the browser (Pagefind).
