@@ -154,6 +154,13 @@ def test_every_report_page_is_small_clean_html(site, content, seeds_dir):
     assert checked > 2 * len(content.sources)
 
 
+def test_the_exports_source_page_gives_the_registrys_isbn_and_issn(site):
+    html = soup(site / "kilder" / "fafo-2015-08" / "index.html")
+    meta = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in html.select("dt")}
+    assert meta["ISBN"] == "978-82-324-0187-1" and meta["ISSN"] == "0801-6143"
+    assert meta["Utgitt"] == "2015"
+
+
 def test_the_exports_404_page_searches_and_its_statement_gives_a_feedback_channel(site):
     form = soup(site / "404.html").select_one("main form[role=search]")
     assert form["action"] == "/sok/" and form.select_one("input[name=q]")

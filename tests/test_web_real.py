@@ -113,7 +113,9 @@ def test_dates_read_in_norwegian_on_source_and_case_pages(client):
 
     assert meta("/kilder/difi-2018-13")["Utgitt"] == "12. desember 2018"
     assert meta("/kilder/menon-2025-omradesatsing")["Utgitt"] == "januar 2025"
-    assert meta("/kilder/fafo-2015-08")["Utgitt"] == "2015"
+    fafo = meta("/kilder/fafo-2015-08")  # the registry's ISBN and ISSN, where it has them
+    assert fafo["Utgitt"] == "2015" and fafo["ISBN"] == "978-82-324-0187-1"
+    assert fafo["ISSN"] == "0801-6143" and "ISBN" not in meta("/kilder/difi-2018-13")
     facts = page(client.get("/grep/kristiansund-foreldreskole")).select_one(".factbox")
     assert "Folketall 1. januar 2024. Kilde: SSB." in text(facts)
 
