@@ -116,6 +116,9 @@ def test_dates_read_in_norwegian_on_source_and_case_pages(client):
     fafo = meta("/kilder/fafo-2015-08")  # the registry's ISBN and ISSN, where it has them
     assert fafo["Utgitt"] == "2015" and fafo["ISBN"] == "978-82-324-0187-1"
     assert fafo["ISSN"] == "0801-6143" and "ISBN" not in meta("/kilder/difi-2018-13")
+    undated = meta("/kilder/hiof-velferdspiloten")  # no year: no row, «Merk» says so
+    assert "Utgitt" not in undated and "år" in undated["Merk"]
+    assert "Ikke oppgitt" not in " ".join(undated.values())
     facts = page(client.get("/grep/kristiansund-foreldreskole")).select_one(".factbox")
     assert "Folketall 1. januar 2024. Kilde: SSB." in text(facts)
 
