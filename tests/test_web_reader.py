@@ -104,3 +104,5 @@ def test_home_says_when_the_last_updated_cases_share_one_date(corpus, index_dir,
     titles = [text(a) for a in section.select(".card-title a")]
     assert titles == sorted(titles) and len(titles) == 3
     assert "Oppdatert " not in text(section)
+    more = section.select_one("a.more")  # «nyeste først» would sort nothing
+    assert text(more) == "Alle grep, etter tittel" and "sort=tittel" in more["href"]
