@@ -175,10 +175,12 @@ ISO_DATE = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-[0-3]\d)?\b")
 VERSION = re.compile(r"[Vv]ersjon (?:19|20)\d\d-\d\d-\d\d, [0-9a-f]{7}")  # an identifier
 
 
-def test_no_page_of_the_export_shows_an_iso_date(site):
+def test_every_page_of_the_export_is_norwegian_without_iso_dates(site):
     found = []
     for path in sorted(site.rglob("*.html")):
-        main = soup(path).select_one("main")
+        html = soup(path)
+        assert html.html["lang"] == "nb", path
+        main = html.select_one("main")
         for skip in main.select("[hidden], script, .report-text"):  # the report's own words
             skip.decompose()
         shown = VERSION.sub("", " ".join(main.get_text(" ").split()))
