@@ -126,12 +126,16 @@ def test_dates_read_in_norwegian_on_source_and_case_pages(client):
 def test_source_page_names_the_cited_places_by_chapter_and_page(client):
     html = page(client.get("/kilder/fafo-2015-08"))
     entry = html.select_one('.cited-list > li > a[href="/grep/kristiansund-foreldreskole"]')
-    places = [text(a) for a in entry.find_next_sibling(class_="meta").select("a")]
+    meta = entry.find_next_sibling(class_="meta")
     case = CONTENT.cases["kristiansund-foreldreskole"]
-    first = next(c for c in case.sources if c.source == "fafo-2015-08" and c.pages)
+    refs = [c for c in case.sources if c.source == "fafo-2015-08"]
+    first = refs[0]
     pages = f"{first.pages[0]}" + (f"–{first.pages[1]}" if first.pages[1] != first.pages[0] else "")
-    assert places[0] == f"kap. {first.section}, s. {pages}"
-    assert not any("linje" in p for p in places)
+    shown = "".join(meta.strings)
+    assert shown.startswith(f"kap. {first.section}, s. {pages} (linje {first.lines[0]}")
+    assert shown.count(f"kap. {first.section}, s. {pages}") == 1  # each place named once
+    anchors = [a["href"].split("#")[1] for a in meta.select("a")]
+    assert sorted(anchors) == sorted(f"L{r.lines[0]}-L{r.lines[1]}" for r in refs if r.lines)
 
 
 def test_inngang_is_explained_on_kom_i_gang_and_beside_its_filter(client):

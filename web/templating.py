@@ -90,6 +90,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(browse.norwegian_date, "date_nb")
     app.add_template_filter(schema.reader_locator, "locator")
     app.add_template_global(sourceview.place_in_report)
+    app.add_template_global(sourceview.cited_places)
     app.add_template_filter(markdown_html, "markdown")
     app.add_template_global(browse.FACET_LABELS, "FACET_LABELS")
     app.add_template_global(browse.STATUS_TEXT, "STATUS_TEXT")

@@ -57,6 +57,15 @@ def place_in_report(source: Source, first: int, last: int) -> str:
     return f"{reader_locator(Citation(source.id, pages=pages))}, {lines}" if pages else lines
 
 
+def cited_places(refs: list[Citation]) -> list[tuple[str, list[Citation]]]:
+    """One case's citations of a report grouped by what a reader reads first («kap. 4.5,
+    s. 62–63»), in order, so the same chapter and pages are not repeated for each line range."""
+    groups: dict[str, list[Citation]] = {}
+    for ref in refs:
+        groups.setdefault(reader_locator(ref), []).append(ref)
+    return list(groups.items())
+
+
 def read_lines(source: Source, dirs: tuple[Path, ...]) -> tuple[str, ...] | None:
     """The lines of the source's text file when it is here and unchanged, else None."""
     for found in locate(source, dirs):
