@@ -5,7 +5,8 @@
 Builds the index of content/ and the reports in ../shared/seeds once, then times
 `Searcher.search` (limit 10) over the 90 judged queries (tests/relevance/judged.yaml) with the
 ranking rules switched on one by one, from the previous behaviour (any word, all-words boost,
-no case weight, no proximity, the boost only with every word) to today's; p50/p95 in ms. Then:
+no case weight, no proximity, the boost only with every word, no form without -t) to today's,
+the steps taking turns within each round; p50/p95 in ms. Then:
 the first /sok after the app is warmed as `kb serve` warms it (another query than the warm-up's)
 against the median of the next 100 (the judged queries), and `kb search` in a fresh process
 (wall time, three runs).
@@ -29,19 +30,22 @@ import yaml  # noqa: E402
 
 from indexer.build import build_index  # noqa: E402
 from kb.content.loader import load_content  # noqa: E402
-from kb.search import engine, proximity  # noqa: E402
+from kb.search import engine, planner, proximity  # noqa: E402
 from kb.search.searcher import Searcher  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 NOW = (engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST)
-NOW += (engine.COVERAGE_POWER,)
+NOW += (engine.COVERAGE_POWER, planner.MIN_FORM)
 ALL_OR_NOTHING = 1e9  # a share below 1 to this power is 0: the boost only with every clause
-STEPS = [  # (label, required, case weight, strong case weight, proximity boost, coverage power)
-    ("før: alle ord løftet, ellers noen", lambda n: 99, 1.0, 1.0, 0.0, ALL_OR_NOTHING),
-    ("+ minste antall ord (msm)", NOW[0], 1.0, 1.0, 0.0, ALL_OR_NOTHING),
-    ("+ vekt på grep mot avsnitt", NOW[0], NOW[1], NOW[2], 0.0, ALL_OR_NOTHING),
-    ("+ nærhet", *NOW[:4], ALL_OR_NOTHING),
-    ("+ ordenes vekt i løftet (i dag)", *NOW),
+NO_FORMS = 10**6  # no stem is this long: no form without -t is added
+STEPS = [  # (label, required, case weight, strong case weight, proximity boost, coverage power,
+    # shortest stem without -t)
+    ("før: alle ord løftet, ellers noen", lambda n: 99, 1.0, 1.0, 0.0, ALL_OR_NOTHING, NO_FORMS),
+    ("+ minste antall ord (msm)", NOW[0], 1.0, 1.0, 0.0, ALL_OR_NOTHING, NO_FORMS),
+    ("+ vekt på grep mot avsnitt", NOW[0], NOW[1], NOW[2], 0.0, ALL_OR_NOTHING, NO_FORMS),
+    ("+ nærhet", *NOW[:4], ALL_OR_NOTHING, NO_FORMS),
+    ("+ ordenes vekt i løftet", *NOW[:5], NO_FORMS),
+    ("+ form uten -t (i dag)", *NOW),
 ]
 
 
@@ -56,23 +60,25 @@ def percentiles(times: list[float]) -> str:
 
 
 def time_steps(index_dir: Path, texts: list[str], rounds: int) -> None:
+    """p50/p95 of each step; the steps take turns within each round (the load is shared)."""
     searcher = Searcher(index_dir)
     searcher.warm()
-    for label, req, case_w, strong_w, prox, power in STEPS:
-        engine.required, engine.CASE_WEIGHT = req, case_w
-        engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST = strong_w, prox
-        engine.COVERAGE_POWER = power
-        times = []
-        for _ in range(rounds):
+    times: dict[str, list[float]] = {label: [] for label, *_ in STEPS}
+    for _ in range(rounds):
+        for label, req, case_w, strong_w, prox, power, min_form in STEPS:
+            engine.required, engine.CASE_WEIGHT = req, case_w
+            engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST = strong_w, prox
+            engine.COVERAGE_POWER, planner.MIN_FORM = power, min_form
             searcher.engine._phrases.clear()  # each round pays for its phrase checks again
             for q in texts:
                 searcher._results.clear()  # time the ranking, not the result cache
                 started = time.perf_counter()
                 searcher.search(q, limit=10)
-                times.append(time.perf_counter() - started)
-        print(f"{label:36} {percentiles(times)}")
+                times[label].append(time.perf_counter() - started)
+    for label, taken in times.items():
+        print(f"{label:36} {percentiles(taken)}")
     engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT = NOW[:3]
-    proximity.PROXIMITY_BOOST, engine.COVERAGE_POWER = NOW[3:]
+    proximity.PROXIMITY_BOOST, engine.COVERAGE_POWER, planner.MIN_FORM = NOW[3:]
 
 
 def first_page(index_dir: Path, texts: list[str]) -> None:

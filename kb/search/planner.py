@@ -13,6 +13,7 @@ from kb.search.terms import FieldTerms, field_terms
 
 TEXT_FIELDS = tuple(f.SEARCHED)
 MIN_FUZZY = 4  # shorter unknown words are left alone: too many neighbours
+MIN_FORM = 4  # a stem without its -t must keep this many letters («stat» is not «sta»)
 MIN_PART_DOCS = 2  # a word of the index is a compound part of a query word when this many have it
 
 
@@ -53,7 +54,7 @@ class Planner:
             # Too short (too many neighbours) or too long to be a word: not corrected.
             as_written = clause.quoted or not MIN_FUZZY <= len(clause.text) <= MAX_WORD
             if as_written or self.known(clause):
-                plan.needs.append(need_of(clause))
+                plan.needs.append(self.with_forms(need_of(clause), clause))
                 continue
             better = self.correct(clause.text)
             parts = [] if better else self.index_parts(clause.text)
@@ -68,6 +69,21 @@ class Planner:
         if plan.corrections:
             plan.suggestion = _replace_words(parsed.text, plan.corrections)
         return plan
+
+    def with_forms(self, need: Need, clause: Clause) -> Need:
+        """The need with the word's form without -t when the index has it: «raskt» also finds
+        «rask», «kjøpte» (stem «kjøpt») «kjøp», «boligsosialt» «boligsosial». Snowball keeps
+        the -t of adjectives and past tenses, so the forms never met. Not after -tt
+        («innsatt» is not «innsats», stem «innsat») nor for short stems («stat» is not «sta»)."""
+        if clause.quoted or len(clause.words) != 1 or not need.phrases:
+            return need
+        stem = need.phrases[0][0]
+        if not stem.endswith("t") or stem.endswith("tt") or len(stem) <= MIN_FORM:
+            return need
+        other = stem[:-1]
+        if (other,) in need.phrases or not self.has_term(other):
+            return need
+        return Need((*need.phrases, (other,)), need.parts, need.fuzzy, need.label)
 
     def has_term(self, stem: str) -> bool:
         """True when any searched field has this stem."""
