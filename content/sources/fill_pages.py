@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a plain script from a checkout
 
-from kb.editor.pagefill import fill_files  # noqa: E402
 from kb.content.sources import load_sources  # noqa: E402
+from kb.editor.pagefill import fill_files  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
