@@ -75,6 +75,17 @@ def relative_path(path: Path, root: Path) -> str:
         return Path(path).resolve().as_posix()
 
 
+def newest_key(case: Case, ctx: Context) -> str:
+    """The case's key for «nyeste»: the year its facts describe (as_of, else the latest year of
+    its sources), then the date it was last edited. A passage's key is its source's year, so
+    the newest knowledge comes first, and edits only order cases of the same year."""
+    years = [ctx.sources[c.source].year for c in case.sources if c.source in ctx.sources]
+    year = case.as_of or max((y for y in years if y), default=None)
+    if year is None:
+        return ""
+    return f"{year:04d}-{case.updated.isoformat()}" if case.updated else f"{year:04d}"
+
+
 def case_doc(case: Case, ctx: Context) -> dict:
     """The index document of one case."""
     body = plain_text(case.body)
@@ -101,6 +112,7 @@ def case_doc(case: Case, ctx: Context) -> dict:
         f.TAGS: _tags(case, ctx),
         f.SPELL: "\n".join((case.title, case.summary, body)),
         f.SIZE: ",".join(size_classes(case, ctx)),  # kommune size classes (register)
+        f.DATE: newest_key(case, ctx),
         f.SORT_TITLE: case.title.lower(),
         f.ORDER: 0,
         f.DATA: json.dumps(data, ensure_ascii=False),

@@ -181,8 +181,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "updated", "date", "Sist oppdatert", True,
         columns=(Column("updated", lambda c: c.updated.isoformat() if c.updated else None),),
-        index="date", index_value=lambda c: c.updated.isoformat() if c.updated else "",
-    ),
+    ),  # the index's «nyeste» key needs the sources' years too: indexer.documents.newest_key
 )  # fmt: skip
 BY_NAME = {f.name: f for f in FIELDS}
 # Case attributes that are not front-matter fields: where the case came from and its body.
