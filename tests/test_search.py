@@ -4,6 +4,7 @@ browsing and hostile input."""
 from __future__ import annotations
 
 import re
+import shutil
 from html import unescape
 
 import pytest
@@ -191,6 +192,22 @@ def test_browse_lists_newest_first_or_by_title(engines):
     assert [h["title"] for h in by_title["hits"]] == sorted(h["title"] for h in by_title["hits"])
     assert dict(map(tuple, newest["facets"]["themes"]))["bosetting"] == 2
     assert newest["facets"]["kind"] == [["case", 3]]
+
+
+def test_newest_means_the_newest_knowledge_not_the_last_edit(corpus, tmp_path):
+    """«nyeste» orders cases by the year their facts describe; the edit date only breaks ties.
+    Lillehammer's case was edited last (2026) but describes 2010, so it comes last."""
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    case = root / "grep" / "lillehammer-startlan.md"
+    case.write_text(case.read_text(encoding="utf-8").replace("as_of: 2026", "as_of: 2010"))
+    build_index(load_content(root), tmp_path / "ix", passages={})
+    searcher = open_searcher(tmp_path / "ix")
+    try:
+        newest = ids(searcher.search("", kind="case", sort="newest"))
+    finally:
+        searcher.close()
+    assert newest == ["fredrikstad-barnefattigdom", "bergen-bustad", "lillehammer-startlan"]
 
 
 def test_paging(engines):
