@@ -55,8 +55,12 @@ def test_history_lists_every_commit_of_the_file_newest_first(client, repo):
     html = page(client.get(f"/grep/{CASE}/historikk"))
     rows = [text(li) for li in html.select(".history-list li")]
     assert len(rows) == 2
-    assert rows[0].startswith(f"2026-02-10 · {second[:7]} · Rettet utfordringen")
-    assert rows[1] == f"2026-01-05 · {first[:7]} · Første versjon av startlån"
+    assert rows[0].startswith(f"10. februar 2026 · {second[:7]} · Rettet utfordringen")
+    assert rows[1] == f"5. januar 2026 · {first[:7]} · Første versjon av startlån"
+    assert [t["datetime"] for t in html.select(".history-list time")] == [
+        "2026-02-10",
+        "2026-01-05",
+    ]
     links = [a["href"] for a in html.select(".history-list a")]
     assert links == [f"/grep/{CASE}?versjon={second[:7]}", f"/grep/{CASE}?versjon={first[:7]}"]
 
@@ -153,5 +157,5 @@ def test_a_version_that_fails_todays_checks_is_explained_not_a_500(repo, tmp_pat
     response = client.get(f"/grep/{CASE}?versjon={broken}")
     assert response.status_code == 200
     article = text(page(response).select_one("article"))
-    assert f"Versjonen fra 2026-03-01 ({broken}) kan ikke vises" in article
+    assert f"Versjonen fra 1. mars 2026 ({broken}) kan ikke vises" in article
     assert "mirakel" in article

@@ -122,6 +122,7 @@ def test_search_page_finds_cases_in_the_services_words(browser, site_url, query,
         wait_for_hits(page)
         heading = page.locator("#treff-title").inner_text()
         assert heading.endswith(f"for «{query}»") and " grep" in heading
+        assert "rapportavsnitt" not in heading  # Pagefind finds report parts, not passages
         links = page.eval_on_selector_all(
             "ol.hits li.hit-case .hit-title a", "els => els.map(e => e.getAttribute('href'))"
         )

@@ -37,7 +37,8 @@
     if (!q) { return number(total) + " treff"; }
     var parts = [];
     if (counts.grep) { parts.push(number(counts.grep) + " grep"); }
-    if (counts.rapport) { parts.push(number(counts.rapport) + " rapportavsnitt"); }
+    // Pagefind finds report parts (pages), not the service's passages: count what it found.
+    if (counts.rapport) { parts.push(number(counts.rapport) + (counts.rapport === 1 ? " rapportdel" : " rapportdeler")); }
     return parts.join(" og ") + " for «" + q + "»";
   }
 
