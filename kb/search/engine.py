@@ -52,12 +52,17 @@ class Engine:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Postings per segment, kept across readers: after a one-case update only the new
         # segment's are read again; so are the fields' terms (patched, kb.search.terms).
-        self._segments = OrderedDict() if previous is None else previous._segments
+        # Copied, not shared: the previous engine may go on answering while this one warms up
+        # (Searcher.refresh); the arrays themselves are shared, they never change.
+        self._segments = OrderedDict() if previous is None else OrderedDict(previous._segments)
         self._lexicons: dict[str, FieldTerms] = {}
         self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
-        # For proximity, per segment, field and term (kept across readers, like _segments).
-        self._positions: OrderedDict = OrderedDict() if previous is None else previous._positions
+        # For proximity, per segment, field and term (kept across readers, like _segments;
+        # each term's documents are a dict that proximity.positions fills in: copied too).
+        self._positions: OrderedDict = OrderedDict(
+            (key, dict(docs)) for key, docs in (previous._positions if previous else {}).items()
+        )
 
     def postings(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and weights of a term in a field, read block by block."""
