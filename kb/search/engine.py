@@ -147,13 +147,17 @@ class Engine:
         if key in self._segments:
             self._segments.move_to_end(key)
             return self._segments[key]
-        found = [np.zeros(0, dtype=np.int64)]
+        # Not np.unique or a plain np.intersect1d: their first call imports numpy.ma (~15 ms
+        # of a fresh process's first search); a segment's postings are sorted and unique.
+        found = np.zeros(sub.doc_count_all(), dtype=bool)
         for name in FIELDS:
             ids = [self._segment_postings(sub, name, w)[0] for w in words]
-            candidates = functools.reduce(np.intersect1d, ids)
+            candidates = functools.reduce(
+                functools.partial(np.intersect1d, assume_unique=True), ids
+            )
             if len(candidates):
-                found.append(phrase_docs(sub, name, words, candidates))
-        self._segments[key] = np.unique(np.concatenate(found))
+                found[phrase_docs(sub, name, words, candidates)] = True
+        self._segments[key] = np.flatnonzero(found)
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
         return self._segments[key]
