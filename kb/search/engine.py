@@ -18,7 +18,7 @@ from kb.search import proximity
 from kb.search import schema as f
 from kb.search.planner import Need, near_words
 from kb.search.tables import Tables, read_postings
-from kb.search.terms import FieldTerms, field_terms
+from kb.search.terms import FieldTerms, field_terms, prefixed
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
@@ -56,6 +56,7 @@ class Engine:
         # (Searcher.refresh); the arrays themselves are shared, they never change.
         self._segments = OrderedDict() if previous is None else OrderedDict(previous._segments)
         self._lexicons: dict[str, FieldTerms] = {}
+        self._letters: dict[tuple[str, str], list[str]] = {}  # before a field's lexicon is read
         self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
         # For proximity, per segment, field and term (kept across readers, like _segments;
@@ -163,15 +164,32 @@ class Engine:
         return self._segments[key]
 
     def near_terms(self, stem: str) -> list[str]:
-        """Index terms within one or two edits of an unknown word."""
+        """Index terms within one or two edits of an unknown word (same first letter)."""
         out: set[str] = set()
         for name in FIELDS:
-            if name not in self._lexicons:
-                base = self._base.pop(name, None)
-                self._lexicons[name] = field_terms(self.reader, _lexicon_of(name), base)
-            candidates = self._lexicons[name].by_letter.get(stem[:1], [])
+            candidates = self._letter_terms(name, stem[:1])
             out.update(t for t, _ in near_words(stem, candidates, limit=20))
         return sorted(out)
+
+    def lexicons(self) -> None:
+        """Read every field's stems (the warm-up), patched from the previous reader's."""
+        for name in FIELDS:
+            self._lexicon(name)
+
+    def _lexicon(self, name: str) -> FieldTerms:
+        if name not in self._lexicons:
+            base = self._base.pop(name, None)
+            self._lexicons[name] = field_terms(self.reader, _lexicon_of(name), base)
+        return self._lexicons[name]
+
+    def _letter_terms(self, name: str, letter: str) -> list[str]:
+        """A field's stems that start with the letter, sorted: from the field's lexicon once it
+        is read (or can be patched from the previous reader's), else that letter's alone."""
+        if name in self._lexicons or name in self._base:
+            return self._lexicon(name).by_letter.get(letter, [])
+        if (name, letter) not in self._letters:
+            self._letters[(name, letter)] = sorted(prefixed(self.reader, name, letter))
+        return self._letters[(name, letter)]
 
     def need_scores(self, need: Need) -> NeedMatch:
         """A clause's scores (any of its phrases, or all its parts) and how each document met it."""

@@ -456,7 +456,7 @@ def _warmed(analysis, searcher, tables: tuple, hits: bool = True) -> None:
     fields. Only this thread uses the tables until they are installed."""
     facets, engine, planner = tables
     planner.dictionary()
-    engine.near_terms("warm")
+    engine.lexicons()
     for sort in SORTS[1:]:
         facets.order(sort)
     if hits:
