@@ -10,8 +10,14 @@ hits with the first 200 characters of their stored text, and the total. Our time
 `Searcher.search` (parse, synonyms, typo check, ranking, total, facet counts, snippets) without
 its result cache. The queries: the judged ones of tests/relevance, 12 short ones, and 40 drawn
 from each corpus (words, pairs, triples, typos). Printed: first occurrence and repeats
-separately (p50/p95/p99, ratio to FTS5), the first query in a fresh process against the median,
-the next search after a one-case update, and `kb search` wall time on the bundled content.
+separately (p50/p95/p99, ratio to FTS5), and `kb search` wall time on the bundled content.
+
+Stalls, wall and CPU time: the first query in fresh processes opened as `kb search` opens the
+index (no warm-up) and as `kb serve` does (open and warm(), its time printed), against the
+median of the next queries and against the same query's first-time cost in another fresh
+process where it was not the first; after one-case updates, the next search when it reloads
+the index itself (as `kb search` would) and, after refresh() (timed apart: the service runs it
+in its own thread), as the service answers, against the median and the same query's costs.
 """
 
 from __future__ import annotations
@@ -320,7 +326,8 @@ def fresh_process(index_dir: Path, queries: list[str], mode: str) -> list[dict]:
         out.append(json.loads(done.stdout.strip().splitlines()[-1]))
     for k, run in enumerate(out):  # the first query's cost where the process before had it
         other = out[k - 1]
-        run["own_ms"] = other["ms"][other["queries"].index(run["queries"][0])]
+        at = other["queries"].index(run["queries"][0])
+        run["own_ms"], run["own_cpu"] = other["ms"][at], other["cpu"][at]
     return out
 
 
@@ -335,12 +342,14 @@ def run_fresh(index_dir: Path, queries_file: Path, mode: str) -> None:
         started = time.perf_counter()
         searcher.warm()
         warm_ms = (time.perf_counter() - started) * 1000
-    ms = []
+    ms, cpu = [], []
     for q in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         searcher.search(q, limit=10)
         ms.append((time.perf_counter() - started) * 1000)
-    print(json.dumps({"queries": queries, "open_ms": open_ms, "warm_ms": warm_ms, "ms": ms}))
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    out = {"queries": queries, "open_ms": open_ms, "warm_ms": warm_ms, "ms": ms, "cpu": cpu}
+    print(json.dumps(out))
 
 
 def after_updates(searcher: Searcher, folder: Path, docs: list[dict], queries: list[str]):
@@ -349,11 +358,12 @@ def after_updates(searcher: Searcher, folder: Path, docs: list[dict], queries: l
     comes before the service's refresh), then after a second update the service's way:
     `refresh()` (reload and warm, timed apart) and then the search. Milliseconds."""
 
-    def timed(call: Callable[[], object]) -> float:
-        started = time.perf_counter()
+    def timed(call: Callable[[], object]) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
         call()
-        return (time.perf_counter() - started) * 1000
+        return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
 
+    searcher.warm()  # as the service is, from its start: refresh() patches what it read
     out = []
     for q in queries:
         before = timed(lambda: uncached(searcher, q))  # noqa: B023
@@ -362,9 +372,9 @@ def after_updates(searcher: Searcher, folder: Path, docs: list[dict], queries: l
         one_case_update(folder, docs)
         refresh = timed(searcher.refresh)
         served = timed(lambda: uncached(searcher, q))  # noqa: B023
-        out.append(
-            {"query": q, "before": before, "lazy": lazy, "refresh": refresh, "served": served}
-        )
+        found = {"before": before, "lazy": lazy, "refresh": refresh, "served": served}
+        out.append({"query": q} | {k: v[0] for k, v in found.items()})
+        out[-1] |= {k + "_cpu": v[1] for k, v in found.items()}
     return out
 
 
@@ -431,6 +441,7 @@ def bench(
         updated = after_updates(searcher, folder, docs, queries[::step][:UPDATES])
         for u in updated:  # each query's first-time cost in this process, before any update
             u["first"] = timings["ours"]["first"][queries.index(u["query"])]
+            u["first_cpu"] = timings["ours"]["first_cpu"][queries.index(u["query"])]
         searcher.close()
         db.close()
     out = {
@@ -514,10 +525,17 @@ def print_stalls(r: dict) -> None:
                 f"{first / run['own_ms']:.1f}× samme søk der det ikke var først "
                 f"({run['own_ms']:.1f} ms)"
             )
-        worst = max(run["ms"][0] / statistics.median(run["ms"][1:]) for run in runs)
-        own = max(run["ms"][0] / run["own_ms"] for run in runs)
-        print(f"  største: {worst:.1f}× medianen, {own:.1f}× samme søk der det ikke var først")
-    updated, first_median = r["updated"], r["ours_first_p50"]
+        for clock, own_key, label in (
+            ("ms", "own_ms", "veggtid"),
+            ("cpu", "own_cpu", "prosessortid"),
+        ):
+            worst = max(run[clock][0] / statistics.median(run[clock][1:]) for run in runs)
+            own = max(run[clock][0] / run[own_key] for run in runs)
+            print(
+                f"  største, {label}: {worst:.1f}× medianen, "
+                f"{own:.1f}× samme søk der det ikke var først"
+            )
+    updated = r["updated"]
     print(
         f"etter oppdatering av ett grep, {len(updated)} søk stilt før (ms): første gang / rett "
         "før oppdateringen / neste søk som laster på nytt selv / refresh() / neste søk etter den"
@@ -527,20 +545,22 @@ def print_stalls(r: dict) -> None:
             f"  {u['query'][:34]:34} {u['first']:7.1f} {u['before']:7.1f} {u['lazy']:7.1f} "
             f"{u['refresh']:7.1f} {u['served']:7.1f}"
         )
-    lazy = max(u["lazy"] for u in updated)
-    print(
-        f"  gammel måte: største neste søk uten refresh() {lazy / first_median:.1f}× medianen "
-        f"første gang ({first_median:.1f} ms); mot samme søk første gang: største "
-        f"{max(u['lazy'] / u['first'] for u in updated):.1f}×"
-    )
-    print(
-        "  som tjenesten: refresh() median "
-        f"{statistics.median(u['refresh'] for u in updated):.0f} ms (i tjenestens egen tråd), "
-        "så neste søk: største "
-        f"{max(u['served'] / u['first'] for u in updated):.1f}× samme søk første gang, "
-        f"{max(u['served'] / u['before'] for u in updated):.1f}× samme søk rett før, "
-        f"{max(u['served'] for u in updated) / first_median:.1f}× medianen første gang"
-    )
+    for c, label in (("", "veggtid"), ("_cpu", "prosessortid")):
+        median = r[f"ours_first{c}_p50"]
+        print(
+            f"  {label}, gammel måte: største neste søk uten refresh() "
+            f"{max(u['lazy' + c] for u in updated) / median:.1f}× medianen første gang "
+            f"({median:.1f} ms), {max(u['lazy' + c] / u['first' + c] for u in updated):.1f}× "
+            "samme søk første gang"
+        )
+        print(
+            f"  {label}, som tjenesten: refresh() median "
+            f"{statistics.median(u['refresh' + c] for u in updated):.0f} ms (i tjenestens egen "
+            "tråd), så neste søk: største "
+            f"{max(u['served' + c] for u in updated) / median:.1f}× medianen første gang, "
+            f"{max(u['served' + c] / u['first' + c] for u in updated):.1f}× samme søk første "
+            f"gang, {max(u['served' + c] / u['before' + c] for u in updated):.1f}× rett før"
+        )
 
 
 def load_average() -> str:

@@ -183,7 +183,8 @@ def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):
         "× samme søk der det ikke var først" in out
         and "etter oppdatering av ett grep, 6 søk" in out
     )
-    assert "gammel måte: " in out and "som tjenesten: refresh() median " in out
+    assert "veggtid, gammel måte: " in out and "prosessortid, som tjenesten: refresh()" in out
+    assert "største, prosessortid: " in out
     assert "gjentatt som tjenesten svarer (resultatbufferet på): p50 " in out
     assert "belastning " in out
     assert ("vår/tantivy" in out) == bench.tantivy_ceiling.available()
