@@ -10,8 +10,14 @@ hits with the first 200 characters of their stored text, and the total. Our time
 `Searcher.search` (parse, synonyms, typo check, ranking, total, facet counts, snippets) without
 its result cache. The queries: the judged ones of tests/relevance, 12 short ones, and 40 drawn
 from each corpus (words, pairs, triples, typos). Printed: first occurrence and repeats
-separately (p50/p95/p99, ratio to FTS5), the first query in a fresh process against the median,
-the next search after a one-case update, and `kb search` wall time on the bundled content.
+separately (p50/p95/p99, ratio to FTS5), and `kb search` wall time on the bundled content.
+
+Stalls, wall and CPU time: the first query in fresh processes opened as `kb search` opens the
+index (no warm-up) and as `kb serve` does (open and warm(), its time printed), against the
+median of the next queries and against the same query's first-time cost in another fresh
+process where it was not the first; after one-case updates, the next search when it reloads
+the index itself (as `kb search` would) and, after refresh() (timed apart: the service runs it
+in its own thread), as the service answers, against the median and the same query's costs.
 """
 
 from __future__ import annotations
@@ -300,28 +306,76 @@ def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-def fresh_process(index_dir: Path, queries: list[str]) -> dict:
-    """In a new Python process: open the index, time the first query and the next ones."""
+FRESH_STARTS = 3  # fresh processes per way of opening, each starting at another query
+UPDATES = 6  # one-case updates, each followed by a search asked before (spread over the list)
+
+
+def fresh_process(index_dir: Path, queries: list[str], mode: str) -> list[dict]:
+    """In new Python processes: open the index (mode "cli": as `kb search` does, no warm-up;
+    "service": and warm it, as `kb serve` does before it answers), then time every query once.
+    Each process starts at another place in the list, so each first query is also timed in
+    another new process where it is not the first: its own first-time cost."""
     path = index_dir.parent / "queries.json"
-    path.write_text(json.dumps(queries), encoding="utf-8")
-    cmd = [sys.executable, __file__, "--fresh", str(index_dir), str(path)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    out = []
+    for k in range(FRESH_STARTS):
+        start = k * len(queries) // FRESH_STARTS
+        path.write_text(json.dumps(queries[start:] + queries[:start]), encoding="utf-8")
+        cmd = [sys.executable, __file__, "--fresh", str(index_dir), str(path), mode]
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    for k, run in enumerate(out):  # the first query's cost where the process before had it
+        other = out[k - 1]
+        at = other["queries"].index(run["queries"][0])
+        run["own_ms"], run["own_cpu"] = other["ms"][at], other["cpu"][at]
+    return out
 
 
-def run_fresh(index_dir: Path, queries_file: Path) -> None:
+def run_fresh(index_dir: Path, queries_file: Path, mode: str) -> None:
     """The child side of fresh_process: print the timings as one JSON line."""
     queries = json.loads(queries_file.read_text(encoding="utf-8"))
     started = time.perf_counter()
     searcher = Searcher(index_dir)
     open_ms = (time.perf_counter() - started) * 1000
-    ms = []
-    for q in queries:
+    warm_ms = None
+    if mode == "service":
         started = time.perf_counter()
+        searcher.warm()
+        warm_ms = (time.perf_counter() - started) * 1000
+    ms, cpu = [], []
+    for q in queries:
+        started, cpu_started = time.perf_counter(), time.process_time()
         searcher.search(q, limit=10)
         ms.append((time.perf_counter() - started) * 1000)
-    print(json.dumps({"open_ms": open_ms, "first_ms": ms[0], "rest_ms": ms[1:]}))
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    out = {"queries": queries, "open_ms": open_ms, "warm_ms": warm_ms, "ms": ms, "cpu": cpu}
+    print(json.dumps(out))
+
+
+def after_updates(searcher: Searcher, folder: Path, docs: list[dict], queries: list[str]):
+    """Per query: its cost just before a one-case update (asked before: a repeat), the next
+    search when the searcher reloads on the search itself (as `kb search` or a request that
+    comes before the service's refresh), then after a second update the service's way:
+    `refresh()` (reload and warm, timed apart) and then the search. Milliseconds."""
+
+    def timed(call: Callable[[], object]) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
+        call()
+        return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+
+    searcher.warm()  # as the service is, from its start: refresh() patches what it read
+    out = []
+    for q in queries:
+        before = timed(lambda: uncached(searcher, q))  # noqa: B023
+        one_case_update(folder, docs)
+        lazy = timed(lambda: uncached(searcher, q))  # noqa: B023
+        one_case_update(folder, docs)
+        refresh = timed(searcher.refresh)
+        served = timed(lambda: uncached(searcher, q))  # noqa: B023
+        found = {"before": before, "lazy": lazy, "refresh": refresh, "served": served}
+        out.append({"query": q} | {k: v[0] for k, v in found.items()})
+        out[-1] |= {k + "_cpu": v[1] for k, v in found.items()}
+    return out
 
 
 def one_case_update(index_dir: Path, docs: list[dict]) -> None:
@@ -373,7 +427,7 @@ def bench(
             expression = lambda q: fts_match(q, analysis)  # noqa: E731
             tantivy = tantivy_ceiling.tantivy_search(index, FTS_COLUMNS, expression)
         del rows
-        fresh = fresh_process(folder, queries)
+        fresh = {mode: fresh_process(folder, queries, mode) for mode in ("cli", "service")}
         started = time.perf_counter()
         searcher = Searcher(folder)
         open_s = time.perf_counter() - started
@@ -383,12 +437,11 @@ def bench(
         searcher._results.clear()  # as the service answers: the result cache on
         service = latencies({"s": lambda q: searcher.search(q, limit=10)}, queries, rounds)
         stages = breakdown(searcher, queries)
-        update_ms = []
-        for q in queries[:3]:  # after each update: the next search, a query asked before
-            one_case_update(folder, docs)
-            started = time.perf_counter()
-            uncached(searcher, q)
-            update_ms.append((time.perf_counter() - started) * 1000)
+        step = max(1, len(queries) // UPDATES)
+        updated = after_updates(searcher, folder, docs, queries[::step][:UPDATES])
+        for u in updated:  # each query's first-time cost in this process, before any update
+            u["first"] = timings["ours"]["first"][queries.index(u["query"])]
+            u["first_cpu"] = timings["ours"]["first_cpu"][queries.index(u["query"])]
         searcher.close()
         db.close()
     out = {
@@ -403,7 +456,7 @@ def bench(
         "open_s": open_s,
         "stages": stages,
         "fresh": fresh,
-        "update_ms": update_ms,
+        "updated": updated,
     }
     for engine in ("ours", "fts", "tantivy"):
         for kind, p in itertools.product(TIMINGS, (50, 95, 99)):
@@ -447,23 +500,67 @@ def print_figures(r: dict) -> None:
                 print(line + (f"  {tv:8.2f}  {ours / max(tv, 1e-6):10.1f}×" if has_tv else ""))
     service = ", ".join(f"{p} {r[f'service_repeat_{p}']:.2f}" for p in ("p50", "p95", "p99"))
     print(f"  gjentatt som tjenesten svarer (resultatbufferet på): {service} ms")
-    fresh = r["fresh"]
-    median = statistics.median(fresh["rest_ms"])
-    print(
-        f"ny prosess: åpne {fresh['open_ms']:.0f} ms, første søk {fresh['first_ms']:.1f} ms, "
-        f"median av de neste {median:.1f} ms ({fresh['first_ms'] / median:.1f}× medianen)"
-    )
-    first_median, repeat_median = r["ours_first_p50"], r["ours_repeat_p50"]
-    after = ", ".join(f"{ms:.1f}" for ms in r["update_ms"])
-    print(
-        f"etter oppdatering av ett grep, neste søk: {after} ms "
-        f"(største {max(r['update_ms']) / first_median:.1f}× medianen første gang, "
-        f"{max(r['update_ms']) / repeat_median:.1f}× medianen gjentatt)"
-    )
+    print_stalls(r)
     print(f"åpne søkeren i denne prosessen: {r['open_s']:.2f} s")
     print(
         "hvor tiden går (ms, snitt): " + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())
     )
+
+
+def print_stalls(r: dict) -> None:
+    """The first query in a fresh process and the next search after a one-case update, each
+    against the median (the old way) and against the same query's own cost (the fair way)."""
+    for mode, heading in (
+        ("cli", "uten oppvarming, som `kb search`"),
+        ("service", "åpnet og varmet opp, som `kb serve` gjør før den svarer"),
+    ):
+        runs = r["fresh"][mode]
+        print(f"ny prosess, {heading} ({len(runs)} prosesser):")
+        for run in runs:
+            first, median = run["ms"][0], statistics.median(run["ms"][1:])
+            warm = f" + varme opp {run['warm_ms']:.0f} ms" if run["warm_ms"] is not None else ""
+            print(
+                f"  åpne {run['open_ms']:.0f} ms{warm}; første søk «{run['queries'][0][:30]}» "
+                f"{first:.1f} ms: {first / median:.1f}× medianen av de neste ({median:.1f} ms), "
+                f"{first / run['own_ms']:.1f}× samme søk der det ikke var først "
+                f"({run['own_ms']:.1f} ms)"
+            )
+        for clock, own_key, label in (
+            ("ms", "own_ms", "veggtid"),
+            ("cpu", "own_cpu", "prosessortid"),
+        ):
+            worst = max(run[clock][0] / statistics.median(run[clock][1:]) for run in runs)
+            own = max(run[clock][0] / run[own_key] for run in runs)
+            print(
+                f"  største, {label}: {worst:.1f}× medianen, "
+                f"{own:.1f}× samme søk der det ikke var først"
+            )
+    updated = r["updated"]
+    print(
+        f"etter oppdatering av ett grep, {len(updated)} søk stilt før (ms): første gang / rett "
+        "før oppdateringen / neste søk som laster på nytt selv / refresh() / neste søk etter den"
+    )
+    for u in updated:
+        print(
+            f"  {u['query'][:34]:34} {u['first']:7.1f} {u['before']:7.1f} {u['lazy']:7.1f} "
+            f"{u['refresh']:7.1f} {u['served']:7.1f}"
+        )
+    for c, label in (("", "veggtid"), ("_cpu", "prosessortid")):
+        median = r[f"ours_first{c}_p50"]
+        print(
+            f"  {label}, gammel måte: største neste søk uten refresh() "
+            f"{max(u['lazy' + c] for u in updated) / median:.1f}× medianen første gang "
+            f"({median:.1f} ms), {max(u['lazy' + c] / u['first' + c] for u in updated):.1f}× "
+            "samme søk første gang"
+        )
+        print(
+            f"  {label}, som tjenesten: refresh() median "
+            f"{statistics.median(u['refresh' + c] for u in updated):.0f} ms (i tjenestens egen "
+            "tråd), så neste søk: største "
+            f"{max(u['served' + c] for u in updated) / median:.1f}× medianen første gang, "
+            f"{max(u['served' + c] / u['first' + c] for u in updated):.1f}× samme søk første "
+            f"gang, {max(u['served' + c] / u['before' + c] for u in updated):.1f}× rett før"
+        )
 
 
 def load_average() -> str:
@@ -514,10 +611,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--built", type=Path, help="søk i en kopi av denne syntetiske indeksen (bygges ikke)"
     )
-    parser.add_argument("--fresh", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--fresh", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fresh:
-        run_fresh(*args.fresh)
+        index_dir, queries_file, mode = args.fresh
+        run_fresh(Path(index_dir), Path(queries_file), mode)
         return 0
     if args.quick:
         args.cases, args.passages, args.rounds = 300, 1_500, 1

@@ -177,7 +177,14 @@ def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):
     out = capsys.readouterr().out
     assert "syntetisk (5 grep + 10 avsnitt)" in out and "vår/FTS5" in out
     assert "første gang p99" in out and "gjentatt    p99" in out
-    assert "ny prosess: " in out and "etter oppdatering av ett grep" in out
+    assert "ny prosess, uten oppvarming, som `kb search` (3 prosesser)" in out
+    assert "ny prosess, åpnet og varmet opp, som `kb serve`" in out and "+ varme opp " in out
+    assert (
+        "× samme søk der det ikke var først" in out
+        and "etter oppdatering av ett grep, 6 søk" in out
+    )
+    assert "veggtid, gammel måte: " in out and "prosessortid, som tjenesten: refresh()" in out
+    assert "største, prosessortid: " in out
     assert "gjentatt som tjenesten svarer (resultatbufferet på): p50 " in out
     assert "belastning " in out
     assert ("vår/tantivy" in out) == bench.tantivy_ceiling.available()

@@ -172,3 +172,20 @@ def test_every_command_is_found_through_its_module():
     for name, command in cli.commands.items():
         assert command.callback.__module__ == COMMAND_MODULES[name], name
     assert cli.list_commands(None) == sorted(COMMAND_MODULES)
+
+
+def test_a_fresh_process_first_search_does_not_import_numpy_ma(index_dir, tmp_path):
+    """np.isin, np.unique and np.intersect1d import numpy.ma on their first call (~15 ms of a
+    fresh process's first search); phrases and proximity check postings without them."""
+    script = (
+        "import sys\n"
+        "from kb.search.searcher import open_searcher\n"
+        "searcher = open_searcher(sys.argv[1])\n"
+        "assert 'numpy.ma' not in sys.modules\n"
+        "for q in ('startlån flyktninger', '\"leie til eie\" bolig', 'bosetting av flyktninger'):\n"
+        "    assert searcher.search(q)['total'], q\n"
+        "print('numpy.ma loaded:', 'numpy.ma' in sys.modules)\n"
+    )
+    done = run_fresh(script, index_dir, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("numpy.ma loaded: False")

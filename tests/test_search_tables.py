@@ -233,3 +233,28 @@ def test_frequent_terms_postings_are_stored_mapped_and_rank_as_whoosh_reads_them
     for q in (*QUERIES, *TYPOS, "kommunal bolig"):
         assert strip(searcher.search(q)) == strip(plain.search(q)), q
     searcher.close(), plain.close()
+
+
+def test_a_fresh_searcher_corrects_a_typo_from_its_letter_as_the_whole_dictionary_does(
+    index_dir, monkeypatch
+):
+    """Before the warm-up a typo reads the known words of its first letter only (the whole
+    dictionary of 60 000 documents took ~0.2 s), with the same result as a warmed searcher."""
+    from kb.search import planner
+
+    warmed = open_searcher(index_dir)
+    warmed.warm()
+    read = []
+    words = planner.spelling_words
+    monkeypatch.setattr(planner, "spelling_words", lambda sub: read.append(sub) or words(sub))
+    fresh = open_searcher(index_dir)
+    for q in ("flyktnnger", "startlaan", "barnefatigdom"):  # corrected within the letter
+        result = fresh.search(q)
+        assert result["suggestion"] and strip(result) == strip(warmed.search(q)), q
+    assert read == [] and fresh.planner._dictionary is None
+    for q in TYPOS:  # the rest: a fuzzy match or none, the whole dictionary when needed
+        assert strip(fresh.search(q)) == strip(warmed.search(q)), q
+    for stem in ("boli", "flyktning", "startl", "kjøp"):
+        assert fresh.engine.near_terms(stem) == warmed.engine.near_terms(stem), stem
+    assert fresh.engine._lexicons == {}  # the fields' stems were read one letter at a time
+    warmed.close(), fresh.close()

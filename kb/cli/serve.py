@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -14,6 +15,7 @@ from kb.cli.group import stop_on_broken
 from kb.errors import IndexBroken, IndexUnwritable, KbError
 from kb.search.schema import index_exists
 
+log = logging.getLogger(__name__)
 WARM_SECONDS = 2.0  # how often the service checks for a rebuilt index to warm
 
 
@@ -68,18 +70,24 @@ def warm_up(app) -> None:
 
 
 def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
-    """A daemon thread that reopens and warms the searcher when `kb index` swapped the index."""
+    """A daemon thread that reopens and warms the searcher when `kb index` swapped or updated
+    the index. The requests answer from the version in use until the next one is warm: they
+    never reload it themselves (Searcher.background_refresh)."""
     from web.state import KEY
 
     site = app.extensions[KEY]
 
     def loop() -> None:
         while True:
-            time.sleep(seconds)
             try:
-                site.searcher().refresh()
+                searcher = site.searcher()
+                searcher.background_refresh = True
+                searcher.refresh()
             except KbError:
                 pass  # no index yet, or in the middle of a swap: try again next time
+            except Exception:  # the thread must go on, or the service would never see updates
+                log.exception("Kunne ikke åpne den nye søkeindeksen; prøver igjen.")
+            time.sleep(seconds)
 
     thread = threading.Thread(target=loop, name="kb-keep-warm", daemon=True)
     thread.start()

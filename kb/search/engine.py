@@ -18,7 +18,7 @@ from kb.search import proximity
 from kb.search import schema as f
 from kb.search.planner import Need, near_words
 from kb.search.tables import Tables, read_postings
-from kb.search.terms import FieldTerms, field_terms
+from kb.search.terms import FieldTerms, field_terms, prefixed
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
@@ -52,12 +52,18 @@ class Engine:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Postings per segment, kept across readers: after a one-case update only the new
         # segment's are read again; so are the fields' terms (patched, kb.search.terms).
-        self._segments = OrderedDict() if previous is None else previous._segments
+        # Copied, not shared: the previous engine may go on answering while this one warms up
+        # (Searcher.refresh); the arrays themselves are shared, they never change.
+        self._segments = OrderedDict() if previous is None else OrderedDict(previous._segments)
         self._lexicons: dict[str, FieldTerms] = {}
+        self._letters: dict[tuple[str, str], list[str]] = {}  # before a field's lexicon is read
         self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
-        # For proximity, per segment, field and term (kept across readers, like _segments).
-        self._positions: OrderedDict = OrderedDict() if previous is None else previous._positions
+        # For proximity, per segment, field and term (kept across readers, like _segments;
+        # each term's documents are a dict that proximity.positions fills in: copied too).
+        self._positions: OrderedDict = OrderedDict(
+            (key, dict(docs)) for key, docs in (previous._positions if previous else {}).items()
+        )
 
     def postings(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and weights of a term in a field, read block by block."""
@@ -142,27 +148,48 @@ class Engine:
         if key in self._segments:
             self._segments.move_to_end(key)
             return self._segments[key]
-        found = [np.zeros(0, dtype=np.int64)]
+        # Not np.unique or a plain np.intersect1d: their first call imports numpy.ma (~15 ms
+        # of a fresh process's first search); a segment's postings are sorted and unique.
+        found = np.zeros(sub.doc_count_all(), dtype=bool)
         for name in FIELDS:
             ids = [self._segment_postings(sub, name, w)[0] for w in words]
-            candidates = functools.reduce(np.intersect1d, ids)
+            candidates = functools.reduce(
+                functools.partial(np.intersect1d, assume_unique=True), ids
+            )
             if len(candidates):
-                found.append(phrase_docs(sub, name, words, candidates))
-        self._segments[key] = np.unique(np.concatenate(found))
+                found[phrase_docs(sub, name, words, candidates)] = True
+        self._segments[key] = np.flatnonzero(found)
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
         return self._segments[key]
 
     def near_terms(self, stem: str) -> list[str]:
-        """Index terms within one or two edits of an unknown word."""
+        """Index terms within one or two edits of an unknown word (same first letter)."""
         out: set[str] = set()
         for name in FIELDS:
-            if name not in self._lexicons:
-                base = self._base.pop(name, None)
-                self._lexicons[name] = field_terms(self.reader, _lexicon_of(name), base)
-            candidates = self._lexicons[name].by_letter.get(stem[:1], [])
+            candidates = self._letter_terms(name, stem[:1])
             out.update(t for t, _ in near_words(stem, candidates, limit=20))
         return sorted(out)
+
+    def lexicons(self) -> None:
+        """Read every field's stems (the warm-up), patched from the previous reader's."""
+        for name in FIELDS:
+            self._lexicon(name)
+
+    def _lexicon(self, name: str) -> FieldTerms:
+        if name not in self._lexicons:
+            base = self._base.pop(name, None)
+            self._lexicons[name] = field_terms(self.reader, _lexicon_of(name), base)
+        return self._lexicons[name]
+
+    def _letter_terms(self, name: str, letter: str) -> list[str]:
+        """A field's stems that start with the letter, sorted: from the field's lexicon once it
+        is read (or can be patched from the previous reader's), else that letter's alone."""
+        if name in self._lexicons or name in self._base:
+            return self._lexicon(name).by_letter.get(letter, [])
+        if (name, letter) not in self._letters:
+            self._letters[(name, letter)] = sorted(prefixed(self.reader, name, letter))
+        return self._letters[(name, letter)]
 
     def need_scores(self, need: Need) -> NeedMatch:
         """A clause's scores (any of its phrases, or all its parts) and how each document met it."""

@@ -9,7 +9,7 @@ from kb.search import schema as f
 from kb.search.analysis import MAX_WORD, MIN_ZIPF, NorwegianAnalysis
 from kb.search.compounds import split_compound
 from kb.search.query import Clause, ParsedQuery, word_clauses
-from kb.search.terms import FieldTerms, field_terms
+from kb.search.terms import FieldTerms, field_terms, prefixed
 
 TEXT_FIELDS = tuple(f.SEARCHED)
 MIN_FUZZY = 4  # shorter unknown words are left alone: too many neighbours
@@ -46,6 +46,7 @@ class Planner:
         # The dictionary of an earlier reader of the same index, patched when this one's is
         # first needed (kb.search.terms): after an update only the new segment is read.
         self._base = (previous._dictionary or previous._base) if previous is not None else None
+        self._letters: dict[str, tuple[list[str], dict[str, int]]] = {}  # before the dictionary
 
     def plan(self, parsed: ParsedQuery) -> Plan:
         """Needs for every clause; unknown words are corrected or matched fuzzily."""
@@ -116,17 +117,27 @@ class Planner:
             self._base = None
         return self._dictionary
 
+    def letter(self, letter: str) -> tuple[list[str], dict[str, int]]:
+        """The known words that start with the letter, sorted, and their counts: from the
+        dictionary once it is read (warm-up), else that letter's words alone."""
+        if self._dictionary is not None:
+            return self._dictionary.by_letter.get(letter, []), self._dictionary.counts
+        if letter not in self._letters:
+            counts = prefixed(self.reader, f.SPELL, letter, spelled)
+            self._letters[letter] = (sorted(counts), counts)
+        return self._letters[letter]
+
     def correct(self, word: str) -> str | None:
         """The most common known word within one or two edits (same first letter first)."""
-        words = self.dictionary()
-        freq = words.counts
-        if not freq or " " in word:
+        if not word or " " in word:
             return None
-        for candidates in (words.by_letter.get(word[0], []), None):
-            found = near_words(word, words.sorted_terms() if candidates is None else candidates)
-            if found:
-                return min(found, key=lambda m: (m[1], -freq[m[0]]))[0]
-        return None
+        candidates, freq = self.letter(word[0])
+        found = near_words(word, candidates)
+        if not found:
+            words = self.dictionary()
+            freq = words.counts
+            found = near_words(word, words.sorted_terms()) if freq else []
+        return min(found, key=lambda m: (m[1], -freq[m[0]]))[0] if found else None
 
 
 def max_edits(word: str) -> int:
@@ -154,9 +165,14 @@ def spelling_words(sub) -> dict[str, int]:
     out = {}
     for raw, info in sub.iter_field(f.SPELL):
         word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        if word.isalpha() and len(word) > 2:
+        if spelled(word):
             out[word] = info.doc_frequency()
     return out
+
+
+def spelled(word: str) -> bool:
+    """Whether a word of the index is one «Mente du …?» may offer: letters only, three or more."""
+    return word.isalpha() and len(word) > 2
 
 
 def need_of(clause: Clause) -> Need:

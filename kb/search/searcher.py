@@ -109,6 +109,10 @@ class Searcher:
         self.max_query_chars = int((config or settings.defaults()).max_query_chars)
         self.match = match  # "ranked": all words first; "all": only all words, if any has them
         self._lock = threading.RLock()
+        self._reloading = threading.Lock()  # one reload at a time (refresh() or a search)
+        # Set by a service whose own thread calls refresh(): searches then never reload, they
+        # answer from the version in use until refresh() has opened and warmed the next one.
+        self.background_refresh = False
         self._searcher = None
         self._refused: int | None = None  # the folder (inode) of a rebuilt index that failed
         self._warm_ino = self._warm_gen = None  # the reader warm() last warmed
@@ -119,12 +123,18 @@ class Searcher:
 
     def _open(self) -> None:
         """Open (or reopen after a rebuild) the index; checked first, then installed at once."""
-        ino, ix, analysis, searcher, tables = read_checked(self.index_dir, self._load)
-        old, self._searcher, self._ino, self._ix = self._searcher, searcher, ino, ix
-        self.analysis, self.synonyms = analysis, analysis.synonyms
-        self.facets, self.engine, self.planner = tables
-        self._results.clear()  # another index version: every remembered result is stale
-        self._stored.clear()
+        self._install(read_checked(self.index_dir, self._load))
+
+    def _install(self, version: tuple) -> None:
+        """Answer from this version from now on: (folder inode, index, analysis, searcher,
+        tables); the previous searcher is closed."""
+        ino, ix, analysis, searcher, tables = version
+        with self._lock:
+            old, self._searcher, self._ino, self._ix = self._searcher, searcher, ino, ix
+            self.analysis, self.synonyms = analysis, analysis.synonyms
+            self.facets, self.engine, self.planner = tables
+            self._results.clear()  # another index version: every remembered result is stale
+            self._stored.clear()
         if old is not None:
             old.close()
 
@@ -170,28 +180,43 @@ class Searcher:
         """
         reader = searcher.reader()
         tables = load_tables(reader, self.index_dir, self._segment_tables)
-        engine, planner = (self.engine, self.planner) if updated else (None, None)
         if reader.generation() == ix.latest_generation():
             remove_unused_tables(self.index_dir, reader)  # of segments merged away
-        return (
-            FacetTable(tables),
-            Engine(searcher, tables, engine),
-            Planner(reader, analysis, planner),
-        )
+        with self._lock:  # the previous engine's caches are copied while no search uses them
+            engine, planner = (self.engine, self.planner) if updated else (None, None)
+            return (
+                FacetTable(tables),
+                Engine(searcher, tables, engine),
+                Planner(reader, analysis, planner),
+            )
 
     def _fresh(self):
         """The current searcher: reopened after a rebuild, refreshed after an update.
 
         A rebuilt index that fails its checks is logged once and left alone; the searcher
-        already open keeps answering.
+        already open keeps answering. So it does while refresh() prepares the next version,
+        and always when `background_refresh` is set (refresh() is called by the service).
         """
+        if self.background_refresh or not self._reloading.acquire(blocking=False):
+            return self._searcher
+        try:
+            version = self._next()
+            if version is not None:
+                self._install(version)
+        finally:
+            self._reloading.release()
+        return self._searcher
+
+    def _next(self) -> tuple | None:
+        """The index's next version, opened and checked but not installed (see _install), or
+        None when the index did not change (or its rebuilt folder was refused)."""
         try:
             ino = os.stat(self.index_dir).st_ino
         except OSError:  # in the middle of a swap: keep answering from the old files
-            return self._searcher
+            return None
         if ino != self._ino and ino != self._refused:
             try:
-                self._open()
+                return read_checked(self.index_dir, self._load)
             except IndexMissing as exc:
                 self._refused = ino
                 log.error("%s Søker videre i den forrige indeksen.", exc)
@@ -207,30 +232,36 @@ class Searcher:
             except Exception as exc:
                 searcher.close()
                 raise self._broken(exc) from None
-            old, self._searcher = self._searcher, searcher
-            self.facets, self.engine, self.planner = tables
-            self._results.clear()  # another index version: every remembered result is stale
-            self._stored.clear()
-            old.close()
-        return self._searcher
+            return ino, self._ix, self.analysis, searcher, tables
+        return None
 
     def warm(self) -> None:
         """Load what the first query would otherwise wait for: the spelling dictionary, each
         field's stems for fuzzy matching, the facet orders, and the postings of one search."""
         with self._lock:
             self._fresh()
-            self.planner.dictionary()
-            self.engine.near_terms("warm")
-            for sort in SORTS[1:]:
-                self.facets.order(sort)
+            tables = (self.facets, self.engine, self.planner)
+            _warmed(self.analysis, self._searcher, tables, hits=False)
             self._warm_gen = self._searcher.reader().generation()
             self._warm_ino = self._ino
         self.search(WARM_QUERY, limit=1)
 
     def refresh(self) -> bool:
-        """Reopen after a rebuild or update and warm the new reader; True when it changed."""
-        with self._lock:
-            self._fresh()
+        """Reopen after a rebuild or update and warm the new reader; True when it changed.
+
+        The next version is opened and warmed beside the searches, which answer from the
+        version in use meanwhile; then it replaces it at once. The searches after it pay for
+        neither the reload nor the warm-up.
+        """
+        with self._reloading:
+            version = self._next()
+            if version is not None:
+                _warmed(*version[2:])
+                with self._lock:
+                    self._install(version)
+                    self._warm_ino, self._warm_gen = self._ino, version[3].reader().generation()
+                return True
+        with self._lock:  # reloaded by a search, but not warmed yet
             now = (self._ino, self._searcher.reader().generation())
             changed = now != (self._warm_ino, self._warm_gen)
         if changed:
@@ -417,6 +448,23 @@ class Searcher:
             self._fresh()
             parsed = parse(query, self.analysis, self.max_query_chars)
             return self.planner.plan(parsed).suggestion if parsed.clauses else None
+
+
+def _warmed(analysis, searcher, tables: tuple, hits: bool = True) -> None:
+    """Read what a reader's first searches would wait for: the spelling dictionary, each
+    field's stems, the sort orders and (`hits`) one search's postings, facets and stored
+    fields. Only this thread uses the tables until they are installed."""
+    facets, engine, planner = tables
+    planner.dictionary()
+    engine.lexicons()
+    for sort in SORTS[1:]:
+        facets.order(sort)
+    if hits:
+        allowed = np.ones(engine.size, dtype=bool)
+        ranking = engine.rank(planner.plan(parse(WARM_QUERY, analysis, 500)).needs, allowed, False)
+        facets.count(ranking.matched)
+        for doc in ranking.top(10):
+            to_hit(searcher.stored_fields(int(doc)), 0.0, ranking.terms, analysis)
 
 
 def _result_key(query, filters, kind, limit, page, sort, prefer=None) -> tuple:

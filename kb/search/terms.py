@@ -58,6 +58,19 @@ def field_terms(reader, read: Reader, previous: FieldTerms | None = None) -> Fie
     return FieldTerms(segments, counts, {k: v for k, v in by_letter.items() if v})
 
 
+def prefixed(reader, field: str, prefix: str, keep: Callable[[str], bool] = bool) -> dict[str, int]:
+    """The reader's terms of a field that start with prefix (those `keep` accepts), with their
+    documents summed over the segments: one letter's terms, read without the field's whole
+    list (a fresh process's first typo needs only the letter it starts with)."""
+    counts: dict[str, int] = {}
+    for sub, _ in reader.leaf_readers():
+        for raw, info in sub.iter_prefix(field, prefix):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if keep(term):
+                counts[term] = counts.get(term, 0) + info.doc_frequency()
+    return counts
+
+
 def _merged(segments: dict[str, dict[str, int]]) -> FieldTerms:
     """The terms of the segments, merged from scratch."""
     counts: dict[str, int] = {}
