@@ -8,7 +8,8 @@ Prints figures; the real-content build is the baseline the synthetic run is comp
 «indeks» is the search index `kb export` builds first (without --index), «eksport» the pages,
 Pagefind, sitemap and link check; «cpu» is the export's CPU time (this process, its forked
 page workers and Pagefind), which a machine shared with other work changes less than the wall
-time. The load average is printed with the figures.
+time. The load average is printed with the figures, and the export's stages: «sider» (the pages
+and the open data), «pagefind» (its search index), «lenker» (sitemap and the link check).
 """
 
 from __future__ import annotations
@@ -136,11 +137,21 @@ def timed_export(content_root: Path, out: Path) -> dict:
     t1 = time.perf_counter()
     index = out.parent / (out.name + "-index")
     build_index(content, index)
+    marks: list[tuple[float, str]] = []
     t2, cpu = time.perf_counter(), cpu_seconds()
-    result = build_site(content, out, SITE_URL, EDIT_URL, REPO_URL, index_dir=index)
+    result = build_site(
+        content,
+        out,
+        SITE_URL,
+        EDIT_URL,
+        REPO_URL,
+        lambda message: marks.append((time.perf_counter(), message)),
+        index_dir=index,
+    )
     cpu = cpu_seconds() - cpu
     files, size = size_of(out)
     return {
+        "stages": stage_seconds(t2, marks, time.perf_counter()),
         "cases": result.cases,
         "pages": result.pages,
         "load_s": t1 - t0,
@@ -150,6 +161,18 @@ def timed_export(content_root: Path, out: Path) -> dict:
         "files": files,
         "mb": size / 1e6,
     }
+
+
+def stage_seconds(start: float, marks: list[tuple[float, str]], end: float) -> dict:
+    """Seconds per stage of build_site, from the times of its progress messages."""
+    at = [start]
+    for words in ("sider og åpne data", "Pagefind:"):  # the messages that end a stage
+        at.append(next((t for t, m in marks if words in m), at[-1]))
+    ends = [*at[1:], end]
+    return {name: b - a for name, a, b in zip(STAGES, at, ends, strict=True)}
+
+
+STAGES = ("sider", "pagefind", "lenker")  # pages and open data; Pagefind; sitemap, link check
 
 
 def synthetic_root(base: Path, n: int) -> Path:
@@ -179,6 +202,7 @@ def report(label: str, figures: dict, baseline: dict | None = None) -> None:
         f"eksport {figures['export_s']:6.1f} s (cpu {figures['cpu_s']:6.1f} s)  "
         f"{figures['files']:>6} filer {figures['mb']:8.1f} MB"
     )
+    line += "  (" + ", ".join(f"{k} {v:.1f} s" for k, v in figures["stages"].items()) + ")"
     if baseline:
         total, base = (f["index_s"] + f["export_s"] for f in (figures, baseline))
         per = (total / figures["cases"]) / (base / baseline["cases"])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from web.static_site.render import workers
+
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
 BASE = "http://site.invalid/"  # a stand-in origin for resolving relative links
+SCAN_CHUNK = 50  # pages per task when the pages are scanned in several processes
 
 
 class _Scanner(HTMLParser):
@@ -38,6 +42,20 @@ def scan_page(html: str) -> tuple[set[str], list[str]]:
     return scanner.ids, scanner.links
 
 
+def scan_file(path: Path) -> tuple[set[str], list[str]]:
+    """scan_page of a file."""
+    return scan_page(path.read_text("utf-8"))
+
+
+def scan_files(paths: list[Path]) -> list[tuple[set[str], list[str]]]:
+    """scan_file of every path, in order: in forked workers, like the pages are rendered."""
+    count = workers()
+    if count == 1 or len(paths) < SCAN_CHUNK * 2:
+        return [scan_file(p) for p in paths]
+    with multiprocessing.get_context("fork").Pool(count) as pool:
+        return pool.map(scan_file, paths, chunksize=SCAN_CHUNK)
+
+
 def url_of(path: Path, site: Path) -> str:
     """The URL a built file is served at (a folder's index.html at the folder)."""
     return BASE + path.relative_to(site).as_posix().removesuffix("index.html")
@@ -62,8 +80,8 @@ def check_links(site: Path) -> list[str]:
     _target.cache_clear()
     ids: dict[Path, set[str]] = {}
     links: list[tuple[str, str, str]] = []  # (page, as written, absolute URL)
-    for path in sorted(site.rglob("*.html")):
-        page_ids, hrefs = scan_page(path.read_text("utf-8"))
+    paths = sorted(site.rglob("*.html"))
+    for path, (page_ids, hrefs) in zip(paths, scan_files(paths), strict=True):
         ids[path] = page_ids
         where, url = path.relative_to(site).as_posix(), url_of(path, site)
         links += [(where, h, a) for h in hrefs if (a := urljoin(url, h)).startswith(BASE)]
