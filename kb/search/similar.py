@@ -39,7 +39,7 @@ class SegmentWeights:
     docs: np.ndarray  # int64, sorted: the segment's cases
     starts: np.ndarray  # int64: docs[i]'s terms are ids[starts[i]:starts[i + 1]]
     ids: np.ndarray  # int32: into terms
-    weights: np.ndarray  # float64: the term's weight in the case
+    weights: np.ndarray  # float32: the term's weight in the case (halves: exact in float32)
     terms: list[str]
     text_weights: np.ndarray  # float64: each term's weight in the segment's text field
 
@@ -129,7 +129,7 @@ def segment_weights(sub, by_doc: dict[int, dict[str, float]]) -> SegmentWeights:
         np.array(docs, dtype=np.int64),
         np.array(starts, dtype=np.int64),
         np.array(ids, dtype=np.int32),
-        np.array(weights, dtype=np.float64),
+        np.array(weights, dtype=np.float32),
         terms,
         text,
     )
