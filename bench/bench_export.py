@@ -3,6 +3,7 @@
     python bench/bench_export.py            # real content, then synthetic 2 000 cases
     python bench/bench_export.py --search   # the export's Pagefind search on RELEVANCE,
                                             # in Debian's Chromium
+    python bench/bench_export.py --pages 300  # CPU per case page (one process), 2 000 cases
 
 Prints figures; the real-content build is the baseline the synthetic run is compared with.
 «indeks» is the search index `kb export` builds first (without --index), «eksport» the pages,
@@ -227,6 +228,29 @@ def run_sizes(n: int) -> None:
     )
 
 
+def run_pages(n: int, count: int) -> None:
+    """CPU per case page through the export's app (one process), on n synthetic cases."""
+    from web.static_site.render import export_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        content = load_content(synthetic_root(Path(tmp), n))
+        build_index(content, Path(tmp) / "index")
+        app = export_app(content, Path(tmp) / "index", SITE_URL, EDIT_URL, REPO_URL, Path(tmp))
+        client = app.test_client()
+        ids = sorted(content.cases)
+        for case_id in ids[:5]:  # templates compiled, tables mapped
+            client.get(f"/grep/{case_id}")
+        step = max(1, len(ids) // count)
+        chosen = ids[5::step][:count]
+        load = os.getloadavg()[0]
+        started = time.process_time()
+        for case_id in chosen:
+            assert client.get(f"/grep/{case_id}").status_code == 200
+        cpu = (time.process_time() - started) / len(chosen) * 1000
+    pages = len(chosen)
+    print(f"grepsider ({n} grep): {cpu:.1f} ms cpu per side, {pages} sider (belastning {load:.2f})")
+
+
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve a folder on a free localhost port in a background thread."""
 
@@ -283,9 +307,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--search", action="store_true", help="sammenlign søkemotorene")
     parser.add_argument("--cases", type=int, default=2000, help="antall syntetiske grep")
+    parser.add_argument("--pages", type=int, default=0, help="mål CPU per grepside på så mange")
     args = parser.parse_args()
     if args.search:
         run_search()
+    elif args.pages:
+        run_pages(args.cases, args.pages)
     else:
         run_sizes(args.cases)
 
