@@ -3,12 +3,14 @@
     python bench/bench_export.py            # real content, then synthetic 2 000 cases
     python bench/bench_export.py --search   # the export's Pagefind search on RELEVANCE,
                                             # in Debian's Chromium
+    python bench/bench_export.py --pages 300  # CPU per case page (one process), 2 000 cases
 
 Prints figures; the real-content build is the baseline the synthetic run is compared with.
 «indeks» is the search index `kb export` builds first (without --index), «eksport» the pages,
 Pagefind, sitemap and link check; «cpu» is the export's CPU time (this process, its forked
 page workers and Pagefind), which a machine shared with other work changes less than the wall
-time. The load average is printed with the figures.
+time. The load average is printed with the figures, and the export's stages: «sider» (the pages
+and the open data), «pagefind» (its search index), «lenker» (sitemap and the link check).
 """
 
 from __future__ import annotations
@@ -136,11 +138,21 @@ def timed_export(content_root: Path, out: Path) -> dict:
     t1 = time.perf_counter()
     index = out.parent / (out.name + "-index")
     build_index(content, index)
+    marks: list[tuple[float, str]] = []
     t2, cpu = time.perf_counter(), cpu_seconds()
-    result = build_site(content, out, SITE_URL, EDIT_URL, REPO_URL, index_dir=index)
+    result = build_site(
+        content,
+        out,
+        SITE_URL,
+        EDIT_URL,
+        REPO_URL,
+        lambda message: marks.append((time.perf_counter(), message)),
+        index_dir=index,
+    )
     cpu = cpu_seconds() - cpu
     files, size = size_of(out)
     return {
+        "stages": stage_seconds(t2, marks, time.perf_counter()),
         "cases": result.cases,
         "pages": result.pages,
         "load_s": t1 - t0,
@@ -150,6 +162,18 @@ def timed_export(content_root: Path, out: Path) -> dict:
         "files": files,
         "mb": size / 1e6,
     }
+
+
+def stage_seconds(start: float, marks: list[tuple[float, str]], end: float) -> dict:
+    """Seconds per stage of build_site, from the times of its progress messages."""
+    at = [start]
+    for words in ("sider og åpne data", "Pagefind:"):  # the messages that end a stage
+        at.append(next((t for t, m in marks if words in m), at[-1]))
+    ends = [*at[1:], end]
+    return {name: b - a for name, a, b in zip(STAGES, at, ends, strict=True)}
+
+
+STAGES = ("sider", "pagefind", "lenker")  # pages and open data; Pagefind; sitemap, link check
 
 
 def synthetic_root(base: Path, n: int) -> Path:
@@ -179,6 +203,7 @@ def report(label: str, figures: dict, baseline: dict | None = None) -> None:
         f"eksport {figures['export_s']:6.1f} s (cpu {figures['cpu_s']:6.1f} s)  "
         f"{figures['files']:>6} filer {figures['mb']:8.1f} MB"
     )
+    line += "  (" + ", ".join(f"{k} {v:.1f} s" for k, v in figures["stages"].items()) + ")"
     if baseline:
         total, base = (f["index_s"] + f["export_s"] for f in (figures, baseline))
         per = (total / figures["cases"]) / (base / baseline["cases"])
@@ -201,6 +226,29 @@ def run_sizes(n: int) -> None:
         "belastning (load average 1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()),
         flush=True,
     )
+
+
+def run_pages(n: int, count: int) -> None:
+    """CPU per case page through the export's app (one process), on n synthetic cases."""
+    from web.static_site.render import export_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        content = load_content(synthetic_root(Path(tmp), n))
+        build_index(content, Path(tmp) / "index")
+        app = export_app(content, Path(tmp) / "index", SITE_URL, EDIT_URL, REPO_URL, Path(tmp))
+        client = app.test_client()
+        ids = sorted(content.cases)
+        for case_id in ids[:5]:  # templates compiled, tables mapped
+            client.get(f"/grep/{case_id}")
+        step = max(1, len(ids) // count)
+        chosen = ids[5::step][:count]
+        load = os.getloadavg()[0]
+        started = time.process_time()
+        for case_id in chosen:
+            assert client.get(f"/grep/{case_id}").status_code == 200
+        cpu = (time.process_time() - started) / len(chosen) * 1000
+    pages = len(chosen)
+    print(f"grepsider ({n} grep): {cpu:.1f} ms cpu per side, {pages} sider (belastning {load:.2f})")
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -259,9 +307,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--search", action="store_true", help="sammenlign søkemotorene")
     parser.add_argument("--cases", type=int, default=2000, help="antall syntetiske grep")
+    parser.add_argument("--pages", type=int, default=0, help="mål CPU per grepside på så mange")
     args = parser.parse_args()
     if args.search:
         run_search()
+    elif args.pages:
+        run_pages(args.cases, args.pages)
     else:
         run_sizes(args.cases)
 

@@ -25,7 +25,7 @@ from kb.content.loader import Content, load_context, read_case
 from kb.content.model import Passage, Source
 from kb.content.sources import locate
 from kb.errors import ExtractionError, IndexUnwritable
-from kb.search import outline, schema
+from kb.search import outline, schema, similar
 from kb.search import tables as search_tables
 from kb.search.analysis import NorwegianAnalysis
 
@@ -285,8 +285,14 @@ def fill_index(
     ix = index.create_in(str(folder), schema.build_schema(analysis))
     writer = ix.writer(limitmb=WRITER_MB)
     progress.stage("Indekserer", total)
+    cases: dict[int, dict[str, float]] = {}  # «Lignende grep»: the cases' term weights
+
+    def keep_case(docnum: int, doc: dict, analysed: dict) -> None:
+        if doc.get(schema.KIND) == "case":
+            cases[docnum] = similar.case_weights(writer.schema, analysed)
+
     try:
-        times = feeding.feed(writer, docs, cache, progress, workers)
+        times = feeding.feed(writer, docs, cache, progress, workers, keep_case)
     except BaseException:
         writer.cancel()
         raise
@@ -295,6 +301,7 @@ def fill_index(
     started = time.perf_counter()
     writer.commit()
     times.commit = time.perf_counter() - started
+    store_case_weights(folder, ix, cases)
     progress.advance()
     progress.finish()
     # The searcher checks the document count of this generation against these two.
@@ -303,6 +310,15 @@ def fill_index(
     (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     analysis.save(folder)
     return times
+
+
+def store_case_weights(folder: Path, ix, cases: dict[int, dict[str, float]]) -> None:
+    """Store the cases' term weights from the analysis just done (kb.search.similar), so the
+    searcher does not analyse a case again for its «Lignende grep»."""
+    with ix.reader() as reader:
+        leaves = reader.leaf_readers()
+        if len(leaves) == 1:  # a new index is one segment, numbered as the writer added
+            similar.store(folder, leaves[0][0], similar.segment_weights(leaves[0][0], cases))
 
 
 def unwritable(index_dir: Path, exc: OSError) -> IndexUnwritable:
@@ -390,4 +406,6 @@ def update_case(
     with ix.reader() as reader:  # the new segment's search arrays, stored for the searchers
         search_tables.store_new(index_dir, reader)
         search_tables.remove_unused(index_dir, reader)  # of segments merged away
+        similar.store_new(index_dir, reader)
+        similar.remove_unused(index_dir, reader)
     return ("oppdatert" if case is not None else "slettet"), problems

@@ -17,7 +17,7 @@ import threading
 import time
 import zlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,11 +168,13 @@ def feed(
     cache: AnalysisCache | None,
     progress: Progress,
     workers: int = 1,
+    added: Callable[[int, dict, dict], None] | None = None,
 ) -> WriteTimes:
     """Analyse (or find in the cache) and add every document; returns the stage times.
 
     With workers > 1 the analysis runs in that many processes while this one adds to the
     writer (Whoosh's writer itself is one process); results come back in document order.
+    `added(docnum, document, analysis)` is called after each document is added.
     """
     times = WriteTimes(workers=workers)
     lengths_in_memory(writer)
@@ -196,7 +198,7 @@ def feed(
         _start(writer.schema, namespace, cache_path)
         results = map(_analyse_batch, queued())
     try:
-        _add_results(writer, results, pending, slots, cache, progress, times)
+        _add_results(writer, results, pending, slots, cache, progress, times, added)
     finally:
         if pool is not None:
             pool.terminate()
@@ -205,7 +207,9 @@ def feed(
     return times
 
 
-def _add_results(writer, results, pending, slots, cache, progress, times: WriteTimes) -> None:
+def _add_results(
+    writer, results, pending, slots, cache, progress, times: WriteTimes, added=None
+) -> None:
     """Add each analysed batch to the writer and the misses to the cache."""
     started = time.perf_counter()
     for result in results:
@@ -214,7 +218,10 @@ def _add_results(writer, results, pending, slots, cache, progress, times: WriteT
         batch = pending.popleft()
         slots.release()
         for doc, (_key, packed, hit) in zip(batch, result, strict=True):
-            add_analysed(writer, doc, unpack(packed))
+            analysed = unpack(packed)
+            add_analysed(writer, doc, analysed)
+            if added is not None:
+                added(writer.docnum - 1, doc, analysed)
             times.cached += hit
             times.analysed += not hit
             progress.advance()

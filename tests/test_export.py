@@ -21,7 +21,7 @@ from kb.cli import cli
 from kb.content.loader import CONTENT_DIR, load_content
 from kb.errors import ContentError
 from kb.opendata import FIELDS, LIST_SEPARATOR, case_record
-from web.static_site import build_site, check_out, render
+from web.static_site import build_site, check_out, linkcheck, render
 from web.static_site.linkcheck import check_links
 from web.static_site.pages import slug
 
@@ -244,6 +244,22 @@ def test_link_check_finds_missing_pages_and_anchors(tmp_path):
         "index.html: b/ -> finnes ikke",
         "index.html: #topp -> ankeret #topp finnes ikke",
     ]
+
+
+def test_link_check_of_many_pages_in_workers_finds_each_problem_once(tmp_path):
+    n = 3 * linkcheck.SCAN_CHUNK  # enough pages for the scan to run in several processes
+    for i in range(n):
+        anchor = "borte" if i == n // 2 else f"s{i + 1}"
+        (tmp_path / f"p{i}").mkdir()
+        (tmp_path / f"p{i}" / "index.html").write_text(
+            f'<h2 id="s{i}">{i}</h2><a href="../p{i + 1}/#{anchor}">neste</a>', "utf-8"
+        )
+    assert sorted(check_links(tmp_path)) == sorted(
+        [
+            f"p{n // 2}/index.html: ../p{n // 2 + 1}/#borte -> ankeret #borte finnes ikke",
+            f"p{n - 1}/index.html: ../p{n}/#s{n} -> finnes ikke",
+        ]
+    )
 
 
 def test_search_index_holds_norwegian_stems_and_compound_parts(site):

@@ -151,10 +151,12 @@ def boosts(
     best = np.zeros(len(docs), dtype=np.float32)
     index_of = {int(d): k for k, d in enumerate(docs)}
     for field in FIELDS:
-        checked = docs if postings is None else _with_two(field, need_terms, docs, postings)
+        checked, present = (
+            (docs, need_terms) if postings is None else _with_two(field, need_terms, docs, postings)
+        )
         if not len(checked):
             continue
-        found = [positions(reader, field, terms, checked, cache) for terms in need_terms]
+        found = [positions(reader, field, terms, checked, cache) for terms in present]
         for d in checked.tolist():
             k = index_of[d]
             c = closeness([p.get(d, []) for p in found], len(need_terms))
@@ -162,20 +164,29 @@ def boosts(
     return 1 + PROXIMITY_BOOST * best
 
 
-def _with_two(field: str, need_terms: list[set[str]], docs: np.ndarray, postings) -> np.ndarray:
-    """The documents of docs that have terms of at least two clauses in the field."""
+def _with_two(
+    field: str, need_terms: list[set[str]], docs: np.ndarray, postings
+) -> tuple[np.ndarray, list[set[str]]]:
+    """The documents of docs that have terms of at least two clauses in the field, and each
+    clause's terms that some of docs have there (the others have no positions to read)."""
     count = np.zeros(len(docs), dtype=np.int16)
+    present = []
     for terms in need_terms:
         has = np.zeros(len(docs), dtype=bool)
+        present.append(set())
         for term in terms:
-            has |= _in_sorted(docs, postings(field, term)[0])
+            found = _in_sorted(docs, postings(field, term)[0])
+            if found.any():
+                has |= found
+                present[-1].add(term)
         count += has
-    return docs[count >= 2]
+    return docs[count >= 2], present
 
 
 def _in_sorted(docs: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Whether each of docs is in ids (sorted, as postings are). Not np.isin: its first call
-    in a process imports numpy.ma (~15 ms of the first search)."""
+    """np.isin(docs, ids) for sorted ids (a term's postings), by bisection instead of a sort
+    (and np.isin's first call in a process imports numpy.ma: ~15 ms of the first search)."""
     if not len(ids):
         return np.zeros(len(docs), dtype=bool)
-    return ids[np.searchsorted(ids, docs).clip(max=len(ids) - 1)] == docs
+    at = np.searchsorted(ids, docs)
+    return ids[np.minimum(at, len(ids) - 1)] == docs

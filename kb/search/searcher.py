@@ -27,6 +27,7 @@ from kb.search.facets import FacetTable
 from kb.search.hits import to_hit
 from kb.search.planner import Need, Planner
 from kb.search.query import ParsedQuery, parse
+from kb.search.similar import case_key_terms
 from kb.search.tables import load as load_tables
 from kb.search.tables import remove_unused as remove_unused_tables
 
@@ -119,6 +120,7 @@ class Searcher:
         self._results: OrderedDict[tuple, dict] = OrderedDict()
         self._stored: OrderedDict[int, dict] = OrderedDict()  # documents' stored fields
         self._segment_tables: dict = {}  # the arrays of the segments in use (kb.search.tables)
+        self._case_weights: dict = {}  # the case term weights of those segments (kb.search.similar)
         self._open()
 
     def _open(self) -> None:
@@ -428,10 +430,9 @@ class Searcher:
             docnum = searcher.document_number(**{f.ID_FIELD: case_id})
             if docnum is None:
                 return []
-            stored = searcher.stored_fields(docnum)
-            text = "\n".join(stored.get(k) or "" for k in (f.TITLE, f.SUMMARY, f.TEXT_FIELD))
-            key_terms = searcher.key_terms_from_text(f.TEXT_FIELD, text, numterms=12)
-            needs = [Need(((term,),)) for term, _ in key_terms]
+            reader = searcher.reader()
+            key_terms = case_key_terms(reader, docnum, self.index_dir, self._case_weights)
+            needs = [Need(((term,),)) for term in key_terms]
             allowed = self.facets.mask(f.KIND, ["case"])
             allowed[docnum] = False
             ranking = self.engine.rank(needs, allowed, every=False)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from web.static_site.render import workers
+
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
 BASE = "http://site.invalid/"  # a stand-in origin for resolving relative links
+SCAN_CHUNK = 50  # pages per task when the pages are scanned in several processes
 
 
 class _Scanner(HTMLParser):
@@ -38,6 +43,23 @@ def scan_page(html: str) -> tuple[set[str], list[str]]:
     return scanner.ids, scanner.links
 
 
+def scan_file(path: Path, site: Path) -> tuple[set[str], list[tuple[str, str]]]:
+    """(fragment targets, (link as written, absolute URL) of each internal link) of a page."""
+    page_ids, hrefs = scan_page(path.read_text("utf-8"))
+    url = url_of(path, site)
+    return page_ids, [(h, a) for h in hrefs if (a := urljoin(url, h)).startswith(BASE)]
+
+
+def scan_files(paths: list[Path], site: Path) -> list[tuple[set[str], list[tuple[str, str]]]]:
+    """scan_file of every path, in order: in forked workers, like the pages are rendered."""
+    scan = functools.partial(scan_file, site=site)
+    count = workers()
+    if count == 1 or len(paths) < SCAN_CHUNK * 2:
+        return [scan(p) for p in paths]
+    with multiprocessing.get_context("fork").Pool(count) as pool:
+        return pool.map(scan, paths, chunksize=SCAN_CHUNK)
+
+
 def url_of(path: Path, site: Path) -> str:
     """The URL a built file is served at (a folder's index.html at the folder)."""
     return BASE + path.relative_to(site).as_posix().removesuffix("index.html")
@@ -62,11 +84,11 @@ def check_links(site: Path) -> list[str]:
     _target.cache_clear()
     ids: dict[Path, set[str]] = {}
     links: list[tuple[str, str, str]] = []  # (page, as written, absolute URL)
-    for path in sorted(site.rglob("*.html")):
-        page_ids, hrefs = scan_page(path.read_text("utf-8"))
+    paths = sorted(site.rglob("*.html"))
+    for path, (page_ids, internal) in zip(paths, scan_files(paths, site), strict=True):
         ids[path] = page_ids
-        where, url = path.relative_to(site).as_posix(), url_of(path, site)
-        links += [(where, h, a) for h in hrefs if (a := urljoin(url, h)).startswith(BASE)]
+        where = path.relative_to(site).as_posix()
+        links += [(where, h, a) for h, a in internal]
     problems = []
     for where, href, absolute in links:
         parts = urlsplit(absolute)

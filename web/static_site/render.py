@@ -62,6 +62,7 @@ class Renderer:
         self.page_size = self.app.config["PAGE_SIZE"]
         self.analysis = NorwegianAnalysis.from_content(content.ctx.root)
         self.links: links.LinkMap | None = None
+        self.folders: set[Path] = set()  # made by this process: one mkdir per folder, not per file
 
     def fetch(self, page: Page) -> tuple[bytes, str]:
         """(body, mimetype) of one page; a page that fails is a build error."""
@@ -102,7 +103,9 @@ class Renderer:
     def write(self, page: Page, body: bytes, mimetype: str) -> None:
         """Write one page: HTML with its links rewritten and search marks, other files as is."""
         target = self.out / page.file
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         if mimetype != "text/html":
             target.write_bytes(body)
             return
