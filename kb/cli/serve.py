@@ -16,7 +16,7 @@ from kb.errors import IndexBroken, IndexUnwritable, KbError
 from kb.search.schema import index_exists
 
 log = logging.getLogger(__name__)
-WARM_SECONDS = 2.0  # how often the service checks for a rebuilt index to warm
+WARM_SECONDS = 0.5  # how often the service checks for a rebuilt index to warm (a stat)
 
 
 def ensure_index(config: settings.Config) -> bool:
@@ -71,8 +71,9 @@ def warm_up(app) -> None:
 
 def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
     """A daemon thread that reopens and warms the searcher when `kb index` swapped or updated
-    the index. The requests answer from the version in use until the next one is warm: they
-    never reload it themselves (Searcher.background_refresh)."""
+    the index, checking every WARM_SECONDS. A request that finds the files changed first
+    waits for that version rather than answer from the old one (Searcher.background_refresh):
+    with several workers, a reader never sees results go back to the old index."""
     from web.state import KEY
 
     site = app.extensions[KEY]

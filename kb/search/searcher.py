@@ -111,8 +111,9 @@ class Searcher:
         self.match = match  # "ranked": all words first; "all": only all words, if any has them
         self._lock = threading.RLock()
         self._reloading = threading.Lock()  # one reload at a time (refresh() or a search)
-        # Set by a service whose own thread calls refresh(): searches then never reload, they
-        # answer from the version in use until refresh() has opened and warmed the next one.
+        # Set by a service whose own thread calls refresh(): it opens and warms the next version
+        # as soon as the files change. A search that finds the files changed before that has
+        # happened waits for it (or opens the version itself): see _current().
         self.background_refresh = False
         self._searcher = None
         self._refused: int | None = None  # the folder (inode) of a rebuilt index that failed
@@ -196,8 +197,8 @@ class Searcher:
         """The current searcher: reopened after a rebuild, refreshed after an update.
 
         A rebuilt index that fails its checks is logged once and left alone; the searcher
-        already open keeps answering. So it does while refresh() prepares the next version,
-        and always when `background_refresh` is set (refresh() is called by the service).
+        already open keeps answering. With `background_refresh` (the service: its own thread
+        calls refresh()) a search has already waited in _current() for the version on disk.
         """
         if self.background_refresh or not self._reloading.acquire(blocking=False):
             return self._searcher
@@ -208,6 +209,29 @@ class Searcher:
         finally:
             self._reloading.release()
         return self._searcher
+
+    def _stale(self) -> bool:
+        """Whether the index on disk is another version than the one in use (a stat, and
+        after an update the name of the newest generation's file)."""
+        try:
+            ino = os.stat(self.index_dir).st_ino
+        except OSError:  # in the middle of a swap
+            return False
+        if ino != self._ino:
+            return ino != self._refused
+        return self._ix.latest_generation() != self._searcher.reader().generation()
+
+    def _current(self) -> None:
+        """Before a search takes the lock: when the index on disk changed, wait for the version
+        refresh() is preparing, or prepare it here. So no search answers from a version older
+        than the files on disk, and a reader never sees results go back to the old index (each
+        worker process checks the disk for itself). Without a change this costs a stat."""
+        if self._searcher is None or not self._stale():
+            return
+        with self._reloading:
+            version = self._next()
+            if version is not None:
+                self._install(version)
 
     def _next(self) -> tuple | None:
         """The index's next version, opened and checked but not installed (see _install), or
@@ -297,6 +321,8 @@ class Searcher:
         if sort not in SORTS:
             raise QueryError(f"Ukjent sortering «{sort}». Bruk en av: {', '.join(SORTS)}.")
         key = _result_key(query, filters, kind, limit, page, sort, prefer)
+        if self.background_refresh:
+            self._current()  # outside the lock: refresh() takes it to install what it made
         with self._lock:
             self._fresh()  # clears the remembered results when the index changed
             if key in self._results:
