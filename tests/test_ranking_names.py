@@ -30,3 +30,18 @@ def test_a_name_found_only_as_first_part_of_compounds(searcher):
 def test_the_rest_after_a_first_part_must_be_a_word(searcher):
     # «ianerne» after «kongsberg» is no word: «Kongsbergianerne» is no compound led by it.
     assert searcher.search("Kongsberg", kind="passage")["total"] == 0
+
+
+def test_nynorsk_function_words_are_neither_corrected_nor_required(searcher):
+    # Before: «frå», «berre» and «meir» were required (no document has them: the fallback) and
+    # «vert» was «corrected» to «vært».
+    result = searcher.search("korleis vert det meir bosetting frå kommunen, berre", kind="passage")
+    assert result["suggestion"] is None
+    assert result["match"] == "all" and result["message"] is None
+    assert ids(result)[: result["total"]] == ["testkilde-0003"]
+
+
+def test_a_query_of_nynorsk_function_words_only_is_named_as_such(searcher):
+    result = searcher.search("vert òg berre")
+    assert result["total"] == 0 and result["suggestion"] is None
+    assert "småord" in result["message"]
