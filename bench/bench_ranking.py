@@ -5,7 +5,8 @@
 Builds the index of content/ and the reports in ../shared/seeds once, then times
 `Searcher.search` (limit 10) over the 90 judged queries (tests/relevance/judged.yaml) with the
 ranking rules switched on one by one, from the previous behaviour (any word, all-words boost,
-no case weight, no proximity, the boost only with every word, no form without -t) to today's,
+no case weight, no proximity, the boost only with every word, no form without -t, no first
+part of compounds, no case below near passages) to today's,
 the steps taking turns within each round; p50/p95 in ms. Then:
 the first /sok after the app is warmed as `kb serve` warms it (another query than the warm-up's)
 against the median of the next 100 (the judged queries), and `kb search` in a fresh process
@@ -35,17 +36,23 @@ from kb.search.searcher import Searcher  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 NOW = (engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST)
-NOW += (engine.COVERAGE_POWER, planner.MIN_FORM)
+NOW += (engine.COVERAGE_POWER, planner.MIN_FORM, planner.MIN_HEAD, engine.NEAR)
 ALL_OR_NOTHING = 1e9  # a share below 1 to this power is 0: the boost only with every clause
-NO_FORMS = 10**6  # no stem is this long: no form without -t is added
+NO_FORMS = 10**6  # no stem is this long: no form without -t is added (nor a compound's head)
+NO_NEAR = 1e9  # no closeness is this high: no case is put below near passages
 STEPS = [  # (label, required, case weight, strong case weight, proximity boost, coverage power,
-    # shortest stem without -t)
-    ("før: alle ord løftet, ellers noen", lambda n: 99, 1.0, 1.0, 0.0, ALL_OR_NOTHING, NO_FORMS),
-    ("+ minste antall ord (msm)", NOW[0], 1.0, 1.0, 0.0, ALL_OR_NOTHING, NO_FORMS),
-    ("+ vekt på grep mot avsnitt", NOW[0], NOW[1], NOW[2], 0.0, ALL_OR_NOTHING, NO_FORMS),
-    ("+ nærhet", *NOW[:4], ALL_OR_NOTHING, NO_FORMS),
-    ("+ ordenes vekt i løftet", *NOW[:5], NO_FORMS),
-    ("+ form uten -t (i dag)", *NOW),
+    # shortest stem without -t, shortest first part of compounds, closeness of near passages)
+    ("før: alle ord løftet, ellers noen", lambda n: 99, 1.0, 1.0, 0.0, ALL_OR_NOTHING, NO_FORMS)
+    + (NO_FORMS, NO_NEAR),
+    ("+ minste antall ord (msm)", NOW[0], 1.0, 1.0, 0.0, ALL_OR_NOTHING, NO_FORMS)
+    + (NO_FORMS, NO_NEAR),
+    ("+ vekt på grep mot avsnitt", NOW[0], NOW[1], NOW[2], 0.0, ALL_OR_NOTHING, NO_FORMS)
+    + (NO_FORMS, NO_NEAR),
+    ("+ nærhet", *NOW[:4], ALL_OR_NOTHING, NO_FORMS, NO_FORMS, NO_NEAR),
+    ("+ ordenes vekt i løftet", *NOW[:5], NO_FORMS, NO_FORMS, NO_NEAR),
+    ("+ form uten -t", *NOW[:6], NO_FORMS, NO_NEAR),
+    ("+ førsteledd i sammensetninger", *NOW[:7], NO_NEAR),
+    ("+ grep uten ordene øverst under nære avsnitt (i dag)", *NOW),
 ]
 
 
@@ -65,10 +72,11 @@ def time_steps(index_dir: Path, texts: list[str], rounds: int) -> None:
     searcher.warm()
     times: dict[str, list[float]] = {label: [] for label, *_ in STEPS}
     for _ in range(rounds):
-        for label, req, case_w, strong_w, prox, power, min_form in STEPS:
+        for label, req, case_w, strong_w, prox, power, min_form, min_head, near in STEPS:
             engine.required, engine.CASE_WEIGHT = req, case_w
             engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST = strong_w, prox
             engine.COVERAGE_POWER, planner.MIN_FORM = power, min_form
+            planner.MIN_HEAD, engine.NEAR = min_head, near
             searcher.engine._phrases.clear()  # each round pays for its phrase checks again
             for q in texts:
                 searcher._results.clear()  # time the ranking, not the result cache
@@ -76,9 +84,10 @@ def time_steps(index_dir: Path, texts: list[str], rounds: int) -> None:
                 searcher.search(q, limit=10)
                 times[label].append(time.perf_counter() - started)
     for label, taken in times.items():
-        print(f"{label:36} {percentiles(taken)}")
+        print(f"{label:52} {percentiles(taken)}")
     engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT = NOW[:3]
-    proximity.PROXIMITY_BOOST, engine.COVERAGE_POWER, planner.MIN_FORM = NOW[3:]
+    proximity.PROXIMITY_BOOST, engine.COVERAGE_POWER, planner.MIN_FORM = NOW[3:6]
+    planner.MIN_HEAD, engine.NEAR = NOW[6:]
 
 
 def first_page(index_dir: Path, texts: list[str]) -> None:

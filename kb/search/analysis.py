@@ -34,7 +34,14 @@ WORD_PATTERN = r"\w+(?:[.,:]\d+)*"  # keeps "2.1", "1,5" and "kap:3" as one toke
 MIN_ZIPF = 3.0  # a part must be this common in wordfreq or be a word of the vocabularies /
 # synonyms file, the corpus' curated vocabulary
 MIN_VERB = 6  # shortest verb a verbal noun is joined to ("bosette" for "bosetting")
-STOP_WORDS = frozenset(stopwords_for_language("no"))
+# Nynorsk function words whose bokmål counterparts are in Whoosh's (Snowball's) list or are
+# function words too: without them «vert», «frå», «berre» … were «corrected» to bokmål words
+# («Mente du vært?») and required of every document. Not «same» (bokmål: a Sami).
+NYNORSK_STOP_WORDS = frozenset(
+    """vert vorte frå berre òg meir sjølv sjølve utan inga desse millom kor kvart anna annan
+    difor endå enno framleis kvarandre fleire heile viss dersom ei saman innan kring""".split()
+)
+STOP_WORDS = frozenset(stopwords_for_language("no")) | NYNORSK_STOP_WORDS
 ANALYSIS_FILE = "kb_analysis.json"  # in the index folder: the inputs of its analysis
 PART_WEIGHT = 0.5  # a word found only inside a compound of the text counts half (as in a query)
 CACHE_SIZE = 50_000  # words per cache of one analysis; longer words than MAX_WORD never cached

@@ -28,6 +28,7 @@ MOST = 0.6  # a query of n > 2 clauses needs ceil(0.6 n) of them (2 of 3, 3 of 4
 CASE_WEIGHT = 0.6  # a case's score against a passage's (tuned on the tuning half) …
 STRONG_CASE_WEIGHT = 1.5  # … unless its title or summary has every clause of the query
 HEAD = (f.TITLE, f.SUMMARY)
+NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
 FIELDS = tuple(f.SEARCHED)
@@ -259,10 +260,22 @@ class Engine:
                 [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
             )
             terms = [near_terms_of(m) for m in matches]
-            ranking.scores[candidates] *= proximity.boosts(
-                self.reader, terms, candidates, self.postings, self._positions
-            )
+            boost = proximity.boosts(self.reader, terms, candidates, self.postings, self._positions)
+            ranking.scores[candidates] *= boost
+            near = ~self.is_case[candidates] & (covered[candidates] == n)
+            near &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR
+            headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches])
+            below(ranking.scores, candidates[near], np.flatnonzero(headless & some))
         return ranking
+
+
+def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> None:
+    """Cases with no clause in their title or summary are put below the passages that have
+    every clause near each other: such a case shares words with the query in a long body,
+    such a passage answers it (tuning half: P@5 0.636 -> 0.641, the rest unchanged)."""
+    if len(near) and len(headless):
+        cap = np.float32(scores[near].min() * 0.999)
+        scores[headless] = np.minimum(scores[headless], cap)
 
 
 def phrase_docs(sub, name: str, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from kb.search import schema as f
 from kb.search.analysis import MAX_WORD, MIN_ZIPF, NorwegianAnalysis
-from kb.search.compounds import split_compound
+from kb.search.compounds import LINKERS, MIN_PART, split_compound
 from kb.search.query import Clause, ParsedQuery, word_clauses
 from kb.search.terms import FieldTerms, field_terms, prefixed
 
@@ -15,6 +16,8 @@ TEXT_FIELDS = tuple(f.SEARCHED)
 MIN_FUZZY = 4  # shorter unknown words are left alone: too many neighbours
 MIN_FORM = 4  # a stem without its -t must keep this many letters («stat» is not «sta»)
 MIN_PART_DOCS = 2  # a word of the index is a compound part of a query word when this many have it
+MIN_HEAD = 5  # shortest stem an unknown word may stand for as the first part of compounds
+MAX_HEADS = 20  # compounds a first part stands for, most common first
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,12 @@ class Planner:
             if as_written or self.known(clause):
                 plan.needs.append(self.with_forms(need_of(clause), clause))
                 continue
-            better = self.correct(clause.text)
-            parts = [] if better else self.index_parts(clause.text)
-            if better:
+            heads = self.compounds_led_by(clause)
+            better = None if heads else self.correct(clause.text)
+            parts = [] if heads or better else self.index_parts(clause.text)
+            if heads:
+                plan.needs.append(Need((*clause.alternatives, *heads), label=clause.text))
+            elif better:
                 plan.corrections[clause.text] = better
                 plan.needs += [need_of(c) for c in word_clauses([better], self.analysis)]
             elif parts:
@@ -109,6 +115,38 @@ class Planner:
 
         parts = split_compound(word.lower(), score)
         return parts if all(map(self.has_term, map(self.analysis.stem, parts))) else []
+
+    def compounds_led_by(self, clause: Clause) -> list[tuple[str, ...]]:
+        """The stems of the index's compounds that an unknown word is the first part of, as
+        phrases: «Groruddalen» (stem «groruddal») finds «Groruddalssatsingen» and
+        «Groruddalsatsingen», a place or programme named only inside compounds. The rest after
+        the stem (less a linking letter) must be a known word or split into known ones, so
+        «Gran» is never «granskingen». [] for phrases and short stems."""
+        if len(clause.words) != 1 or not clause.alternatives:
+            return []
+        stem = self.analysis.stem(clause.text)
+        if len(stem) < MIN_HEAD:
+            return []
+        words = self.dictionary()
+        bucket = words.by_letter.get(stem[0], [])
+        led = []
+        for word in bucket[bisect_left(bucket, stem) :]:
+            if not word.startswith(stem):
+                break
+            if self.is_compound_tail(word[len(stem) :]):
+                led.append(word)
+        led.sort(key=lambda w: -words.counts[w])
+        stems = dict.fromkeys(self.analysis.stem(w) for w in led[:MAX_HEADS])
+        return [(s,) for s in stems if s != stem and self.has_term(s)]
+
+    def is_compound_tail(self, rest: str) -> bool:
+        """True when the rest of a word after a first part is a known word or splits into
+        known words, after an optional linking letter («s|satsingen», «e|tjenesten»)."""
+        score = self.analysis.part_score
+        for tail in (rest, rest[1:] if rest[:1] in LINKERS else ""):
+            if len(tail) >= MIN_PART and (score(tail) or split_compound(tail, score)):
+                return True
+        return False
 
     def dictionary(self) -> FieldTerms:
         """The index's words as written, by first letter, with how many documents have each."""
