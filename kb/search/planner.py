@@ -127,15 +127,14 @@ class Planner:
         stem = self.analysis.stem(clause.text)
         if len(stem) < MIN_HEAD:
             return []
-        words = self.dictionary()
-        bucket = words.by_letter.get(stem[0], [])
+        bucket, counts = self.letter(stem[0])  # not the whole dictionary before the warm-up
         led = []
         for word in bucket[bisect_left(bucket, stem) :]:
             if not word.startswith(stem):
                 break
             if self.is_compound_tail(word[len(stem) :]):
                 led.append(word)
-        led.sort(key=lambda w: -words.counts[w])
+        led.sort(key=lambda w: -counts[w])
         stems = dict.fromkeys(self.analysis.stem(w) for w in led[:MAX_HEADS])
         return [(s,) for s in stems if s != stem and self.has_term(s)]
 
