@@ -15,15 +15,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from kb.search import schema as f
+from kb.search.tables import drop_unused, store_folder
 
 SIMILAR_DIR = "kb_similar"
 FORMAT = 1  # bump when the files change shape: older folders are then ignored
@@ -145,22 +143,15 @@ def compute(sub) -> SegmentWeights:
 
 
 def store(index_dir: Path, sub, weights: SegmentWeights) -> None:
-    """Write a segment's arrays to a temporary folder and rename it into place."""
-    folder = Path(index_dir) / SIMILAR_DIR / _name(sub)
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    except OSError as exc:  # a read-only index folder: the cases are analysed instead
-        log.info("Kan ikke lagre vektene i %s (%s).", folder.parent, exc.strerror)
-        return
-    try:
+    """Write a segment's arrays into place (a read-only index folder: the cases are analysed
+    instead)."""
+
+    def write(tmp: Path) -> None:
         for name in ("docs", "starts", "ids", "weights", "text_weights"):
             np.save(tmp / f"{name}.npy", getattr(weights, name))
         (tmp / "terms.json").write_text(json.dumps(weights.terms, ensure_ascii=False), "utf-8")
-        os.chmod(tmp, 0o755)
-        os.rename(tmp, folder)
-    except OSError:  # another process stored them first, or the disk is full
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    store_folder(Path(index_dir) / SIMILAR_DIR / _name(sub), write, "vektene")
 
 
 def store_new(index_dir: Path, reader) -> None:
@@ -173,14 +164,7 @@ def store_new(index_dir: Path, reader) -> None:
 
 def remove_unused(index_dir: Path, reader) -> None:
     """Drop the stored weights of segments the index no longer has (after a merge)."""
-    root = Path(index_dir) / SIMILAR_DIR
-    used = {_name(sub) for sub, _ in reader.leaf_readers()}
-    try:
-        stale = [p for p in root.iterdir() if p.name not in used and not p.name.startswith(".")]
-    except OSError:
-        return
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
+    drop_unused(Path(index_dir) / SIMILAR_DIR, {_name(sub) for sub, _ in reader.leaf_readers()})
 
 
 def _read(folder: Path) -> SegmentWeights | None:

@@ -233,14 +233,9 @@ def _all_ids(sub, name: str, raw) -> np.ndarray:
 
 
 def _store(t: SegmentTables, folder: Path) -> None:
-    """Write the arrays to a temporary folder and rename it into place (first one wins)."""
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    except OSError as exc:  # a read-only index folder: the arrays stay in this process
-        log.info("Kan ikke lagre tabellene i %s (%s).", folder.parent, exc.strerror)
-        return
-    try:
+    """Write the arrays to the segment's folder (see store_folder)."""
+
+    def write(tmp: Path) -> None:
         np.save(tmp / "lengths.npy", t.lengths)
         np.save(tmp / "columns.npy", np.stack([t.order, *(t.keys[n][1] for n in SORT_KEYS)]))
         facets = [t.facets[n] for n in f.FACETS]
@@ -258,10 +253,36 @@ def _store(t: SegmentTables, folder: Path) -> None:
         np.save(tmp / "post_weights.npy", np.concatenate(weights) if weights else _f32())
         values["postings"] = [[n, term, len(i)] for (n, term), i in zip(terms, ids, strict=True)]
         (tmp / "values.json").write_text(json.dumps(values, ensure_ascii=False), "utf-8")
+
+    store_folder(folder, write, "tabellene")
+
+
+def store_folder(folder: Path, write, what: str) -> None:
+    """Write a segment's folder through write(tmp) into a temporary folder beside it, then
+    rename it into place (the first process wins). A folder that cannot be written (a
+    read-only index) is logged: the reader computes `what` itself."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    except OSError as exc:
+        log.info("Kan ikke lagre %s i %s (%s).", what, folder.parent, exc.strerror)
+        return
+    try:
+        write(tmp)
         os.chmod(tmp, 0o755)
         os.rename(tmp, folder)
     except OSError:  # another process stored them first, or the disk is full
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def drop_unused(root: Path, used: set[str]) -> None:
+    """Remove the segment folders in root whose names are not in used (merged away)."""
+    try:
+        stale = [p for p in root.iterdir() if p.name not in used and not p.name.startswith(".")]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _read(folder: Path) -> SegmentTables:
@@ -299,14 +320,8 @@ def store_new(index_dir: Path, reader) -> None:
 
 def remove_unused(index_dir: Path, reader) -> None:
     """Drop the stored arrays of segments the index no longer has (after a merge)."""
-    root = Path(index_dir) / TABLES_DIR
     used = {f"{sub.segment().segment_id()}-{FORMAT}" for sub, _ in reader.leaf_readers()}
-    try:
-        stale = [p for p in root.iterdir() if p.name not in used and not p.name.startswith(".")]
-    except OSError:
-        return
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
+    drop_unused(Path(index_dir) / TABLES_DIR, used)
 
 
 def _text(value) -> str:
