@@ -1,4 +1,4 @@
-"""Issue 12, fourth round: a name found only as the first part of compounds («Groruddalen»
+"""Issue 12, third round: a name found only as the first part of compounds («Groruddalen»
 in «Groruddalssatsingen») finds them, and nynorsk function words are never «corrected»."""
 
 from __future__ import annotations
