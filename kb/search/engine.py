@@ -266,6 +266,7 @@ class Engine:
             near &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR
             headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches])
             below(ranking.scores, candidates[near], np.flatnonzero(headless & some))
+            ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
         return ranking
 
 
@@ -327,6 +328,8 @@ class Ranking:
         self.terms: set[str] = set().union(*(m.terms for m in self.needs))
         # Documents with some clauses but too few to match: they may fill a short last page.
         self.partial = np.zeros_like(matched) if partial is None else partial
+        self.candidates: np.ndarray | None = None  # the documents proximity checked …
+        self.boost: np.ndarray | None = None  # … and their proximity factors
 
     @property
     def all_found(self) -> bool:
