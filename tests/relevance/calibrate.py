@@ -2,12 +2,15 @@
 
     python -m tests.relevance.calibrate [--index DIR] [--l2 1.0] [--why] [--fit]
 
-For each tuning query the engine gives its candidates (the documents proximity checks, or the
-same 60 + 60 for a one-word query) and, per candidate, cheap features it already has (FEATURES).
+For each tuning query the engine gives its candidates (the 60 best matched and 60 best partial
+documents, those proximity checks) and, per candidate, cheap features it already has (FEATURES),
+computed without the calibrated lift (CASE_HEAD_WEIGHT in kb/search/engine.py), whose weight
+is fitted again here.
 Ungraded documents count as grade 0. Printed, against today's order of the same queries:
-- the leave-one-query-out table: each query reordered by weights fitted on the other 44, by
-  pairwise logistic regression over every feature, and by a grid search of one weight on
-  «case × share of clauses in title or summary» (the only feature that search kept);
+- the leave-one-query-out table: the order without the lift, with today's weight, and each
+  query reordered by weights fitted on the other 44: by pairwise logistic regression over
+  every feature, and by a grid search of one weight on «case × share of clauses in title or
+  summary» (the one feature kept: CASE_HEAD_WEIGHT);
 - with --why, every query whose first grade-3 document is below rank 1, and what is above it;
 - with --fit, the weights of both fitted on every tuning query.
 The held-out half is never read here.
@@ -23,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.build import build_index
-from kb.search import proximity
+from kb.search import engine as engine_module
 from kb.search import schema as f
 from kb.search.query import parse
 from kb.search.searcher import Searcher
@@ -98,24 +101,28 @@ def field_sum(engine, name: str, terms: set[str], docs: np.ndarray) -> np.ndarra
 
 
 def collect(searcher: Searcher, key_of: dict, queries: list[str], grades: dict) -> list:
-    """Every query's candidates and features, checked against today's top 10."""
-    engine, out = searcher.engine, []
-    for q in queries:
-        needs = searcher.planner.plan(parse(q, searcher.analysis, searcher.max_query_chars)).needs
-        ranking = engine.rank(needs, np.ones(engine.size, dtype=bool), False)
-        docs, boost = ranking.candidates, ranking.boost
-        if docs is None:  # one clause: no proximity, the same candidates
-            docs = np.concatenate([ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)])
-            boost = np.ones(len(docs))
-        order = np.argsort(docs)  # ties in index order, as the engine breaks them
-        docs, boost = docs[order], boost[order]
-        x = features(engine, ranking.needs, docs, ranking.scores, boost)
-        keys = [key_of[searcher._stored_fields(int(d))[f.ID_FIELD]] for d in docs]
-        item = Candidates(q, keys, x, grades.get(q, {}), ranking.matched[docs])
-        if item.ranked() != [key_of[h["id"]] for h in searcher.search(q, limit=TOP)["hits"]]:
-            raise AssertionError(f"the candidates do not give today's top 10 for «{q}»")
-        out.append(item)
-    return out
+    """Every query's candidates and features without the calibrated lift (its weight is
+    fitted again here), checked against the engine's top 10 without it."""
+    weight, engine_module.CASE_HEAD_WEIGHT = engine_module.CASE_HEAD_WEIGHT, 0.0
+    try:
+        return [candidates_of(searcher, key_of, q, grades.get(q, {})) for q in queries]
+    finally:
+        engine_module.CASE_HEAD_WEIGHT = weight
+
+
+def candidates_of(searcher: Searcher, key_of: dict, q: str, grades: dict) -> Candidates:
+    """One query's candidates and features, checked against the engine's top 10."""
+    engine = searcher.engine
+    needs = searcher.planner.plan(parse(q, searcher.analysis, searcher.max_query_chars)).needs
+    ranking = engine.rank(needs, np.ones(engine.size, dtype=bool), False)
+    order = np.argsort(ranking.candidates)  # ties in index order, as the engine breaks them
+    docs, boost = ranking.candidates[order], ranking.boost[order]
+    x = features(engine, ranking.needs, docs, ranking.scores, boost)
+    keys = [key_of[searcher._stored_fields(int(d))[f.ID_FIELD]] for d in docs]
+    item = Candidates(q, keys, x, grades, ranking.matched[docs])
+    if item.ranked() != [key_of[h["id"]] for h in searcher.search(q, limit=TOP)["hits"]]:
+        raise AssertionError(f"the candidates do not give the engine's top 10 for «{q}»")
+    return item
 
 
 def fit_pairwise(items: list[Candidates], l2: float) -> np.ndarray:
@@ -174,7 +181,10 @@ def mean_scores(items: list[Candidates], orders: list[list[str]]) -> dict[str, f
 
 def cross_validate(items: list[Candidates], l2: float) -> str:
     """Leave one query out: today's order against each fitted one, on the same queries."""
-    rows = {"i dag": [it.ranked() for it in items]}
+    rows = {"uten kalibrering": [it.ranked() for it in items]}
+    now = np.zeros(len(FEATURES))
+    now[0], now[FEATURES.index("case×head")] = 1.0, engine_module.CASE_HEAD_WEIGHT
+    rows["i dag (CASE_HEAD_WEIGHT)"] = [it.ranked(it.x @ now) for it in items]
     for name, fit in (
         ("parvis logistisk", lambda t: fit_pairwise(t, l2)),
         ("grep×tittel", fit_head),
@@ -182,10 +192,10 @@ def cross_validate(items: list[Candidates], l2: float) -> str:
         rows[name + " (CV)"] = [
             it.ranked(it.x @ fit(items[:i] + items[i + 1 :])) for i, it in enumerate(items)
         ]
-    lines = [f"{'rangering':24}" + "".join(f"{m:>13}" for m in METRICS)]
+    lines = [f"{'rangering':26}" + "".join(f"{m:>13}" for m in METRICS)]
     for name, orders in rows.items():
         ms = mean_scores(items, orders)
-        changed = sum(a != b for a, b in zip(orders, rows["i dag"], strict=True))
+        changed = sum(a != b for a, b in zip(orders, rows["uten kalibrering"], strict=True))
         lines.append(
             f"{name:24}" + "".join(f"{ms[m]:>13.3f}" for m in METRICS) + f"  ({changed} endret)"
         )
