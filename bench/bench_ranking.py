@@ -6,7 +6,8 @@ Builds the index of content/ and the reports in ../shared/seeds once, then times
 `Searcher.search` (limit 10) over the 90 judged queries (tests/relevance/judged.yaml) with the
 ranking rules switched on one by one, from the previous behaviour (any word, all-words boost,
 no case weight, no proximity, the boost only with every word, no form without -t, no first
-part of compounds, no case below near passages) to today's,
+part of compounds, no case below near passages, no short element after a first part, no
+calibrated lift of cases) to today's,
 the steps taking turns within each round; p50/p95 in ms. Then:
 the first /sok after the app is warmed as `kb serve` warms it (another query than the warm-up's)
 against the median of the next 100 (the judged queries), and `kb search` in a fresh process
@@ -37,22 +38,27 @@ from kb.search.searcher import Searcher  # noqa: E402
 SEEDS = ROOT.parent / "shared" / "seeds"
 NOW = (engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST)
 NOW += (engine.COVERAGE_POWER, planner.MIN_FORM, planner.MIN_HEAD, engine.NEAR)
+NOW += (planner.SHORT_ELEMENT, engine.CASE_HEAD_WEIGHT)
 ALL_OR_NOTHING = 1e9  # a share below 1 to this power is 0: the boost only with every clause
 NO_FORMS = 10**6  # no stem is this long: no form without -t is added (nor a compound's head)
 NO_NEAR = 1e9  # no closeness is this high: no case is put below near passages
+OFF = (NO_FORMS, 0.0)  # no short element after a first part, no calibrated lift for cases
 STEPS = [  # (label, required, case weight, strong case weight, proximity boost, coverage power,
-    # shortest stem without -t, shortest first part of compounds, closeness of near passages)
+    # shortest stem without -t, shortest first part of compounds, closeness of near passages,
+    # short element after a first part, calibrated lift of cases)
     ("før: alle ord løftet, ellers noen", lambda n: 99, 1.0, 1.0, 0.0, ALL_OR_NOTHING, NO_FORMS)
-    + (NO_FORMS, NO_NEAR),
+    + (NO_FORMS, NO_NEAR, *OFF),
     ("+ minste antall ord (msm)", NOW[0], 1.0, 1.0, 0.0, ALL_OR_NOTHING, NO_FORMS)
-    + (NO_FORMS, NO_NEAR),
+    + (NO_FORMS, NO_NEAR, *OFF),
     ("+ vekt på grep mot avsnitt", NOW[0], NOW[1], NOW[2], 0.0, ALL_OR_NOTHING, NO_FORMS)
-    + (NO_FORMS, NO_NEAR),
-    ("+ nærhet", *NOW[:4], ALL_OR_NOTHING, NO_FORMS, NO_FORMS, NO_NEAR),
-    ("+ ordenes vekt i løftet", *NOW[:5], NO_FORMS, NO_FORMS, NO_NEAR),
-    ("+ form uten -t", *NOW[:6], NO_FORMS, NO_NEAR),
-    ("+ førsteledd i sammensetninger", *NOW[:7], NO_NEAR),
-    ("+ grep uten ordene øverst under nære avsnitt (i dag)", *NOW),
+    + (NO_FORMS, NO_NEAR, *OFF),
+    ("+ nærhet", *NOW[:4], ALL_OR_NOTHING, NO_FORMS, NO_FORMS, NO_NEAR, *OFF),
+    ("+ ordenes vekt i løftet", *NOW[:5], NO_FORMS, NO_FORMS, NO_NEAR, *OFF),
+    ("+ form uten -t", *NOW[:6], NO_FORMS, NO_NEAR, *OFF),
+    ("+ førsteledd i sammensetninger", *NOW[:7], NO_NEAR, *OFF),
+    ("+ grep uten ordene øverst under nære avsnitt", *NOW[:8], *OFF),
+    ("+ kort ledd etter førsteledd («Grorud»)", *NOW[:9], 0.0),
+    ("+ grep løftet etter ordene i tittel (i dag)", *NOW),
 ]
 
 
@@ -72,11 +78,12 @@ def time_steps(index_dir: Path, texts: list[str], rounds: int) -> None:
     searcher.warm()
     times: dict[str, list[float]] = {label: [] for label, *_ in STEPS}
     for _ in range(rounds):
-        for label, req, case_w, strong_w, prox, power, min_form, min_head, near in STEPS:
+        for label, req, case_w, strong_w, prox, power, min_form, min_head, near, *new in STEPS:
             engine.required, engine.CASE_WEIGHT = req, case_w
             engine.STRONG_CASE_WEIGHT, proximity.PROXIMITY_BOOST = strong_w, prox
             engine.COVERAGE_POWER, planner.MIN_FORM = power, min_form
             planner.MIN_HEAD, engine.NEAR = min_head, near
+            planner.SHORT_ELEMENT, engine.CASE_HEAD_WEIGHT = new
             searcher.engine._phrases.clear()  # each round pays for its phrase checks again
             for q in texts:
                 searcher._results.clear()  # time the ranking, not the result cache
@@ -87,7 +94,8 @@ def time_steps(index_dir: Path, texts: list[str], rounds: int) -> None:
         print(f"{label:52} {percentiles(taken)}")
     engine.required, engine.CASE_WEIGHT, engine.STRONG_CASE_WEIGHT = NOW[:3]
     proximity.PROXIMITY_BOOST, engine.COVERAGE_POWER, planner.MIN_FORM = NOW[3:6]
-    planner.MIN_HEAD, engine.NEAR = NOW[6:]
+    planner.MIN_HEAD, engine.NEAR = NOW[6:8]
+    planner.SHORT_ELEMENT, engine.CASE_HEAD_WEIGHT = NOW[8:]
 
 
 def first_page(index_dir: Path, texts: list[str]) -> None:

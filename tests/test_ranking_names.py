@@ -1,5 +1,6 @@
 """Issue 12, third round: a name found only as the first part of compounds («Groruddalen»
-in «Groruddalssatsingen») finds them, and nynorsk function words are never «corrected»."""
+in «Groruddalssatsingen», and «Grorud» before the short «dal») finds them, and nynorsk
+function words are never «corrected»."""
 
 from __future__ import annotations
 
@@ -25,6 +26,15 @@ def test_a_name_found_only_as_first_part_of_compounds(searcher):
     result = searcher.search("Groruddalen", kind="passage")
     assert sorted(ids(result)[: result["total"]]) == ["testkilde-0000", "testkilde-0001"]
     assert result["suggestion"] is None and result["match"] == "all"
+
+
+def test_a_name_found_only_before_a_short_element_of_compounds(searcher):
+    # Before: «Grorud» gave 0 hits: the rest of «Groruddalssatsingen» after it begins with
+    # «dal», too short to be a known part, so no compound was led by it.
+    result = searcher.search("Grorud", kind="passage")
+    assert sorted(ids(result)[: result["total"]]) == ["testkilde-0000", "testkilde-0001"]
+    also = {w for hit in result["hits"] for w in hit["why"]["also"]}
+    assert also == {"groruddalssatsingen", "groruddalsatsingen"}
 
 
 def test_the_rest_after_a_first_part_must_be_a_word(searcher):

@@ -28,6 +28,10 @@ MOST = 0.6  # a query of n > 2 clauses needs ceil(0.6 n) of them (2 of 3, 3 of 4
 CASE_WEIGHT = 0.6  # a case's score against a passage's (tuned on the tuning half) …
 STRONG_CASE_WEIGHT = 1.5  # … unless its title or summary has every clause of the query
 HEAD = (f.TITLE, f.SUMMARY)
+# Among the candidates, a case's score times exp(weight × its share of clauses in title or
+# summary): the one weight of the calibrated score that earned its place, fitted by grid on
+# the tuning half (P@5 + MRR) with leave-one-query-out CV: python -m tests.relevance.calibrate
+CASE_HEAD_WEIGHT = 0.2
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
@@ -232,7 +236,8 @@ class Engine:
 
         Enough is every clause for one or two, most for more (see required()); `every` asks
         for all of them. Cases are weighed against passages by CASE_WEIGHT, and the best
-        candidates are lifted when their clauses stand close together (kb.search.proximity).
+        candidates are lifted when their clauses stand close together (kb.search.proximity)
+        and, for cases, by the share of clauses in their title or summary (head_lift).
         """
         matches = [self.need_scores(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
@@ -255,10 +260,13 @@ class Engine:
         total *= np.where(self.is_case, weight, 1.0).astype(np.float32)
         partial = None if every else some & ~matched
         ranking = Ranking(np.where(some, total, 0), matched, mode, matches, partial)
-        if n > 1 and some.any():
-            candidates = np.concatenate(
-                [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
-            )
+        if not some.any():
+            return ranking
+        candidates = np.concatenate(
+            [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
+        )
+        boost = np.ones(len(candidates), dtype=np.float32)
+        if n > 1:
             terms = [near_terms_of(m) for m in matches]
             boost = proximity.boosts(self.reader, terms, candidates, self.postings, self._positions)
             ranking.scores[candidates] *= boost
@@ -266,7 +274,15 @@ class Engine:
             near &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR
             headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches])
             below(ranking.scores, candidates[near], np.flatnonzero(headless & some))
+        ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
+        ranking.scores[candidates] *= self.head_lift(matches, candidates)
         return ranking
+
+    def head_lift(self, matches: list[NeedMatch], candidates: np.ndarray) -> np.ndarray:
+        """The calibrated factor of each candidate: a case's score grows with the share of
+        the clauses its title or summary has, exp(CASE_HEAD_WEIGHT × share); 1 for a passage."""
+        share = sum(m.head[candidates].astype(np.float32) for m in matches) / len(matches)
+        return np.exp(CASE_HEAD_WEIGHT * share * self.is_case[candidates]).astype(np.float32)
 
 
 def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> None:
@@ -327,6 +343,8 @@ class Ranking:
         self.terms: set[str] = set().union(*(m.terms for m in self.needs))
         # Documents with some clauses but too few to match: they may fill a short last page.
         self.partial = np.zeros_like(matched) if partial is None else partial
+        self.candidates: np.ndarray | None = None  # the documents proximity checked …
+        self.boost: np.ndarray | None = None  # … and their proximity factors
 
     @property
     def all_found(self) -> bool:

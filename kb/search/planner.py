@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from kb.search import schema as f
 from kb.search.analysis import MAX_WORD, MIN_ZIPF, NorwegianAnalysis
-from kb.search.compounds import LINKERS, MIN_PART, split_compound
+from kb.search.compounds import LINKERS, MIN_COMPOUND, MIN_PART, split_compound
 from kb.search.query import Clause, ParsedQuery, word_clauses
 from kb.search.terms import FieldTerms, field_terms, prefixed
 
@@ -18,6 +19,11 @@ MIN_FORM = 4  # a stem without its -t must keep this many letters («stat» is n
 MIN_PART_DOCS = 2  # a word of the index is a compound part of a query word when this many have it
 MIN_HEAD = 5  # shortest stem an unknown word may stand for as the first part of compounds
 MAX_HEADS = 20  # compounds a first part stands for, most common first
+# When no compound starts with an unknown word and a known word, a short element may come
+# between them («Grorud|dal|s|satsingen»): exactly this many letters, and the known word
+# MIN_COMPOUND letters or more, so a word cut short is not taken for a first part
+# («bosettin|gsp|risen»: its typo correction «bosetting» stays).
+SHORT_ELEMENT = MIN_PART - 1
 
 
 @dataclass(frozen=True)
@@ -121,29 +127,34 @@ class Planner:
         phrases: «Groruddalen» (stem «groruddal») finds «Groruddalssatsingen» and
         «Groruddalsatsingen», a place or programme named only inside compounds. The rest after
         the stem (less a linking letter) must be a known word or split into known ones, so
-        «Gran» is never «granskingen». [] for phrases and short stems."""
+        «Gran» is never «granskingen»; only when no word has such a rest, a short element may
+        come first («Grorud»: «dal|s|satsingen»). [] for phrases and short stems."""
         if len(clause.words) != 1 or not clause.alternatives:
             return []
         stem = self.analysis.stem(clause.text)
         if len(stem) < MIN_HEAD:
             return []
         bucket, counts = self.letter(stem[0])  # not the whole dictionary before the warm-up
-        led = []
-        for word in bucket[bisect_left(bucket, stem) :]:
-            if not word.startswith(stem):
-                break
-            if self.is_compound_tail(word[len(stem) :]):
-                led.append(word)
+        start = bisect_left(bucket, stem)
+        rests = [
+            w[len(stem) :]
+            for w in itertools.takewhile(lambda w: w.startswith(stem), bucket[start:])
+        ]
+        led = [stem + r for r in rests if self.is_compound_tail(r)]
+        led = led or [
+            stem + r for r in rests if self.is_compound_tail(r[SHORT_ELEMENT:], MIN_COMPOUND)
+        ]
         led.sort(key=lambda w: -counts[w])
         stems = dict.fromkeys(self.analysis.stem(w) for w in led[:MAX_HEADS])
         return [(s,) for s in stems if s != stem and self.has_term(s)]
 
-    def is_compound_tail(self, rest: str) -> bool:
-        """True when the rest of a word after a first part is a known word or splits into
-        known words, after an optional linking letter («s|satsingen», «e|tjenesten»)."""
+    def is_compound_tail(self, rest: str, least: int = MIN_PART) -> bool:
+        """True when the rest of a word after a first part is a known word of at least `least`
+        letters or splits into known words, after an optional linking letter («s|satsingen»,
+        «e|tjenesten»)."""
         score = self.analysis.part_score
         for tail in (rest, rest[1:] if rest[:1] in LINKERS else ""):
-            if len(tail) >= MIN_PART and (score(tail) or split_compound(tail, score)):
+            if len(tail) >= least and (score(tail) or split_compound(tail, score)):
                 return True
         return False
 
