@@ -302,3 +302,23 @@ def test_also_words_equal_the_word_scan_on_the_indexed_texts(index_dir, analysis
             found += bool(expected)
     assert found > 10
     searcher.close()
+
+
+NYNORSK = "busetjinga kommunane tenestene heimetenesta barnehagane kjærlegt trivlegt hyggelegt"
+
+
+def test_every_term_a_word_gives_starts_with_key_letters_found_in_the_word(index_dir, analysis):
+    """The snippets look only at words holding some term's first KEY_CHARS letters: that is
+    exact only if every form of every word starts with letters found in the word itself."""
+    searcher = open_searcher(index_dir)
+    reader = searcher._searcher.reader()
+    texts = [NYNORSK, *TEXTS]
+    texts += [v for d in reader.all_doc_ids() for v in reader.stored_fields(d).values()]
+    words = {m.group() for text in texts if isinstance(text, str) for m in hits.WORD.finditer(text)}
+    checked = 0
+    for word in words:
+        for term in analysis.forms(word):
+            assert term[: hits.KEY_CHARS] in word.lower(), (word, term)
+            checked += len(term) > hits.KEY_CHARS
+    assert checked > 100  # terms longer than the key, whose first letters are what counts
+    searcher.close()
