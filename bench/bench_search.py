@@ -339,9 +339,9 @@ def fresh_process(
     return out
 
 
-def random_starts(queries: list[str], seed: int = 11) -> list[int]:
-    """RANDOM_STARTS distinct places in the list, drawn at random (the same in every run)."""
-    return random.Random(seed).sample(range(len(queries)), min(RANDOM_STARTS, len(queries)))
+def random_starts(queries: list[str], n: int = RANDOM_STARTS, seed: int = 11) -> list[int]:
+    """n distinct places in the list, drawn at random (the same in every run)."""
+    return random.Random(seed).sample(range(len(queries)), min(n, len(queries)))
 
 
 def run_fresh(index_dir: Path, queries_file: Path, mode: str) -> None:
@@ -416,6 +416,7 @@ def bench(
     rounds: int,
     progress,
     built: Path | None = None,
+    drawn_starts: int = RANDOM_STARTS,
 ) -> dict:
     """Build both engines over the documents and time the queries; print and return figures.
 
@@ -441,7 +442,7 @@ def bench(
             tantivy = tantivy_ceiling.tantivy_search(index, FTS_COLUMNS, expression)
         del rows
         fresh = {mode: fresh_process(folder, queries, mode) for mode in ("cli", "service")}
-        drawn = random_starts(queries)
+        drawn = random_starts(queries, drawn_starts)
         fresh_random = {
             mode: fresh_process(folder, queries, mode, drawn) for mode in ("cli", "service")
         }
@@ -650,6 +651,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--built", type=Path, help="søk i en kopi av denne syntetiske indeksen (bygges ikke)"
     )
+    parser.add_argument(
+        "--random-starts",
+        type=int,
+        default=RANDOM_STARTS,
+        help="nye prosesser som begynner med et tilfeldig trukket søk, per måte å åpne på",
+    )
     parser.add_argument("--fresh", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fresh:
@@ -666,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress() if sys.stderr.isatty() else NullProgress()
     if not args.no_real:
         queries = judged + generated_queries(real, GENERATED)
-        bench("ekte korpus", real, meta, queries, args.rounds, progress)
+        bench("ekte korpus", real, meta, queries, args.rounds, progress, None, args.random_starts)
     if args.cases or args.passages:
         synthetic = synthetic_corpus(real, args.cases, args.passages)
         bench(
@@ -677,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
             args.rounds,
             progress,
             args.built,
+            args.random_starts,
         )
     if not args.no_cli:
         cli_wall(args.seeds)
