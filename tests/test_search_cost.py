@@ -276,6 +276,44 @@ def test_proximity_reads_the_same_positions_and_boosts(spread, analysis, query, 
     assert np.array_equal(proximity.boosts(reader, needs, docs), expected)
 
 
+@pytest.mark.parametrize("query", ["bosetting flyktninger", "bolig bosetting flyktninger"])
+def test_proximity_from_the_blocks_read_for_scores_equals_reading_them_again(
+    spread, analysis, query, monkeypatch
+):
+    """The engine keeps the encoded positions of the blocks it read for a term's scores;
+    proximity decodes its candidates' from them: the same positions and boosts."""
+    engine, reader = spread.engine, spread.engine.reader
+    for cache in (engine._postings, engine._segments, engine._values, engine._positions):
+        cache.clear()
+    needs = [set(analysis.forms(w)) for w in query.split()]
+    terms = set().union(*needs)
+    for field in proximity.FIELDS:
+        for term in terms:
+            engine.postings(field, term)
+    present = {(n, t) for n in proximity.FIELDS for t in terms if reader.doc_frequency(n, t)}
+    assert present and present <= {(n, t) for _segment, n, t in engine._values}
+    docs = np.arange(engine.size)[::3]
+    expected = proximity.boosts(reader, needs, docs, engine.postings)
+    by_matcher = [
+        positions_by_matcher(reader, n, ts, docs) for n in proximity.FIELDS for ts in needs
+    ]
+
+    def refuse(*args):
+        raise AssertionError("the blocks were read again")
+
+    monkeypatch.setattr(proximity, "segment_positions", refuse)
+    read = engine.read_positions
+    found = [
+        proximity.positions(reader, n, ts, docs, read=read)
+        for n in proximity.FIELDS
+        for ts in needs
+    ]
+    assert found == by_matcher
+    assert np.array_equal(
+        proximity.boosts(reader, needs, docs, engine.postings, read=read), expected
+    )
+
+
 def also_words_by_scanning(stored, terms, analysis):
     """«også: …» word by word, as before the first-letter search: the reference."""
     found = {}
