@@ -307,19 +307,24 @@ def pct(values: list[float], p: float) -> float:
 
 
 FRESH_STARTS = 3  # fresh processes per way of opening, each starting at another query
+RANDOM_STARTS = 8  # more fresh processes per way, each starting at a randomly drawn query
 UPDATES = 6  # one-case updates, each followed by a search asked before (spread over the list)
 
 
-def fresh_process(index_dir: Path, queries: list[str], mode: str) -> list[dict]:
+def fresh_process(
+    index_dir: Path, queries: list[str], mode: str, starts: list[int] | None = None
+) -> list[dict]:
     """In new Python processes: open the index (mode "cli": as `kb search` does, no warm-up;
     "service": and warm it, as `kb serve` does before it answers), then time every query once.
-    Each process starts at another place in the list, so each first query is also timed in
-    another new process where it is not the first: its own first-time cost."""
+    Each process starts at another place in the list (`starts`, else FRESH_STARTS spread
+    evenly), so each first query is also timed in other new processes where it is not the
+    first: its own first-time cost (in the process before, or the median over the others)."""
     path = index_dir.parent / "queries.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = []
-    for k in range(FRESH_STARTS):
-        start = k * len(queries) // FRESH_STARTS
+    if starts is None:
+        starts = [k * len(queries) // FRESH_STARTS for k in range(FRESH_STARTS)]
+    for start in starts:
         path.write_text(json.dumps(queries[start:] + queries[:start]), encoding="utf-8")
         cmd = [sys.executable, __file__, "--fresh", str(index_dir), str(path), mode]
         done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
@@ -328,7 +333,15 @@ def fresh_process(index_dir: Path, queries: list[str], mode: str) -> list[dict]:
         other = out[k - 1]
         at = other["queries"].index(run["queries"][0])
         run["own_ms"], run["own_cpu"] = other["ms"][at], other["cpu"][at]
+        for clock in ("ms", "cpu"):  # and its median over every other process
+            costs = [o[clock][o["queries"].index(run["queries"][0])] for o in out if o is not run]
+            run[f"others_{clock}"] = statistics.median(costs) if costs else run[f"own_{clock}"]
     return out
+
+
+def random_starts(queries: list[str], n: int = RANDOM_STARTS, seed: int = 11) -> list[int]:
+    """n distinct places in the list, drawn at random (the same in every run)."""
+    return random.Random(seed).sample(range(len(queries)), min(n, len(queries)))
 
 
 def run_fresh(index_dir: Path, queries_file: Path, mode: str) -> None:
@@ -403,6 +416,7 @@ def bench(
     rounds: int,
     progress,
     built: Path | None = None,
+    drawn_starts: int = RANDOM_STARTS,
 ) -> dict:
     """Build both engines over the documents and time the queries; print and return figures.
 
@@ -428,6 +442,10 @@ def bench(
             tantivy = tantivy_ceiling.tantivy_search(index, FTS_COLUMNS, expression)
         del rows
         fresh = {mode: fresh_process(folder, queries, mode) for mode in ("cli", "service")}
+        drawn = random_starts(queries, drawn_starts)
+        fresh_random = {
+            mode: fresh_process(folder, queries, mode, drawn) for mode in ("cli", "service")
+        }
         started = time.perf_counter()
         searcher = Searcher(folder)
         open_s = time.perf_counter() - started
@@ -456,6 +474,7 @@ def bench(
         "open_s": open_s,
         "stages": stages,
         "fresh": fresh,
+        "fresh_random": fresh_random,
         "updated": updated,
     }
     for engine in ("ours", "fts", "tantivy"):
@@ -535,6 +554,7 @@ def print_stalls(r: dict) -> None:
                 f"  største, {label}: {worst:.1f}× medianen, "
                 f"{own:.1f}× samme søk der det ikke var først"
             )
+        print_random_starts(r["fresh_random"][mode])
     updated = r["updated"]
     print(
         f"etter oppdatering av ett grep, {len(updated)} søk stilt før (ms): første gang / rett "
@@ -561,6 +581,26 @@ def print_stalls(r: dict) -> None:
             f"{max(u['served' + c] / u['first' + c] for u in updated):.1f}× samme søk første "
             f"gang, {max(u['served' + c] / u['before' + c] for u in updated):.1f}× rett før"
         )
+
+
+def print_random_starts(runs: list[dict]) -> None:
+    """The first query of processes that each start at a randomly drawn query: first / median
+    of the next ones, and first / the same query's median cost in the other processes."""
+    print(f"  {len(runs)} prosesser til, hver med et tilfeldig trukket første søk:")
+    for clock, label in (("ms", "veggtid"), ("cpu", "prosessortid")):
+        to_next = [run[clock][0] / statistics.median(run[clock][1:]) for run in runs]
+        to_own = [run[clock][0] / run[f"others_{clock}"] for run in runs]
+        print(
+            f"    {label}: første / medianen av de neste: median {statistics.median(to_next):.1f}×,"
+            f" største {max(to_next):.1f}×; første / samme søk i de andre prosessene: median "
+            f"{statistics.median(to_own):.1f}×, største {max(to_own):.1f}×"
+        )
+    worst = max(runs, key=lambda run: run["ms"][0] / statistics.median(run["ms"][1:]))
+    print(
+        f"    største: «{worst['queries'][0][:30]}» {worst['ms'][0]:.1f} ms, medianen av de "
+        f"neste {statistics.median(worst['ms'][1:]):.1f} ms, samme søk i de andre "
+        f"{worst['others_ms']:.1f} ms"
+    )
 
 
 def load_average() -> str:
@@ -611,6 +651,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--built", type=Path, help="søk i en kopi av denne syntetiske indeksen (bygges ikke)"
     )
+    parser.add_argument(
+        "--random-starts",
+        type=int,
+        default=RANDOM_STARTS,
+        help="nye prosesser som begynner med et tilfeldig trukket søk, per måte å åpne på",
+    )
     parser.add_argument("--fresh", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fresh:
@@ -627,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress() if sys.stderr.isatty() else NullProgress()
     if not args.no_real:
         queries = judged + generated_queries(real, GENERATED)
-        bench("ekte korpus", real, meta, queries, args.rounds, progress)
+        bench("ekte korpus", real, meta, queries, args.rounds, progress, None, args.random_starts)
     if args.cases or args.passages:
         synthetic = synthetic_corpus(real, args.cases, args.passages)
         bench(
@@ -638,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
             args.rounds,
             progress,
             args.built,
+            args.random_starts,
         )
     if not args.no_cli:
         cli_wall(args.seeds)

@@ -3,10 +3,16 @@
     python bench/profile_sok.py                 # builds the index of the bundled content
     python bench/profile_sok.py --index index   # an index already built
     python bench/profile_sok.py --top 30 --api  # /api/sok instead of /sok
+    python bench/profile_sok.py --fresh 300     # searches never asked before, each once
 
 The requests go through Flask's test client (no server, no network): what is measured is the
 app's own work. Every request is uncached (the searcher's result cache is emptied first), over
 the queries and filters of bench/bench_http.py. Process CPU time, not wall time.
+
+With --fresh, the app is first warmed as bench_http.py warms its workers (every page type),
+then asks searches never asked before (bench_http.fresh_queries: two words from the cases'
+titles), each once: half of them measured, the other half profiled. Printed beside the CPU
+per request: the share spent in Searcher.search (kb/search) and the rest (web/, templates).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_http import FILTERS, QUERIES  # noqa: E402
+from bench_http import FILTERS, QUERIES, fresh_queries, warm_paths  # noqa: E402
 
 
 def paths(api: bool) -> list[str]:
@@ -57,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25, help="funksjoner i profilen")
     parser.add_argument("--api", action="store_true", help="/api/sok i stedet for /sok")
     parser.add_argument("--sort", default="cumulative", help="profilens rekkefølge (tottime …)")
+    parser.add_argument("--fresh", type=int, metavar="N", help="N nye søk, hvert stilt én gang")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = args.index
@@ -76,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         urls = paths(args.api)
         with app.app_context():
             searcher = site().searcher()
+        if args.fresh:
+            return profile_fresh(client, searcher, args)
         measure(client, searcher, urls, 1)  # warm: templates, content, postings
         cpu = measure(client, searcher, urls, args.rounds)
         hello = create_app_hello().test_client()
@@ -96,6 +105,52 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.rounds}); Flask «hello» i testklienten: {hello_ms:.2f} ms ({cpu / hello_ms:.0f}×)"
     )
     return 0
+
+
+def profile_fresh(client, searcher, args: argparse.Namespace) -> int:
+    """Warm as bench_http.py does, then measure and profile searches never asked before."""
+    from kb.content.loader import load_content
+
+    content = load_content()
+    for _kind, url in warm_paths(content):
+        client.get(url)  # as bench_http.py's warm-up: the status is not checked
+    urls = [url for _kind, url in fresh_queries(content, 2 * args.fresh)]
+    if len(urls) < 2 * args.fresh:
+        raise SystemExit(f"bare {len(urls)} nye søk å stille")
+    spent = timed_search(searcher)
+    started = time.process_time()
+    for url in urls[: args.fresh]:
+        assert client.get(url).status_code == 200, url
+    cpu = (time.process_time() - started) * 1000 / args.fresh
+    search_ms = spent[0] * 1000 / args.fresh
+    profile = cProfile.Profile()
+    profile.enable()
+    for url in urls[args.fresh :]:
+        client.get(url)
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+    print(out.getvalue())
+    print(
+        f"/sok, nye søk: {cpu:.2f} ms CPU per forespørsel ({args.fresh} søk, hvert én gang), "
+        f"av dem Searcher.search {search_ms:.2f} ms, resten {cpu - search_ms:.2f} ms"
+    )
+    return 0
+
+
+def timed_search(searcher) -> list[float]:
+    """Wrap searcher.search to sum its CPU seconds into the returned one-item list."""
+    spent, search = [0.0], searcher.search
+
+    def wrapped(*args, **kwargs):
+        started = time.process_time()
+        try:
+            return search(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - started
+
+    searcher.search = wrapped
+    return spent
 
 
 def create_app_hello():

@@ -276,6 +276,44 @@ def test_proximity_reads_the_same_positions_and_boosts(spread, analysis, query, 
     assert np.array_equal(proximity.boosts(reader, needs, docs), expected)
 
 
+@pytest.mark.parametrize("query", ["bosetting flyktninger", "bolig bosetting flyktninger"])
+def test_proximity_from_the_blocks_read_for_scores_equals_reading_them_again(
+    spread, analysis, query, monkeypatch
+):
+    """The engine keeps the encoded positions of the blocks it read for a term's scores;
+    proximity decodes its candidates' from them: the same positions and boosts."""
+    engine, reader = spread.engine, spread.engine.reader
+    for cache in (engine._postings, engine._segments, engine._values, engine._positions):
+        cache.clear()
+    needs = [set(analysis.forms(w)) for w in query.split()]
+    terms = set().union(*needs)
+    for field in proximity.FIELDS:
+        for term in terms:
+            engine.postings(field, term)
+    present = {(n, t) for n in proximity.FIELDS for t in terms if reader.doc_frequency(n, t)}
+    assert present and present <= {(n, t) for _segment, n, t in engine._values}
+    docs = np.arange(engine.size)[::3]
+    expected = proximity.boosts(reader, needs, docs, engine.postings)
+    by_matcher = [
+        positions_by_matcher(reader, n, ts, docs) for n in proximity.FIELDS for ts in needs
+    ]
+
+    def refuse(*args):
+        raise AssertionError("the blocks were read again")
+
+    monkeypatch.setattr(proximity, "segment_positions", refuse)
+    read = engine.read_positions
+    found = [
+        proximity.positions(reader, n, ts, docs, read=read)
+        for n in proximity.FIELDS
+        for ts in needs
+    ]
+    assert found == by_matcher
+    assert np.array_equal(
+        proximity.boosts(reader, needs, docs, engine.postings, read=read), expected
+    )
+
+
 def also_words_by_scanning(stored, terms, analysis):
     """«også: …» word by word, as before the first-letter search: the reference."""
     found = {}
@@ -301,4 +339,24 @@ def test_also_words_equal_the_word_scan_on_the_indexed_texts(index_dir, analysis
             assert hits.also_words(fields, terms, analysis) == expected
             found += bool(expected)
     assert found > 10
+    searcher.close()
+
+
+NYNORSK = "busetjinga kommunane tenestene heimetenesta barnehagane kjærlegt trivlegt hyggelegt"
+
+
+def test_every_term_a_word_gives_starts_with_key_letters_found_in_the_word(index_dir, analysis):
+    """The snippets look only at words holding some term's first KEY_CHARS letters: that is
+    exact only if every form of every word starts with letters found in the word itself."""
+    searcher = open_searcher(index_dir)
+    reader = searcher._searcher.reader()
+    texts = [NYNORSK, *TEXTS]
+    texts += [v for d in reader.all_doc_ids() for v in reader.stored_fields(d).values()]
+    words = {m.group() for text in texts if isinstance(text, str) for m in hits.WORD.finditer(text)}
+    checked = 0
+    for word in words:
+        for term in analysis.forms(word):
+            assert term[: hits.KEY_CHARS] in word.lower(), (word, term)
+            checked += len(term) > hits.KEY_CHARS
+    assert checked > 100  # terms longer than the key, whose first letters are what counts
     searcher.close()

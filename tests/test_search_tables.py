@@ -4,7 +4,10 @@ computed, with the same results as a searcher opened from scratch."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +18,8 @@ from indexer.build import update_case
 from kb.search import schema as f
 from kb.search import tables
 from kb.search.searcher import open_searcher
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SEEDS = (Path(__file__).resolve().parent / "fixtures" / "seeds",)
 QUERIES = ("bolig", "startlån flyktninger", "bustad", "barnefattigdom", "fylkesmannen")
@@ -258,3 +263,18 @@ def test_a_fresh_searcher_corrects_a_typo_from_its_letter_as_the_whole_dictionar
         assert fresh.engine.near_terms(stem) == warmed.engine.near_terms(stem), stem
     assert fresh.engine._lexicons == {}  # the fields' stems were read one letter at a time
     warmed.close(), fresh.close()
+
+
+def test_warm_loads_the_typo_corrector_before_the_first_typo(index_dir):
+    """warm() imports the corrector a query with an unknown word needs (rapidfuzz, ~15 ms),
+    so the first typo in a service's process does not pay for it; kb search still does not."""
+    check = (
+        "import sys; from kb.search.searcher import open_searcher; "
+        f"s = open_searcher({str(index_dir)!r}); before = 'rapidfuzz' in sys.modules; "
+        "s.warm(); print(before, 'rapidfuzz' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]

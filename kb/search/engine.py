@@ -35,6 +35,7 @@ CASE_HEAD_WEIGHT = 0.2
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
+CACHED_VALUES = 256  # (segment, field, term)s whose encoded positions are kept from the read
 FIELDS = tuple(f.SEARCHED)
 
 
@@ -64,6 +65,9 @@ class Engine:
         self._letters: dict[tuple[str, str], list[str]] = {}  # before a field's lexicon is read
         self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
+        # The encoded positions of the terms whose blocks were read last (a query's terms):
+        # proximity then decodes its candidates' positions without reading the blocks again.
+        self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(
@@ -98,10 +102,23 @@ class Engine:
             self._segments.move_to_end(key)
             return self._segments[key]
         stored = self.stored_postings.get(key[0], {}).get((name, term))  # a frequent term's
-        found = self._segments[key] = stored or read_postings(sub, name, term)
+        keep = {} if stored is None and name in proximity.FIELDS else None
+        found = self._segments[key] = stored or read_postings(sub, name, term, keep)
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
+        if keep and len(keep["values"]) == len(found[0]):
+            self._values[key] = (found[0], keep["values"], keep["format"])
+            if len(self._values) > CACHED_VALUES:
+                self._values.popitem(last=False)
         return found
+
+    def read_positions(self, sub, name: str, term: str, docs: np.ndarray):
+        """proximity.segment_positions, from the values kept when the term's blocks were read
+        for its scores (the same bytes, decoded the same way) when this engine has them."""
+        kept = self._values.get((sub.segment().segment_id(), name, term))
+        if kept is None:
+            return proximity.segment_positions(sub, name, term, docs)
+        return proximity.kept_positions(*kept, docs)
 
     def field_scores(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's BM25F score of a term in one field: (documents, scores)."""
@@ -268,7 +285,9 @@ class Engine:
         boost = np.ones(len(candidates), dtype=np.float32)
         if n > 1:
             terms = [near_terms_of(m) for m in matches]
-            boost = proximity.boosts(self.reader, terms, candidates, self.postings, self._positions)
+            boost = proximity.boosts(
+                self.reader, terms, candidates, self.postings, self._positions, self.read_positions
+            )
             ranking.scores[candidates] *= boost
             near = ~self.is_case[candidates] & (covered[candidates] == n)
             near &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR

@@ -18,7 +18,7 @@ PASSAGE_EXTRAS = ("source_title", "section", "section_title", "year")
 WORD = re.compile(WORD_PATTERN)
 ALSO_CHARS = 3000  # how far into a field «også: …» looks for the synonyms that matched
 BEFORE, AFTER = 70, 170  # characters of context around the first marked word of a fragment
-KEY_CHARS = 3  # every index term a word gives starts with 3 letters found in the word
+KEY_CHARS = 4  # every index term a word gives starts with 4 letters found in the word
 PREPARED = 2048  # documents' texts kept space-normalised and lower-cased, as Searcher's stored
 
 
@@ -26,9 +26,10 @@ PREPARED = 2048  # documents' texts kept space-normalised and lower-cased, as Se
 def _keys(terms: frozenset[str], folded: bool = False) -> re.Pattern:
     """The first letters of the terms, to find in a text (folded: in the lower-cased text).
 
-    A stem is a prefix of its word (or of a compound part, a substring of the word), and a
-    nynorsk ending rewrite keeps the first four letters: so a word without any term's first
-    three letters can give none of the terms. The regular expression finds the places in C;
+    A stem is a prefix of its word (or of a compound part, a substring of the word): Snowball
+    and the verbal-noun rule only cut endings, and a nynorsk ending rewrite keeps the first
+    four letters. So a word without any term's first four letters (a shorter term whole) can
+    give none of the terms. The regular expression finds the places in C;
     only the words there are checked with analysis.forms, exactly as before. Searching the
     lower-cased text case-sensitively is ~5 times faster than IGNORECASE.
     """

@@ -25,13 +25,19 @@ FIELDS = (f.TITLE, f.SUMMARY, f.TEXT_FIELD)
 
 
 def positions(
-    reader, field: str, terms: Iterable[str], docs: np.ndarray, cache: OrderedDict | None = None
+    reader,
+    field: str,
+    terms: Iterable[str],
+    docs: np.ndarray,
+    cache: OrderedDict | None = None,
+    read=None,
 ) -> dict[int, list[int]]:
     """{document: sorted positions of any of the terms in the field} for the given documents.
 
     `cache` keeps, per (segment, field, term), the positions of the documents asked for (an
     LRU of CACHED_TERMS terms, CACHED_DOCS documents each; segments never change): a query
-    asked again reads no postings.
+    asked again reads no postings. `read(sub, field, term, docs)` reads them (by default
+    segment_positions; kb.search.engine passes one that uses the blocks it has just read).
     """
     out: dict[int, list[int]] = {}
     cache = OrderedDict() if cache is None else cache
@@ -53,7 +59,7 @@ def positions(
                 missing = local.tolist()
             if missing:
                 known.update(dict.fromkeys(missing, ()))
-                known.update(segment_positions(sub, field, term, np.array(missing)))
+                known.update((read or segment_positions)(sub, field, term, np.array(missing)))
             for d in local.tolist():
                 if known.get(d):
                     out.setdefault(d + offset, []).extend(known[d])
@@ -91,6 +97,17 @@ def segment_positions(sub, field: str, term: str, docs: np.ndarray):
                 yield d, decode(values[k])
         i = j
         m._next_block()
+
+
+def kept_positions(ids: np.ndarray, values, format_, docs: np.ndarray):
+    """segment_positions from a term's posting values kept when its blocks were read (sorted
+    ids within the segment, each one's encoded value, and the field's format)."""
+    plain = type(format_) is Positions
+    decode = _decode_positions if plain else format_.decoder("positions")
+    at = np.minimum(np.searchsorted(ids, docs), max(len(ids) - 1, 0))
+    for k, d in zip(at.tolist(), docs.tolist(), strict=True):
+        if len(ids) and ids[k] == d:
+            yield d, decode(values[k])
 
 
 def _decode_positions(value: bytes) -> list[int]:
@@ -141,12 +158,14 @@ def boosts(
     docs: np.ndarray,
     postings=None,
     cache: OrderedDict | None = None,
+    read=None,
 ) -> np.ndarray:
     """A factor ≥ 1 per document in docs, from the closest field's closeness.
 
     postings(field, term) gives a term's document numbers (kb.search.engine keeps them as
     arrays): then a field's positions are read only for the documents that have two or more
-    of the clauses in it, the only ones whose closeness is not 0. `cache` as in positions().
+    of the clauses in it, the only ones whose closeness is not 0. `cache` and `read` as in
+    positions().
     """
     best = np.zeros(len(docs), dtype=np.float32)
     index_of = {int(d): k for k, d in enumerate(docs)}
@@ -156,7 +175,7 @@ def boosts(
         )
         if not len(checked):
             continue
-        found = [positions(reader, field, terms, checked, cache) for terms in present]
+        found = [positions(reader, field, terms, checked, cache, read) for terms in present]
         for d in checked.tolist():
             k = index_of[d]
             c = closeness([p.get(d, []) for p in found], len(need_terms))

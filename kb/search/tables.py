@@ -172,15 +172,19 @@ def frequent_postings(sub) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray
     return out
 
 
-def read_postings(sub, name: str, term) -> tuple[np.ndarray, np.ndarray]:
-    """A segment's postings of a term, deleted documents included: (documents, weights)."""
+def read_postings(sub, name: str, term, keep: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A segment's postings of a term, deleted documents included: (documents, weights).
+
+    With `keep`, a field whose values are variable-sized (positions) also leaves there each
+    document's encoded value ("values", in document order) and the field's "format".
+    """
     ids, weights = [], []
     if (name, term) in sub:
-        _read_blocks(sub.postings(name, term), 0, ids, weights)
+        _read_blocks(sub.postings(name, term), 0, ids, weights, keep)
     return (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
 
 
-def _read_blocks(m, offset: int, ids: list, weights: list) -> None:
+def _read_blocks(m, offset: int, ids: list, weights: list, keep: dict | None = None) -> None:
     """Append a leaf matcher's postings, one block at a time (whoosh3 codec internals)."""
     wrapped = m
     while not hasattr(m, "_read_data") and hasattr(m, "child"):
@@ -195,9 +199,15 @@ def _read_blocks(m, offset: int, ids: list, weights: list) -> None:
         ids.append(pairs[:, 0].astype(np.int64) + offset)
         weights.append(pairs[:, 1].astype(np.float32))
         return
+    values = None
+    if keep is not None and not m._byteids and m._fixedsize is None:
+        values = keep.setdefault("values", [])
+        keep["format"] = m.format
     while m.is_active():
         m._read_data()
         deltas, w = m._data[0], m._data[1]
+        if values is not None:
+            values.extend(m._data[2])
         ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)) + offset)
         n = len(ids[-1])
         weights.append(
