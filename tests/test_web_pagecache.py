@@ -1,0 +1,85 @@
+"""Rendered pages are kept per process with what they were rendered from (web/pagecache.py):
+a kept page is the page rendered afresh, and it changes as soon as the index or the content
+does."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import live_copy
+from webtools import make_app, page, text
+
+from indexer.build import update_case
+from web.state import KEY
+
+CASE = "lillehammer-startlan"
+SEARCH = "/sok?q=startl%C3%A5n"
+TIMING = re.compile(r'"took_ms":[0-9.]+')
+
+
+def live_app(corpus, tmp_path):
+    """(app, content root, index folder) over a copy of the corpus that the test may edit."""
+    root, live, searcher = live_copy(corpus, tmp_path)
+    searcher.close()
+    return make_app(root, live), root, live
+
+
+def retitled(root, new: str) -> None:
+    """The case's title says `new` instead of «bolig»."""
+    path = root / "grep" / f"{CASE}.md"
+    source = path.read_text(encoding="utf-8")
+    path.write_text(source.replace("kjøper bolig med", f"kjøper {new} med", 1), "utf-8")
+
+
+def hit_titles(response) -> list[str]:
+    return [text(a) for a in page(response).select(".hit-title a")]
+
+
+def test_a_kept_page_is_the_page_rendered_afresh(corpus, index_dir):
+    app = make_app(corpus, index_dir)
+    client = app.test_client()
+    paths = (SEARCH, "/sok?tema=bolig", f"/grep/{CASE}", "/api/sok?q=bolig&tema=bolig")
+    first = [client.get(p) for p in paths]
+    assert len(app.extensions[KEY].pages) == len(paths)  # every one of them is kept
+    again = [client.get(p) for p in paths]
+    fresh = make_app(corpus, index_dir).test_client()
+    for path, one, two in zip(paths, first, again, strict=True):
+        assert one.status_code == two.status_code == 200
+        bodies = [r.get_data(as_text=True) for r in (one, two, fresh.get(path))]
+        if path.startswith("/api/"):  # the same bytes but for the search's own timing
+            bodies = [TIMING.sub('"took_ms":0', b) for b in bodies]
+            assert len(TIMING.findall(bodies[0])) == 1
+        assert bodies[0] == bodies[1] == bodies[2], path
+
+
+def test_a_kept_search_page_changes_with_the_index(corpus, tmp_path):
+    app, root, live = live_app(corpus, tmp_path)
+    site = app.extensions[KEY]
+    site.pin(site.content())  # the content stays as it is: only the index changes
+    client = app.test_client()
+    before = client.get(SEARCH)
+    assert "Flyktninger kjøper bolig med startlån" in hit_titles(before)
+    retitled(root, "hytte")
+    assert update_case(live, root / "grep" / f"{CASE}.md", root) == ("oppdatert", [])
+    after = client.get(SEARCH)
+    assert "Flyktninger kjøper hytte med startlån" in hit_titles(after)
+    assert "Flyktninger kjøper hytte med startlån" in [
+        h["title"] for h in client.get("/api/sok?q=startl%C3%A5n").json["hits"]
+    ]
+
+
+def test_a_kept_case_page_changes_with_the_content(corpus, tmp_path):
+    app, root, _live = live_app(corpus, tmp_path)
+    client = app.test_client()
+    assert text(page(client.get(f"/grep/{CASE}")).h1) == "Flyktninger kjøper bolig med startlån"
+    retitled(root, "hytte")
+    app.extensions[KEY].reload()  # what the content check every few seconds does
+    assert text(page(client.get(f"/grep/{CASE}")).h1) == "Flyktninger kjøper hytte med startlån"
+
+
+def test_the_editors_preview_keeps_no_pages(corpus, index_dir):
+    app = make_app(corpus, index_dir, WATCH=True)
+    client = app.test_client()
+    client.get(SEARCH)
+    client.get(f"/grep/{CASE}")
+    assert len(app.extensions[KEY].pages) == 0
