@@ -71,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", help="profiler denne typen (søk, søk+filter, bla, grep, api)")
     parser.add_argument("--top", type=int, default=30, help="funksjoner i profilen")
     parser.add_argument("--sort", default="tottime", help="profilens rekkefølge (cumulative …)")
-    parser.add_argument("--uncached", action="store_true", help="glem lagrede resultater og sider først")
+    parser.add_argument(
+        "--uncached", action="store_true", help="glem lagrede resultater og sider først"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = args.index
