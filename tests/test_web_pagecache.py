@@ -4,6 +4,7 @@ does."""
 
 from __future__ import annotations
 
+import gzip
 import re
 
 from conftest import live_copy
@@ -83,3 +84,16 @@ def test_the_editors_preview_keeps_no_pages(corpus, index_dir):
     client.get(SEARCH)
     client.get(f"/grep/{CASE}")
     assert len(app.extensions[KEY].pages) == 0
+
+
+def test_a_page_is_gzipped_once_and_each_body_gets_its_own_gzip(corpus, index_dir):
+    app = make_app(corpus, index_dir)
+    client = app.test_client()
+    gzip_ok = {"Accept-Encoding": "gzip"}
+    plain = {p: client.get(p).data for p in (SEARCH, f"/grep/{CASE}")}
+    for path, body in plain.items():
+        for _ in range(2):
+            packed = client.get(path, headers=gzip_ok)
+            assert packed.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(packed.data) == body
+    assert len(app.extensions["kb_gzip"]) == 2  # one per body, not per request
