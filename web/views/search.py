@@ -49,12 +49,21 @@ def render_page(req, resolved, mine, result: dict, content) -> str:
         heading=result_list.count_line(result, shown_q),
         groups=result_list.hit_groups(result, resolved),
         max_page=MAX_PAGE,
-        facets=facet_blocks(
-            resolved,
-            result["facets"],
-            lambda name, v: browse.facet_label(content, name, v),
-            link("search.results"),
-        ),
+        facets=facet_blocks(resolved, result["facets"], facet_labels(), link("search.results")),
         # only the zero-result help shows them
         themes=[] if result["total"] else browse.ways_in(content, "themes", "themes", "tema"),
     )
+
+
+def facet_labels():
+    """label(name, value) for facet values, remembered per version of the content."""
+    content = site().content()
+    known = site().derived("facet-labels", lambda _content: {})
+
+    def label(name: str, value: str) -> str:
+        text = known.get((name, value))
+        if text is None:
+            text = known[(name, value)] = browse.facet_label(content, name, value)
+        return text
+
+    return label
