@@ -97,3 +97,11 @@ def test_a_page_is_gzipped_once_and_each_body_gets_its_own_gzip(corpus, index_di
             assert packed.headers["Content-Encoding"] == "gzip"
             assert gzip.decompress(packed.data) == body
     assert len(app.extensions["kb_gzip"]) == 2  # one per body, not per request
+
+
+def test_a_kept_page_is_kept_per_host_it_names(corpus, index_dir):
+    client = make_app(corpus, index_dir).test_client()
+    for host in ("http://a.example", "https://b.example", "http://a.example"):
+        for path in (SEARCH, f"/grep/{CASE}"):
+            canonical = page(client.get(path, base_url=host)).select_one("link[rel=canonical]")
+            assert canonical["href"].startswith(f"{host}/"), (host, path)

@@ -18,8 +18,6 @@ from typing import TypeVar
 
 from flask import current_app, request
 
-from web.siteurl import site_url
-
 T = TypeVar("T")
 PAGES = 512  # per process: ~50 kB each at most, so ~25 MB
 
@@ -76,13 +74,14 @@ class PageCache:
 
 
 def page_key(kind: str, *parts: object) -> tuple | None:
-    """The cache key of this request's page (its address as the page shows it: site URL and
-    application root), or None when pages are not cached here (the editor's preview with
-    --watch shows the file's problems; the static export renders each page once)."""
+    """The cache key of this request's page, or None when pages are not cached here (the
+    editor's preview with --watch shows the file's problems; the static export renders each
+    page once). The scheme, host and application root are part of it: a page's links and
+    site_url() (the configured address, or the request's host) come from them."""
     config = current_app.config
     if config.get("WATCH") or config.get("STATIC"):
         return None
-    return (kind, site_url(), request.script_root, *parts)
+    return (kind, request.scheme, request.host, request.script_root, *parts)
 
 
 def search_inputs(result: dict) -> dict:

@@ -60,13 +60,15 @@ def case_page(case_id: str):
     alike = similar(case)
     key = pagecache.page_key("grep", case_id) if not url and not problems else None
     return site().pages.page(
-        key, content, (version, alike), lambda: render_case(case, version, url, problems, alike)
+        key,
+        content,
+        (version, alike),
+        lambda: render_case(content, case, version, url, problems, alike),
     )
 
 
-def render_case(case, version, url: str, problems: list[str], alike: list[dict]) -> str:
+def render_case(content, case, version, url: str, problems: list[str], alike: list) -> str:
     """A case page (cached by case_page() with what it was rendered from)."""
-    content = site().content()
     label = version.label if version else ""
     return render_template(
         "case.html",
