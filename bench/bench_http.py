@@ -7,8 +7,10 @@
 Every page type is warmed first (every case page in every worker). Then: a Flask «hello»
 served the same way (the ceiling), uncached searches (each query new), the realistic mix,
 and the mix while `kb index` rebuilds and swaps the index in another process. CPU per request
-is the server's process tree CPU time (from /proc) over the requests it answered. The load
-clients run in their own processes. Traffic goes to 127.0.0.1 only.
+is the server's process tree CPU time (from /proc) over the requests it answered; beside it,
+the load clients' own CPU per request (they run in their own processes on the same cores, so
+a cheap server page leaves more of the machine to them). The swap phase lasts until the
+rebuilds are done. Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -150,14 +152,16 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
-def client(args: tuple) -> tuple[dict[str, list[float]], list[str]]:
-    """One client process: its paths in order on one keep-alive connection, until deadline."""
-    port, paths, deadline = args
+def client(args: tuple) -> tuple[dict[str, list[float]], list[str], float]:
+    """One client process: its paths in order on one keep-alive connection, until deadline
+    (or until the stop file exists, when one is named); also the client's own CPU seconds."""
+    port, paths, deadline, stop_file = args
     timings: dict[str, list[float]] = {}
     errors: list[str] = []
+    cpu = time.process_time()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for kind, path in paths:
-        if time.time() > deadline:
+        if time.time() > deadline or (stop_file and os.path.exists(stop_file)):
             break
         started = time.perf_counter()
         try:
@@ -171,30 +175,36 @@ def client(args: tuple) -> tuple[dict[str, list[float]], list[str]]:
         if status != 200:
             errors.append(f"{status} {path}")
     conn.close()
-    return timings, errors
+    return timings, errors, time.process_time() - cpu
 
 
 class Load:
     """Client processes, each with its own list of requests, bounded by count and time."""
 
-    def __init__(self, port: int, plans: list[list[tuple[str, str]]], seconds: float):
+    def __init__(
+        self, port: int, plans: list[list[tuple[str, str]]], seconds: float, stop_file: str = ""
+    ):
         self.port, self.plans, self.seconds, self.clients = port, plans, seconds, len(plans)
+        self.stop_file = stop_file  # the clients stop early once this file exists
         self.timings: dict[str, list[float]] = {}
         self.errors: list[str] = []
+        self.client_cpu = 0.0  # CPU seconds of the client processes, summed
 
     def run(self, server_pid: int | None = None) -> tuple[float, float]:
         """Run every client to the end; (wall seconds, server CPU seconds)."""
         deadline = time.time() + self.seconds
+        jobs = [(self.port, p, deadline, self.stop_file) for p in self.plans]
         with multiprocessing.Pool(self.clients) as pool:
             cpu = tree_cpu(server_pid) if server_pid else 0.0
             started = time.monotonic()
-            results = pool.map(client, [(self.port, p, deadline) for p in self.plans])
+            results = pool.map(client, jobs)
             wall = time.monotonic() - started
             cpu = (tree_cpu(server_pid) - cpu) if server_pid else 0.0
-        for timings, errors in results:
+        for timings, errors, client_cpu in results:
             for kind, ts in timings.items():
                 self.timings.setdefault(kind, []).extend(ts)
             self.errors += errors
+            self.client_cpu += client_cpu
         return wall, cpu
 
     def count(self) -> int:
@@ -211,9 +221,11 @@ def report(title: str, load: Load, wall: float, cpu: float) -> dict:
     """Print latency per kind and overall, throughput, CPU per request and errors."""
     every = [t for ts in load.timings.values() for t in ts]
     per = cpu * 1000 / max(len(every), 1)
+    client_per = load.client_cpu * 1000 / max(len(every), 1)
     print(
         f"\n{title}: {len(every)} forespørsler på {wall:.1f} s ({len(every) / wall:.0f}/s), "
-        f"{load.clients} klienter, CPU {per:.2f} ms per forespørsel"
+        f"{load.clients} klienter, CPU {per:.2f} ms per forespørsel i tjeneren, "
+        f"{client_per:.2f} ms i klientene"
     )
     print(f"  {'type':<12}{'antall':>8}{'p50 ms':>10}{'p95 ms':>10}{'maks ms':>10}")
     for kind, ts in sorted(load.timings.items()) + [("alle", every)]:
@@ -227,6 +239,7 @@ def report(title: str, load: Load, wall: float, cpu: float) -> dict:
         "rps": len(every) / wall,
         "p95": percentile(every, 0.95),
         "cpu": per,
+        "client_cpu": client_per,
         "errors": len(load.errors),
     }
 
@@ -299,9 +312,12 @@ def main() -> None:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print("\nSammendrag")
-    print(f"  {'fase':<36}{'req/s':>8}{'p95 ms':>9}{'CPU ms':>9}{'feil':>6}")
+    print(f"  {'fase':<36}{'req/s':>8}{'p95 ms':>9}{'CPU ms':>9}{'klient ms':>11}{'feil':>6}")
     for r in rows:
-        print(f"  {r['title']:<36}{r['rps']:>8.0f}{r['p95']:>9.1f}{r['cpu']:>9.2f}{r['errors']:>6}")
+        print(
+            f"  {r['title']:<36}{r['rps']:>8.0f}{r['p95']:>9.1f}{r['cpu']:>9.2f}"
+            f"{r['client_cpu']:>11.2f}{r['errors']:>6}"
+        )
     if rows[0]["cpu"]:
         print(f"  /sok uten hurtigbuffer = {rows[1]['cpu'] / rows[0]['cpu']:.1f} × «hello» i CPU")
 
@@ -309,10 +325,15 @@ def main() -> None:
 def swap_phase(args, content, index_dir: Path, port: int, pid: int, per: int) -> dict:
     """The mix while `kb index` rebuilds and swaps the index in another process."""
     env = {**os.environ, "KB_INDEX_DIR": str(index_dir), "PYTHONPATH": str(ROOT)}
-    plans = mix_plans(sorted(content.cases), args.clients, per)
-    load = Load(port, [list(reversed(p)) for p in plans], args.seconds * 2)
+    # The load lasts as long as the rebuilds (up to a few minutes), not just `per` requests:
+    # a fast server would otherwise be done before the first swap. The clients stop when
+    # the builder's shell writes the stop file.
+    plans = [list(reversed(p)) * 100 for p in mix_plans(sorted(content.cases), args.clients, per)]
+    stop_file = index_dir.parent / "swaps-done"
+    load = Load(port, plans, max(args.seconds * 2, 300), str(stop_file))
     builder = subprocess.Popen(
-        f"for i in $(seq {args.swaps}); do {sys.executable} -m kb index >/dev/null 2>&1; done",
+        f"for i in $(seq {args.swaps}); do {sys.executable} -m kb index >/dev/null 2>&1; done;"
+        f" touch '{stop_file}'",
         shell=True,
         env=env,
         cwd=ROOT,

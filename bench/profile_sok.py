@@ -6,8 +6,9 @@
     python bench/profile_sok.py --fresh 300     # searches never asked before, each once
 
 The requests go through Flask's test client (no server, no network): what is measured is the
-app's own work. Every request is uncached (the searcher's result cache is emptied first), over
-the queries and filters of bench/bench_http.py. Process CPU time, not wall time.
+app's own work. Every request is uncached (the searcher's results and the rendered pages are
+forgotten first), over the queries and filters of bench/bench_http.py. Process CPU time, not
+wall time.
 
 With --fresh, the app is first warmed as bench_http.py warms its workers (every page type),
 then asks searches never asked before (bench_http.fresh_queries: two words from the cases'
@@ -44,12 +45,14 @@ def paths(api: bool) -> list[str]:
     return out
 
 
-def measure(client, searcher, urls: list[str], rounds: int) -> float:
-    """CPU milliseconds per uncached request."""
+def measure(client, site, urls: list[str], rounds: int) -> float:
+    """CPU milliseconds per uncached request (no kept result, no kept page)."""
+    searcher = site.searcher()
     started = time.process_time()
     for _ in range(rounds):
         for url in urls:
             searcher._results.clear()
+            site.pages.clear()
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
     return (time.process_time() - started) * 1000 / (rounds * len(urls))
@@ -82,11 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         client = app.test_client()
         urls = paths(args.api)
         with app.app_context():
-            searcher = site().searcher()
+            state = site()
         if args.fresh:
-            return profile_fresh(client, searcher, args)
-        measure(client, searcher, urls, 1)  # warm: templates, content, postings
-        cpu = measure(client, searcher, urls, args.rounds)
+            return profile_fresh(client, state.searcher(), args)
+        measure(client, state, urls, 1)  # warm: templates, content, postings
+        cpu = measure(client, state, urls, args.rounds)
         hello = create_app_hello().test_client()
         started = time.process_time()
         for _ in range(200):
@@ -94,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         hello_ms = (time.process_time() - started) * 1000 / 200
         profile = cProfile.Profile()
         profile.enable()
-        measure(client, searcher, urls, 1)
+        measure(client, state, urls, 1)
         profile.disable()
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)

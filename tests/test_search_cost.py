@@ -10,6 +10,7 @@ import nh3
 import numpy as np
 import pytest
 from conftest import live_copy
+from markupsafe import escape
 from rankingtools import searcher_over
 from werkzeug.datastructures import MultiDict
 
@@ -103,6 +104,18 @@ def test_facet_links_built_in_one_pass_equal_one_by_one(req):
     for name in ["kind", *FILTERS.values()]:
         wanted = ["case", "passage"] if name == "kind" else values
         assert req.toggles(name, wanted) == [req.toggle(name, v) for v in wanted]
+
+
+@pytest.mark.parametrize("req", requests())
+def test_facet_link_html_is_escaped(req):
+    values = [["bolig", 3], ["a&b=c", 2], ["<Ås> \"x\" 'y'", 1]]
+    facets = {name: values for name in FILTERS.values()}
+    facets["kind"] = [["case", 2], ["passage", 1]]
+    for _name, links in facet_blocks(req, facets, lambda _n, v: f"{v} & <{v}>", "/a&b/sok"):
+        for link in links:
+            href = escape("/a&b/sok" + link.href)
+            assert f'href="{href}"' in link.html
+            assert f"{escape(link.text)} <span" in link.html
 
 
 def test_facet_blocks_skip_empty_facets_and_mark_active_values():

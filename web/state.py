@@ -14,6 +14,7 @@ from werkzeug.routing import BaseConverter
 from kb import history, settings
 from kb.content.loader import Content, load_content
 from kb.search.searcher import Searcher
+from web.pagecache import PageCache
 
 KEY = "gode_grep"
 # How often at most the content folder is checked for changes. A lazy check on request, not a
@@ -62,6 +63,7 @@ class Site:
         self._similar: dict[str, tuple[float, list[dict]]] = {}
         self._history: tuple[Content, float, dict | None] | None = None
         self._pinned = False
+        self.pages = PageCache()  # rendered pages with what they were rendered from
 
     def pin(self, content: Content) -> None:
         """Serve this content and never reload it (the static export renders one version)."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from kb import cite, urls
 from kb.opendata import LICENSE, case_record
+from web import pagecache
 from web.model import browse
 from web.model.params import for_my_kommune, parse_request, run_search
 from web.siteurl import site_url
@@ -13,14 +16,28 @@ from web.state import site
 from web.views import history
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+TIMING = "\x00took_ms\x00"  # stands for the search's timing in a kept JSON body
+
+
+def timed_body(result: dict) -> tuple[str, str]:
+    """jsonify(result)'s text split where the search's timing goes, which changes per request."""
+    body = jsonify({**result, "took_ms": TIMING}).get_data(as_text=True)
+    before, after = body.split(json.dumps(TIMING), 1)
+    return before, after
 
 
 @bp.get("/sok")
 def search():
     config = current_app.config
     req = parse_request(request.args, int(config["MAX_QUERY_CHARS"]))
-    req, _mine = for_my_kommune(req, site().content().ctx.register)
-    return jsonify(run_search(site().searcher(), req, int(config["PAGE_SIZE"])))
+    content = site().content()
+    req, _mine = for_my_kommune(req, content.ctx.register)
+    result = run_search(site().searcher(), req, int(config["PAGE_SIZE"]))
+    key = pagecache.page_key("api", request.query_string)
+    inputs = pagecache.search_inputs(result)
+    before, after = site().pages.page(key, content, inputs, lambda: timed_body(result))
+    body = before + json.dumps(result["took_ms"]) + after
+    return current_app.response_class(body, mimetype="application/json")
 
 
 def record(case) -> dict:

@@ -16,7 +16,7 @@ from flask import (
 
 from kb import cite, urls
 from kb.errors import IndexMissing
-from web import errors
+from web import errors, pagecache
 from web.model import browse, preview, provenance, trust
 from web.model import case_page as page_model
 from web.siteurl import site_url
@@ -57,6 +57,18 @@ def case_page(case_id: str):
     if case_id not in content.cases and problems:
         return render_template("case_problems.html", case_id=case_id, problems=problems)
     case, version, url = cited_version(find_case(case_id))
+    alike = similar(case)
+    key = pagecache.page_key("grep", case_id) if not url and not problems else None
+    return site().pages.page(
+        key,
+        content,
+        (version, alike),
+        lambda: render_case(content, case, version, url, problems, alike),
+    )
+
+
+def render_case(content, case, version, url: str, problems: list[str], alike: list) -> str:
+    """A case page (cached by case_page() with what it was rendered from)."""
     label = version.label if version else ""
     return render_template(
         "case.html",
@@ -68,7 +80,7 @@ def case_page(case_id: str):
         sources=content.sources,
         sections=provenance.sections(case, content.sources),
         trust=trust.trust(case, content),
-        similar=similar(case),
+        similar=alike,
         edit_url=current_app.config["EDIT_URL"] + case.path.name,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from web import pagecache
 from web.model import browse
 from web.model import results as result_list
 from web.model.params import MAX_PAGE, facet_blocks, for_my_kommune, parse_request, run_search
@@ -23,6 +24,17 @@ def results():
     if mine is not None and not req.chosen:  # «Min kommune» from the form: pre-select
         return redirect(url_for("search.results") + resolved.query())
     result = run_search(site().searcher(), resolved, int(config["PAGE_SIZE"]))
+    return site().pages.page(
+        pagecache.page_key("sok", request.query_string),
+        content,
+        pagecache.search_inputs(result),
+        lambda: render_page(req, resolved, mine, result, content),
+    )
+
+
+def render_page(req, resolved, mine, result: dict, content) -> str:
+    """The search page for a result (cached by results() with what it was rendered from)."""
+    register = content.ctx.register
     result = {**result, "hits": result_list.dress_hits(result["hits"], content)}
     corrected = result.get("suggestion") and result["total"]
     shown_q = result["suggestion"] if corrected else req.q  # the heading names what was searched
@@ -37,12 +49,21 @@ def results():
         heading=result_list.count_line(result, shown_q),
         groups=result_list.hit_groups(result, resolved),
         max_page=MAX_PAGE,
-        facets=facet_blocks(
-            resolved,
-            result["facets"],
-            lambda name, v: browse.facet_label(content, name, v),
-            link("search.results"),
-        ),
+        facets=facet_blocks(resolved, result["facets"], facet_labels(), link("search.results")),
         # only the zero-result help shows them
         themes=[] if result["total"] else browse.ways_in(content, "themes", "themes", "tema"),
     )
+
+
+def facet_labels():
+    """label(name, value) for facet values, remembered per version of the content."""
+    content = site().content()
+    known = site().derived("facet-labels", lambda _content: {})
+
+    def label(name: str, value: str) -> str:
+        text = known.get((name, value))
+        if text is None:
+            text = known[(name, value)] = browse.facet_label(content, name, value)
+        return text
+
+    return label
