@@ -246,20 +246,15 @@ def test_link_check_finds_missing_pages_and_anchors(tmp_path):
     ]
 
 
-def test_link_check_of_many_pages_in_workers_finds_each_problem_once(tmp_path):
-    n = 3 * linkcheck.SCAN_CHUNK  # enough pages for the scan to run in several processes
-    for i in range(n):
-        anchor = "borte" if i == n // 2 else f"s{i + 1}"
-        (tmp_path / f"p{i}").mkdir()
-        (tmp_path / f"p{i}" / "index.html").write_text(
-            f'<h2 id="s{i}">{i}</h2><a href="../p{i + 1}/#{anchor}">neste</a>', "utf-8"
-        )
-    assert sorted(check_links(tmp_path)) == sorted(
-        [
-            f"p{n // 2}/index.html: ../p{n // 2 + 1}/#borte -> ankeret #borte finnes ikke",
-            f"p{n - 1}/index.html: ../p{n}/#s{n} -> finnes ikke",
-        ]
-    )
+def test_link_check_takes_the_pages_the_workers_scanned_and_reads_the_rest(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<a href="../b/">x</a>', "utf-8")  # not read
+    (tmp_path / "index.html").write_text('<a href="a/#her">ok</a><a href="c/">x</a>', "utf-8")
+    scanned = {"a/index.html": linkcheck.page_links('<h2 id="her">Her</h2><a href="#da">', "a/index.html")}
+    assert check_links(tmp_path, scanned) == [
+        "a/index.html: #da -> ankeret #da finnes ikke",
+        "index.html: c/ -> finnes ikke",
+    ]
 
 
 def test_search_index_holds_norwegian_stems_and_compound_parts(site):
@@ -332,6 +327,30 @@ def test_pages_rendered_in_forked_workers_are_those_of_one_process(
 
     serial, forked = files(1, tmp_path / "en"), files(2, tmp_path / "to")
     assert "grep/ondsinnet/index.html" in serial and serial == forked
+
+
+def test_a_broken_link_on_a_page_written_in_a_worker_stops_the_export(
+    small_root, tmp_path, monkeypatch
+):
+    content = load_content(small_root, None, (FIXTURES / "seeds",))
+    index = small_index(small_root, tmp_path / "index")
+    monkeypatch.setattr(render, "workers", lambda: 2)
+    monkeypatch.setattr(render, "CHUNK", 3)  # many tasks, spread over the workers
+    mark = render.Renderer.mark
+
+    def with_broken_links(self, page, text: str) -> str:
+        extra = '<a href="/grep/borte">x</a><a href="/om#borte">y</a></main>'
+        text = mark(self, page, text)
+        return text.replace("</main>", extra, 1) if page.url == "/grep/gyldig" else text
+
+    monkeypatch.setattr(render.Renderer, "mark", with_broken_links)
+    with pytest.raises(ContentError) as error:
+        build(content, tmp_path / "ut", index)
+    assert str(error.value).splitlines()[1:] == [
+        "grep/gyldig/index.html: /grep/borte -> finnes ikke",
+        "grep/gyldig/index.html: ../../om/#borte -> ankeret #borte finnes ikke",
+    ]
+    assert not (tmp_path / "ut").exists()
 
 
 def test_output_folder_that_is_not_an_export_is_refused(tmp_path):

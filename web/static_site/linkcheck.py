@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import multiprocessing
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from web.static_site.render import workers
-
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
 BASE = "http://site.invalid/"  # a stand-in origin for resolving relative links
-SCAN_CHUNK = 50  # pages per task when the pages are scanned in several processes
+Scan = tuple[set[str], list[tuple[str, str]]]  # a page's ids, its internal links (page_links)
 
 
 class _Scanner(HTMLParser):
@@ -43,26 +39,12 @@ def scan_page(html: str) -> tuple[set[str], list[str]]:
     return scanner.ids, scanner.links
 
 
-def scan_file(path: Path, site: Path) -> tuple[set[str], list[tuple[str, str]]]:
-    """(fragment targets, (link as written, absolute URL) of each internal link) of a page."""
-    page_ids, hrefs = scan_page(path.read_text("utf-8"))
-    url = url_of(path, site)
+def page_links(html: str, file: str) -> Scan:
+    """(fragment targets, (link as written, absolute URL) of each internal link) of a page,
+    written to file (its path in the site)."""
+    page_ids, hrefs = scan_page(html)
+    url = BASE + file.removesuffix("index.html")
     return page_ids, [(h, a) for h in hrefs if (a := urljoin(url, h)).startswith(BASE)]
-
-
-def scan_files(paths: list[Path], site: Path) -> list[tuple[set[str], list[tuple[str, str]]]]:
-    """scan_file of every path, in order: in forked workers, like the pages are rendered."""
-    scan = functools.partial(scan_file, site=site)
-    count = workers()
-    if count == 1 or len(paths) < SCAN_CHUNK * 2:
-        return [scan(p) for p in paths]
-    with multiprocessing.get_context("fork").Pool(count) as pool:
-        return pool.map(scan, paths, chunksize=SCAN_CHUNK)
-
-
-def url_of(path: Path, site: Path) -> str:
-    """The URL a built file is served at (a folder's index.html at the folder)."""
-    return BASE + path.relative_to(site).as_posix().removesuffix("index.html")
 
 
 def target_of(url_path: str, site: Path) -> Path | None:
@@ -78,23 +60,27 @@ def _target(rel: str, site: Path) -> Path | None:
     return target if target.is_file() else None
 
 
-def check_links(site: Path) -> list[str]:
-    """Problems «page: link -> what is missing» for every broken internal link or anchor."""
+def check_links(site: Path, scanned: dict[str, Scan] | None = None) -> list[str]:
+    """Problems «page: link -> what is missing» for every broken internal link or anchor.
+
+    `scanned` holds the pages already scanned by the export's workers as they wrote them
+    (page_links, by file in the site); every other HTML file of the site is read here.
+    """
     site = Path(site).resolve()
     _target.cache_clear()
-    ids: dict[Path, set[str]] = {}
-    links: list[tuple[str, str, str]] = []  # (page, as written, absolute URL)
-    paths = sorted(site.rglob("*.html"))
-    for path, (page_ids, internal) in zip(paths, scan_files(paths, site), strict=True):
-        ids[path] = page_ids
+    scanned = dict(scanned or {})
+    for path in site.rglob("*.html"):
         where = path.relative_to(site).as_posix()
-        links += [(where, h, a) for h, a in internal]
+        if where not in scanned:
+            scanned[where] = page_links(path.read_text("utf-8"), where)
+    ids = {site / where: page_ids for where, (page_ids, _) in scanned.items()}
     problems = []
-    for where, href, absolute in links:
-        parts = urlsplit(absolute)
-        target = target_of(parts.path, site)
-        if target is None:
-            problems.append(f"{where}: {href} -> finnes ikke")
-        elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
-            problems.append(f"{where}: {href} -> ankeret #{parts.fragment} finnes ikke")
+    for where in sorted(scanned, key=lambda w: Path(w).parts):
+        for href, absolute in scanned[where][1]:
+            parts = urlsplit(absolute)
+            target = target_of(parts.path, site)
+            if target is None:
+                problems.append(f"{where}: {href} -> finnes ikke")
+            elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
+                problems.append(f"{where}: {href} -> ankeret #{parts.fragment} finnes ikke")
     return problems
