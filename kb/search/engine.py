@@ -227,12 +227,15 @@ class Engine:
             out[self.postings(name, term)[0]] = True
         return out
 
-    def rank(self, needs: list[Need], allowed: np.ndarray, every: bool) -> Ranking:
+    def rank(
+        self, needs: list[Need], allowed: np.ndarray, every: bool, near: bool = True
+    ) -> Ranking:
         """Scores of the documents that have enough of the clauses (any of them, as a fallback).
 
         Enough is every clause for one or two, most for more (see required()); `every` asks
-        for all of them. Cases are weighed against passages by CASE_WEIGHT, and the best
-        candidates are lifted when their clauses stand close together (kb.search.proximity).
+        for all of them. Cases are weighed against passages by CASE_WEIGHT, and (`near`) the
+        best candidates are lifted when their clauses stand close together
+        (kb.search.proximity).
         """
         matches = [self.need_scores(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
@@ -255,7 +258,7 @@ class Engine:
         total *= np.where(self.is_case, weight, 1.0).astype(np.float32)
         partial = None if every else some & ~matched
         ranking = Ranking(np.where(some, total, 0), matched, mode, matches, partial)
-        if n > 1 and some.any():
+        if near and n > 1 and some.any():
             candidates = np.concatenate(
                 [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
             )
