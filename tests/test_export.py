@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from xml.etree import ElementTree
@@ -246,11 +247,54 @@ def test_link_check_finds_missing_pages_and_anchors(tmp_path):
     ]
 
 
+class ReferenceScan(HTMLParser):
+    """What the link check read from a page before: html.parser's start tags."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.ids |= {values[k] for k in ("id", "name" if tag == "a" else "id") if k in values}
+        attr = linkcheck.LINK_ATTRS.get(tag)
+        if attr and attr in values:
+            self.links.append(values[attr].strip())
+
+
+TRICKY_HTML = (
+    '<!-- <a href="kommentar/"> --><A HREF="Stor/" ID=Topp>x</A>',
+    '<script src="s.js">if (a<b) { x = \'<a href="i-skript/">\'; }</script><a href="etter/">',
+    '<style>p::after { content: "<a href=stil/>"; }</STYLE><img src=\'b.png\' alt="a>b">',
+    '<a title="1 > 0" href="a?x=1&amp;y=2#s&#248;k" name="n"><p id="">tom</p>',
+    '<iframe src = "f/" ></iframe><link rel=stylesheet href=c.css /><a href>uten</a>',
+    '<div data-id="ikke" hidden id="ja"><a href="  mellomrom/  ">',
+)
+
+
+@pytest.mark.parametrize("html", TRICKY_HTML)
+def test_link_scan_reads_start_tags_as_html_parser_does(html):
+    reference = ReferenceScan(html)
+    assert linkcheck.scan_page(html) == (reference.ids, reference.links)
+
+
+def test_link_scan_reads_every_exported_page_as_html_parser_does(site):
+    for path in site.rglob("*.html"):
+        html = path.read_text("utf-8")
+        reference = ReferenceScan(html)
+        assert linkcheck.scan_page(html) == (reference.ids, reference.links), path
+
+
 def test_link_check_takes_the_pages_the_workers_scanned_and_reads_the_rest(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text('<a href="../b/">x</a>', "utf-8")  # not read
     (tmp_path / "index.html").write_text('<a href="a/#her">ok</a><a href="c/">x</a>', "utf-8")
-    scanned = {"a/index.html": linkcheck.page_links('<h2 id="her">Her</h2><a href="#da">', "a/index.html")}
+    scanned = {
+        "a/index.html": linkcheck.page_links('<h2 id="her">Her</h2><a href="#da">', "a/index.html")
+    }
     assert check_links(tmp_path, scanned) == [
         "a/index.html: #da -> ankeret #da finnes ikke",
         "index.html: c/ -> finnes ikke",
