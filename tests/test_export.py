@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from xml.etree import ElementTree
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, SEEDS, make_root
@@ -22,6 +23,7 @@ from kb.cli import cli
 from kb.content.loader import CONTENT_DIR, load_content
 from kb.errors import ContentError
 from kb.opendata import FIELDS, LIST_SEPARATOR, case_record
+from web.model import render as model_render
 from web.static_site import build_site, check_out, linkcheck, render
 from web.static_site.linkcheck import check_links
 from web.static_site.pages import slug
@@ -299,6 +301,14 @@ def test_link_check_takes_the_pages_the_workers_scanned_and_reads_the_rest(tmp_p
         "a/index.html: #da -> ankeret #da finnes ikke",
         "index.html: c/ -> finnes ikke",
     ]
+
+
+def test_markdown_of_every_case_section_is_that_of_a_fresh_converter(content):
+    texts = ["[ref]: https://example.org/\n\nTekst.", "Se [ref] og [lenke][ref]."]
+    texts += [md for case in content.cases.values() for _heading, md in case.sections]
+    for text in texts:  # one converter for all: nothing from one text may reach the next
+        fresh = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+        assert model_render._markdown(text) == fresh
 
 
 def test_search_index_holds_norwegian_stems_and_compound_parts(site):

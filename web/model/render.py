@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 
 import markdown
@@ -41,11 +42,20 @@ TAGS = {
 }
 ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+_converters = threading.local()  # one Markdown per thread: building one is a third of a call
+
+
+def _markdown(text: str) -> str:
+    """markdown.markdown(text) with this thread's converter, reset before each text."""
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = _converters.md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+    return md.reset().convert(text)
 
 
 def markdown_html(text: str, shift: int = 0) -> Markup:
     """Render Markdown and keep only safe tags; headings move down by `shift` levels."""
-    html = markdown.markdown(text or "", extensions=list(EXTENSIONS), output_format="html")
+    html = _markdown(text or "")
     for level in range(4, 0, -1) if shift else ():
         html = html.replace(f"<h{level}>", f"<h{min(level + shift, 5)}>")
         html = html.replace(f"</h{level}>", f"</h{min(level + shift, 5)}>")
