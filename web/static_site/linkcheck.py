@@ -78,6 +78,17 @@ def _target(rel: str, site: Path) -> Path | None:
     return target if target.is_file() else None
 
 
+def _missing(absolute: str, site: Path, ids: dict[Path, set[str]]) -> str:
+    """What an internal link lacks: «finnes ikke», «ankeret #x finnes ikke», or «» (none)."""
+    parts = urlsplit(absolute)
+    target = target_of(parts.path, site)
+    if target is None:
+        return "finnes ikke"
+    if parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
+        return f"ankeret #{parts.fragment} finnes ikke"
+    return ""
+
+
 def check_links(site: Path, scanned: dict[str, Scan] | None = None) -> list[str]:
     """Problems «page: link -> what is missing» for every broken internal link or anchor.
 
@@ -92,13 +103,12 @@ def check_links(site: Path, scanned: dict[str, Scan] | None = None) -> list[str]
         if where not in scanned:
             scanned[where] = page_links(path.read_text("utf-8"), where)
     ids = {site / where: page_ids for where, (page_ids, _) in scanned.items()}
+    missing: dict[str, str] = {}  # by absolute URL: most links are on many pages
     problems = []
     for where in sorted(scanned, key=lambda w: Path(w).parts):
         for href, absolute in scanned[where][1]:
-            parts = urlsplit(absolute)
-            target = target_of(parts.path, site)
-            if target is None:
-                problems.append(f"{where}: {href} -> finnes ikke")
-            elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
-                problems.append(f"{where}: {href} -> ankeret #{parts.fragment} finnes ikke")
+            if absolute not in missing:
+                missing[absolute] = _missing(absolute, site, ids)
+            if missing[absolute]:
+                problems.append(f"{where}: {href} -> {missing[absolute]}")
     return problems
