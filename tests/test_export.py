@@ -8,10 +8,12 @@ import hashlib
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from xml.etree import ElementTree
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, SEEDS, make_root
@@ -21,6 +23,7 @@ from kb.cli import cli
 from kb.content.loader import CONTENT_DIR, load_content
 from kb.errors import ContentError
 from kb.opendata import FIELDS, LIST_SEPARATOR, case_record
+from web.model import render as model_render
 from web.static_site import build_site, check_out, linkcheck, render
 from web.static_site.linkcheck import check_links
 from web.static_site.pages import slug
@@ -246,20 +249,66 @@ def test_link_check_finds_missing_pages_and_anchors(tmp_path):
     ]
 
 
-def test_link_check_of_many_pages_in_workers_finds_each_problem_once(tmp_path):
-    n = 3 * linkcheck.SCAN_CHUNK  # enough pages for the scan to run in several processes
-    for i in range(n):
-        anchor = "borte" if i == n // 2 else f"s{i + 1}"
-        (tmp_path / f"p{i}").mkdir()
-        (tmp_path / f"p{i}" / "index.html").write_text(
-            f'<h2 id="s{i}">{i}</h2><a href="../p{i + 1}/#{anchor}">neste</a>', "utf-8"
-        )
-    assert sorted(check_links(tmp_path)) == sorted(
-        [
-            f"p{n // 2}/index.html: ../p{n // 2 + 1}/#borte -> ankeret #borte finnes ikke",
-            f"p{n - 1}/index.html: ../p{n}/#s{n} -> finnes ikke",
-        ]
-    )
+class ReferenceScan(HTMLParser):
+    """What the link check read from a page before: html.parser's start tags."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.ids |= {values[k] for k in ("id", "name" if tag == "a" else "id") if k in values}
+        attr = linkcheck.LINK_ATTRS.get(tag)
+        if attr and attr in values:
+            self.links.append(values[attr].strip())
+
+
+TRICKY_HTML = (
+    '<!-- <a href="kommentar/"> --><A HREF="Stor/" ID=Topp>x</A>',
+    '<script src="s.js">if (a<b) { x = \'<a href="i-skript/">\'; }</script><a href="etter/">',
+    '<style>p::after { content: "<a href=stil/>"; }</STYLE><img src=\'b.png\' alt="a>b">',
+    '<a title="1 > 0" href="a?x=1&amp;y=2#s&#248;k" name="n"><p id="">tom</p>',
+    '<iframe src = "f/" ></iframe><link rel=stylesheet href=c.css /><a href>uten</a>',
+    '<div data-id="ikke" hidden id="ja"><a href="  mellomrom/  ">',
+)
+
+
+@pytest.mark.parametrize("html", TRICKY_HTML)
+def test_link_scan_reads_start_tags_as_html_parser_does(html):
+    reference = ReferenceScan(html)
+    assert linkcheck.scan_page(html) == (reference.ids, reference.links)
+
+
+def test_link_scan_reads_every_exported_page_as_html_parser_does(site):
+    for path in site.rglob("*.html"):
+        html = path.read_text("utf-8")
+        reference = ReferenceScan(html)
+        assert linkcheck.scan_page(html) == (reference.ids, reference.links), path
+
+
+def test_link_check_takes_the_pages_the_workers_scanned_and_reads_the_rest(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<a href="../b/">x</a>', "utf-8")  # not read
+    (tmp_path / "index.html").write_text('<a href="a/#her">ok</a><a href="c/">x</a>', "utf-8")
+    scanned = {
+        "a/index.html": linkcheck.page_links('<h2 id="her">Her</h2><a href="#da">', "a/index.html")
+    }
+    assert check_links(tmp_path, scanned) == [
+        "a/index.html: #da -> ankeret #da finnes ikke",
+        "index.html: c/ -> finnes ikke",
+    ]
+
+
+def test_markdown_of_every_case_section_is_that_of_a_fresh_converter(content):
+    texts = ["[ref]: https://example.org/\n\nTekst.", "Se [ref] og [lenke][ref]."]
+    texts += [md for case in content.cases.values() for _heading, md in case.sections]
+    for text in texts:  # one converter for all: nothing from one text may reach the next
+        fresh = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+        assert model_render._markdown(text) == fresh
 
 
 def test_search_index_holds_norwegian_stems_and_compound_parts(site):
@@ -332,6 +381,30 @@ def test_pages_rendered_in_forked_workers_are_those_of_one_process(
 
     serial, forked = files(1, tmp_path / "en"), files(2, tmp_path / "to")
     assert "grep/ondsinnet/index.html" in serial and serial == forked
+
+
+def test_a_broken_link_on_a_page_written_in_a_worker_stops_the_export(
+    small_root, tmp_path, monkeypatch
+):
+    content = load_content(small_root, None, (FIXTURES / "seeds",))
+    index = small_index(small_root, tmp_path / "index")
+    monkeypatch.setattr(render, "workers", lambda: 2)
+    monkeypatch.setattr(render, "CHUNK", 3)  # many tasks, spread over the workers
+    mark = render.Renderer.mark
+
+    def with_broken_links(self, page, text: str) -> str:
+        extra = '<a href="/grep/borte">x</a><a href="/om#borte">y</a></main>'
+        text = mark(self, page, text)
+        return text.replace("</main>", extra, 1) if page.url == "/grep/gyldig" else text
+
+    monkeypatch.setattr(render.Renderer, "mark", with_broken_links)
+    with pytest.raises(ContentError) as error:
+        build(content, tmp_path / "ut", index)
+    assert str(error.value).splitlines()[1:] == [
+        "grep/gyldig/index.html: /grep/borte -> finnes ikke",
+        "grep/gyldig/index.html: ../../om/#borte -> ankeret #borte finnes ikke",
+    ]
+    assert not (tmp_path / "ut").exists()
 
 
 def test_output_folder_that_is_not_an_export_is_refused(tmp_path):

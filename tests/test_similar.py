@@ -12,8 +12,8 @@ from conftest import live_copy
 from webtools import real_index
 
 from indexer.build import update_case
+from kb.search import proximity, similar
 from kb.search import schema as f
-from kb.search import similar
 from kb.search.planner import Need
 from kb.search.searcher import open_searcher
 
@@ -27,7 +27,8 @@ def whoosh_similar(searcher, case_id: str, limit: int = 5) -> tuple[list[str], l
     terms = [t for t, _ in s.key_terms_from_text(f.TEXT_FIELD, text, numterms=12)]
     allowed = searcher.facets.mask(f.KIND, ["case"])
     allowed[docnum] = False
-    ranking = searcher.engine.rank([Need(((t,),)) for t in terms], allowed, every=False)
+    needs = [Need(((t,),)) for t in terms]
+    ranking = searcher.engine.rank(needs, allowed, every=False, near=False)
     return terms, [s.stored_fields(int(d))[f.ID_FIELD] for d in ranking.top(limit)]
 
 
@@ -65,6 +66,24 @@ def test_every_bundled_case_has_whooshs_key_terms_and_list_without_analysis(anal
     for case_id in ids:
         assert our_similar(searcher, case_id) == whoosh_similar(searcher, case_id), case_id
     assert analysed == []  # every case's weights came from the build
+    searcher.close()
+
+
+def test_lists_read_no_positions(index_dir, monkeypatch):
+    calls: list[int] = []
+    real = proximity.boosts
+    monkeypatch.setattr(
+        proximity,
+        "boosts",
+        lambda reader, terms, docs, *a: calls.append(1) or real(reader, terms, docs, *a),
+    )
+    searcher = open_searcher(index_dir)
+    searcher.search("startlån til leie")
+    assert calls  # a search of several words lifts the hits whose words stand close
+    calls.clear()
+    for case_id in case_ids(searcher):
+        assert searcher.more_like_this(case_id) != []
+    assert calls == []  # «Lignende grep» ranks by the key terms alone
     searcher.close()
 
 

@@ -248,13 +248,15 @@ class Engine:
             out[self.postings(name, term)[0]] = True
         return out
 
-    def rank(self, needs: list[Need], allowed: np.ndarray, every: bool) -> Ranking:
+    def rank(
+        self, needs: list[Need], allowed: np.ndarray, every: bool, near: bool = True
+    ) -> Ranking:
         """Scores of the documents that have enough of the clauses (any of them, as a fallback).
 
         Enough is every clause for one or two, most for more (see required()); `every` asks
-        for all of them. Cases are weighed against passages by CASE_WEIGHT, and the best
-        candidates are lifted when their clauses stand close together (kb.search.proximity)
-        and, for cases, by the share of clauses in their title or summary (head_lift).
+        for all of them. Cases are weighed against passages by CASE_WEIGHT, (`near`) the best
+        candidates are lifted when their clauses stand close together (kb.search.proximity),
+        and cases by the share of clauses in their title or summary (head_lift).
         """
         matches = [self.need_scores(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
@@ -283,16 +285,16 @@ class Engine:
             [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
         )
         boost = np.ones(len(candidates), dtype=np.float32)
-        if n > 1:
+        if near and n > 1:
             terms = [near_terms_of(m) for m in matches]
             boost = proximity.boosts(
                 self.reader, terms, candidates, self.postings, self._positions, self.read_positions
             )
             ranking.scores[candidates] *= boost
-            near = ~self.is_case[candidates] & (covered[candidates] == n)
-            near &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR
+            close = ~self.is_case[candidates] & (covered[candidates] == n)
+            close &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR
             headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches])
-            below(ranking.scores, candidates[near], np.flatnonzero(headless & some))
+            below(ranking.scores, candidates[close], np.flatnonzero(headless & some))
         ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
         ranking.scores[candidates] *= self.head_lift(matches, candidates)
         return ranking

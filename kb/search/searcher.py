@@ -451,7 +451,12 @@ class Searcher:
         return allowed
 
     def more_like_this(self, case_id: str, limit: int = 5) -> list[dict]:
-        """Cases like the given one (by the key terms of its text), best first."""
+        """Cases like the given one (by the key terms of its text), best first.
+
+        Without proximity: how close a case's twelve key terms stand in another case's text
+        changed one of five cases in 10 of the 91 bundled lists, and was two thirds of a
+        list's cost (the export's 2 000 case pages).
+        """
         with self._lock:
             searcher = self._fresh()
             docnum = searcher.document_number(**{f.ID_FIELD: case_id})
@@ -462,7 +467,7 @@ class Searcher:
             needs = [Need(((term,),)) for term in key_terms]
             allowed = self.facets.mask(f.KIND, ["case"])
             allowed[docnum] = False
-            ranking = self.engine.rank(needs, allowed, every=False)
+            ranking = self.engine.rank(needs, allowed, every=False, near=False)
             return [
                 to_hit(
                     searcher.stored_fields(int(d)), float(ranking.scores[d]), set(), self.analysis

@@ -171,7 +171,7 @@ def cited_ranges(cited: list[tuple[Case, list[Citation]]]) -> list[Range]:
             if not ref.lines:
                 continue
             r = by.setdefault(tuple(ref.lines), Range(*ref.lines))
-            if case not in r.cases:
+            if all(c.id != case.id for c in r.cases):  # not `in`: that compares every field
                 r.cases.append(case)
             if ref.quote and ref.quote not in r.quotes:
                 r.quotes.append(ref.quote)

@@ -95,7 +95,7 @@ def build_site(
         index = Path(index_dir or tmp)
         app = functools.partial(export_app, content, index, site_url, edit_url, repo_url, Path(tmp))
         progress(f"Lager sidene med nettjenestens maler ({len(content.cases)} grep) …")
-        pages = render_site(app, content, site, site_url, progress)
+        pages, scanned = render_site(app, content, site, site_url, progress)
         html = sum(1 for p in pages if p.file.endswith(".html"))
         shutil.copytree(STATIC, site / "static")
         write_open_data(content, site, site_url)
@@ -104,7 +104,7 @@ def build_site(
         write_sitemap(site, site_url, sitemap_rows(content, pages))
         write_robots(site, site_url)
         progress("Sjekker lenkene …")
-        broken = check_links(site)
+        broken = check_links(site, scanned)
         if broken:
             raise ContentError("brutte lenker i nettstedet:\n" + "\n".join(broken[:50]))
         stamp(site, source_date_epoch(content, epoch))

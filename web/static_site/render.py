@@ -22,6 +22,7 @@ from kb.errors import ContentError
 from kb.search.analysis import NorwegianAnalysis
 from web import create_app
 from web.static_site import links, searchterms
+from web.static_site.linkcheck import Scan, page_links
 from web.static_site.pages import NOT_FOUND, Page, every_page, followed_page
 
 LISTING_SIZE = 100_000  # a one-filter list shows every hit on one page (the export cannot page)
@@ -63,6 +64,7 @@ class Renderer:
         self.analysis = NorwegianAnalysis.from_content(content.ctx.root)
         self.links: links.LinkMap | None = None
         self.folders: set[Path] = set()  # made by this process: one mkdir per folder, not per file
+        self.fetched: dict[str, tuple[bytes, str]] = {}  # pages fetched while planning
 
     def fetch(self, page: Page) -> tuple[bytes, str]:
         """(body, mimetype) of one page; a page that fails is a build error."""
@@ -74,10 +76,11 @@ class Renderer:
             raise ContentError(f"{page.url}: nettjenesten svarte {response.status_code}")
         return response.get_data(), response.mimetype
 
-    def plan(self, pages: list[Page]) -> tuple[list[Page], dict[str, tuple[bytes, str]]]:
-        """Every page, with the report parts and grant pages found by following links."""
+    def plan(self, pages: list[Page]) -> list[Page]:
+        """Every page, with the report parts and grant pages found by following links (the
+        pages fetched to follow their links are kept in self.fetched, to be written later)."""
         known = {p.url for p in pages}
-        fetched: dict[str, tuple[bytes, str]] = {}
+        fetched = self.fetched
         queue = [p for p in pages if p.url.startswith(("/kilder/", "/tilskudd"))]
         while queue:
             page = queue.pop(0)
@@ -98,17 +101,20 @@ class Renderer:
         for url, (body, _mime) in fetched.items():
             if url.count("/") == 2 and url.startswith("/kilder/"):
                 self.links.add_report(url, body.decode("utf-8"))
-        return pages, fetched
+        return pages
 
-    def write(self, page: Page, body: bytes, mimetype: str) -> None:
-        """Write one page: HTML with its links rewritten and search marks, other files as is."""
+    def write(self, page: Page, body: bytes, mimetype: str) -> Scan | None:
+        """Write one page: HTML with its links rewritten and search marks, other files as is.
+
+        Returns the links and ids of an HTML file (the link check reads no page again).
+        """
         target = self.out / page.file
         if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
         if mimetype != "text/html":
             target.write_bytes(body)
-            return
+            return page_links(body.decode("utf-8"), page.file) if target.suffix == ".html" else None
         text = self.mark(page, body.decode("utf-8"))
         folder = posixpath.dirname(page.file)
         if page.file == "404.html":  # served at any depth: links from the site's root path
@@ -117,6 +123,7 @@ class Renderer:
             text = links.rewrite(text, folder, self.links)
             text = links.canonical(text, self.site_url + (f"{folder}/" if folder else ""))
         target.write_text(text, "utf-8")
+        return page_links(text, page.file) if target.suffix == ".html" else None
 
     def mark(self, page: Page, text: str) -> str:
         """Case and report pages: Pagefind's body, filters and result line."""
@@ -137,26 +144,26 @@ def render_site(
     out: Path,
     site_url: str,
     progress: Callable[[str], None],
-) -> list[Page]:
-    """Render and write every page, in several processes where the platform can fork."""
+) -> tuple[list[Page], dict[str, Scan]]:
+    """Render and write every page, in several processes where the platform can fork.
+
+    Returns the pages and each HTML file's links and ids (by file), for the link check.
+    """
     global _RENDERER
     renderer = Renderer(app_factory, content, out, site_url)
-    pages, fetched = renderer.plan(list(every_page(content)))
-    for page in pages:
-        if page.url in fetched:  # the report and grant pages, fetched while planning
-            renderer.write(page, *fetched[page.url])
-    rest = [p for p in pages if p.url not in fetched]
-    chunks = [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
-    cases, done = len(content.cases), 0
+    pages = renderer.plan(list(every_page(content)))
+    chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+    cases, done, scanned = len(content.cases), 0, {}
     _RENDERER = renderer
     try:
-        for n in _map(_render_chunk, chunks):
+        for n, scans in _map(_render_chunk, chunks):
             done += n
+            scanned.update(scans)
             if n and (done % 100 < n or done == cases):
                 progress(f"Skrev {done} av {cases} grep")
     finally:
         _RENDERER = None
-    return pages
+    return pages, scanned
 
 
 _RENDERER: Renderer | None = None  # the parent's renderer, inherited by forked workers
@@ -170,7 +177,7 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _map(function, chunks: list) -> Iterator[int]:
+def _map(function, chunks: list) -> Iterator:
     """function over the chunks, in forked workers (each with its own app) or in this process."""
     count = workers()
     if count == 1 or len(chunks) < 2:
@@ -187,8 +194,13 @@ def _start_worker() -> None:
     renderer.client = renderer.app.test_client()
 
 
-def _render_chunk(chunk: list[Page]) -> int:
-    """Render and write a chunk of pages; returns how many were cases."""
+def _render_chunk(chunk: list[Page]) -> tuple[int, dict[str, Scan]]:
+    """Render and write a chunk of pages; returns how many were cases, and the HTML files'
+    links and ids. The pages fetched while planning are written from what was fetched."""
+    scans = {}
     for page in chunk:
-        _RENDERER.write(page, *_RENDERER.fetch(page))
-    return sum(page.indexed == "grep" for page in chunk)
+        response = _RENDERER.fetched.get(page.url) or _RENDERER.fetch(page)
+        scan = _RENDERER.write(page, *response)
+        if scan is not None:
+            scans[page.file] = scan
+    return sum(page.indexed == "grep" for page in chunk), scans
