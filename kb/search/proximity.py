@@ -81,8 +81,7 @@ def segment_positions(sub, field: str, term: str, docs: np.ndarray):
     if not variable:  # positions are variable-sized values; anything else: the public way
         yield from _public_positions(m, docs)
         return
-    plain = type(m.format) is Positions  # decoded here without the per-value wrapper
-    decode, i = (_decode_positions if plain else m.format.decoder("positions")), 0
+    decode, i = _decoder(m.format), 0
     while m.is_active() and i < len(docs):
         if m._maxid < docs[i]:
             m._next_block()  # reads the block's header only
@@ -90,11 +89,7 @@ def segment_positions(sub, field: str, term: str, docs: np.ndarray):
         j = i + int(np.searchsorted(docs[i:], m._maxid, side="right"))
         m._read_data()
         ids = np.cumsum(np.asarray(m._data[0], dtype=np.int64))
-        values = m._data[2]
-        at = np.searchsorted(ids, docs[i:j])
-        for k, d in zip(at.tolist(), docs[i:j].tolist(), strict=True):
-            if k < len(ids) and ids[k] == d:
-                yield d, decode(values[k])
+        yield from _found(ids, m._data[2], docs[i:j], decode)
         i = j
         m._next_block()
 
@@ -102,12 +97,20 @@ def segment_positions(sub, field: str, term: str, docs: np.ndarray):
 def kept_positions(ids: np.ndarray, values, format_, docs: np.ndarray):
     """segment_positions from a term's posting values kept when its blocks were read (sorted
     ids within the segment, each one's encoded value, and the field's format)."""
-    plain = type(format_) is Positions
-    decode = _decode_positions if plain else format_.decoder("positions")
-    at = np.minimum(np.searchsorted(ids, docs), max(len(ids) - 1, 0))
+    yield from _found(ids, values, docs, _decoder(format_))
+
+
+def _found(ids: np.ndarray, values, docs: np.ndarray, decode):
+    """(document, decoded positions) of each of the sorted docs that is in the sorted ids."""
+    at = np.searchsorted(ids, docs)
     for k, d in zip(at.tolist(), docs.tolist(), strict=True):
-        if len(ids) and ids[k] == d:
+        if k < len(ids) and ids[k] == d:
             yield d, decode(values[k])
+
+
+def _decoder(format_):
+    """The field format's positions decoder; plain Positions without the per-value wrapper."""
+    return _decode_positions if type(format_) is Positions else format_.decoder("positions")
 
 
 def _decode_positions(value: bytes) -> list[int]:
