@@ -24,6 +24,7 @@ MAX_HEADS = 20  # compounds a first part stands for, most common first
 # MIN_COMPOUND letters or more, so a word cut short is not taken for a first part
 # («bosettin|gsp|risen»: its typo correction «bosetting» stays).
 SHORT_ELEMENT = MIN_PART - 1
+JOIN_LINKERS = ("", "s", "e")  # «kommune programmet» is «kommuneprogrammet», «barne vern» …
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Planner:
     def plan(self, parsed: ParsedQuery) -> Plan:
         """Needs for every clause; unknown words are corrected or matched fuzzily."""
         plan = Plan([])
-        for clause in parsed.clauses:
+        for clause in self.joined(parsed):
             # Too short (too many neighbours) or too long to be a word: not corrected.
             as_written = clause.quoted or not MIN_FUZZY <= len(clause.text) <= MAX_WORD
             if as_written or self.known(clause):
@@ -82,6 +83,39 @@ class Planner:
         if plan.corrections:
             plan.suggestion = _replace_words(parsed.text, plan.corrections)
         return plan
+
+    def joined(self, parsed: ParsedQuery) -> list[Clause]:
+        """The clauses, with two words written apart that the index has as one compound
+        joined into one clause («kommune programmet» -> «kommuneprogrammet», særskriving):
+        the compound satisfies it, as the two words next to each other do, and both words
+        anywhere in a document count as its parts (ranked lower, as for a compound typed
+        whole). Only words next to each other as typed, with no word between them."""
+        clauses, out, i = parsed.clauses, [], 0
+        typed = parsed.text.lower()
+        while i < len(clauses):
+            pair = clauses[i : i + 2]
+            merged = self.compound_of(pair, typed) if len(pair) == 2 else None
+            out.append(merged or clauses[i])
+            i += 2 if merged else 1
+        return out
+
+    def compound_of(self, pair: list[Clause], typed: str) -> Clause | None:
+        """One clause for two one-word clauses written apart whose compound the index has."""
+        a, b = pair
+        if a.quoted or b.quoted or len(a.words) != 1 or len(b.words) != 1:
+            return None
+        first, second = a.words[0], b.words[0]
+        if not (first.isalpha() and second.isalpha()):
+            return None
+        if not re.search(rf"(?<!\w){re.escape(first)}[\s-]+{re.escape(second)}(?!\w)", typed):
+            return None
+        for link in JOIN_LINKERS:
+            whole = word_clauses([first + link + second], self.analysis)
+            if whole and self.has_term(whole[0].alternatives[0][0]):
+                own = (a.alternatives[0][0], b.alternatives[0][0])
+                alternatives = [*whole[0].alternatives, own]
+                return Clause([first, second], alternatives, list(own))
+        return None
 
     def with_forms(self, need: Need, clause: Clause) -> Need:
         """The need with the word's form without -t when the index has it: «raskt» also finds
