@@ -6,7 +6,7 @@ import re
 
 import nh3
 from flask import Flask, current_app, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kb import urls
 from kb.content import schema
@@ -78,12 +78,58 @@ def facet_items(links) -> Markup:
     return Markup("".join(f"<li>{link.html}</li>\n          " for link in links))
 
 
+HIT = (
+    '\n      <li class="hit hit-{kind}">\n        \n        {badge}'
+    '\n        <{h} class="hit-title"><a href="{url}">{title}</a></{h}>'
+    '\n        <p class="meta">{meta}</p>\n        \n        <p class="snippet">{parts}</p>'
+    "\n        {why}\n      </li>\n      "
+)
+BADGES = (
+    '<p class="badge badge-passage">Fra rapport</p>',  # any kind but a case
+    '<p class="badge badge-case">Grep</p>',
+)
+PART = '<span class="snippet-part">{section}{html}</span>'
+SECTION = '<span class="snippet-section">I «{}»:</span> '
+
+
+def hit_items(hits: list[dict], h: str) -> Markup:
+    """The <li> items of a group of dressed hits (web/model/results.py), h their heading tag.
+
+    A Jinja loop did this before, byte for byte the same; here it is a fifth of its cost
+    (~20 hits a page, a dozen escaped values each).
+    """
+    return Markup("".join(_hit_item(hit, h) for hit in hits))
+
+
+def _hit_item(hit: dict, h: str) -> str:
+    kind = hit["kind"]
+    parts = "".join(
+        PART.format(
+            section=SECTION.format(escape(part.section)) if part.section else "",
+            html=snippet(part.html),
+        )
+        for part in hit["parts"]
+    )
+    why = (hit.get("why") or {}).get("text")
+    return HIT.format(
+        kind=escape(kind),
+        badge=BADGES[kind == "case"],
+        h=h,
+        url=escape(hit["url"]),
+        title=escape(hit["title"]),
+        meta=escape(hit["meta"]),
+        parts=parts,
+        why=f'<p class="why">{escape(why[:1].upper())}{escape(why[1:])}</p>' if why else "",
+    )
+
+
 def register(app: Flask) -> None:
     """Install filters and globals."""
     app.add_template_filter(label)
     app.add_template_global(link)
     app.add_template_global(static_url)
     app.add_template_filter(facet_items)
+    app.add_template_filter(hit_items)
     app.add_template_filter(facet_label)
     app.add_template_filter(snippet)
     app.add_template_filter(number)
