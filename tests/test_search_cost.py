@@ -4,7 +4,9 @@ facet links built in one pass. (Speed itself is measured in bench/, never assert
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import nh3
 import numpy as np
@@ -104,6 +106,13 @@ def test_facet_links_built_in_one_pass_equal_one_by_one(req):
     for name in ["kind", *FILTERS.values()]:
         wanted = ["case", "passage"] if name == "kind" else values
         assert req.toggles(name, wanted) == [req.toggle(name, v) for v in wanted]
+
+
+@pytest.mark.parametrize("req", requests())
+def test_query_strings_equal_urlencode(req):
+    odd = replace(req, q=f"{req.q} a&b=c+d %/?# Å ✓", min_kommune=req.min_kommune and "Ås &")
+    for one in (req, odd, replace(odd, page=2, sort="title")):
+        assert one.query() == "?" + urlencode(list(one._pairs()))
 
 
 @pytest.mark.parametrize("req", requests())

@@ -113,48 +113,39 @@ def facet_boxes(facets: list) -> Markup:
     return Markup("".join(out))
 
 
-HIT = (
-    '\n      <li class="hit hit-{kind}">\n        \n        {badge}'
-    '\n        <{h} class="hit-title"><a href="{url}">{title}</a></{h}>'
-    '\n        <p class="meta">{meta}</p>\n        \n        <p class="snippet">{parts}</p>'
-    "\n        {why}\n      </li>\n      "
-)
 BADGES = (
     '<p class="badge badge-passage">Fra rapport</p>',  # any kind but a case
     '<p class="badge badge-case">Grep</p>',
 )
-PART = '<span class="snippet-part">{section}{html}</span>'
-SECTION = '<span class="snippet-section">I «{}»:</span> '
 
 
 def hit_items(hits: list[dict], h: str) -> Markup:
     """The <li> items of a group of dressed hits (web/model/results.py), h their heading tag.
 
-    A Jinja loop did this before, byte for byte the same; here it is a fifth of its cost
-    (~20 hits a page, a dozen escaped values each).
+    A Jinja loop did this before, byte for byte the same (test_hit_items_equal_the_jinja_loop);
+    ~20 hits a page, half a dozen escaped values each.
     """
-    return Markup("".join(_hit_item(hit, h) for hit in hits))
+    return Markup("".join([_hit_item(hit, h) for hit in hits]))
 
 
 def _hit_item(hit: dict, h: str) -> str:
     kind = hit["kind"]
     parts = "".join(
-        PART.format(
-            section=SECTION.format(escape(part.section)) if part.section else "",
-            html=snippet(part.html),
-        )
-        for part in hit["parts"]
+        [
+            f'<span class="snippet-part"><span class="snippet-section">I «{escape(part.section)}»:'
+            f"</span> {snippet(part.html)}</span>"
+            if part.section
+            else f'<span class="snippet-part">{snippet(part.html)}</span>'
+            for part in hit["parts"]
+        ]
     )
     why = (hit.get("why") or {}).get("text")
-    return HIT.format(
-        kind=escape(kind),
-        badge=BADGES[kind == "case"],
-        h=h,
-        url=escape(hit["url"]),
-        title=escape(hit["title"]),
-        meta=escape(hit["meta"]),
-        parts=parts,
-        why=f'<p class="why">{escape(why[:1].upper())}{escape(why[1:])}</p>' if why else "",
+    why = f'<p class="why">{escape(why[:1].upper())}{escape(why[1:])}</p>' if why else ""
+    return (
+        f'\n      <li class="hit hit-{escape(kind)}">\n        \n        {BADGES[kind == "case"]}'
+        f'\n        <{h} class="hit-title"><a href="{escape(hit["url"])}">{escape(hit["title"])}'
+        f'</a></{h}>\n        <p class="meta">{escape(hit["meta"])}</p>\n        \n        '
+        f'<p class="snippet">{parts}</p>\n        {why}\n      </li>\n      '
     )
 
 

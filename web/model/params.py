@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import NamedTuple
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus
 
 from markupsafe import escape
 
@@ -162,9 +162,9 @@ class SearchRequest:
         return replace(self, min_kommune="", prefer=()).query()
 
     def query(self) -> str:
-        """This search as a URL query string («?q=…&tema=…»)."""
-        params = list(self._pairs())
-        return "?" + urlencode(params) if params else "?"
+        """This search as a URL query string («?q=…&tema=…»): urlencode(self._pairs()), each
+        name and value quoted as urlencode quotes it, through _quoted's memory."""
+        return "?" + "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in self._pairs())
 
     def _pairs(self, own: str | None = None):
         """The URL parameters in their order; (None, "") where filter `own` goes, if given."""

@@ -231,7 +231,8 @@ def hit_groups(result: dict, req) -> list[Group]:
     if not grouped or result.get("match") == "some":
         return [Group("", full), *tail]
     cases = [h for h in full if h["kind"] == "case" and not h.get("why", {}).get("missing")]
-    rest = [h for h in full if h not in cases]
+    in_cases = {id(h) for h in cases}  # by identity: `h not in cases` compared whole dicts
+    rest = [h for h in full if id(h) not in in_cases]
     n_cases = (result.get("counts") or {}).get("case", 0)
     more = (req.toggle("kind", "case"), n_cases) if n_cases > len(cases) else None
     groups = [Group("Grep", cases, more)] if cases else []
