@@ -4,13 +4,15 @@ facet links built in one pass. (Speed itself is measured in bench/, never assert
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import nh3
 import numpy as np
 import pytest
 from conftest import live_copy
-from markupsafe import escape
+from markupsafe import Markup, escape
 from rankingtools import searcher_over
 from werkzeug.datastructures import MultiDict
 
@@ -21,7 +23,7 @@ from kb.search import hits, proximity
 from kb.search.searcher import open_searcher
 from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, parse_request
-from web.templating import snippet
+from web.templating import facet_boxes, facet_items, hit_items, snippet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = (FIXTURES / "seeds",)
@@ -104,6 +106,13 @@ def test_facet_links_built_in_one_pass_equal_one_by_one(req):
     for name in ["kind", *FILTERS.values()]:
         wanted = ["case", "passage"] if name == "kind" else values
         assert req.toggles(name, wanted) == [req.toggle(name, v) for v in wanted]
+
+
+@pytest.mark.parametrize("req", requests())
+def test_query_strings_equal_urlencode(req):
+    odd = replace(req, q=f"{req.q} a&b=c+d %/?# Å ✓", min_kommune=req.min_kommune and "Ås &")
+    for one in (req, odd, replace(odd, page=2, sort="title")):
+        assert one.query() == "?" + urlencode(list(one._pairs()))
 
 
 @pytest.mark.parametrize("req", requests())
@@ -373,3 +382,74 @@ def test_every_term_a_word_gives_starts_with_key_letters_found_in_the_word(index
             checked += len(term) > hits.KEY_CHARS
     assert checked > 100  # terms longer than the key, whose first letters are what counts
     searcher.close()
+
+
+# The Jinja loops the search page had before web/templating.py's hit_items and facet_boxes:
+# the reference they must equal, byte for byte.
+JINJA_HITS = """{% for hit in hits %}
+      <li class="hit hit-{{ hit['kind'] }}">
+        {% if hit['kind'] == 'case' %}
+        <p class="badge badge-case">Grep</p>
+        <{{ h }} class="hit-title"><a href="{{ hit['url'] }}">{{ hit['title'] }}</a></{{ h }}>
+        <p class="meta">{{ hit['meta'] }}</p>
+        {% else %}
+        <p class="badge badge-passage">Fra rapport</p>
+        <{{ h }} class="hit-title"><a href="{{ hit['url'] }}">{{ hit['title'] }}</a></{{ h }}>
+        <p class="meta">{{ hit['meta'] }}</p>
+        {% endif %}
+        <p class="snippet">{% for part in hit['parts'] %}<span class="snippet-part">{% if part.section %}<span class="snippet-section">I «{{ part.section }}»:</span> {% endif %}{{ part.html|snippet }}</span>{% endfor %}</p>
+        {% if hit['why'] and hit['why']['text'] %}<p class="why">{{ hit['why']['text'][:1]|upper }}{{ hit['why']['text'][1:] }}</p>{% endif %}
+      </li>
+      {% endfor %}"""  # noqa: E501
+JINJA_FACETS = """{% for name, links in facets %}
+      <section class="facet" aria-labelledby="facet-{{ name }}">
+        <h3 id="facet-{{ name }}">{{ FACET_LABELS[name] }}</h3>
+        {% if name == 'approaches' %}<p class="facet-hint">Spørsmålet grepet svarer på. <a href="{{ url_for('pages.home') }}#innganger">Om de fem inngangene</a></p>{% endif %}
+        {#- the first six values, then the rest behind «Vis alle» #}
+        {% for part in [links[:6], links[6:]] if part %}
+        {% if not loop.first %}<details>
+          <summary>Vis alle {{ links|length }}<span class="visually-hidden"> under {{ FACET_LABELS[name] }}</span></summary>{% endif %}
+        <ul>
+          {#- each link's markup #}
+          {{ part|facet_items }}
+        </ul>
+        {% if not loop.first %}</details>{% endif %}
+        {% endfor %}
+      </section>
+    {% endfor %}"""  # noqa: E501
+ODD = "Å & <b>\"x\" 'y'"
+
+
+def odd_hits() -> list[dict]:
+    """Dressed hits with every branch of the markup: kinds, sections, reasons, odd text."""
+    parts = [
+        results.SnippetPart("", Markup("… <mark>bolig</mark> &amp; mer")),
+        results.SnippetPart(ODD, Markup("<mark>x</mark><script>y</script>")),  # nh3 cleans
+    ]
+    hit = {"url": "/grep/a?b=1&c=<2>", "title": ODD, "meta": ODD, "parts": parts}
+    return [
+        {**hit, "kind": "case", "why": {"text": "ßtreff på «bolig» & <mer>"}},
+        {**hit, "kind": "passage", "why": {"text": ""}, "parts": []},
+        {**hit, "kind": "other", "why": None},
+        {**hit, "kind": ODD},
+    ]
+
+
+@pytest.mark.parametrize("h", ["h3", "h4"])
+def test_hit_items_equal_the_jinja_loop(app, h):
+    with app.test_request_context("/sok"):
+        expected = app.jinja_env.from_string(JINJA_HITS).render(hits=odd_hits(), h=h)
+        assert str(hit_items(odd_hits(), h)) == expected
+
+
+def test_facet_boxes_equal_the_jinja_loop(app):
+    req = parse_request(MultiDict([("q", "bolig"), ("tema", "bolig"), ("aktor", ODD)]), 500)
+    values = [[f"v{i} {ODD}", i] for i in range(9)] + [["bolig", 2], [ODD, 1]]
+    facets = {"kind": [["case", 2]], "themes": values, "approaches": values[:6]}
+    facets |= {"actors": values[:7], "fylke": values[:1]}
+    blocks = facet_blocks(req, facets, lambda _name, value: f"{value} <&>", "/a&b/sok")
+    env = app.jinja_env.overlay()
+    env.filters["facet_items"] = lambda links: Markup(facet_items(links))
+    with app.test_request_context("/sok"):
+        expected = env.from_string(JINJA_FACETS).render(facets=blocks)
+        assert str(facet_boxes(blocks)) == expected

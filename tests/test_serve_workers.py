@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from kb.cli.serve import default_workers, gunicorn_available
+from kb.cli.serve import default_workers, gunicorn_available, warm_up
 
 pytestmark = pytest.mark.skipif(not gunicorn_available(), reason="gunicorn needs fork")
 
@@ -74,3 +75,12 @@ def test_serve_with_two_workers_answers_from_both(corpus, index_dir):
     finally:
         server.send_signal(signal.SIGTERM)
         server.communicate(timeout=30)
+
+
+def test_a_warmed_worker_keeps_what_it_holds_out_of_full_collections(app):
+    gc.unfreeze()
+    try:
+        warm_up(app)
+        assert gc.get_freeze_count() > 0  # its content and index tables are not scanned again
+    finally:
+        gc.unfreeze()  # the other tests' objects are theirs to collect

@@ -12,6 +12,7 @@ from conftest import live_copy
 from webtools import make_app, page, text
 
 from indexer.build import update_case
+from web import state
 from web.state import KEY
 
 CASE = "lillehammer-startlan"
@@ -110,3 +111,29 @@ def test_a_kept_page_is_kept_per_host_it_names(corpus, index_dir):
         for path in (SEARCH, f"/grep/{CASE}"):
             canonical = page(client.get(path, base_url=host)).select_one("link[rel=canonical]")
             assert canonical["href"].startswith(f"{host}/"), (host, path)
+
+
+def test_similar_cases_on_a_kept_case_page_change_with_the_index(corpus, tmp_path):
+    app, root, live = live_app(corpus, tmp_path)
+    site = app.extensions[KEY]
+    site.pin(site.content())  # the content stays as it is: only the index changes
+    client = app.test_client()
+
+    def similar_titles() -> list[str]:
+        html = page(client.get("/grep/bergen-bustad"))
+        return [text(a) for a in html.select("#lignende-title ~ ul a")]
+
+    assert "Flyktninger kjøper bolig med startlån" in similar_titles()
+    retitled(root, "hytte")
+    assert update_case(live, root / "grep" / f"{CASE}.md", root) == ("oppdatert", [])
+    assert "Flyktninger kjøper hytte med startlån" in similar_titles()  # not a minute later
+
+
+def test_similar_lists_kept_are_bounded(corpus, index_dir, monkeypatch):
+    monkeypatch.setattr(state, "SIMILAR_KEPT", 2)
+    app = make_app(corpus, index_dir)
+    site = app.extensions[KEY]
+    with app.app_context():
+        lists = [site.similar(case_id, 4) for case_id in sorted(site.content().cases)]
+        assert len(lists) == 3 and len(site._similar[1]) == 2  # the oldest one left out
+        assert site.similar(CASE, 4) == lists[sorted(site.content().cases).index(CASE)]

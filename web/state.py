@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,7 @@ KEY = "gode_grep"
 # How often at most the content folder is checked for changes. A lazy check on request, not a
 # watchfiles thread: the stamp costs ~4 ms, and a thread per app would hold an inotify instance.
 RELOAD_SECONDS = 2.0
-SIMILAR_SECONDS = 60.0  # «Lignende grep» change only with the index: keep them a minute
+SIMILAR_KEPT = 4096  # «Lignende grep» lists kept, for one index version (~1 kB each)
 HISTORY_SECONDS = 60.0  # a commit need not touch a file's mtime: read the history again after
 CONTENT_FOLDERS = ("grep", "sources", "vocabulary", "registers")
 
@@ -60,7 +61,7 @@ class Site:
         self._checked = 0.0
         self._derived: dict[str, object] = {}
         self._searcher: Searcher | None = None
-        self._similar: dict[str, tuple[float, list[dict]]] = {}
+        self._similar: tuple[object, OrderedDict] = (None, OrderedDict())  # (version, lists)
         self._history: tuple[Content, float, dict | None] | None = None
         self._pinned = False
         self.pages = PageCache()  # rendered pages with what they were rendered from
@@ -99,7 +100,7 @@ class Site:
         with self._lock:
             self._content = load_content(self.content_root, source_dirs=self.source_dirs)
             self._stamp, self._derived = content_stamp(self.content_root), {}
-            self._checked, self._similar = time.monotonic(), {}
+            self._checked, self._similar = time.monotonic(), (None, OrderedDict())
             return self._content
 
     def derived(self, name: str, build: Callable[[Content], object]):
@@ -128,13 +129,29 @@ class Site:
         return self._searcher
 
     def similar(self, case_id: str, limit: int) -> list[dict]:
-        """More-like-this hits for a case, remembered for SIMILAR_SECONDS."""
-        now = time.monotonic()
-        cached = self._similar.get(case_id)
-        if cached is None or now - cached[0] > SIMILAR_SECONDS:
-            cached = (now, self.searcher().more_like_this(case_id, limit))
-            self._similar[case_id] = cached
-        return cached[1]
+        """More-like-this hits for a case, remembered for the index version they come from.
+
+        The version is read before the list is made: a swap in between keeps the newer list
+        under the older version, which no later request asks for.
+        """
+        searcher = self.searcher()
+        version = searcher.version()
+        kept_version, lists = self._similar
+        if kept_version != version:  # another index: every kept list may have changed
+            lists = OrderedDict()
+            self._similar = (version, lists)
+        key = (case_id, limit)
+        with self._lock:
+            found = lists.get(key)
+            if found is not None:
+                lists.move_to_end(key)
+                return found
+        found = searcher.more_like_this(case_id, limit)
+        with self._lock:
+            lists[key] = found
+            while len(lists) > SIMILAR_KEPT:
+                lists.popitem(last=False)
+        return found
 
 
 def site() -> Site:

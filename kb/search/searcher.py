@@ -450,6 +450,15 @@ class Searcher:
             allowed &= self.facets.mask(name, [str(v) for v in values])
         return allowed
 
+    def version(self) -> tuple[int, int]:
+        """The index version searches answer from now, (folder inode, generation): looked for
+        on disk first, as a search does, so a swap or a one-case update shows at once."""
+        if self.background_refresh:
+            self._current()
+        with self._lock:
+            searcher = self._fresh()
+            return self._ino, searcher.reader().generation()
+
     def more_like_this(self, case_id: str, limit: int = 5) -> list[dict]:
         """Cases like the given one (by the key terms of its text), best first.
 

@@ -40,7 +40,13 @@ def words(text: str) -> list[str]:
 
 
 def first_words(text: str, n: int) -> list[str]:
-    """words(text)[:n], without lower-casing the rest of a snippet."""
+    """words(text)[:n], without lower-casing the rest of a snippet (nor, mostly, reading it:
+    a start cut at a space holds whole words and whole tags, so its first n are the text's)."""
+    cut = text.find(" ", 12 * n)
+    if cut > 0:
+        found = [m.group().lower() for m in islice(WORD.finditer(TAG.sub("", text[:cut])), n)]
+        if len(found) == n:
+            return found
     return [m.group().lower() for m in islice(WORD.finditer(TAG.sub("", text)), n)]
 
 
@@ -120,12 +126,14 @@ def snippet_parts(snippet: str, case: Case | None) -> list[SnippetPart]:
 def locator_text(location: dict) -> str:
     """A passage's place in its report as a reader reads it: «kap. 4.1, s. 55–57»."""
     pages = location.get("pages")
-    citation = Citation(
-        location.get("source", ""),
-        location.get("section") or "",
-        pages=tuple(pages) if pages else None,
+    return _locator(
+        location.get("source", ""), location.get("section") or "", tuple(pages) if pages else None
     )
-    return reader_locator(citation)
+
+
+@lru_cache(maxsize=4096)  # a function of these three only; the same passages recur
+def _locator(source: str, section: str, pages: tuple | None) -> str:
+    return reader_locator(Citation(source, section, pages=pages))
 
 
 def source_years(case: Case, content: Content) -> str:
@@ -152,6 +160,22 @@ def meta_line(hit: dict, content: Content) -> str:
     return line + (f" · {hit['locator']}" if hit["locator"] else "")
 
 
+_SOURCES: tuple[object, dict[str, str]] = (None, {})  # (content, {case id: source_years})
+
+
+def _source_years(case: Case, content: Content) -> str:
+    """source_years(), remembered for the content in use (it reads nothing else)."""
+    global _SOURCES
+    kept, known = _SOURCES
+    if kept is not content:  # another version of the content: start again
+        known = {}
+        _SOURCES = (content, known)
+    text = known.get(case.id)
+    if text is None:
+        text = known[case.id] = source_years(case, content)
+    return text
+
+
 def dress_hits(hits: list[dict], content: Content) -> list[dict]:
     """The hits with what the result list shows: snippet parts, sources, locators, the line
     under the title."""
@@ -160,7 +184,7 @@ def dress_hits(hits: list[dict], content: Content) -> list[dict]:
         case = content.cases.get(hit["id"]) if hit["kind"] == "case" else None
         extra = {
             "parts": snippet_parts(hit.get("snippet") or "", case),
-            "sources_text": source_years(case, content) if case else "",
+            "sources_text": _source_years(case, content) if case else "",
             "locator": locator_text(hit["locations"][0]) if hit.get("locations") else "",
         }
         dressed = {**hit, **extra}
@@ -207,7 +231,8 @@ def hit_groups(result: dict, req) -> list[Group]:
     if not grouped or result.get("match") == "some":
         return [Group("", full), *tail]
     cases = [h for h in full if h["kind"] == "case" and not h.get("why", {}).get("missing")]
-    rest = [h for h in full if h not in cases]
+    in_cases = {id(h) for h in cases}  # by identity: `h not in cases` compared whole dicts
+    rest = [h for h in full if id(h) not in in_cases]
     n_cases = (result.get("counts") or {}).get("case", 0)
     more = (req.toggle("kind", "case"), n_cases) if n_cases > len(cases) else None
     groups = [Group("Grep", cases, more)] if cases else []
