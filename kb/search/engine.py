@@ -36,9 +36,9 @@ NEAR = 0.5  # a passage's concepts are near each other from this closeness (prox
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
 # Encoded positions kept from the reads, counted in values (one per document of a term): the
-# terms of the last ~1 000 fresh queries on the bundled content hold ~25 000 (~1 MB). With only
-# 256 terms kept, half of proximity's terms were evicted before a later query asked for them,
-# and their posting blocks were read and decompressed again.
+# ~1 000 (segment, field, term)s of 300 fresh queries on the bundled content hold ~25 000
+# (0.4 MB of bytes). With only 256 terms kept, half of proximity's terms were evicted before a
+# later query asked for them, and their posting blocks were read and decompressed again.
 CACHED_VALUES = 200_000
 FIELDS = tuple(f.SEARCHED)
 
