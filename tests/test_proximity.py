@@ -94,3 +94,16 @@ def test_phrases_are_found_as_whooshs_phrase_query_finds_them(reader, words):
         expected = sorted(searcher.docs_for_query(Phrase("text", list(words))))
         assert phrase_docs(sub, "text", words, candidates).tolist() == expected
     assert words[-1] == "ukjent" or expected  # a phrase that is there, in the last segment
+
+
+def test_pair_span_equals_the_window_over_sorted_events():
+    """closeness's walk over two sorted lists gives min_span's answer (ties, repeats, one
+    position, lists far apart)."""
+    rng = random.Random(16)
+    cases = [([5], [5]), ([1, 9], [4]), ([0], [100, 200]), ([3, 3, 7], [3])]
+    for _ in range(2000):
+        first = sorted(rng.choices(range(50), k=rng.randint(1, 6)))
+        cases.append((first, sorted(rng.choices(range(50), k=rng.randint(1, 6)))))
+    for first, second in cases:
+        expected = proximity.min_span([first, second])
+        assert proximity.pair_span(first, second) == expected == proximity.pair_span(second, first)

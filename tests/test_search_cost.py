@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.build import update_case
 from kb.content.loader import load_content
 from kb.content.model import SECTION_ORDER
+from kb.search import engine as engine_module
 from kb.search import hits, proximity
 from kb.search.searcher import open_searcher
 from web.model import results
@@ -333,6 +334,37 @@ def test_proximity_from_the_blocks_read_for_scores_equals_reading_them_again(
     assert found == by_matcher
     assert np.array_equal(
         proximity.boosts(reader, needs, docs, engine.postings, read=read), expected
+    )
+
+
+def test_kept_positions_stay_within_their_budget_and_read_the_same(spread, analysis, monkeypatch):
+    """The encoded positions kept from the reads are bounded by values, not terms: the least
+    recently used go first, a term asked for again moves to the end, and proximity answers
+    the same whether a term's values were kept or evicted (its blocks read again)."""
+    engine = spread.engine
+    for cache in (engine._postings, engine._segments, engine._values, engine._positions):
+        cache.clear()
+    engine._values_size = 0
+    needs = [set(analysis.forms(w)) for w in ("bosetting", "flyktninger", "bolig")]
+    docs = np.arange(engine.size)[::2]
+    expected = proximity.boosts(engine.reader, needs, docs)  # the blocks read by Whoosh
+    for field in proximity.FIELDS:
+        for term in set().union(*needs):
+            engine.postings(field, term)
+    sizes = {key: len(kept[1]) for key, kept in engine._values.items()}
+    assert len(sizes) >= 3 and engine._values_size == sum(sizes.values())
+    budget = sum(sorted(sizes.values())[-2:])  # room for the two largest, not for all
+    monkeypatch.setattr(engine_module, "CACHED_VALUES", budget)
+    first = next(iter(engine._values))
+    engine._keep_values(first, engine._values[first])  # asked again: now the newest
+    for key, kept in list(engine._values.items()):
+        engine._keep_values(key, kept)
+        assert engine._values_size <= budget or len(engine._values) == 1
+        assert engine._values_size == sum(len(v[1]) for v in engine._values.values())
+    assert len(engine._values) < len(sizes)
+    read, has = engine.read_positions, engine.has_term
+    assert np.array_equal(
+        proximity.boosts(engine.reader, needs, docs, engine.postings, None, read, has), expected
     )
 
 

@@ -35,7 +35,11 @@ CASE_HEAD_WEIGHT = 0.2
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
-CACHED_VALUES = 256  # (segment, field, term)s whose encoded positions are kept from the read
+# Encoded positions kept from the reads, counted in values (one per document of a term): the
+# ~1 000 (segment, field, term)s of 300 fresh queries on the bundled content hold ~25 000
+# (0.4 MB of bytes). With only 256 terms kept, half of proximity's terms were evicted before a
+# later query asked for them, and their posting blocks were read and decompressed again.
+CACHED_VALUES = 200_000
 FIELDS = tuple(f.SEARCHED)
 
 
@@ -68,6 +72,7 @@ class Engine:
         # The encoded positions of the terms whose blocks were read last (a query's terms):
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
+        self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(
@@ -107,18 +112,32 @@ class Engine:
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
         if keep and len(keep["values"]) == len(found[0]):
-            self._values[key] = (found[0], keep["values"], keep["format"])
-            if len(self._values) > CACHED_VALUES:
-                self._values.popitem(last=False)
+            self._keep_values(key, (found[0], keep["values"], keep["format"]))
         return found
+
+    def _keep_values(self, key: tuple[str, str, str], kept: tuple) -> None:
+        """Keep a term's encoded positions, forgetting the least recently read beyond
+        CACHED_VALUES values (the newest is kept whatever its size)."""
+        old = self._values.pop(key, None)
+        self._values_size += len(kept[1]) - (0 if old is None else len(old[1]))
+        self._values[key] = kept
+        while self._values_size > CACHED_VALUES and len(self._values) > 1:
+            self._values_size -= len(self._values.popitem(last=False)[1][1])
 
     def read_positions(self, sub, name: str, term: str, docs: np.ndarray):
         """proximity.segment_positions, from the values kept when the term's blocks were read
         for its scores (the same bytes, decoded the same way) when this engine has them."""
-        kept = self._values.get((sub.segment().segment_id(), name, term))
+        key = (sub.segment().segment_id(), name, term)
+        kept = self._values.get(key)
         if kept is None:
             return proximity.segment_positions(sub, name, term, docs)
+        self._values.move_to_end(key)
         return proximity.kept_positions(*kept, docs)
+
+    def has_term(self, sub, name: str, term: str) -> bool:
+        """Whether one segment has the term in the field, from its postings (cached: scoring
+        read them) rather than a lookup in the segment's terms file."""
+        return len(self._segment_postings(sub, name, term)[0]) > 0
 
     def field_scores(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's BM25F score of a term in one field: (documents, scores)."""
@@ -288,7 +307,13 @@ class Engine:
         if near and n > 1:
             terms = [near_terms_of(m) for m in matches]
             boost = proximity.boosts(
-                self.reader, terms, candidates, self.postings, self._positions, self.read_positions
+                self.reader,
+                terms,
+                candidates,
+                self.postings,
+                self._positions,
+                self.read_positions,
+                self.has_term,
             )
             ranking.scores[candidates] *= boost
             close = ~self.is_case[candidates] & (covered[candidates] == n)

@@ -31,6 +31,7 @@ def positions(
     docs: np.ndarray,
     cache: OrderedDict | None = None,
     read=None,
+    has=None,
 ) -> dict[int, list[int]]:
     """{document: sorted positions of any of the terms in the field} for the given documents.
 
@@ -38,6 +39,8 @@ def positions(
     LRU of CACHED_TERMS terms, CACHED_DOCS documents each; segments never change): a query
     asked again reads no postings. `read(sub, field, term, docs)` reads them (by default
     segment_positions; kb.search.engine passes one that uses the blocks it has just read).
+    `has(sub, field, term)` tells whether a segment has the term (by default a lookup in
+    its terms; kb.search.engine answers from the postings it has read).
     """
     out: dict[int, list[int]] = {}
     cache = OrderedDict() if cache is None else cache
@@ -49,7 +52,7 @@ def positions(
             continue
         segment = sub.segment().segment_id()
         for term in terms:
-            if (field, term) not in sub:
+            if not (has(sub, field, term) if has else (field, term) in sub):
                 continue
             known = cache.setdefault((segment, field, term), {})
             cache.move_to_end((segment, field, term))
@@ -146,12 +149,29 @@ def min_span(lists: list[list[int]]) -> int:
     return best or 0
 
 
+def pair_span(first: list[int], second: list[int]) -> int:
+    """min_span of two sorted lists: the smallest distance between them, plus one (walked
+    once, without min_span's sorted events: most queries have two clauses)."""
+    i = j = 0
+    best = None
+    while i < len(first) and j < len(second):
+        gap = first[i] - second[j]
+        if gap < 0:
+            gap, i = -gap, i + 1
+        else:
+            j += 1
+        if best is None or gap < best:
+            best = gap
+    return best + 1
+
+
 def closeness(per_need: list[list[int]], n_needs: int) -> float:
-    """0–1: the present concepts' share, times how tightly they stand (1: side by side)."""
+    """0–1: the present concepts' share, times how tightly they stand (1: side by side).
+    Each clause's positions are sorted (as positions() gives them)."""
     present = [ps for ps in per_need if ps]
     if len(present) < 2:
         return 0.0
-    span = min_span(present)
+    span = pair_span(*present) if len(present) == 2 else min_span(present)
     return (len(present) - 1) / max(span - 1, len(present) - 1) * len(present) / n_needs
 
 
@@ -162,13 +182,14 @@ def boosts(
     postings=None,
     cache: OrderedDict | None = None,
     read=None,
+    has=None,
 ) -> np.ndarray:
     """A factor ≥ 1 per document in docs, from the closest field's closeness.
 
     postings(field, term) gives a term's document numbers (kb.search.engine keeps them as
     arrays): then a field's positions are read only for the documents that have two or more
-    of the clauses in it, the only ones whose closeness is not 0. `cache` and `read` as in
-    positions().
+    of the clauses in it, the only ones whose closeness is not 0. `cache`, `read` and `has`
+    as in positions().
     """
     best = np.zeros(len(docs), dtype=np.float32)
     index_of = {int(d): k for k, d in enumerate(docs)}
@@ -178,7 +199,7 @@ def boosts(
         )
         if not len(checked):
             continue
-        found = [positions(reader, field, terms, checked, cache, read) for terms in present]
+        found = [positions(reader, field, terms, checked, cache, read, has) for terms in present]
         for d in checked.tolist():
             k = index_of[d]
             c = closeness([p.get(d, []) for p in found], len(need_terms))

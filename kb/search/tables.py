@@ -299,8 +299,7 @@ def _read(folder: Path) -> SegmentTables:
     """A segment's arrays from its folder, memory-mapped."""
     values = json.loads((folder / "values.json").read_text("utf-8"))
     lengths, columns, pairs = (
-        np.load(folder / name, mmap_mode="r")
-        for name in ("lengths.npy", "columns.npy", "facets.npy")
+        _mapped(folder / name) for name in ("lengths.npy", "columns.npy", "facets.npy")
     )
     facets, start = {}, 0
     for name, n in zip(f.FACETS, values["pairs"], strict=True):
@@ -311,12 +310,18 @@ def _read(folder: Path) -> SegmentTables:
         )
         start += n
     keys = {n: (values["keys"][n], columns[1 + i]) for i, n in enumerate(SORT_KEYS)}
-    ids, weights = (np.load(folder / f"post_{n}.npy", mmap_mode="r") for n in ("ids", "weights"))
+    ids, weights = (_mapped(folder / f"post_{n}.npy") for n in ("ids", "weights"))
     postings, start = {}, 0
     for name, term, n in values["postings"]:
         postings[(name, term)] = (ids[start : start + n], weights[start : start + n])
         start += n
     return SegmentTables(values["size"], lengths, facets, keys, columns[0], postings)
+
+
+def _mapped(path: Path) -> np.ndarray:
+    """An array file memory-mapped, as a plain ndarray over the map: np.memmap's indexing
+    runs Python code (__getitem__, __array_finalize__) on every slice and lookup."""
+    return np.load(path, mmap_mode="r").view(np.ndarray)
 
 
 def store_new(index_dir: Path, reader) -> None:
