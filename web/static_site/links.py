@@ -33,11 +33,13 @@ class LinkMap:
         self.pages = pages  # service path (with query for lists) → folder of its index.html
         self.files = files  # files written at their own path: «grep/x/siter.bib», «nytt.atom»
         self.reports: dict[str, tuple[set[str], list[tuple[int, int, int]]]] = {}
+        self.targets: dict[str, str | None] = {}  # target() by link: most are on many pages
 
     def add_report(self, path: str, overview: str) -> None:
         """Learn a report overview's anchors and its parts' lines from its HTML."""
         parts = [(int(a), int(b), int(n)) for a, b, n in PART.findall(overview)]
         self.reports[path] = (set(BLOCK.findall(overview)), parts)
+        self.targets.clear()
 
     def part_of(self, path: str, fragment: str) -> str | None:
         """«/kilder/x/del/3» for a line anchor the overview has no block for, else None.
@@ -55,6 +57,11 @@ class LinkMap:
 
     def target(self, url: str) -> str | None:
         """The export path («grep/x/», «sok/?q=a», «static/site.css?v=1») a link leads to."""
+        if url not in self.targets:
+            self.targets[url] = self._target(url)
+        return self.targets[url]
+
+    def _target(self, url: str) -> str | None:
         parts = urlsplit(url)
         path, query = parts.path, parts.query
         path = self.part_of(path, parts.fragment) or path
@@ -85,9 +92,28 @@ class LinkMap:
 def relative(target: str, folder: str) -> str:
     """target (an export path) as seen from a page in folder («» is the root)."""
     path, sep, rest = target.partition("?") if "?" in target else target.partition("#")
-    rel = posixpath.relpath(path or ".", folder or ".")
+    rel = relpath(path or ".", folder or ".")
     rel = "./" if rel == "." else rel + ("/" if path.endswith("/") or not path else "")
     return rel + sep + rest
+
+
+def relpath(path: str, start: str) -> str:
+    """posixpath.relpath of two relative paths, without its two os.getcwd() calls.
+
+    Both are taken from the same folder, so the common part of their absolute paths is that
+    folder and what follows it, as posixpath.relpath computes it (tests/test_export.py compares
+    the two); a path that climbs («..») is left to posixpath.relpath.
+    """
+    if ".." in path or ".." in start or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    to = [part for part in path.split("/") if part and part != "."]
+    at = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(to, at, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
 def rewrite(page: str, folder: str, links: LinkMap, base: str = "") -> str:

@@ -10,7 +10,6 @@ search parameters and values (tema=bolig, fylke=Innlandet …), so «/sok/?tema=
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
 
 from kb.content import schema
 from kb.content.loader import Content
@@ -23,11 +22,8 @@ from web.model.results import source_years
 CLASS = "gg-sokeord"  # the hidden paragraph's class
 
 
-def compound_terms(texts: Iterable[str], analysis: NorwegianAnalysis) -> list[str]:
-    """The compound parts found in the texts that are not already words of them, sorted."""
-    seen: set[str] = set()
-    for t in texts:
-        seen.update(words(t))
+def compound_parts(seen: set[str], analysis: NorwegianAnalysis) -> list[str]:
+    """The compound parts of the words seen that are not already among them, sorted."""
     parts: set[str] = set()
     for word in seen:
         if len(word) >= MIN_COMPOUND:
@@ -44,9 +40,10 @@ def hidden_terms(case: Case, content: Content, analysis: NorwegianAnalysis) -> l
         for vocabulary, terms in (("themes", case.themes), ("target_groups", case.target_groups))
         for term in terms
     ]
-    own = set(words(" ".join(texts)))
+    # The same words as words(" ".join(texts)): a word never spans the space between texts.
+    own = set().union(*(words(t) for t in texts))
     extra = {w for name in (*case.kommuner, *case.fylker, *labels) for w in words(name)}
-    return sorted(set(compound_terms(texts, analysis)) | (extra - own))
+    return sorted(set(compound_parts(own, analysis)) | (extra - own))
 
 
 def _tag(attr: str, name: str, value: str) -> str:
