@@ -110,11 +110,11 @@ class Planner:
         if not re.search(rf"(?<!\w){re.escape(first)}[\s-]+{re.escape(second)}(?!\w)", typed):
             return None
         for link in JOIN_LINKERS:
-            whole = word_clauses([first + link + second], self.analysis)
-            if whole and self.has_term(whole[0].alternatives[0][0]):
+            compound = first + link + second
+            if self.has_term(self.analysis.stem(compound)):  # before the clause's analysis
+                whole = word_clauses([compound], self.analysis)[0]
                 own = (a.alternatives[0][0], b.alternatives[0][0])
-                alternatives = [*whole[0].alternatives, own]
-                return Clause([first, second], alternatives, list(own))
+                return Clause([first, second], [*whole.alternatives, own], list(own))
         return None
 
     def with_forms(self, need: Need, clause: Clause) -> Need:
