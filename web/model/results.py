@@ -160,31 +160,20 @@ def meta_line(hit: dict, content: Content) -> str:
     return line + (f" · {hit['locator']}" if hit["locator"] else "")
 
 
-_SOURCES: tuple[object, dict[str, str]] = (None, {})  # (content, {case id: source_years})
+def source_lines(content: Content) -> dict[str, str]:
+    """Every case's source_years(), for site().derived: once per version of the content."""
+    return {case_id: source_years(case, content) for case_id, case in content.cases.items()}
 
 
-def _source_years(case: Case, content: Content) -> str:
-    """source_years(), remembered for the content in use (it reads nothing else)."""
-    global _SOURCES
-    kept, known = _SOURCES
-    if kept is not content:  # another version of the content: start again
-        known = {}
-        _SOURCES = (content, known)
-    text = known.get(case.id)
-    if text is None:
-        text = known[case.id] = source_years(case, content)
-    return text
-
-
-def dress_hits(hits: list[dict], content: Content) -> list[dict]:
-    """The hits with what the result list shows: snippet parts, sources, locators, the line
-    under the title."""
+def dress_hits(hits: list[dict], content: Content, sources: dict[str, str]) -> list[dict]:
+    """The hits with what the result list shows: snippet parts, sources (source_lines of the
+    content), locators, the line under the title."""
     out = []
     for hit in hits:
         case = content.cases.get(hit["id"]) if hit["kind"] == "case" else None
         extra = {
             "parts": snippet_parts(hit.get("snippet") or "", case),
-            "sources_text": _source_years(case, content) if case else "",
+            "sources_text": sources[case.id] if case else "",
             "locator": locator_text(hit["locations"][0]) if hit.get("locations") else "",
         }
         dressed = {**hit, **extra}

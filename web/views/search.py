@@ -35,7 +35,8 @@ def results():
 def render_page(req, resolved, mine, result: dict, content) -> str:
     """The search page for a result (cached by results() with what it was rendered from)."""
     register = content.ctx.register
-    result = {**result, "hits": result_list.dress_hits(result["hits"], content)}
+    sources = site().derived("source-lines", result_list.source_lines)
+    result = {**result, "hits": result_list.dress_hits(result["hits"], content, sources)}
     corrected = result.get("suggestion") and result["total"]
     shown_q = result["suggestion"] if corrected else req.q  # the heading names what was searched
     return render_template(
