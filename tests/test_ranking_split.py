@@ -32,3 +32,13 @@ def test_words_with_a_word_between_them_are_not_joined(searcher):
     result = searcher.search("kommune og programmet", kind="passage")
     assert result["hits"][0]["why"]["words"] == ["kommune", "programmet"]
     assert ids(result)[0] == "testkilde-0001"
+
+
+def test_only_whole_words_next_to_each_other_count_as_written_apart():
+    from kb.search.planner import typed_pairs
+
+    pairs = typed_pairs("kommune programmet, barne-vern og kommunene programmene")
+    assert ("kommune", "programmet") in pairs and ("barne", "vern") in pairs
+    assert ("programmet", "barne") not in pairs  # a comma between them
+    assert ("kommune", "programmene") not in pairs  # part of «kommunene»: not a whole word
+    assert ("barne", "og") not in pairs and ("vern", "og") in pairs

@@ -21,12 +21,14 @@ REAL_CONTENT = TESTS.parent / "content"
 
 def make_app(content: Path, index: Path, sources: tuple[Path, ...] = (), **extra):
     """The app on a content root and an index folder, in testing mode."""
+    database = Path(tempfile.mkdtemp(prefix="gode-grep-db-"))
+    atexit.register(shutil.rmtree, database, True)  # one folder per app: removed at exit
     config = {
         "CONTENT_DIR": str(content),
         "INDEX_DIR": str(index),
         "TESTING": True,
         "SOURCES": ":".join(map(str, sources)) or str(FIXTURES / "seeds"),
-        "DATABASE": str(Path(tempfile.mkdtemp(prefix="gode-grep-db-")) / "innsendt.sqlite"),
+        "DATABASE": str(database / "innsendt.sqlite"),
     }
     return create_app({**config, **extra})
 

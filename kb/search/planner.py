@@ -25,6 +25,20 @@ MAX_HEADS = 20  # compounds a first part stands for, most common first
 # («bosettin|gsp|risen»: its typo correction «bosetting» stays).
 SHORT_ELEMENT = MIN_PART - 1
 JOIN_LINKERS = ("", "s", "e")  # «kommune programmet» is «kommuneprogrammet», «barne vern» …
+WORD_RUN = re.compile(r"(\w+)")
+APART = re.compile(r"[\s-]+")  # what may stand between two words written apart
+
+
+def typed_pairs(typed: str) -> set[tuple[str, str]]:
+    """Each two words next to each other as typed, with only spaces or hyphens between them.
+
+    Whole words (runs of \\w): the pairs a compound can be written apart as. One split per
+    query, where a regular expression per pair was compiled anew for every query never
+    asked before (~0.1 ms each)."""
+    parts = WORD_RUN.split(typed)  # ["", word, between, word, …, ""]
+    words, between = parts[1::2], parts[2::2]  # between[i] follows words[i]
+    pairs = zip(words, words[1:], between, strict=False)  # the last word has no pair
+    return {(a, b) for a, b, sep in pairs if APART.fullmatch(sep)}
 
 
 @dataclass(frozen=True)
@@ -91,23 +105,22 @@ class Planner:
         anywhere in a document count as its parts (ranked lower, as for a compound typed
         whole). Only words next to each other as typed, with no word between them."""
         clauses, out, i = parsed.clauses, [], 0
-        typed = parsed.text.lower()
+        apart = typed_pairs(parsed.text.lower())
         while i < len(clauses):
             pair = clauses[i : i + 2]
-            merged = self.compound_of(pair, typed) if len(pair) == 2 else None
+            merged = self.compound_of(pair, apart) if len(pair) == 2 else None
             out.append(merged or clauses[i])
             i += 2 if merged else 1
         return out
 
-    def compound_of(self, pair: list[Clause], typed: str) -> Clause | None:
-        """One clause for two one-word clauses written apart whose compound the index has."""
+    def compound_of(self, pair: list[Clause], apart: set[tuple[str, str]]) -> Clause | None:
+        """One clause for two one-word clauses written apart whose compound the index has
+        (apart: the typed_pairs of the query)."""
         a, b = pair
         if a.quoted or b.quoted or len(a.words) != 1 or len(b.words) != 1:
             return None
         first, second = a.words[0], b.words[0]
-        if not (first.isalpha() and second.isalpha()):
-            return None
-        if not re.search(rf"(?<!\w){re.escape(first)}[\s-]+{re.escape(second)}(?!\w)", typed):
+        if not (first.isalpha() and second.isalpha()) or (first, second) not in apart:
             return None
         for link in JOIN_LINKERS:
             compound = first + link + second
