@@ -65,6 +65,12 @@ files:
     )
 
 
+def remove_big_source(root: Path, seeds: Path) -> None:
+    """Unregister the report add_big_source wrote, and delete its text."""
+    (root / "sources" / f"{BIG_SOURCE}.yaml").unlink()
+    (seeds / f"{BIG_SOURCE}.txt").unlink()
+
+
 def kb(*args: str) -> list[str]:
     return [sys.executable, "-m", "kb", *args]
 
