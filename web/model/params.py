@@ -142,8 +142,16 @@ class SearchRequest:
         return head, segments, tail
 
     def at_page(self, page: int) -> str:
-        """The URL query of another page of the same search."""
-        return replace(self, page=page).query()
+        """The URL query of another page of the same search (the page number comes last)."""
+        first = self._first_page
+        if page <= 1:
+            return first
+        return f"{first}&side={page}" if len(first) > 1 else f"?side={page}"
+
+    @cached_property
+    def _first_page(self) -> str:
+        """The URL query of page 1 of this search: the pagination has up to seven links."""
+        return replace(self, page=1).query()
 
     def sorted_by(self, sort: str) -> str:
         """The URL query of the same search in another order."""
@@ -164,6 +172,10 @@ class SearchRequest:
     def query(self) -> str:
         """This search as a URL query string («?q=…&tema=…»): urlencode(self._pairs()), each
         name and value quoted as urlencode quotes it, through _quoted's memory."""
+        return self._query
+
+    @cached_property
+    def _query(self) -> str:
         return "?" + "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in self._pairs())
 
     def _pairs(self, own: str | None = None):
