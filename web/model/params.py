@@ -216,12 +216,19 @@ def parse_request(args, max_chars: int) -> SearchRequest:
         values = list(dict.fromkeys(v for v in values if v))
         if values:
             filters[name] = tuple(values)
-    kind = KINDS.get(args.get("type", ""))
-    sort = SORTS.get(args.get("sort", ""), "relevance")
+    kind = KINDS.get(_first(args, "type"))
+    sort = SORTS.get(_first(args, "sort"), "relevance")
     page = page_number(args.getlist("side"))
-    mine = " ".join(args.get(MY_KOMMUNE, "").split())[:MAX_VALUE_CHARS]
+    mine = " ".join(_first(args, MY_KOMMUNE).split())[:MAX_VALUE_CHARS]
     chosen = not mine or any(p in args for p in PRESELECTED)
     return SearchRequest(q, filters, kind, sort, page, min_kommune=mine, chosen=chosen)
+
+
+def _first(args, name: str) -> str:
+    """args.get(name, ""): MultiDict.get raises and catches an HTTP exception for a missing
+    name, which most are."""
+    values = args.getlist(name)
+    return values[0] if values else ""
 
 
 def page_number(values: list[str]) -> int:
