@@ -91,7 +91,7 @@ class SearchRequest:
     def toggle(self, name: str, value: str) -> str:
         """The URL query that adds or removes one filter (and goes back to page 1)."""
         if name == "kind":
-            return replace(self, kind=None if self.kind == value else value, page=1).query()
+            return self._with_kind(None if self.kind == value else value)
         values = self.filters.get(name, ())
         values = tuple(v for v in values if v != value) if value in values else (*values, value)
         filters = {k: v for k, v in {**self.filters, name: values}.items() if v}
@@ -132,6 +132,16 @@ class SearchRequest:
         own = [f"{param}={_quoted(v)}" for v in self.filters.get(name, ())]
         left = "?" + "".join(f"{pair}&" for pair in before + own) + f"{param}="
         return left, "".join(f"&{pair}" for pair in after), before, after
+
+    def _with_kind(self, kind: str | None) -> str:
+        """replace(self, kind=kind, page=1).query(), from this search's encoded parameters:
+        the kind goes after «Min kommune» and before the sort."""
+        head, segments, tail = self._facet_segments
+        rest = [pair for pair in tail if not pair.startswith("type=")]
+        if kind:
+            at = sum(pair.startswith(f"{MY_KOMMUNE}=") for pair in rest)
+            rest.insert(at, f"type={KIND_PARAMS[kind]}")
+        return "?" + "&".join(head + [pair for seg in segments for pair in seg] + rest)
 
     @cached_property
     def _facet_segments(self) -> tuple[list[str], list[list[str]], list[str]]:
