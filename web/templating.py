@@ -155,9 +155,6 @@ def _hit_item(hit: dict, h: str) -> str:
 
 def register(app: Flask) -> None:
     """Install filters and globals."""
-    from web.search_page import search_form  # it writes its links with link() from here
-
-    app.add_template_global(search_form)
     app.add_template_filter(label)
     app.add_template_global(link)
     app.add_template_global(static_url)
