@@ -117,6 +117,17 @@ def test_query_strings_equal_urlencode(req):
 
 
 @pytest.mark.parametrize("req", requests())
+def test_page_and_kind_links_equal_the_plain_way(req):
+    odd = replace(req, q=f"{req.q} type=x&sort=y", min_kommune=req.min_kommune and "type=Ås")
+    for one in (req, odd, replace(odd, page=2, sort="title", kind="case")):
+        for page in range(1, 5):
+            assert one.at_page(page) == replace(one, page=page).query()
+        for kind in ("case", "passage"):
+            toggled = None if one.kind == kind else kind
+            assert one.toggle("kind", kind) == replace(one, kind=toggled, page=1).query()
+
+
+@pytest.mark.parametrize("req", requests())
 def test_facet_link_html_is_escaped(req):
     values = [["bolig", 3], ["a&b=c", 2], ["<Ås> \"x\" 'y'", 1]]
     facets = {name: values for name in FILTERS.values()}

@@ -14,7 +14,17 @@ def create_app(config: settings.Config | Mapping | None = None) -> Flask:
 
     Keys of a mapping that are not settings (TESTING, WATCH …) go to app.config as they are.
     """
-    from web import assets, compress, csrf, errors, security, siteurl, state, templating
+    from web import (
+        assets,
+        compress,
+        csrf,
+        errors,
+        search_page,
+        security,
+        siteurl,
+        state,
+        templating,
+    )
     from web.views import (
         api,
         cases,
@@ -48,6 +58,7 @@ def create_app(config: settings.Config | Mapping | None = None) -> Flask:
     compress.register(app)
     assets.register(app)  # after compress: its gzip of static files runs first
     templating.register(app)
+    app.add_template_global(search_page.search_form)  # the search box of three pages
     csrf.register(app)
     siteurl.register(app)
     return app

@@ -75,7 +75,11 @@ def static_url(filename: str) -> str:
 def facet_items(links) -> str:
     """The <li> items of facet links (their html is built in web/model/params.py), as one
     string: ~80 per page."""
-    return "".join(f"<li>{link.html}</li>\n          " for link in links)
+    if not links:
+        return ""
+    return (
+        "<li>" + "</li>\n          <li>".join([link.html for link in links]) + "</li>\n          "
+    )
 
 
 FACET_BOX = (

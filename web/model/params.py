@@ -28,6 +28,8 @@ FILTERS = {
     "tilskudd": "grants",
     "fase": "fase",
 }
+PARAMS = {name: param for param, name in FILTERS.items()}
+FILTER_AT = {name: at for at, name in enumerate(FILTERS.values())}
 KINDS = {"grep": "case", "rapport": "passage", "case": "case", "passage": "passage"}
 KIND_PARAMS = {"case": "grep", "passage": "rapport"}
 SORTS = {"relevans": "relevance", "nyeste": "newest", "tittel": "title"}
@@ -89,7 +91,7 @@ class SearchRequest:
     def toggle(self, name: str, value: str) -> str:
         """The URL query that adds or removes one filter (and goes back to page 1)."""
         if name == "kind":
-            return replace(self, kind=None if self.kind == value else value, page=1).query()
+            return self._with_kind(None if self.kind == value else value)
         values = self.filters.get(name, ())
         values = tuple(v for v in values if v != value) if value in values else (*values, value)
         filters = {k: v for k, v in {**self.filters, name: values}.items() if v}
@@ -100,18 +102,12 @@ class SearchRequest:
 
         A search page has ~80 facet links; building each from scratch was a third of its CPU.
         """
-        if name not in FILTERS.values():  # «kind»: two values, the plain way
+        if name not in PARAMS:  # «kind»: two values, the plain way
             return [self.toggle(name, v) for v in values]
-        param = next(p for p, n in FILTERS.items() if n == name)
-        head, segments, tail = self._facet_segments
-        at = list(FILTERS.values()).index(name)
-        before = head + [pair for seg in segments[:at] for pair in seg]
-        after = [pair for seg in segments[at + 1 :] for pair in seg] + tail
+        param = PARAMS[name]
+        left, right, before, after = self.halves(name)
         own = self.filters.get(name, ())
         own_pairs = [f"{param}={_quoted(v)}" for v in own]
-        # a value not chosen yet (most of them) goes between the same two halves
-        left = "?" + "".join(f"{pair}&" for pair in before + own_pairs) + f"{param}="
-        right = "".join(f"&{pair}" for pair in after)
         out = []
         for value in values:
             if value not in own:
@@ -123,6 +119,29 @@ class SearchRequest:
             pairs = before + mine + after
             out.append("?" + "&".join(pairs) if pairs else "?")
         return out
+
+    def halves(self, name: str) -> tuple[str, str, list[str], list[str]]:
+        """The URL query that adds a value to filter `name` is left + quote_plus(value) +
+        right (a value not chosen yet: most of them); and the encoded parameters before and
+        after the filter's own."""
+        param = PARAMS[name]
+        head, segments, tail = self._facet_segments
+        at = FILTER_AT[name]
+        before = head + [pair for seg in segments[:at] for pair in seg]
+        after = [pair for seg in segments[at + 1 :] for pair in seg] + tail
+        own = [f"{param}={_quoted(v)}" for v in self.filters.get(name, ())]
+        left = "?" + "".join(f"{pair}&" for pair in before + own) + f"{param}="
+        return left, "".join(f"&{pair}" for pair in after), before, after
+
+    def _with_kind(self, kind: str | None) -> str:
+        """replace(self, kind=kind, page=1).query(), from this search's encoded parameters:
+        the kind goes after «Min kommune» and before the sort."""
+        head, segments, tail = self._facet_segments
+        rest = [pair for pair in tail if not pair.startswith("type=")]
+        if kind:
+            at = sum(pair.startswith(f"{MY_KOMMUNE}=") for pair in rest)
+            rest.insert(at, f"type={KIND_PARAMS[kind]}")
+        return "?" + "&".join(head + [pair for seg in segments for pair in seg] + rest)
 
     @cached_property
     def _facet_segments(self) -> tuple[list[str], list[list[str]], list[str]]:
@@ -142,8 +161,16 @@ class SearchRequest:
         return head, segments, tail
 
     def at_page(self, page: int) -> str:
-        """The URL query of another page of the same search."""
-        return replace(self, page=page).query()
+        """The URL query of another page of the same search (the page number comes last)."""
+        first = self._first_page
+        if page <= 1:
+            return first
+        return f"{first}&side={page}" if len(first) > 1 else f"?side={page}"
+
+    @cached_property
+    def _first_page(self) -> str:
+        """The URL query of page 1 of this search: the pagination has up to seven links."""
+        return replace(self, page=1).query()
 
     def sorted_by(self, sort: str) -> str:
         """The URL query of the same search in another order."""
@@ -164,6 +191,10 @@ class SearchRequest:
     def query(self) -> str:
         """This search as a URL query string («?q=…&tema=…»): urlencode(self._pairs()), each
         name and value quoted as urlencode quotes it, through _quoted's memory."""
+        return self._query
+
+    @cached_property
+    def _query(self) -> str:
         return "?" + "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in self._pairs())
 
     def _pairs(self, own: str | None = None):
@@ -204,12 +235,19 @@ def parse_request(args, max_chars: int) -> SearchRequest:
         values = list(dict.fromkeys(v for v in values if v))
         if values:
             filters[name] = tuple(values)
-    kind = KINDS.get(args.get("type", ""))
-    sort = SORTS.get(args.get("sort", ""), "relevance")
+    kind = KINDS.get(_first(args, "type"))
+    sort = SORTS.get(_first(args, "sort"), "relevance")
     page = page_number(args.getlist("side"))
-    mine = " ".join(args.get(MY_KOMMUNE, "").split())[:MAX_VALUE_CHARS]
+    mine = " ".join(_first(args, MY_KOMMUNE).split())[:MAX_VALUE_CHARS]
     chosen = not mine or any(p in args for p in PRESELECTED)
     return SearchRequest(q, filters, kind, sort, page, min_kommune=mine, chosen=chosen)
+
+
+def _first(args, name: str) -> str:
+    """args.get(name, ""): MultiDict.get raises and catches an HTTP exception for a missing
+    name, which most are."""
+    values = args.getlist(name)
+    return values[0] if values else ""
 
 
 def page_number(values: list[str]) -> int:
@@ -279,23 +317,50 @@ def facet_blocks(
     blocks, base_html = [], str(escape(base))
     for name, _param in FACET_ORDER:
         values = facets.get(name) or []
-        if not values:
-            continue
-        hrefs = req.toggles(name, [v for v, _n in values])
-        chosen = {v for n, v in req.active() if n == name}
-        links = []
-        for (v, n), href in zip(values, hrefs, strict=True):
-            text = label(name, v)
-            # escape(href) without its cost: the query is quote_plus'ed, so «&» is the only
-            # character in it that HTML escapes (test_facet_link_html_is_escaped)
-            href_html = base_html + href.replace("&", "&amp;")
-            if v in chosen:
-                html = ACTIVE_LINK.format(href=href_html, text=_escaped(text), count=n)
-            else:
-                html = _link(href_html, _escaped(text), n)
-            links.append(FacetLink(v, text, n, href, v in chosen, html))
-        blocks.append((name, links))
+        if values:
+            blocks.append((name, _links(req, name, values, label, base_html)))
     return blocks
+
+
+def _links(req: SearchRequest, name: str, values: list, label, base_html: str) -> list[FacetLink]:
+    """One facet box's links. A value not chosen yet (most of them) is its quoted self between
+    two halves made once per box, and its text and count, made once per process."""
+    if name == "kind":
+        left = right = right_html = head = ""
+        own: tuple = ()
+    else:
+        left, right, _before, _after = req.halves(name)
+        # escape(href) without its cost: the query is quote_plus'ed, so «&» is the only
+        # character in it that HTML escapes (test_facet_link_html_is_escaped)
+        head = f'<a class="facet-link" href="{base_html}{left.replace("&", "&amp;")}'
+        right_html = right.replace("&", "&amp;")
+        own = req.filters.get(name, ())
+    links = []
+    for v, n in values:
+        text = label(name, v)
+        if name != "kind" and v not in own:
+            q = _quoted(v)
+            links.append(
+                FacetLink(
+                    v, text, n, left + q + right, False, head + q + right_html + _tail(text, n)
+                )
+            )
+            continue
+        href = req.toggles(name, [v])[0]
+        href_html = base_html + href.replace("&", "&amp;")
+        active = req.has(name, v)
+        if active:
+            html = ACTIVE_LINK.format(href=href_html, text=_escaped(text), count=n)
+        else:
+            html = _link(href_html, _escaped(text), n)
+        links.append(FacetLink(v, text, n, href, active, html))
+    return links
+
+
+@lru_cache(maxsize=8192)
+def _tail(text: str, count: int) -> str:
+    """The end of a facet link that is not active, after its href's value (see _link)."""
+    return _link("\x00", _escaped(text), count).split("\x00", 1)[1]
 
 
 @lru_cache(maxsize=4096)

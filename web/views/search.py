@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 
-from web import pagecache
+from web import pagecache, search_page
 from web.model import browse
 from web.model import results as result_list
 from web.model.params import MAX_PAGE, facet_blocks, for_my_kommune, parse_request, run_search
@@ -34,26 +34,32 @@ def results():
 
 def render_page(req, resolved, mine, result: dict, content) -> str:
     """The search page for a result (cached by results() with what it was rendered from)."""
+    return search_page.render(page_values(req, resolved, mine, result, content))
+
+
+def page_values(req, resolved, mine, result: dict, content) -> dict:
+    """What the search page shows (web/search_page.py writes it)."""
     register = content.ctx.register
     sources = site().derived("source-lines", result_list.source_lines)
     result = {**result, "hits": result_list.dress_hits(result["hits"], content, sources)}
     corrected = result.get("suggestion") and result["total"]
     shown_q = result["suggestion"] if corrected else req.q  # the heading names what was searched
-    return render_template(
-        "search.html",
-        req=resolved,
-        result=result,
-        mine=mine,
-        mine_guess=register.suggest_kommune(req.min_kommune)
+    label = facet_labels()
+    return {
+        "req": resolved,
+        "result": result,
+        "mine": mine,
+        "mine_guess": register.suggest_kommune(req.min_kommune)
         if req.min_kommune and not mine
         else None,
-        heading=result_list.count_line(result, shown_q),
-        groups=result_list.hit_groups(result, resolved),
-        max_page=MAX_PAGE,
-        facets=facet_blocks(resolved, result["facets"], facet_labels(), link("search.results")),
+        "heading": result_list.count_line(result, shown_q),
+        "groups": result_list.hit_groups(result, resolved),
+        "max_page": MAX_PAGE,
+        "facets": facet_blocks(resolved, result["facets"], label, link("search.results")),
+        "label": label,
         # only the zero-result help shows them
-        themes=[] if result["total"] else browse.ways_in(content, "themes", "themes", "tema"),
-    )
+        "themes": [] if result["total"] else browse.ways_in(content, "themes", "themes", "tema"),
+    }
 
 
 def facet_labels():
