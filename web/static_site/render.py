@@ -12,6 +12,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -144,23 +145,32 @@ def render_site(
     out: Path,
     site_url: str,
     progress: Callable[[str], None],
+    html_written: Callable[[], None] = lambda: None,
 ) -> tuple[list[Page], dict[str, Scan]]:
     """Render and write every page, in several processes where the platform can fork.
 
-    Returns the pages and each HTML file's links and ids (by file), for the link check.
+    The HTML pages come first; html_written() is called when they are all written (the export
+    starts Pagefind, which reads them), and the other files (citations, API) are written while
+    it runs. Returns the pages and each HTML file's links and ids (by file), for the link check.
     """
     global _RENDERER
     renderer = Renderer(app_factory, content, out, site_url)
     pages = renderer.plan(list(every_page(content)))
-    chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+    html = [p for p in pages if p.file.endswith(".html")]
+    html.sort(key=lambda p: p.indexed == "grep")  # the slower lists first: no long last task
+    others = [p for p in pages if not p.file.endswith(".html")]
     cases, done, scanned = len(content.cases), 0, {}
     _RENDERER = renderer
     try:
-        for n, scans in _map(_render_chunk, chunks):
-            done += n
-            scanned.update(scans)
-            if n and (done % 100 < n or done == cases):
-                progress(f"Skrev {done} av {cases} grep")
+        with _mapper(len(pages)) as mapped:
+            for n, scans in mapped(_render_chunk, _chunks(html)):
+                done += n
+                scanned.update(scans)
+                if n and (done % 100 < n or done == cases):
+                    progress(f"Skrev {done} av {cases} grep")
+            html_written()
+            for _n, scans in mapped(_render_chunk, _chunks(others)):
+                scanned.update(scans)
     finally:
         _RENDERER = None
     return pages, scanned
@@ -170,6 +180,11 @@ _RENDERER: Renderer | None = None  # the parent's renderer, inherited by forked 
 CHUNK = 25  # pages per task: small enough to spread the work, large enough to be cheap
 
 
+def _chunks(pages: list[Page]) -> list[list[Page]]:
+    """The pages in tasks of CHUNK."""
+    return [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+
+
 def workers() -> int:
     """How many processes render: one per core (at most 4), one where fork is missing."""
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -177,14 +192,15 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _map(function, chunks: list) -> Iterator:
-    """function over the chunks, in forked workers (each with its own app) or in this process."""
+@contextmanager
+def _mapper(pages: int) -> Iterator[Callable]:
+    """A map over chunks of pages: forked workers (each with its own app), or this process."""
     count = workers()
-    if count == 1 or len(chunks) < 2:
-        yield from map(function, chunks)
+    if count == 1 or pages <= CHUNK:
+        yield map
         return
     with multiprocessing.get_context("fork").Pool(count, initializer=_start_worker) as pool:
-        yield from pool.imap(function, chunks)
+        yield pool.imap
 
 
 def _start_worker() -> None:
