@@ -17,6 +17,7 @@ from web.static_site.stable import stabilise
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # the service's CSS, JS and icons
 CONFIG = Path(__file__).resolve().parents[2] / "mkdocs.yml"  # the export's own settings
+PAGEFIND = ["-m", "pagefind_bin"]  # run with this Python: the pagefind-bin package
 
 
 def export_config(path: Path | None = None) -> dict:
@@ -38,7 +39,7 @@ class Pagefind:
     def __init__(self, out: Path):
         self.out = out
         self.logs = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # stdout, stderr
-        cmd = [sys.executable, "-m", "pagefind_bin", "--site", str(out), "--quiet"]
+        cmd = [sys.executable, *PAGEFIND, "--site", str(out), "--quiet"]
         self.process = subprocess.Popen(cmd, stdout=self.logs[0], stderr=self.logs[1])
 
     def __enter__(self) -> Pagefind:
