@@ -12,8 +12,9 @@ Pagefind, sitemap and link check. The synthetic export runs twice: «igjen» is 
 --index` over the same index, whose APA references are kept beside it. «cpu» is the
 export's CPU time (this process, its forked page workers and Pagefind), which a machine shared
 with other work changes less than the wall time. The load average is printed with the
-figures, and the export's stages: «sider» (the pages and the open data), «pagefind» (its search
-index), «lenker» (sitemap and the link check).
+figures, and the export's stages: «sider» (the HTML pages), «pagefind» (its search index, built
+while the citation and API files, the open data, the sitemap and the link check are written and
+done beside it), «slutt» (time stamps, the folder put in place).
 """
 
 from __future__ import annotations
@@ -174,13 +175,13 @@ def timed_export(content_root: Path, out: Path, index: Path | None = None) -> di
 def stage_seconds(start: float, marks: list[tuple[float, str]], end: float) -> dict:
     """Seconds per stage of build_site, from the times of its progress messages."""
     at = [start]
-    for words in ("sider og åpne data", "Pagefind:"):  # the messages that end a stage
+    for words in ("Pagefind lager", "Pagefind:"):  # the messages that end a stage
         at.append(next((t for t, m in marks if words in m), at[-1]))
     ends = [*at[1:], end]
     return {name: b - a for name, a, b in zip(STAGES, at, ends, strict=True)}
 
 
-STAGES = ("sider", "pagefind", "lenker")  # pages and open data; Pagefind; sitemap, link check
+STAGES = ("sider", "pagefind", "slutt")  # HTML pages; Pagefind and the rest beside it; the end
 
 
 def synthetic_root(base: Path, n: int) -> Path:

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, SEEDS, make_root
 from webtools import REAL_CONTENT, SITE_URL, make_app, real_export, real_index
 
+from kb import cite
 from kb.cli import cli
 from kb.content.loader import CONTENT_DIR, load_content
 from kb.errors import ContentError
@@ -27,6 +28,7 @@ from kb.search.analysis import MIN_COMPOUND, words
 from web.model import browse
 from web.model import render as model_render
 from web.static_site import build_site, check_out, linkcheck, render, searchterms
+from web.static_site import site as site_steps
 from web.static_site.linkcheck import check_links
 from web.static_site.pages import slug
 
@@ -407,6 +409,55 @@ def test_a_broken_link_on_a_page_written_in_a_worker_stops_the_export(
         "grep/gyldig/index.html: ../../om/#borte -> ankeret #borte finnes ikke",
     ]
     assert not (tmp_path / "ut").exists()
+
+
+@pytest.fixture(scope="module")
+def small_indexed(small_root, tmp_path_factory):
+    """The small root's content and its search index, for exports that are meant to fail."""
+    content = load_content(small_root, None, (FIXTURES / "seeds",))
+    return content, small_index(small_root, tmp_path_factory.mktemp("small-index") / "index")
+
+
+@pytest.fixture
+def pagefind_runs(monkeypatch) -> list:
+    """Every Pagefind run the export starts."""
+    runs = []
+    start = site_steps.Pagefind.__init__
+
+    def recorded(self, out):
+        start(self, out)
+        runs.append(self)
+
+    monkeypatch.setattr(site_steps.Pagefind, "__init__", recorded)
+    return runs
+
+
+def test_a_file_that_fails_while_pagefind_runs_stops_the_export(
+    small_indexed, tmp_path, monkeypatch, pagefind_runs
+):
+    content, index = small_indexed
+    monkeypatch.setattr(render, "workers", lambda: 2)
+    monkeypatch.setattr(render, "CHUNK", 3)  # many tasks, spread over the workers
+
+    def failing(items):
+        raise RuntimeError("bibtex")
+
+    monkeypatch.setattr(cite, "bibtex", failing)  # the service answers siter.bib with 500
+    with pytest.raises(ContentError, match=r"^/grep/\w+/siter\.bib: nettjenesten svarte 500$"):
+        build(content, tmp_path / "ut", index)
+    assert len(pagefind_runs) == 1 and pagefind_runs[0].process.returncode is not None
+    assert not (tmp_path / "ut").exists()
+
+
+def test_a_failing_pagefind_still_stops_the_export(
+    small_indexed, tmp_path, monkeypatch, pagefind_runs
+):
+    content, index = small_indexed
+    fail = "import sys; sys.stderr.write('ingen plass'); sys.exit(3)"
+    monkeypatch.setattr(site_steps, "PAGEFIND", ["-c", fail])
+    with pytest.raises(ContentError, match="^pagefind feilet:\ningen plass$"):
+        build(content, tmp_path / "ut", index)
+    assert pagefind_runs[0].process.returncode == 3 and not (tmp_path / "ut").exists()
 
 
 def test_output_folder_that_is_not_an_export_is_refused(tmp_path):

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from kb.errors import ContentError
 from kb.opendata import case_record, write_csv, write_json
 from web.static_site.linkcheck import check_links
 from web.static_site.render import export_app, render_site
-from web.static_site.site import STATIC, run_pagefind, write_robots, write_sitemap
+from web.static_site.site import STATIC, Pagefind, write_robots, write_sitemap
 
 MARKERS = ("grep.json", "sitemap.xml")  # files that show a folder is an earlier export
 
@@ -90,21 +91,29 @@ def build_site(
     out = Path(out)
     check_out(out, content.ctx.root)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kb-export-", dir=out.parent) as tmp:
+    # The search index is built beside the rest: Pagefind reads the HTML pages once they are
+    # written, while the citation and API files, the open data and the link check are done.
+    with tempfile.TemporaryDirectory(prefix="kb-export-", dir=out.parent) as tmp, ExitStack() as bg:
         site = Path(tmp) / "site"
         index = Path(index_dir or tmp)
         app = functools.partial(export_app, content, index, site_url, edit_url, repo_url, Path(tmp))
+        search: list[Pagefind] = []
+
+        def html_written() -> None:
+            search.append(bg.enter_context(Pagefind(site)))
+            progress("Pagefind lager søkeindeksen; skriver resten av filene …")
+
         progress(f"Lager sidene med nettjenestens maler ({len(content.cases)} grep) …")
-        pages, scanned = render_site(app, content, site, site_url, progress)
+        pages, scanned = render_site(app, content, site, site_url, progress, html_written)
         html = sum(1 for p in pages if p.file.endswith(".html"))
         shutil.copytree(STATIC, site / "static")
         write_open_data(content, site, site_url)
         progress(f"Skrev {html} sider og åpne data ({len(content.cases)} grep)")
-        run_pagefind(site, progress)
         write_sitemap(site, site_url, sitemap_rows(content, pages))
         write_robots(site, site_url)
         progress("Sjekker lenkene …")
         broken = check_links(site, scanned)
+        search[0].finish(progress)
         if broken:
             raise ContentError("brutte lenker i nettstedet:\n" + "\n".join(broken[:50]))
         stamp(site, source_date_epoch(content, epoch))

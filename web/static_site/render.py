@@ -12,6 +12,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,7 +62,7 @@ class Renderer:
         self.client = self.app.test_client()
         self.site_url = site_url.rstrip("/") + "/"
         self.page_size = self.app.config["PAGE_SIZE"]
-        self.analysis = NorwegianAnalysis.from_content(content.ctx.root)
+        self.analysis: NorwegianAnalysis | None = None  # read while planning (plan)
         self.links: links.LinkMap | None = None
         self.folders: set[Path] = set()  # made by this process: one mkdir per folder, not per file
         self.fetched: dict[str, tuple[bytes, str]] = {}  # pages fetched while planning
@@ -76,21 +77,30 @@ class Renderer:
             raise ContentError(f"{page.url}: nettjenesten svarte {response.status_code}")
         return response.get_data(), response.mimetype
 
-    def plan(self, pages: list[Page]) -> list[Page]:
+    def plan(self, pages: list[Page], fetch_all=map) -> list[Page]:
         """Every page, with the report parts and grant pages found by following links (the
-        pages fetched to follow their links are kept in self.fetched, to be written later)."""
+        pages fetched to follow their links are kept in self.fetched, to be written later).
+
+        The pages are fetched a round of links at a time with fetch_all (the workers' map), in
+        the order one queue would take them; this process reads the words for the search
+        (self.analysis) while the first round is fetched.
+        """
         known = {p.url for p in pages}
-        fetched = self.fetched
-        queue = [p for p in pages if p.url.startswith(("/kilder/", "/tilskudd"))]
-        while queue:
-            page = queue.pop(0)
-            fetched[page.url] = self.fetch(page)
-            for path in LINK.findall(fetched[page.url][0].decode("utf-8")):
-                found = followed_page(path)
-                if found and found.url not in known:
-                    known.add(found.url)
-                    pages.append(found)
-                    queue.append(found)
+        round_ = [p for p in pages if p.url.startswith(("/kilder/", "/tilskudd"))]
+        while round_:
+            responses = fetch_all(_fetch, round_)  # the workers start on them
+            self.read_analysis()
+            following = []
+            for page, response in zip(round_, responses, strict=True):
+                self.fetched[page.url] = response
+                for path in LINK.findall(response[0].decode("utf-8")):
+                    found = followed_page(path)
+                    if found and found.url not in known:
+                        known.add(found.url)
+                        pages.append(found)
+                        following.append(found)
+            round_ = following
+        self.read_analysis()
         folders = {
             p.url: posixpath.dirname(p.file)
             for p in pages
@@ -98,10 +108,15 @@ class Renderer:
         }
         files = {p.file for p in pages if not p.file.endswith("index.html")}
         self.links = links.LinkMap(folders, files)
-        for url, (body, _mime) in fetched.items():
+        for url, (body, _mime) in self.fetched.items():
             if url.count("/") == 2 and url.startswith("/kilder/"):
                 self.links.add_report(url, body.decode("utf-8"))
         return pages
+
+    def read_analysis(self) -> None:
+        """The search analysis of the content, for the words the search finds (read once)."""
+        if self.analysis is None:
+            self.analysis = NorwegianAnalysis.from_content(self.content.ctx.root)
 
     def write(self, page: Page, body: bytes, mimetype: str) -> Scan | None:
         """Write one page: HTML with its links rewritten and search marks, other files as is.
@@ -144,23 +159,33 @@ def render_site(
     out: Path,
     site_url: str,
     progress: Callable[[str], None],
+    html_written: Callable[[], None] = lambda: None,
 ) -> tuple[list[Page], dict[str, Scan]]:
     """Render and write every page, in several processes where the platform can fork.
 
-    Returns the pages and each HTML file's links and ids (by file), for the link check.
+    The HTML pages come first; html_written() is called when they are all written (the export
+    starts Pagefind, which reads them), and the other files (citations, API) are written while
+    it runs. Returns the pages and each HTML file's links and ids (by file), for the link check.
     """
     global _RENDERER
-    renderer = Renderer(app_factory, content, out, site_url)
-    pages = renderer.plan(list(every_page(content)))
-    chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
-    cases, done, scanned = len(content.cases), 0, {}
-    _RENDERER = renderer
+    renderer = _RENDERER = Renderer(app_factory, content, out, site_url)
     try:
-        for n, scans in _map(_render_chunk, chunks):
-            done += n
-            scanned.update(scans)
-            if n and (done % 100 < n or done == cases):
-                progress(f"Skrev {done} av {cases} grep")
+        pages = list(every_page(content))
+        with _mapper(len(pages)) as mapped:  # workers that only fetch: no links planned yet
+            pages = renderer.plan(pages, mapped)
+        html = [p for p in pages if p.file.endswith(".html")]
+        html.sort(key=lambda p: p.indexed == "grep")  # the slower lists first: no long last task
+        others = [p for p in pages if not p.file.endswith(".html")]
+        cases, done, scanned = len(content.cases), 0, {}
+        with _mapper(len(pages)) as mapped:  # workers with the planned links and pages
+            for n, scans in mapped(_render_chunk, _chunks(html)):
+                done += n
+                scanned.update(scans)
+                if n and (done % 100 < n or done == cases):
+                    progress(f"Skrev {done} av {cases} grep")
+            html_written()
+            for _n, scans in mapped(_render_chunk, _chunks(others)):
+                scanned.update(scans)
     finally:
         _RENDERER = None
     return pages, scanned
@@ -170,6 +195,11 @@ _RENDERER: Renderer | None = None  # the parent's renderer, inherited by forked 
 CHUNK = 25  # pages per task: small enough to spread the work, large enough to be cheap
 
 
+def _chunks(pages: list[Page]) -> list[list[Page]]:
+    """The pages in tasks of CHUNK."""
+    return [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+
+
 def workers() -> int:
     """How many processes render: one per core (at most 4), one where fork is missing."""
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -177,14 +207,15 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _map(function, chunks: list) -> Iterator:
-    """function over the chunks, in forked workers (each with its own app) or in this process."""
+@contextmanager
+def _mapper(pages: int) -> Iterator[Callable]:
+    """A map over chunks of pages: forked workers (each with its own app), or this process."""
     count = workers()
-    if count == 1 or len(chunks) < 2:
-        yield from map(function, chunks)
+    if count == 1 or pages <= CHUNK:
+        yield map
         return
     with multiprocessing.get_context("fork").Pool(count, initializer=_start_worker) as pool:
-        yield from pool.imap(function, chunks)
+        yield pool.imap
 
 
 def _start_worker() -> None:
@@ -192,6 +223,11 @@ def _start_worker() -> None:
     renderer = _RENDERER
     renderer.app = renderer.app_factory()
     renderer.client = renderer.app.test_client()
+
+
+def _fetch(page: Page) -> tuple[bytes, str]:
+    """One page fetched (while planning)."""
+    return _RENDERER.fetch(page)
 
 
 def _render_chunk(chunk: list[Page]) -> tuple[int, dict[str, Scan]]:

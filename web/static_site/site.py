@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -16,6 +17,7 @@ from web.static_site.stable import stabilise
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # the service's CSS, JS and icons
 CONFIG = Path(__file__).resolve().parents[2] / "mkdocs.yml"  # the export's own settings
+PAGEFIND = ["-m", "pagefind_bin"]  # run with this Python: the pagefind-bin package
 
 
 def export_config(path: Path | None = None) -> dict:
@@ -26,14 +28,42 @@ def export_config(path: Path | None = None) -> dict:
         return {}
 
 
-def run_pagefind(out: Path, progress: Callable[[str], None]) -> None:
-    """Index the built site with Pagefind into out/pagefind/ (Norwegian stemming from lang)."""
-    cmd = [sys.executable, "-m", "pagefind_bin", "--site", str(out), "--quiet"]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise ContentError(f"pagefind feilet:\n{done.stderr.strip() or done.stdout.strip()}")
-    stabilise(out / "pagefind")
-    progress("Pagefind: søkeindeksen er bygget")
+class Pagefind:
+    """Pagefind indexing the built site's HTML pages in the background (into out/pagefind/).
+
+    It reads only the HTML files, so the export writes its other files while it runs; leaving
+    the `with` block ends it if the export failed before finish(). Norwegian stemming comes
+    from the pages' lang.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.logs = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # stdout, stderr
+        cmd = [sys.executable, *PAGEFIND, "--site", str(out), "--quiet"]
+        self.process = subprocess.Popen(cmd, stdout=self.logs[0], stderr=self.logs[1])
+
+    def __enter__(self) -> Pagefind:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for log in self.logs:
+            log.close()
+
+    def finish(self, progress: Callable[[str], None]) -> None:
+        """Wait for Pagefind; a failure is a build error. Its filter index made reproducible."""
+        if self.process.wait():
+            stdout, stderr = (self._read(log) for log in self.logs)
+            raise ContentError(f"pagefind feilet:\n{stderr or stdout}")
+        stabilise(self.out / "pagefind")
+        progress("Pagefind: søkeindeksen er bygget")
+
+    @staticmethod
+    def _read(log) -> str:
+        log.seek(0)
+        return log.read().decode("utf-8", "replace").strip()
 
 
 def write_sitemap(out: Path, site_url: str, pages: list[tuple[str, str]]) -> None:
