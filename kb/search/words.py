@@ -1,0 +1,279 @@
+"""Word tables of the snippet fields, stored at index time: snippets without a regex scan.
+
+A hit's snippet marks the words whose analysis forms meet the query's terms (kb.search.hits).
+Found by scanning the text, that was most of a fresh search's cost: every word near the
+terms' first letters analysed, for every hit. The build stores instead, per segment
+(WORDS_DIR/<segment>/, memory-mapped), each snippet field's words: where each word of the
+space-normalised text starts, its length and its id in the segment's vocabulary of
+lower-cased words; and, per analysis form, the ids of the words that give it. A search looks
+its terms up (one binary search each), marks the words with those ids, and finds the same
+spans the scan finds, in numpy.
+
+The forms come from the index's own analysis (stored with the index; `kb index --case` uses
+it too), and the folder records the analysis key: a folder of another analysis is ignored.
+A text is served from the tables only where the scan provably marks the same words (see
+_exact); other texts, and segments without tables, are scanned as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from bisect import bisect_right
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from kb.search import schema as f
+from kb.search.hits import ALSO_CHARS, KEY_CHARS, WORD
+from kb.search.tables import drop_unused, store_folder
+
+WORDS_DIR = "kb_words"
+FORMAT = 1  # bump when the files change shape: older folders are then ignored
+FIELDS = (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE)  # hits.snippet's fields
+FIELD_NUMBERS = {name: i for i, name in enumerate(FIELDS)}
+MAX_LENGTH = 65535  # a word's length is stored as uint16; a text with a longer word is scanned
+EXACT = 1  # flag: the text's words are served from the tables
+CACHED_MASKS = 64  # term sets whose marked vocabulary each segment keeps
+ARRAYS = ("bounds", "flags", "also", "starts", "lengths", "ids", "hashes", "form_starts")
+ARRAYS += ("form_words", "form_text_starts", "form_text")
+log = logging.getLogger(__name__)
+
+
+def form_hash(form: str) -> int:
+    """A stable 64-bit hash of a form (the forms are sorted by it and found by it)."""
+    return int.from_bytes(hashlib.blake2b(form.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _exact(text: str, found: list, keyed: list[bool]) -> bool:
+    """Whether the scan of hits marks exactly the words whose forms meet the terms.
+
+    The scan looks for the terms' first KEY_CHARS letters in the lower-cased text and analyses
+    only the words where one starts. That is the same when the text lowers character by
+    character (same length; no Greek capital sigma, whose lower case depends on its
+    neighbours) and each of its words contains the first letters of every form it gives.
+    """
+    if "Σ" in text or len(text.lower()) != len(text):
+        return False
+    return all(keyed[i] for i in found)
+
+
+class _Builder:
+    """A segment's word tables, filled one document at a time."""
+
+    def __init__(self, analysis):
+        self.analysis = analysis
+        self.vocabulary: dict[str, int] = {}
+        self.keyed: list[bool] = []  # per word id: each form's first letters are in the word
+        self.forms: dict[str, list[int]] = {}
+        self.bounds, self.flags, self.also = [0], [], []
+        self.starts, self.lengths, self.ids = [], [], []
+
+    def word_id(self, word: str) -> int:
+        low = word.lower()
+        found = self.vocabulary.get(low)
+        if found is None:
+            found = self.vocabulary[low] = len(self.vocabulary)
+            forms = self.analysis.forms(word)
+            self.keyed.append(all(t and t[:KEY_CHARS] in low for t in forms))
+            for form in forms:
+                self.forms.setdefault(form, []).append(found)
+        return found
+
+    def add(self, raw: str) -> None:
+        """One field of one document (its stored text)."""
+        text = " ".join(raw.split())
+        matches = list(WORD.finditer(text))
+        ids = [self.word_id(m.group()) for m in matches]
+        spans = [m.span() for m in matches]
+        exact = _exact(text, ids, self.keyed) and all(b - a <= MAX_LENGTH for a, b in spans)
+        if exact:
+            self.ids += ids
+            self.starts += [a for a, _ in spans]
+            self.lengths += [b - a for a, b in spans]
+        self.bounds.append(len(self.ids))
+        self.flags.append(EXACT if exact else 0)
+        self.also.append(_also(raw) if exact else (0, -1))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        forms = sorted(self.forms, key=form_hash)
+        text = [form.encode("utf-8") for form in forms]
+        words = [self.forms[form] for form in forms]
+        return {
+            "bounds": np.array(self.bounds, dtype=np.int64),
+            "flags": np.array(self.flags, dtype=np.uint8),
+            "also": np.array(self.also, dtype=np.int32).reshape(-1, 2),
+            "starts": np.array(self.starts, dtype=np.int32),
+            "lengths": np.array(self.lengths, dtype=np.uint16),
+            "ids": np.array(self.ids, dtype=np.uint16 if len(self.keyed) <= 1 << 16 else np.int32),
+            "hashes": np.array([form_hash(t) for t in forms], dtype=np.uint64),
+            "form_starts": np.cumsum([0] + [len(w) for w in words], dtype=np.int64),
+            "form_words": np.array([i for w in words for i in w], dtype=np.int32),
+            "form_text_starts": np.cumsum([0] + [len(t) for t in text], dtype=np.int64),
+            "form_text": np.frombuffer(b"".join(text), dtype=np.uint8),
+        }
+
+
+def _also(raw: str) -> tuple[int, int]:
+    """(words wholly within the first ALSO_CHARS characters of the stored text, where the
+    rest of those characters starts when a word is cut there, else -1): hits.also_words."""
+    whole, end = 0, 0
+    for m in WORD.finditer(raw, 0, len(raw)):
+        if m.end() > ALSO_CHARS:
+            return whole, (end if m.start() < ALSO_CHARS else -1)
+        whole, end = whole + 1, m.end()
+    return whole, -1
+
+
+def compute(sub, analysis) -> tuple[dict[str, np.ndarray], int]:
+    """A segment's word tables from its stored fields (deleted documents: empty), and the
+    size of its vocabulary."""
+    builder = _Builder(analysis)
+    for doc in range(sub.doc_count_all()):
+        stored = {} if sub.is_deleted(doc) else sub.stored_fields(doc)
+        for name in FIELDS:
+            builder.add(stored.get(name) or "")
+    return builder.arrays(), len(builder.vocabulary)
+
+
+def store(index_dir: Path, sub, analysis) -> None:
+    """Compute and write a segment's word tables into place."""
+    arrays, vocabulary = compute(sub, analysis)
+
+    def write(tmp: Path) -> None:
+        for name, array in arrays.items():
+            np.save(tmp / f"{name}.npy", array)
+        meta = {"analysis": analysis.key, "fields": list(FIELDS), "vocabulary": vocabulary}
+        (tmp / "meta.json").write_text(json.dumps(meta), "utf-8")
+
+    store_folder(Path(index_dir) / WORDS_DIR / _name(sub), write, "ordtabellene")
+
+
+def store_new(index_dir: Path, reader, analysis) -> None:
+    """Store the word tables of the reader's segments that have none (a new index; after
+    `kb index --case`, its new segment and any merged one)."""
+    for sub, _ in reader.leaf_readers():
+        if not (Path(index_dir) / WORDS_DIR / _name(sub)).is_dir():
+            store(index_dir, sub, analysis)
+
+
+def remove_unused(index_dir: Path, reader) -> None:
+    """Drop the word tables of segments the index no longer has (after a merge)."""
+    drop_unused(Path(index_dir) / WORDS_DIR, {_name(sub) for sub, _ in reader.leaf_readers()})
+
+
+def _name(sub) -> str:
+    return f"{sub.segment().segment_id()}-{FORMAT}"
+
+
+class SegmentWords:
+    """One segment's word tables, memory-mapped, and the marked vocabulary of recent terms."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], vocabulary: int):
+        self.vocabulary = vocabulary
+        for name in ARRAYS:
+            setattr(self, name, arrays[name])
+        self.text_bytes = self.form_text.tobytes()
+        self._masks: OrderedDict[frozenset, np.ndarray] = OrderedDict()
+
+    def mask(self, terms: frozenset[str]) -> np.ndarray:
+        """Per vocabulary word: whether one of its forms is one of the terms."""
+        if terms in self._masks:
+            self._masks.move_to_end(terms)
+            return self._masks[terms]
+        out = np.zeros(self.vocabulary, dtype=bool)
+        for term in terms:
+            out[self._words_of(term)] = True
+        self._masks[terms] = out
+        if len(self._masks) > CACHED_MASKS:
+            self._masks.popitem(last=False)
+        return out
+
+    def _words_of(self, term: str) -> np.ndarray:
+        """The ids of the words that give the form `term` (none for the empty term)."""
+        key, raw = np.uint64(form_hash(term)), term.encode("utf-8")
+        at = int(np.searchsorted(self.hashes, key))
+        while term and at < len(self.hashes) and self.hashes[at] == key:
+            a, b = self.form_text_starts[at], self.form_text_starts[at + 1]
+            if self.text_bytes[a:b] == raw:
+                return self.form_words[self.form_starts[at] : self.form_starts[at + 1]]
+            at += 1
+        return self.form_words[:0]
+
+    def marked(self, doc: int, name: str, terms: frozenset[str]) -> tuple | None:
+        """The marked words' (indices, starts, ends) in a document's field, or None when the
+        text is not served from the tables."""
+        i = doc * len(FIELDS) + FIELD_NUMBERS[name]
+        if not self.flags[i] & EXACT:
+            return None
+        a, b = int(self.bounds[i]), int(self.bounds[i + 1])
+        k = self.mask(terms)[self.ids[a:b]].nonzero()[0]
+        starts = self.starts[a:b][k]
+        return k, starts, starts + self.lengths[a:b][k]
+
+
+def _read(folder: Path, key: str) -> SegmentWords | None:
+    """A segment's word tables, or None: none stored, unreadable, or of another analysis."""
+    if not folder.is_dir():
+        return None
+    try:
+        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        if meta.get("analysis") != key or meta.get("fields") != list(FIELDS):
+            return None
+        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r").view(np.ndarray) for n in ARRAYS}
+        vocabulary = int(meta["vocabulary"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("Ordtabellene i %s kan ikke leses (%s); tekstene leses.", folder, exc)
+        return None
+    return SegmentWords(arrays, vocabulary)
+
+
+class Words:
+    """The word tables of a reader's segments, by document number (see DocWords)."""
+
+    def __init__(self, reader, index_dir: Path | None, key: str, known: dict | None = None):
+        known = {} if known is None else known
+        self.offsets, self.segments, names = [], [], []
+        for sub, offset in reader.leaf_readers():
+            name = f"{_name(sub)}-{key}"
+            if name not in known:
+                folder = Path(index_dir) / WORDS_DIR / _name(sub) if index_dir else None
+                known[name] = _read(folder, key) if folder else None
+            self.offsets.append(offset)
+            self.segments.append(known[name])
+            names.append(name)
+        for name in set(known) - set(names):
+            del known[name]
+
+    def doc(self, doc: int) -> DocWords | None:
+        """A document's word tables, or None when its segment has none."""
+        at = bisect_right(self.offsets, doc) - 1
+        segment = self.segments[at] if at >= 0 else None
+        return DocWords(segment, doc - self.offsets[at]) if segment is not None else None
+
+
+class DocWords:
+    """One document's marked words, in the shapes kb.search.hits uses."""
+
+    def __init__(self, segment: SegmentWords, doc: int):
+        self.segment, self.doc = segment, doc
+
+    def spans(self, name: str, terms: set[str]) -> list[tuple[int, int]] | None:
+        """Every marked word's span in the space-normalised text (None: scan the text)."""
+        found = self.segment.marked(self.doc, name, frozenset(terms))
+        if found is None:
+            return None
+        return list(zip(found[1].tolist(), found[2].tolist(), strict=True))
+
+    def also(self, name: str, terms: set[str]) -> tuple[list[tuple[int, int]], int] | None:
+        """The marked words wholly within the stored text's first ALSO_CHARS characters (their
+        spans in the normalised text) and where a cut word starts in the stored text, else
+        -1 (None: scan the text)."""
+        found = self.segment.marked(self.doc, name, frozenset(terms))
+        if found is None:
+            return None
+        whole, tail = self.segment.also[self.doc * len(FIELDS) + FIELD_NUMBERS[name]].tolist()
+        keep = found[0] < whole
+        return list(zip(found[1][keep].tolist(), found[2][keep].tolist(), strict=True)), tail
