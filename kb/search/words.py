@@ -12,7 +12,7 @@ spans the scan finds, in numpy.
 The forms come from the index's own analysis (stored with the index; `kb index --case` uses
 it too), and the folder records the analysis key: a folder of another analysis is ignored.
 A text is served from the tables only where the scan provably marks the same words (see
-_exact); other texts, and segments without tables, are scanned as before.
+_Builder.add); other texts, and segments without tables, are scanned as before.
 """
 
 from __future__ import annotations
@@ -47,17 +47,10 @@ def form_hash(form: str) -> int:
     return int.from_bytes(hashlib.blake2b(form.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _exact(text: str, found: list, keyed: list[bool]) -> bool:
-    """Whether the scan of hits marks exactly the words whose forms meet the terms.
-
-    The scan looks for the terms' first KEY_CHARS letters in the lower-cased text and analyses
-    only the words where one starts. That is the same when the text lowers character by
-    character (same length; no Greek capital sigma, whose lower case depends on its
-    neighbours) and each of its words contains the first letters of every form it gives.
-    """
-    if "Σ" in text or len(text.lower()) != len(text):
-        return False
-    return all(keyed[i] for i in found)
+def _folds(text: str, low: str) -> bool:
+    """Whether a text lowers character by character (same length; no Greek capital sigma,
+    whose lower case depends on its neighbours)."""
+    return len(low) == len(text) and "Σ" not in text
 
 
 class _Builder:
@@ -71,31 +64,42 @@ class _Builder:
         self.bounds, self.flags, self.also = [0], [], []
         self.starts, self.lengths, self.ids = [], [], []
 
-    def word_id(self, word: str) -> int:
-        low = word.lower()
+    def word_id(self, low: str) -> int:
+        """The id of a lower-cased word (added with its forms when new)."""
         found = self.vocabulary.get(low)
         if found is None:
             found = self.vocabulary[low] = len(self.vocabulary)
-            forms = self.analysis.forms(word)
-            self.keyed.append(all(t and t[:KEY_CHARS] in low for t in forms))
+            forms = self.analysis.forms(low)
+            keyed = low.lower() == low and all(t and t[:KEY_CHARS] in low for t in forms)
+            self.keyed.append(keyed)
             for form in forms:
                 self.forms.setdefault(form, []).append(found)
         return found
 
     def add(self, raw: str) -> None:
-        """One field of one document (its stored text)."""
+        """One field of one document (its stored text).
+
+        Its words are served from the tables only where the scan of kb.search.hits provably
+        marks the same ones: the scan looks for the terms' first KEY_CHARS letters in the
+        lower-cased text and analyses only the words where one starts. That is the same when
+        the text lowers character by character and each of its words contains the first
+        letters of every form it gives (true of every word the analysis knows of; see
+        test_every_term_a_word_gives_starts_with_key_letters_found_in_the_word).
+        """
         text = " ".join(raw.split())
-        matches = list(WORD.finditer(text))
-        ids = [self.word_id(m.group()) for m in matches]
-        spans = [m.span() for m in matches]
-        exact = _exact(text, ids, self.keyed) and all(b - a <= MAX_LENGTH for a, b in spans)
-        if exact:
-            self.ids += ids
-            self.starts += [a for a, _ in spans]
-            self.lengths += [b - a for a, b in spans]
+        low = text.lower()
+        spans = [m.span() for m in WORD.finditer(text)] if _folds(text, low) else None
+        if spans is not None:
+            ids = [self.word_id(low[a:b]) for a, b in spans]
+            if all(self.keyed[i] for i in ids) and all(b - a <= MAX_LENGTH for a, b in spans):
+                self.ids += ids
+                self.starts += [a for a, _ in spans]
+                self.lengths += [b - a for a, b in spans]
+            else:
+                spans = None
         self.bounds.append(len(self.ids))
-        self.flags.append(EXACT if exact else 0)
-        self.also.append(_also(raw) if exact else (0, -1))
+        self.flags.append(0 if spans is None else EXACT)
+        self.also.append((0, -1) if spans is None else _also(raw))
 
     def arrays(self) -> dict[str, np.ndarray]:
         forms = sorted(self.forms, key=form_hash)
@@ -118,13 +122,17 @@ class _Builder:
 
 def _also(raw: str) -> tuple[int, int]:
     """(words wholly within the first ALSO_CHARS characters of the stored text, where the
-    rest of those characters starts when a word is cut there, else -1): hits.also_words."""
-    whole, end = 0, 0
-    for m in WORD.finditer(raw, 0, len(raw)):
-        if m.end() > ALSO_CHARS:
-            return whole, (end if m.start() < ALSO_CHARS else -1)
-        whole, end = whole + 1, m.end()
-    return whole, -1
+    rest of those characters starts when a word is cut there, else -1): hits.also_words.
+
+    The words of the first ALSO_CHARS characters are the text's, but for the last one, which
+    may be the start of a longer word.
+    """
+    found = list(WORD.finditer(raw, 0, ALSO_CHARS))
+    if len(raw) <= ALSO_CHARS or not found:
+        return len(found), -1
+    if WORD.match(raw, found[-1].start()).end() <= ALSO_CHARS:
+        return len(found), -1
+    return len(found) - 1, found[-2].end() if len(found) > 1 else 0
 
 
 def compute(sub, analysis) -> tuple[dict[str, np.ndarray], int]:
