@@ -4,6 +4,7 @@ not at all when they belong to another analysis (the scan answers instead)."""
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 
@@ -30,6 +31,7 @@ HOSTILE = (
     "bolig" * 30 + " " + "flyktning" * 20 + " startlån",  # longer than the analysis caches
     "x" + "bolig" * 14000 + " bolig",  # a word too long for the tables' lengths
     "日本語 bolig 🏠 flyktninger ÆØÅ æøå Ærlig Øvre",
+    "<b>bolig</b> & flyktninger > 2 <script>busetjing</script> &amp;",
     LONG,
     LONG.replace("bolig ", "hus ", 400) + "heimetenesta",
 )
@@ -111,6 +113,19 @@ class Renamed:
     def forms(self, word: str) -> frozenset[str]:
         extra = {"bolig"} if word.lower() == "husvære" else set()
         return self.analysis.forms(word) | extra
+
+
+@pytest.mark.parametrize("text", ["<b>bolig</b> & <i>x</i> > bolig", "bolig og bolig", "bolig"])
+def test_fragments_are_escaped_as_piece_by_piece(text):
+    spans = [m.span() for m in hits.WORD.finditer(text) if m.group() == "bolig"]
+    fragment, _ = hits._fragment(text, spans, 0)
+    expected = ""
+    pos = 0
+    for a, b in spans:
+        expected += html.escape(text[pos:a], quote=False)
+        expected += f"<mark>{html.escape(text[a:b], quote=False)}</mark>"
+        pos = b
+    assert fragment == expected + html.escape(text[pos:], quote=False)
 
 
 def test_a_text_whose_word_gives_a_form_it_does_not_start_with_is_scanned(analysis):

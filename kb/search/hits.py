@@ -122,11 +122,17 @@ def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, in
     end = min(len(text), spans[at][0] + AFTER)
     start = text.rfind(" ", 0, start) + 1 if start else 0
     end = text.find(" ", end) if end < len(text) and text.find(" ", end) > 0 else len(text)
+    piece = text[start:end]
+    plain = "&" not in piece and "<" not in piece and ">" not in piece  # nothing to escape
     out, pos = [], start
     for a, b in (s for s in spans if start <= s[0] and s[1] <= end):
-        out += [escape(text[pos:a], quote=False), f"<mark>{escape(text[a:b], quote=False)}</mark>"]
+        if plain:
+            out += [text[pos:a], "<mark>", text[a:b], "</mark>"]
+        else:
+            out += [escape(text[pos:a], quote=False), "<mark>"]
+            out += [escape(text[a:b], quote=False), "</mark>"]
         pos = b
-    out.append(escape(text[pos:end], quote=False))
+    out.append(text[pos:end] if plain else escape(text[pos:end], quote=False))
     return ("… " if start else "") + "".join(out) + (" …" if end < len(text) else ""), end
 
 

@@ -210,16 +210,23 @@ class SegmentWords:
             at += 1
         return self.form_words[:0]
 
-    def marked(self, doc: int, name: str, terms: frozenset[str]) -> tuple | None:
-        """The marked words' (indices, starts, ends) in a document's field, or None when the
-        text is not served from the tables."""
+    def marked(self, doc: int, name: str, terms: frozenset[str], also: bool = False):
+        """The marked words' spans in a document's field (also: only those wholly within the
+        stored text's first ALSO_CHARS characters) and where a word cut there starts in the
+        stored text (also), else -1; None when the text is not served from the tables."""
         i = doc * len(FIELDS) + FIELD_NUMBERS[name]
-        if not self.flags[i] & EXACT:
+        if not self.flags.item(i) & EXACT:
             return None
-        a, b = int(self.bounds[i]), int(self.bounds[i + 1])
+        a, b, cut = self.bounds.item(i), self.bounds.item(i + 1), -1
+        if also:
+            whole, cut = self.also[i].tolist()
+            b = a + whole
         k = self.mask(terms)[self.ids[a:b]].nonzero()[0]
+        if not len(k):
+            return [], cut
         starts = self.starts[a:b][k]
-        return k, starts, starts + self.lengths[a:b][k]
+        ends = starts + self.lengths[a:b][k]
+        return list(zip(starts.tolist(), ends.tolist(), strict=True)), cut
 
 
 def _read(folder: Path, key: str) -> SegmentWords | None:
@@ -271,17 +278,10 @@ class DocWords:
     def spans(self, name: str, terms: set[str]) -> list[tuple[int, int]] | None:
         """Every marked word's span in the space-normalised text (None: scan the text)."""
         found = self.segment.marked(self.doc, name, frozenset(terms))
-        if found is None:
-            return None
-        return list(zip(found[1].tolist(), found[2].tolist(), strict=True))
+        return None if found is None else found[0]
 
     def also(self, name: str, terms: set[str]) -> tuple[list[tuple[int, int]], int] | None:
         """The marked words wholly within the stored text's first ALSO_CHARS characters (their
         spans in the normalised text) and where a cut word starts in the stored text, else
         -1 (None: scan the text)."""
-        found = self.segment.marked(self.doc, name, frozenset(terms))
-        if found is None:
-            return None
-        whole, tail = self.segment.also[self.doc * len(FIELDS) + FIELD_NUMBERS[name]].tolist()
-        keep = found[0] < whole
-        return list(zip(found[1][keep].tolist(), found[2][keep].tolist(), strict=True)), tail
+        return self.segment.marked(self.doc, name, frozenset(terms), also=True)
