@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import operator
 from bisect import bisect_right
 from collections import OrderedDict
 from pathlib import Path
@@ -59,7 +60,7 @@ class _Builder:
     def __init__(self, analysis):
         self.analysis = analysis
         self.vocabulary: dict[str, int] = {}
-        self.keyed: list[bool] = []  # per word id: each form's first letters are in the word
+        self.unkeyed: set[int] = set()  # ids of words without a form's first letters in them
         self.forms: dict[str, list[int]] = {}
         self.bounds, self.flags, self.also = [0], [], []
         self.starts, self.lengths, self.ids = [], [], []
@@ -70,8 +71,8 @@ class _Builder:
         if found is None:
             found = self.vocabulary[low] = len(self.vocabulary)
             forms = self.analysis.forms(low)
-            keyed = low.lower() == low and all(t and t[:KEY_CHARS] in low for t in forms)
-            self.keyed.append(keyed)
+            if low.lower() != low or not all(t and t[:KEY_CHARS] in low for t in forms):
+                self.unkeyed.add(found)
             for form in forms:
                 self.forms.setdefault(form, []).append(found)
         return found
@@ -88,21 +89,26 @@ class _Builder:
         """
         text = " ".join(raw.split())
         low = text.lower()
-        spans = [m.span() for m in WORD.finditer(text)] if _folds(text, low) else None
-        if spans is not None:
-            ids = [self.word_id(low[a:b]) for a, b in spans]
-            if all(self.keyed[i] for i in ids) and all(b - a <= MAX_LENGTH for a, b in spans):
+        exact = _folds(text, low)
+        if exact and (spans := [m.span() for m in WORD.finditer(text)]):
+            words = [low[a:b] for a, b in spans]
+            ids = list(map(self.vocabulary.get, words))
+            if None in ids:  # new words: added with their forms
+                ids = list(map(self.word_id, words))
+            starts, ends = zip(*spans, strict=True)
+            lengths = list(map(operator.sub, ends, starts))
+            exact = self.unkeyed.isdisjoint(ids) and max(lengths) <= MAX_LENGTH
+            if exact:
                 self.ids += ids
-                self.starts += [a for a, _ in spans]
-                self.lengths += [b - a for a, b in spans]
-            else:
-                spans = None
+                self.starts += starts
+                self.lengths += lengths
         self.bounds.append(len(self.ids))
-        self.flags.append(0 if spans is None else EXACT)
-        self.also.append((0, -1) if spans is None else _also(raw))
+        self.flags.append(EXACT if exact else 0)
+        self.also.append(_also(raw) if exact else (0, -1))
 
     def arrays(self) -> dict[str, np.ndarray]:
         forms = sorted(self.forms, key=form_hash)
+        small = len(self.vocabulary) <= 1 << 16  # word ids fit in uint16
         text = [form.encode("utf-8") for form in forms]
         words = [self.forms[form] for form in forms]
         return {
@@ -111,7 +117,7 @@ class _Builder:
             "also": np.array(self.also, dtype=np.int32).reshape(-1, 2),
             "starts": np.array(self.starts, dtype=np.int32),
             "lengths": np.array(self.lengths, dtype=np.uint16),
-            "ids": np.array(self.ids, dtype=np.uint16 if len(self.keyed) <= 1 << 16 else np.int32),
+            "ids": np.array(self.ids, dtype=np.uint16 if small else np.int32),
             "hashes": np.array([form_hash(t) for t in forms], dtype=np.uint64),
             "form_starts": np.cumsum([0] + [len(w) for w in words], dtype=np.int64),
             "form_words": np.array([i for w in words for i in w], dtype=np.int32),
