@@ -4,10 +4,10 @@ A hit's snippet marks the words whose analysis forms meet the query's terms (kb.
 Found by scanning the text, that was most of a fresh search's cost: every word near the
 terms' first letters analysed, for every hit. The build stores instead, per segment
 (WORDS_DIR/<segment>/, memory-mapped), each snippet field's words: where each word of the
-space-normalised text starts, its length and its id in the segment's vocabulary of
-lower-cased words; and, per analysis form, the ids of the words that give it. A search looks
-its terms up (one binary search each), marks the words with those ids, and finds the same
-spans the scan finds, in numpy.
+space-normalised text starts and its id in the segment's vocabulary of lower-cased words
+(whose lengths are the words'); and, per analysis form, the ids of the words that give it.
+A search looks its terms up (one binary search each), marks the words with those ids, and
+finds the same spans the scan finds, in numpy.
 
 The forms come from the index's own analysis (stored with the index; `kb index --case` uses
 it too), and the folder records the analysis key: a folder of another analysis is ignored.
@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import operator
 from bisect import bisect_right
 from collections import OrderedDict
 from pathlib import Path
@@ -32,13 +31,12 @@ from kb.search.hits import ALSO_CHARS, KEY_CHARS, WORD
 from kb.search.tables import drop_unused, store_folder
 
 WORDS_DIR = "kb_words"
-FORMAT = 1  # bump when the files change shape: older folders are then ignored
+FORMAT = 2  # bump when the files change shape: older folders are then ignored
 FIELDS = (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE)  # hits.snippet's fields
 FIELD_NUMBERS = {name: i for i, name in enumerate(FIELDS)}
-MAX_LENGTH = 65535  # a word's length is stored as uint16; a text with a longer word is scanned
 EXACT = 1  # flag: the text's words are served from the tables
 CACHED_MASKS = 64  # term sets whose marked vocabulary each segment keeps
-ARRAYS = ("bounds", "flags", "also", "starts", "lengths", "ids", "hashes", "form_starts")
+ARRAYS = ("bounds", "flags", "also", "starts", "ids", "lengths", "hashes", "form_starts")
 ARRAYS += ("form_words", "form_text_starts", "form_text")
 log = logging.getLogger(__name__)
 
@@ -63,7 +61,7 @@ class _Builder:
         self.unkeyed: set[int] = set()  # ids of words without a form's first letters in them
         self.forms: dict[str, list[int]] = {}
         self.bounds, self.flags, self.also = [0], [], []
-        self.starts, self.lengths, self.ids = [], [], []
+        self.starts, self.ids = [], []
 
     def word_id(self, low: str) -> int:
         """The id of a lower-cased word (added with its forms when new)."""
@@ -95,13 +93,10 @@ class _Builder:
             ids = list(map(self.vocabulary.get, words))
             if None in ids:  # new words: added with their forms
                 ids = list(map(self.word_id, words))
-            starts, ends = zip(*spans, strict=True)
-            lengths = list(map(operator.sub, ends, starts))
-            exact = self.unkeyed.isdisjoint(ids) and max(lengths) <= MAX_LENGTH
-            if exact:
+            exact = self.unkeyed.isdisjoint(ids)
+            if exact:  # a word's length is its vocabulary entry's (the text lowers in place)
                 self.ids += ids
-                self.starts += starts
-                self.lengths += lengths
+                self.starts += [a for a, _ in spans]
         self.bounds.append(len(self.ids))
         self.flags.append(EXACT if exact else 0)
         self.also.append(_also(raw) if exact else (0, -1))
@@ -116,7 +111,7 @@ class _Builder:
             "flags": np.array(self.flags, dtype=np.uint8),
             "also": np.array(self.also, dtype=np.int32).reshape(-1, 2),
             "starts": np.array(self.starts, dtype=np.int32),
-            "lengths": np.array(self.lengths, dtype=np.uint16),
+            "lengths": np.array(list(map(len, self.vocabulary)), dtype=np.int32),  # per word id
             "ids": np.array(self.ids, dtype=np.uint16 if small else np.int32),
             "hashes": np.array([form_hash(t) for t in forms], dtype=np.uint64),
             "form_starts": np.cumsum([0] + [len(w) for w in words], dtype=np.int64),
@@ -227,11 +222,12 @@ class SegmentWords:
         if also:
             whole, cut = self.also[i].tolist()
             b = a + whole
-        k = self.mask(terms)[self.ids[a:b]].nonzero()[0]
+        ids = self.ids[a:b]
+        k = self.mask(terms)[ids].nonzero()[0]
         if not len(k):
             return [], cut
         starts = self.starts[a:b][k]
-        ends = starts + self.lengths[a:b][k]
+        ends = starts + self.lengths[ids[k]]
         return list(zip(starts.tolist(), ends.tolist(), strict=True)), cut
 
 
