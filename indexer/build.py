@@ -25,7 +25,7 @@ from kb.content.loader import Content, load_context, read_case
 from kb.content.model import Passage, Source
 from kb.content.sources import locate
 from kb.errors import ExtractionError, IndexUnwritable
-from kb.search import outline, schema, similar
+from kb.search import outline, schema, similar, words
 from kb.search import tables as search_tables
 from kb.search.analysis import NorwegianAnalysis
 
@@ -302,6 +302,8 @@ def fill_index(
     writer.commit()
     times.commit = time.perf_counter() - started
     store_case_weights(folder, ix, cases)
+    with ix.reader() as reader:  # the snippet fields' words (kb.search.words)
+        words.store_new(folder, reader, analysis)
     progress.advance()
     progress.finish()
     # The searcher checks the document count of this generation against these two.
@@ -390,7 +392,7 @@ def update_case(
     from kb.search.searcher import open_checked
 
     index_dir, path = Path(index_dir), Path(path)
-    ix, _analysis = open_checked(index_dir)  # the index's own analysis, not the content's
+    ix, analysis = open_checked(index_dir)  # the index's own analysis, not the content's
     ctx = load_context(content_root, source_dirs)
     relative = relative_path(path, content_root)
     case, problems = read_case(path, ctx) if path.exists() else (None, [])
@@ -408,4 +410,6 @@ def update_case(
         search_tables.remove_unused(index_dir, reader)  # of segments merged away
         similar.store_new(index_dir, reader)
         similar.remove_unused(index_dir, reader)
+        words.store_new(index_dir, reader, analysis)  # with the forms the index was built with
+        words.remove_unused(index_dir, reader)
     return ("oppdatert" if case is not None else "slettet"), problems

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from html import escape, unescape
+from itertools import chain
 
 from kb.search import schema as f
 from kb.search.analysis import WORD_PATTERN, NorwegianAnalysis
@@ -120,11 +122,17 @@ def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, in
     end = min(len(text), spans[at][0] + AFTER)
     start = text.rfind(" ", 0, start) + 1 if start else 0
     end = text.find(" ", end) if end < len(text) and text.find(" ", end) > 0 else len(text)
+    piece = text[start:end]
+    plain = "&" not in piece and "<" not in piece and ">" not in piece  # nothing to escape
     out, pos = [], start
     for a, b in (s for s in spans if start <= s[0] and s[1] <= end):
-        out += [escape(text[pos:a], quote=False), f"<mark>{escape(text[a:b], quote=False)}</mark>"]
+        if plain:
+            out += [text[pos:a], "<mark>", text[a:b], "</mark>"]
+        else:
+            out += [escape(text[pos:a], quote=False), "<mark>"]
+            out += [escape(text[a:b], quote=False), "</mark>"]
         pos = b
-    out.append(escape(text[pos:end], quote=False))
+    out.append(text[pos:end] if plain else escape(text[pos:end], quote=False))
     return ("… " if start else "") + "".join(out) + (" …" if end < len(text) else ""), end
 
 
@@ -158,6 +166,29 @@ def snippet_of(text: str, terms: set[str], analysis: NorwegianAnalysis) -> str |
     return head.removesuffix(" …") + " … " + tail.removeprefix("… ")
 
 
+def snippet_from(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """snippet_of with the marked words' spans given (kb.search.words): the same fragments."""
+    if not spans:
+        return None
+    text = _prepared(text)[0]
+    starts = [a for a, _ in spans]
+    head, end = _around_spans(text, spans, starts, spans[0])
+    later = bisect_left(starts, _word_start(text, end + BEFORE))
+    if later == len(spans):
+        return head
+    tail, _ = _around_spans(text, spans, starts, spans[later])
+    return head.removesuffix(" …") + " … " + tail.removeprefix("… ")
+
+
+def _around_spans(
+    text: str, spans: list[tuple[int, int]], starts: list[int], first: tuple[int, int]
+) -> tuple[str, int]:
+    """_around with the marked words' spans given."""
+    low = bisect_left(starts, _word_start(text, max(0, first[0] - BEFORE - 40)))
+    window = spans[low : bisect_left(starts, first[0] + AFTER + 40)]
+    return _fragment(text, window, window.index(first))
+
+
 def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
     """The start of a text, cut at a word and escaped: the snippet when nothing is marked."""
     text = " ".join(text.split())
@@ -166,37 +197,67 @@ def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
     return escape(text, quote=False)
 
 
-def snippet(stored: dict, terms: set[str], analysis: NorwegianAnalysis) -> tuple[str, bool]:
-    """The hit's snippet and whether it comes from the OCR-repaired reading."""
+def snippet(
+    stored: dict, terms: set[str], analysis: NorwegianAnalysis, marks=None
+) -> tuple[str, bool]:
+    """The hit's snippet and whether it comes from the OCR-repaired reading.
+
+    marks: the document's word tables (kb.search.words.DocWords), or None to scan the text.
+    """
     for name in (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE) if terms else ():
-        found = snippet_of(stored.get(name) or "", terms, analysis)
+        text = stored.get(name) or ""
+        spans = marks.spans(name, terms) if marks is not None else None
+        found = snippet_of(text, terms, analysis) if spans is None else snippet_from(text, spans)
         if found:
             return found, name == f.REPAIRED
     return lead(stored.get(f.SUMMARY) or stored.get(f.TEXT_FIELD) or ""), False
 
 
-def also_words(stored: dict, terms: set[str], analysis: NorwegianAnalysis) -> list[str]:
+def also_words(stored: dict, terms: set[str], analysis: NorwegianAnalysis, marks=None) -> list[str]:
     """Up to three words as the document writes them that gave the terms (synonyms, parts)."""
     found: dict[str, None] = {}
     for name in (f.TITLE, f.SUMMARY, f.TEXT_FIELD):
-        text = (stored.get(name) or "")[:ALSO_CHARS]
-        for m in _words(text, terms, 0, _folded(text)):  # in order, as WORD.finditer(text)
-            if analysis.forms(m.group()) & terms:
-                found.setdefault(m.group().lower())
-                if len(found) == 3:
-                    return list(found)
+        raw = stored.get(name) or ""
+        marked = marks.also(name, terms) if marks is not None else None
+        if marked is None:
+            text = raw[:ALSO_CHARS]
+            found_words = (m.group() for m in _words(text, terms, 0, _folded(text)))
+            words = (w for w in found_words if analysis.forms(w) & terms)
+        else:  # the words from the tables, then a word cut at ALSO_CHARS
+            spans, cut = marked
+            text = _prepared(raw)[0]
+            words = (text[a:b] for a, b in spans)
+            if cut >= 0:
+                words = chain(words, _cut_words(raw[cut:ALSO_CHARS], terms, analysis))
+        for word in words:  # in order, as WORD.finditer(text)
+            found.setdefault(word.lower())
+            if len(found) == 3:
+                return list(found)
     return list(found)
 
 
+def _cut_words(text: str, terms: set[str], analysis: NorwegianAnalysis):
+    """The marked words of a text's end (a word cut at ALSO_CHARS, after the words of
+    kb.search.words' tables), as _words and forms find them: where a term's first letters
+    start in the word. The text lowers character by character (the tables hold only such
+    texts), so no regular expression is needed."""
+    keys, low = {t[:KEY_CHARS] for t in terms if t}, text.lower()
+    for m in WORD.finditer(text):
+        if any(m.start() <= low.find(k, m.start()) < m.end() for k in keys):
+            if analysis.forms(m.group()) & terms:
+                yield m.group()
+
+
 def explain(
-    stored: dict, why: list[tuple[str, bool, set[str]]], analysis: NorwegianAnalysis
+    stored: dict, why: list[tuple[str, bool, set[str]]], analysis: NorwegianAnalysis, marks=None
 ) -> dict:
     """Why a document matched: «treff på: bosetting, flyktninger (også: busetjing)»."""
     words = [label for label, has, _ in why if has and label]
     missing = [label for label, has, _ in why if not has and label]
     typed = {w for label in words for w in label.split()}
     other = set().union(*(terms for _, _, terms in why)) if why else set()
-    also = [w for w in also_words(stored, other, analysis) if w not in typed] if other else []
+    found = also_words(stored, other, analysis, marks) if other else []
+    also = [w for w in found if w not in typed]
     text = "treff på: " + ", ".join(words) if words else ""
     if text and also:
         text += f" (også: {', '.join(also)})"
@@ -211,11 +272,13 @@ def to_hit(
     terms: set[str],
     analysis: NorwegianAnalysis,
     why: list[tuple[str, bool, set[str]]] | None = None,
+    marks=None,
 ) -> dict:
-    """One search hit as a dict of the public contract plus what a UI needs."""
+    """One search hit as a dict of the public contract plus what a UI needs (marks: the
+    document's word tables, kb.search.words.DocWords, or None to scan its texts)."""
     data = _data(stored[f.DATA])
     kind = stored[f.KIND]
-    text, repaired = snippet(stored, terms, analysis)
+    text, repaired = snippet(stored, terms, analysis, marks)
     out = {
         "kind": kind,
         "id": stored[f.ID_FIELD],
@@ -231,7 +294,7 @@ def to_hit(
         out["source"] = data["locations"][0]["source"]
         out["repaired"] = repaired  # True when the snippet shows the OCR-repaired reading
     if why is not None:
-        out["why"] = explain(stored, why, analysis)
+        out["why"] = explain(stored, why, analysis, marks)
     return out
 
 

@@ -30,6 +30,7 @@ from kb.search.query import ParsedQuery, parse
 from kb.search.similar import case_key_terms
 from kb.search.tables import load as load_tables
 from kb.search.tables import remove_unused as remove_unused_tables
+from kb.search.words import Words
 
 SORTS = ("relevance", "newest", "title")
 MAX_LIMIT = 100
@@ -123,6 +124,7 @@ class Searcher:
         self._stored: OrderedDict[int, dict] = OrderedDict()  # documents' stored fields
         self._segment_tables: dict = {}  # the arrays of the segments in use (kb.search.tables)
         self._case_weights: dict = {}  # the case term weights of those segments (kb.search.similar)
+        self._segment_words: dict = {}  # the word tables of those segments (kb.search.words)
         self._open()
 
     def _open(self) -> None:
@@ -136,7 +138,7 @@ class Searcher:
         with self._lock:
             old, self._searcher, self._ino, self._ix = self._searcher, searcher, ino, ix
             self.analysis, self.synonyms = analysis, analysis.synonyms
-            self.facets, self.engine, self.planner = tables
+            self.facets, self.engine, self.planner, self.words = tables
             self._results.clear()  # another index version: every remembered result is stale
             self._stored.clear()
         if old is not None:
@@ -176,7 +178,8 @@ class Searcher:
         return meta
 
     def _tables(self, ix, searcher, analysis, updated: bool = False) -> tuple:
-        """Per-reader tables: facets and sort orders, the ranking engine, the planner.
+        """Per-reader tables: facets and sort orders, the ranking engine, the planner, the
+        snippet fields' word tables.
 
         The arrays are memory-mapped from the index folder (kb.search.tables); the postings
         already read are kept for the segments the new reader still has, and after an update
@@ -192,6 +195,7 @@ class Searcher:
                 FacetTable(tables),
                 Engine(searcher, tables, engine),
                 Planner(reader, analysis, planner),
+                Words(reader, self.index_dir, analysis.key, self._segment_words),
             )
 
     def _fresh(self):
@@ -424,8 +428,8 @@ class Searcher:
     def _hit(self, ranking: Ranking, doc: int) -> dict:
         """One hit: stored fields, score, snippet and why it matched."""
         stored = self._stored_fields(doc)
-        why = ranking.why(doc)
-        return to_hit(stored, float(ranking.scores[doc]), ranking.terms, self.analysis, why)
+        why, words = ranking.why(doc), self.words.doc(doc)
+        return to_hit(stored, float(ranking.scores[doc]), ranking.terms, self.analysis, why, words)
 
     def _stored_fields(self, doc: int) -> dict:
         """A document's stored fields (kept for the current reader: unpickling costs)."""
@@ -496,7 +500,7 @@ def _warmed(analysis, searcher, tables: tuple, hits: bool = True) -> None:
     """Read what a reader's first searches would wait for: the spelling dictionary, each
     field's stems, the typo corrector, the sort orders and (`hits`) one search's postings,
     facets and stored fields. Only this thread uses the tables until they are installed."""
-    facets, engine, planner = tables
+    facets, engine, planner = tables[:3]
     planner.dictionary()
     engine.lexicons()
     planner.correct(WARM_TYPO)  # the first typo otherwise waits ~15 ms for rapidfuzz's import
