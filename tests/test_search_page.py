@@ -95,7 +95,7 @@ def test_the_kept_shell_follows_host_root_and_static_files(app, tmp_path):
 
     first = head("/sok?q=bolig", "http://a.example")
     assert first[0] == "http://a.example/sok"
-    assert head("/sok?q=bolig", "https://b.example/app")[0] == "https://b.example/sok"
+    assert head("/sok?q=bolig", "https://b.example/app")[0] == "https://b.example/app/sok"
     assert head("/sok?q=bolig", "https://b.example/app")[1].startswith("/app/static/site.css?v=")
     (static / "site.css").write_text("body { color: red }\n", encoding="utf-8")
     changed = head("/sok?q=startlån", "http://a.example")  # another page: not a kept one

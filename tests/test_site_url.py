@@ -48,6 +48,17 @@ def test_no_page_names_a_loopback_address_to_a_public_host(corpus, index_dir, co
     assert {c["url"] for c in data["cases"]} >= {f"{PUBLIC}/grep/{CASE}"}
 
 
+def test_absolute_links_keep_the_application_root_the_site_is_served_under(corpus, index_dir):
+    # Before: the canonical link and the API's case URLs dropped «/gode-grep» (host_url).
+    client = make_app(corpus, index_dir, SITE_URL="").test_client()
+    root = f"{PUBLIC}/gode-grep"
+    html = page(client.get(f"/grep/{CASE}", base_url=root))
+    assert html.select_one("link[rel=canonical]")["href"] == f"{root}/grep/{CASE}"
+    assert html.select_one(".cite .cite-text")["data-copy"].endswith(f"{root}/grep/{CASE}")
+    data = client.get("/api/grep.json", base_url=root).get_json()
+    assert {c["url"] for c in data["cases"]} >= {f"{root}/grep/{CASE}"}
+
+
 def test_a_configured_site_url_wins_over_the_host_header(corpus, index_dir):
     client = make_app(corpus, index_dir, SITE_URL="https://offisiell.example/").test_client()
     html = page(client.get(f"/grep/{CASE}?x=1", base_url=PUBLIC))

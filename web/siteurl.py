@@ -18,9 +18,11 @@ def site_url() -> str:
     """The base URL for absolute links, without a trailing slash.
 
     KB_SITE_URL wins, except that a loopback address is never shown to a public host.
+    Otherwise the address the request came to, with the application root it is served under
+    (request.url_root): callers add the app's own paths («/grep/x»), which never carry it.
     """
     configured = str(current_app.config.get("SITE_URL") or "").rstrip("/")
-    here = request.host_url.rstrip("/")
+    here = request.url_root.rstrip("/")
     if configured and not (is_loopback(configured) and not is_loopback(here)):
         return configured
     return here
