@@ -299,7 +299,7 @@ def _read(folder: Path) -> SegmentTables:
     """A segment's arrays from its folder, memory-mapped."""
     values = json.loads((folder / "values.json").read_text("utf-8"))
     lengths, columns, pairs = (
-        _mapped(folder / name) for name in ("lengths.npy", "columns.npy", "facets.npy")
+        mapped(folder / name) for name in ("lengths.npy", "columns.npy", "facets.npy")
     )
     facets, start = {}, 0
     for name, n in zip(f.FACETS, values["pairs"], strict=True):
@@ -310,7 +310,7 @@ def _read(folder: Path) -> SegmentTables:
         )
         start += n
     keys = {n: (values["keys"][n], columns[1 + i]) for i, n in enumerate(SORT_KEYS)}
-    ids, weights = (_mapped(folder / f"post_{n}.npy") for n in ("ids", "weights"))
+    ids, weights = (mapped(folder / f"post_{n}.npy") for n in ("ids", "weights"))
     postings, start = {}, 0
     for name, term, n in values["postings"]:
         postings[(name, term)] = (ids[start : start + n], weights[start : start + n])
@@ -318,7 +318,7 @@ def _read(folder: Path) -> SegmentTables:
     return SegmentTables(values["size"], lengths, facets, keys, columns[0], postings)
 
 
-def _mapped(path: Path) -> np.ndarray:
+def mapped(path: Path) -> np.ndarray:
     """An array file memory-mapped, as a plain ndarray over the map: np.memmap's indexing
     runs Python code (__getitem__, __array_finalize__) on every slice and lookup."""
     return np.load(path, mmap_mode="r").view(np.ndarray)

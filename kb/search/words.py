@@ -28,7 +28,7 @@ import numpy as np
 
 from kb.search import schema as f
 from kb.search.hits import ALSO_CHARS, KEY_CHARS, WORD
-from kb.search.tables import drop_unused, store_folder
+from kb.search.tables import drop_unused, mapped, store_folder
 
 WORDS_DIR = "kb_words"
 FORMAT = 2  # bump when the files change shape: older folders are then ignored
@@ -239,7 +239,7 @@ def _read(folder: Path, key: str) -> SegmentWords | None:
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
         if meta.get("analysis") != key or meta.get("fields") != list(FIELDS):
             return None
-        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r").view(np.ndarray) for n in ARRAYS}
+        arrays = {name: mapped(folder / f"{name}.npy") for name in ARRAYS}
         vocabulary = int(meta["vocabulary"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("Ordtabellene i %s kan ikke leses (%s); tekstene leses.", folder, exc)
