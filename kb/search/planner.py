@@ -24,6 +24,7 @@ MAX_HEADS = 20  # compounds a first part stands for, most common first
 # MIN_COMPOUND letters or more, so a word cut short is not taken for a first part
 # («bosettin|gsp|risen»: its typo correction «bosetting» stays).
 SHORT_ELEMENT = MIN_PART - 1
+CACHED_HAS = 8192  # stems whose presence in the index each planner (one reader) remembers
 JOIN_LINKERS = ("", "s", "e")  # «kommune programmet» is «kommuneprogrammet», «barne vern» …
 WORD_RUN = re.compile(r"(\w+)")
 APART = re.compile(r"[\s-]+")  # what may stand between two words written apart
@@ -71,6 +72,7 @@ class Planner:
         # first needed (kb.search.terms): after an update only the new segment is read.
         self._base = (previous._dictionary or previous._base) if previous is not None else None
         self._letters: dict[str, tuple[list[str], dict[str, int]]] = {}  # before the dictionary
+        self._has: dict[str, bool] = {}  # has_term's answers: this reader's files never change
 
     def plan(self, parsed: ParsedQuery) -> Plan:
         """Needs for every clause; unknown words are corrected or matched fuzzily."""
@@ -146,8 +148,15 @@ class Planner:
         return Need((*need.phrases, (other,)), need.parts, need.fuzzy, need.label)
 
     def has_term(self, stem: str) -> bool:
-        """True when any searched field has this stem."""
-        return any(self.reader.doc_frequency(name, stem) for name in TEXT_FIELDS)
+        """True when any searched field has this stem (remembered for this reader: a query
+        looks up each word and each pair's compounds in every field's terms file)."""
+        found = self._has.get(stem)
+        if found is None:
+            found = any(self.reader.doc_frequency(name, stem) for name in TEXT_FIELDS)
+            if len(self._has) >= CACHED_HAS:
+                del self._has[next(iter(self._has))]
+            self._has[stem] = found
+        return found
 
     def known(self, clause: Clause) -> bool:
         """True when the index has the clause's words, a synonym of them, or all their parts."""
