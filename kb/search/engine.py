@@ -35,6 +35,9 @@ CASE_HEAD_WEIGHT = 0.2
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
+# Scores of whole terms (one value per document) kept per reader, counted in values: a term
+# recurs in many queries never asked before (683 documents: ~1 500 terms; 60 000: 16).
+CACHED_SCORES = 1_000_000
 # Encoded positions kept from the reads, counted in values (one per document of a term): the
 # ~1 000 (segment, field, term)s of 300 fresh queries on the bundled content hold ~25 000
 # (0.4 MB of bytes). With only 256 terms kept, half of proximity's terms were evicted before a
@@ -69,6 +72,7 @@ class Engine:
         self._letters: dict[tuple[str, str], list[str]] = {}  # before a field's lexicon is read
         self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
+        self._scores: OrderedDict[str, np.ndarray] = OrderedDict()  # term_scores, read-only
         # The encoded positions of the terms whose blocks were read last (a query's terms):
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
@@ -149,11 +153,19 @@ class Engine:
         return ids, idf * (tf * (K1 + 1)) / (tf + norm)
 
     def term_scores(self, term: str) -> np.ndarray:
-        """BM25F of one term, summed over the searched fields, for every document."""
+        """BM25F of one term, summed over the searched fields, for every document (kept for
+        this reader, read-only: the lengths, averages and idf it depends on are the reader's)."""
+        if term in self._scores:
+            self._scores.move_to_end(term)
+            return self._scores[term]
         scores = np.zeros(self.size, dtype=np.float32)
         for name in FIELDS:
             ids, s = self.field_scores(name, term)
             scores[ids] += s
+        scores.setflags(write=False)
+        self._scores[term] = scores
+        while len(self._scores) * self.size > CACHED_SCORES and len(self._scores) > 1:
+            self._scores.popitem(last=False)
         return scores
 
     def phrase_mask(self, words: tuple[str, ...]) -> np.ndarray:
