@@ -223,11 +223,11 @@ class SegmentWords:
             whole, cut = self.also[i].tolist()
             b = a + whole
         ids = self.ids[a:b]
-        k = self.mask(terms)[ids].nonzero()[0]
+        k = self.mask(terms).take(ids).nonzero()[0]  # take: half the time of mask[ids]
         if not len(k):
             return [], cut
-        starts = self.starts[a:b][k]
-        ends = starts + self.lengths[ids[k]]
+        starts = self.starts[a:b].take(k)
+        ends = starts + self.lengths.take(ids.take(k))
         return list(zip(starts.tolist(), ends.tolist(), strict=True)), cut
 
 
