@@ -32,6 +32,7 @@ def positions(
     cache: OrderedDict | None = None,
     read=None,
     has=None,
+    postings=None,
 ) -> dict[int, list[int]]:
     """{document: sorted positions of any of the terms in the field} for the given documents.
 
@@ -40,11 +41,17 @@ def positions(
     asked again reads no postings. `read(sub, field, term, docs)` reads them (by default
     segment_positions; kb.search.engine passes one that uses the blocks it has just read).
     `has(sub, field, term)` tells whether a segment has the term (by default a lookup in
-    its terms; kb.search.engine answers from the postings it has read).
+    its terms; kb.search.engine answers from the postings it has read). `postings(field,
+    term)` gives a term's sorted document numbers (as in boosts()): then each term's positions
+    are looked for only in the documents that have it.
     """
     out: dict[int, list[int]] = {}
     cache = OrderedDict() if cache is None else cache
     wanted = np.sort(np.asarray(docs, dtype=np.int64))
+    # Per term, the documents to look in: those that have it, when the postings are given.
+    having = (
+        {t: wanted[_in_sorted(wanted, postings(field, t)[0])] for t in terms} if postings else {}
+    )
     for sub, offset in reader.leaf_readers():
         n = sub.doc_count_all()
         local = wanted[(wanted >= offset) & (wanted < offset + n)] - offset
@@ -52,6 +59,11 @@ def positions(
             continue
         segment = sub.segment().segment_id()
         for term in terms:
+            if postings is not None:
+                theirs = having[term]
+                local = theirs[(theirs >= offset) & (theirs < offset + n)] - offset
+                if not len(local):
+                    continue
             if not (has(sub, field, term) if has else (field, term) in sub):
                 continue
             known = cache.setdefault((segment, field, term), {})
@@ -199,7 +211,10 @@ def boosts(
         )
         if not len(checked):
             continue
-        found = [positions(reader, field, terms, checked, cache, read, has) for terms in present]
+        found = [
+            positions(reader, field, terms, checked, cache, read, has, postings)
+            for terms in present
+        ]
         for d in checked.tolist():
             k = index_of[d]
             c = closeness([p.get(d, []) for p in found], len(need_terms))
