@@ -20,6 +20,7 @@ class FacetTable:
         self._lower = {n: {v.lower(): i for i, v in enumerate(vs)} for n, vs in self.values.items()}
         self._orders: dict[str, np.ndarray] = {}
         self.tables = tables
+        self._joined: tuple | None = None  # every field's pairs in one array (see count)
 
     def mask(self, name: str, wanted: list[str]) -> np.ndarray:
         """Documents with any of the values (case does not matter: «oslo» finds «Oslo»)."""
@@ -34,17 +35,38 @@ class FacetTable:
         return out
 
     def count(self, matched: np.ndarray) -> dict[str, list[list]]:
-        """{field: [[value, count], …]} over the matched documents, most common first."""
+        """{field: [[value, count], …]} over the matched documents, most common first.
+
+        One bincount over every field's (document, value) pairs, each field's value ids
+        shifted past the previous fields': the same counts as one per field, in a few numpy
+        calls instead of four per field."""
+        docs, ids, bounds = self._joined or self._join()
+        counts = np.bincount(ids[matched[docs]], minlength=bounds[-1]).tolist()
         out = {}
-        for name, (docs, values) in self.pairs.items():
-            counts = np.bincount(values[matched[docs]], minlength=len(self.values[name]))
-            found = [(self.values[name][i], int(n)) for i, n in enumerate(counts) if n]
+        for k, name in enumerate(self.pairs):
+            values = self.values[name]
+            found = [(values[i], n) for i, n in enumerate(counts[bounds[k] : bounds[k + 1]]) if n]
             if name == f.YEAR:
                 found.sort(key=lambda kv: kv[0], reverse=True)
             else:
                 found.sort(key=lambda kv: (-kv[1], kv[0]))
             out[name] = [list(kv) for kv in found]
         return out
+
+    def _join(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """(documents, shifted value ids, where each field's ids start and the last ends)."""
+        bounds = [0]
+        for name in self.pairs:
+            bounds.append(bounds[-1] + len(self.values[name]))
+        docs = [d for d, _ in self.pairs.values()]
+        ids = [v.astype(np.int64) + bounds[k] for k, (_, v) in enumerate(self.pairs.values())]
+        empty = np.zeros(0, dtype=np.int64)
+        self._joined = (
+            np.concatenate(docs) if docs else empty,
+            np.concatenate(ids) if ids else empty,
+            bounds,
+        )
+        return self._joined
 
     def empty(self) -> dict[str, list]:
         """Facets of an empty result."""
