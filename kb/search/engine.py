@@ -229,6 +229,14 @@ class Engine:
         for name in FIELDS:
             self._lexicon(name)
 
+    def knows(self, term: str) -> bool | None:
+        """Whether any searched field has the term, from the fields' stems once lexicons() has
+        read them (a segment's terms, deleted documents' too, as doc_frequency counts them);
+        None before."""
+        if len(self._lexicons) < len(FIELDS):
+            return None
+        return any(term in self._lexicons[name].counts for name in FIELDS)
+
     def _lexicon(self, name: str) -> FieldTerms:
         if name not in self._lexicons:
             base = self._base.pop(name, None)

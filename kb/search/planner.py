@@ -64,8 +64,13 @@ class Plan:
 class Planner:
     """Plans queries against one reader: knows which terms the index has."""
 
-    def __init__(self, reader, analysis: NorwegianAnalysis, previous: Planner | None = None):
+    def __init__(
+        self, reader, analysis: NorwegianAnalysis, previous: Planner | None = None, known=None
+    ):
         self.reader = reader
+        # known(stem): True/False when the searched fields' stems are at hand (the engine's,
+        # after the warm-up), else None: has_term then looks the stem up in the terms files.
+        self._known = known
         self.analysis = analysis
         self._dictionary: FieldTerms | None = None
         # The dictionary of an earlier reader of the same index, patched when this one's is
@@ -151,6 +156,8 @@ class Planner:
         """True when any searched field has this stem (remembered for this reader: a query
         looks up each word and each pair's compounds in every field's terms file)."""
         found = self._has.get(stem)
+        if found is None and self._known is not None:
+            found = self._known(stem)
         if found is None:
             found = any(self.reader.doc_frequency(name, stem) for name in TEXT_FIELDS)
             if len(self._has) >= CACHED_HAS:

@@ -191,10 +191,11 @@ class Searcher:
             remove_unused_tables(self.index_dir, reader)  # of segments merged away
         with self._lock:  # the previous engine's caches are copied while no search uses them
             engine, planner = (self.engine, self.planner) if updated else (None, None)
+            engine = Engine(searcher, tables, engine)
             return (
                 FacetTable(tables),
-                Engine(searcher, tables, engine),
-                Planner(reader, analysis, planner),
+                engine,
+                Planner(reader, analysis, planner, engine.knows),
                 Words(reader, self.index_dir, analysis.key, self._segment_words),
             )
 
