@@ -276,26 +276,28 @@ def to_hit(
 ) -> dict:
     """One search hit as a dict of the public contract plus what a UI needs (marks: the
     document's word tables, kb.search.words.DocWords, or None to scan its texts)."""
-    data = _data(stored[f.DATA])
     kind = stored[f.KIND]
+    head, tail = _fixed(stored[f.DATA], kind, stored[f.ID_FIELD], stored[f.TITLE])
     text, repaired = snippet(stored, terms, analysis, marks)
-    out = {
-        "kind": kind,
-        "id": stored[f.ID_FIELD],
-        "title": data.get("title") or stored[f.TITLE],
-        "url": data["url"],
-        "score": round(float(score), 3),
-        "snippet": text,
-        "locations": data["locations"],
-    }
-    extras = CASE_EXTRAS if kind == "case" else PASSAGE_EXTRAS
-    out.update({k: data.get(k) for k in extras})
+    out = {**head, "score": round(float(score), 3), "snippet": text, **tail}
     if kind == "passage":
-        out["source"] = data["locations"][0]["source"]
         out["repaired"] = repaired  # True when the snippet shows the OCR-repaired reading
     if why is not None:
         out["why"] = explain(stored, why, analysis, marks)
     return out
+
+
+@lru_cache(maxsize=PREPARED)
+def _fixed(raw: str, kind: str, ident: str, title: str) -> tuple[dict, dict]:
+    """The parts of a hit that do not depend on the query, before and after its score and
+    snippet (read-only: hits share them, as they share the stored data's values)."""
+    data = _data(raw)
+    head = {"kind": kind, "id": ident, "title": data.get("title") or title, "url": data["url"]}
+    extras = CASE_EXTRAS if kind == "case" else PASSAGE_EXTRAS
+    tail = {"locations": data["locations"], **{k: data.get(k) for k in extras}}
+    if kind == "passage":
+        tail["source"] = data["locations"][0]["source"]
+    return head, tail
 
 
 def _location_text(loc: dict) -> str:
