@@ -54,10 +54,16 @@ class SynonymTable:
             table.groups.append(phrases)
         return table
 
+    # (phrases counted, the longest's stems): longest is asked for every clause of a query
+    _longest: tuple[int, int] = field(default=(-1, 0), init=False, repr=False, compare=False)
+
     @property
     def longest(self) -> int:
-        """The most stems in one phrase."""
-        return max((len(p) for p in self.by_phrase), default=0)
+        """The most stems in one phrase (phrases are only added: counted again when added)."""
+        if self._longest[0] != len(self.by_phrase):
+            found = max((len(p) for p in self.by_phrase), default=0)
+            self._longest = (len(self.by_phrase), found)
+        return self._longest[1]
 
     def match(self, stems: list[str], start: int) -> tuple[int, list[Phrase]]:
         """The longest phrase starting at stems[start]: (its length, its group), or (0, [])."""
