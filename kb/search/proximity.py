@@ -32,7 +32,7 @@ def positions(
     cache: OrderedDict | None = None,
     read=None,
     has=None,
-    postings=None,
+    having: dict[str, np.ndarray] | None = None,
 ) -> dict[int, list[int]]:
     """{document: sorted positions of any of the terms in the field} for the given documents.
 
@@ -41,17 +41,13 @@ def positions(
     asked again reads no postings. `read(sub, field, term, docs)` reads them (by default
     segment_positions; kb.search.engine passes one that uses the blocks it has just read).
     `has(sub, field, term)` tells whether a segment has the term (by default a lookup in
-    its terms; kb.search.engine answers from the postings it has read). `postings(field,
-    term)` gives a term's sorted document numbers (as in boosts()): then each term's positions
-    are looked for only in the documents that have it.
+    its terms; kb.search.engine answers from the postings it has read). `having`, when
+    given, holds per term the sorted documents of docs that have it in the field (boosts()
+    knows them from the postings): only those are looked in, and a term without is skipped.
     """
     out: dict[int, list[int]] = {}
     cache = OrderedDict() if cache is None else cache
     wanted = np.sort(np.asarray(docs, dtype=np.int64))
-    # Per term, the documents to look in: those that have it, when the postings are given.
-    having = (
-        {t: wanted[_in_sorted(wanted, postings(field, t)[0])] for t in terms} if postings else {}
-    )
     for sub, offset in reader.leaf_readers():
         n = sub.doc_count_all()
         local = wanted[(wanted >= offset) & (wanted < offset + n)] - offset
@@ -59,23 +55,26 @@ def positions(
             continue
         segment = sub.segment().segment_id()
         for term in terms:
-            if postings is not None:
-                theirs = having[term]
-                local = theirs[(theirs >= offset) & (theirs < offset + n)] - offset
-                if not len(local):
+            if having is not None:
+                theirs = having.get(term, wanted[:0])
+                if len(theirs) and (theirs[0] < offset or theirs[-1] >= offset + n):
+                    theirs = theirs[(theirs >= offset) & (theirs < offset + n)]
+                if not len(theirs):
                     continue
+                local = theirs - offset if offset else theirs
             if not (has(sub, field, term) if has else (field, term) in sub):
                 continue
             known = cache.setdefault((segment, field, term), {})
             cache.move_to_end((segment, field, term))
-            missing = [d for d in local.tolist() if d not in known]
+            asked = local.tolist()
+            missing = [d for d in asked if d not in known]
             if len(known) + len(missing) > CACHED_DOCS:  # one query's documents at least
                 known.clear()
-                missing = local.tolist()
+                missing = asked
             if missing:
                 known.update(dict.fromkeys(missing, ()))
                 known.update((read or segment_positions)(sub, field, term, np.array(missing)))
-            for d in local.tolist():
+            for d in asked:
                 if known.get(d):
                     out.setdefault(d + offset, []).extend(known[d])
         while len(cache) > CACHED_TERMS:
@@ -206,14 +205,15 @@ def boosts(
     best = np.zeros(len(docs), dtype=np.float32)
     index_of = {int(d): k for k, d in enumerate(docs)}
     for field in FIELDS:
-        checked, present = (
-            (docs, need_terms) if postings is None else _with_two(field, need_terms, docs, postings)
+        checked, present, having = (
+            (docs, need_terms, None)
+            if postings is None
+            else _with_two(field, need_terms, docs, postings)
         )
         if not len(checked):
             continue
         found = [
-            positions(reader, field, terms, checked, cache, read, has, postings)
-            for terms in present
+            positions(reader, field, terms, checked, cache, read, has, having) for terms in present
         ]
         for d in checked.tolist():
             k = index_of[d]
@@ -224,11 +224,13 @@ def boosts(
 
 def _with_two(
     field: str, need_terms: list[set[str]], docs: np.ndarray, postings
-) -> tuple[np.ndarray, list[set[str]]]:
-    """The documents of docs that have terms of at least two clauses in the field, and each
-    clause's terms that some of docs have there (the others have no positions to read)."""
+) -> tuple[np.ndarray, list[set[str]], dict[str, np.ndarray]]:
+    """The documents of docs that have terms of at least two clauses in the field, each
+    clause's terms that some of docs have there (the others have no positions to read), and
+    per such term the sorted documents of the first that have it (positions()' `having`)."""
     count = np.zeros(len(docs), dtype=np.int16)
     present = []
+    found_by_term: dict[str, np.ndarray] = {}
     for terms in need_terms:
         has = np.zeros(len(docs), dtype=bool)
         present.append(set())
@@ -237,8 +239,11 @@ def _with_two(
             if found.any():
                 has |= found
                 present[-1].add(term)
+                found_by_term[term] = found
         count += has
-    return docs[count >= 2], present
+    keep = count >= 2
+    having = {t: np.sort(docs[found & keep]) for t, found in found_by_term.items()}
+    return docs[keep], present, having
 
 
 def _in_sorted(docs: np.ndarray, ids: np.ndarray) -> np.ndarray:
