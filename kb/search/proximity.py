@@ -164,14 +164,16 @@ def pair_span(first: list[int], second: list[int]) -> int:
     """min_span of two sorted lists: the smallest distance between them, plus one (walked
     once, without min_span's sorted events: most queries have two clauses)."""
     i = j = 0
-    best = None
-    while i < len(first) and j < len(second):
+    n, m = len(first), len(second)
+    best = first[0] - second[0] if n and m else None
+    best = -best if best is not None and best < 0 else best
+    while i < n and j < m:
         gap = first[i] - second[j]
         if gap < 0:
             gap, i = -gap, i + 1
         else:
             j += 1
-        if best is None or gap < best:
+        if gap < best:
             best = gap
     return best + 1
 
