@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 # Whoosh's Snowball stemmer knows Norwegian as "no"; bokmål and nynorsk both map to it.
 LANGUAGES = {"nb": "no", "nn": "no", "no": "no", "nob": "no", "nno": "no"}
 WORD_PATTERN = r"\w+(?:[.,:]\d+)*"  # keeps "2.1", "1,5" and "kap:3" as one token, splits "nav.no"
+_WORD = re.compile(WORD_PATTERN)
 MIN_ZIPF = 3.0  # a part must be this common in wordfreq or be a word of the vocabularies /
 # synonyms file, the corpus' curated vocabulary
 MIN_VERB = 6  # shortest verb a verbal noun is joined to ("bosette" for "bosetting")
@@ -82,8 +84,10 @@ def plain_analyzer() -> Analyzer:
 
 
 def words(text: str) -> list[str]:
-    """The lowercased words of a text, stop words included."""
-    return [t.text for t in plain_analyzer()(text)]
+    """The lowercased words of a text, stop words included: plain_analyzer()'s tokens, from
+    its regular expression directly (RegexTokenizer yields each match, LowercaseFilter lowers
+    it; a query's words without building the analyzer and its token objects)."""
+    return [m.group().lower() for m in _WORD.finditer(text)]
 
 
 def domain_words(vocabularies: Iterable[Vocabulary], groups: list[list[str]]) -> frozenset[str]:
