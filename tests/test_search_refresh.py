@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 from conftest import live_copy
 
 from indexer.build import update_case
@@ -108,9 +109,25 @@ def test_with_background_refresh_a_search_before_the_refresh_sees_the_update(cor
 
 
 def test_without_a_refresher_a_search_reloads_after_an_update(corpus, tmp_path):
-    """`kb search` and the tests have no refresh thread: the search sees the update itself."""
+    """`kb search` and the tests have no refresh thread: the search sees the update itself.
+    What the searches kept per reader (the planner's has_term answers, before the warm-up
+    from the terms files; the engine's term scores) is the new reader's: the answers equal a
+    searcher's opened from scratch, and so do the engine's stems after the warm-up."""
     root, live, searcher = live_copy(corpus, tmp_path)
     assert searcher.search("hytte")["total"] == 0
-    updated(root, live)
+    for q in QUERIES:
+        searcher.search(q)
+    bolig = searcher.analysis.stem("bolig")
+    kept = searcher.engine._scores[bolig]
+    assert searcher.planner._has.get("hytt") is False
+    updated(root, live)  # the case has «hytte» where it had «bolig»
     assert CASE in ids(searcher.search("hytte"))
-    searcher.close()
+    assert searcher.planner.has_term("hytt") and searcher.engine.term_scores("hytt").any()
+    fresh = open_searcher(live)
+    now = searcher.engine.term_scores(bolig)
+    assert now is not kept and np.array_equal(now, fresh.engine.term_scores(bolig))
+    for q in (*QUERIES, "hytte bolig"):
+        assert strip(searcher.search(q)) == strip(fresh.search(q)), q
+    searcher.warm()  # the planner now asks the engine's stems (patched after the update)
+    assert searcher.engine.knows("hytt") is True and searcher.engine.knows("hytq") is False
+    fresh.close(), searcher.close()

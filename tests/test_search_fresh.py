@@ -1,0 +1,62 @@
+"""What makes a search never asked before cheaper gives the same answers: the shortcuts equal
+the long way (the caches kept per reader after an update: tests/test_search_refresh.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kb.search import hits
+from kb.search.analysis import plain_analyzer, words
+from kb.search.planner import TEXT_FIELDS
+from kb.search.searcher import open_searcher
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    found = open_searcher(index_dir)
+    found.warm()
+    yield found
+    found.close()
+
+
+def test_term_scores_are_kept_read_only(searcher):
+    scores = searcher.engine.term_scores(searcher.analysis.stem("bolig"))
+    assert scores.any() and searcher.engine.term_scores(searcher.analysis.stem("bolig")) is scores
+    with pytest.raises(ValueError):
+        scores[0] = 1.0
+
+
+def test_the_engines_stems_know_what_the_terms_files_know(searcher):
+    engine, reader = searcher.engine, searcher.engine.reader
+    stems = sorted(set().union(*(engine._lexicons[name].counts for name in TEXT_FIELDS)))
+    asked = stems[::7] + [s + "q" for s in stems[::11]] + ["", "zzzz"]
+    for stem in asked:
+        expected = any(reader.doc_frequency(name, stem) for name in TEXT_FIELDS)
+        assert engine.knows(stem) is expected, stem
+
+
+def test_joined_facet_counts_equal_one_count_per_field(searcher):
+    facets, rng = searcher.facets, np.random.default_rng(7)
+    for share in (0.0, 0.1, 0.5, 1.0):
+        matched = rng.random(facets.size) < share
+        expected = {}
+        for name, (docs, values) in facets.pairs.items():
+            counts = np.bincount(values[matched[docs]], minlength=len(facets.values[name]))
+            expected[name] = {facets.values[name][i]: int(n) for i, n in enumerate(counts) if n}
+        got = facets.count(matched)
+        assert {name: dict(map(tuple, pairs)) for name, pairs in got.items()} == expected
+
+
+def test_query_words_are_the_plain_analyzers_tokens():
+    for text in ("Bosetting av 2.1 kap:3 nav.no 1,5 ÆØÅ", "«Straße» – İstanbul ǅ x_y", "ﬁne Ⅻ ²"):
+        assert words(text) == [t.text for t in plain_analyzer()(text)]
+
+
+def test_a_hits_fields_keep_their_order(searcher):
+    """The public JSON's key order, for a case and a passage (the fixed parts are kept)."""
+    result = searcher.search("bolig", limit=50)
+    kinds = {h["kind"]: list(h) for h in result["hits"]}
+    head = ["kind", "id", "title", "url", "score", "snippet", "locations"]
+    assert kinds["case"] == [*head, *hits.CASE_EXTRAS, "why"]
+    assert kinds["passage"] == [*head, *hits.PASSAGE_EXTRAS, "source", "repaired", "why"]
