@@ -275,8 +275,12 @@ class Engine:
 
     def coverage(self, matches: list[NeedMatch]) -> np.ndarray:
         """0–1 per document: its clauses' share of the query's weight (each clause weighs its
-        idf), so lacking a common word («gjør», «raskt») costs less than lacking a rare one."""
-        idf = [math.log(self.size / (int(np.count_nonzero(m.scores)) + 1)) + 1 for m in matches]
+        idf, times its Need.weight), so lacking a common word («gjør», «raskt») costs less than
+        lacking a rare one."""
+        idf = [
+            m.need.weight * (math.log(self.size / (int(np.count_nonzero(m.scores)) + 1)) + 1)
+            for m in matches
+        ]
         have = sum(w * (m.scores > 0) for w, m in zip(idf, matches, strict=True))
         return np.asarray(have / max(sum(idf), 1e-9), dtype=np.float32)
 

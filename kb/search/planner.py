@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.search import schema as f
 from kb.search.analysis import MAX_WORD, MIN_ZIPF, NorwegianAnalysis
@@ -28,6 +28,15 @@ CACHED_HAS = 8192  # stems whose presence in the index each planner (one reader)
 JOIN_LINKERS = ("", "s", "e")  # «kommune programmet» is «kommuneprogrammet», «barne vern» …
 WORD_RUN = re.compile(r"(\w+)")
 APART = re.compile(r"[\s-]+")  # what may stand between two words written apart
+# A query of LONG_QUERY clauses or more is read as a sentence: a word of it this common in
+# Norwegian at large (wordfreq's zipf: «gjør» 6.3, «bedre» 6.0, «finnes» 5.8, «vanskelig» 5.5)
+# carries the sentence rather than its topic, and weighs COMMON_WEIGHT of its idf in the share
+# of the query a document has (Engine.coverage), so lacking it costs little. Its score and
+# how many clauses a document needs are unchanged; words of the vocabularies and synonyms keep
+# their weight. Tuned on the tuning half only (docs/sok.md, «Sjuende runde»).
+LONG_QUERY = 4
+COMMON_ZIPF = 5.5
+COMMON_WEIGHT = 0.3
 
 
 def typed_pairs(typed: str) -> set[tuple[str, str]]:
@@ -50,6 +59,7 @@ class Need:
     parts: tuple[str, ...] = ()  # stems of compound parts (ranked lower)
     fuzzy: str = ""  # an unknown word's stem: index terms within two edits satisfy it
     label: str = ""  # the clause as the reader wrote it (or as corrected), for «treff på: …»
+    weight: float = 1.0  # of its idf in the share of the query a document has (weighed)
 
 
 @dataclass
@@ -103,6 +113,7 @@ class Planner:
                 plan.needs.append(Need((), fuzzy=clause.alternatives[0][0], label=clause.text))
         if plan.corrections:
             plan.suggestion = _replace_words(parsed.text, plan.corrections)
+        plan.needs = weighed(plan.needs, self.analysis)
         return plan
 
     def joined(self, parsed: ParsedQuery) -> list[Clause]:
@@ -249,6 +260,21 @@ class Planner:
             freq = words.counts
             found = near_words(word, words.sorted_terms()) if freq else []
         return min(found, key=lambda m: (m[1], -freq[m[0]]))[0] if found else None
+
+
+def weighed(needs: list[Need], analysis: NorwegianAnalysis) -> list[Need]:
+    """The needs of a long query, its common words (see LONG_QUERY) weighing less."""
+    if len(needs) < LONG_QUERY:
+        return needs
+    return [replace(n, weight=COMMON_WEIGHT) if is_common(n, analysis) else n for n in needs]
+
+
+def is_common(need: Need, analysis: NorwegianAnalysis) -> bool:
+    """True for a one-word clause that is common in Norwegian at large and no domain word."""
+    word = need.label.lower()
+    if " " in word or word in analysis.inputs.domain:
+        return False
+    return analysis.inputs.parts.get(word, 0.0) >= COMMON_ZIPF
 
 
 def max_edits(word: str) -> int:
