@@ -131,3 +131,21 @@ def test_without_a_refresher_a_search_reloads_after_an_update(corpus, tmp_path):
     searcher.warm()  # the planner now asks the engine's stems (patched after the update)
     assert searcher.engine.knows("hytt") is True and searcher.engine.knows("hytq") is False
     fresh.close(), searcher.close()
+
+
+def test_a_warm_searcher_reads_no_stored_fields_on_its_first_page(corpus, tmp_path, monkeypatch):
+    """warm() keeps the stored fields of the documents (cases first, up to half the cache) and
+    forgets the results of its own searches: a visitor's first page reads no stored fields, a
+    warm-up query is answered as a new one, and both equal a searcher opened from scratch."""
+    root, live, searcher = live_copy(corpus, tmp_path)
+    searcher.warm()
+    assert searcher._results == {}
+    stored, fields = [], searcher._searcher.stored_fields
+    monkeypatch.setattr(
+        searcher._searcher, "stored_fields", lambda d: stored.append(d) or fields(d)
+    )
+    fresh = open_searcher(live)
+    for q in ("bolig kommunen", searcher_module.WARM_QUERIES[1]):
+        assert strip(searcher.search(q, limit=20)) == strip(fresh.search(q, limit=20)), q
+    assert stored == []
+    fresh.close(), searcher.close()
