@@ -77,9 +77,10 @@ class Sessions(SecureCookieSessionInterface):
         return data if 0 <= age <= max_age else None
 
     def save_session(self, app, session, response) -> None:
-        # Flask's does nothing else: no cookie to set or delete, no «Vary: Cookie» to add
-        if session.accessed or self.should_set_cookie(app, session):
+        if session.modified or (session and self.should_set_cookie(app, session)):
             super().save_session(app, session, response)
+        elif session.accessed:  # all Flask's does for a session it neither sets nor deletes
+            response.vary.add("Cookie")
 
 
 def register(app: Flask) -> None:
