@@ -24,7 +24,7 @@ from kb.search import hits, proximity
 from kb.search.searcher import open_searcher
 from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, parse_request
-from web.templating import facet_boxes, facet_items, hit_items, snippet
+from web.templating import facet_boxes, facet_items, hit_items, html_escape, snippet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = (FIXTURES / "seeds",)
@@ -499,3 +499,33 @@ def test_facet_boxes_equal_the_jinja_loop(app):
     with app.test_request_context("/sok"):
         expected = env.from_string(JINJA_FACETS).render(facets=blocks)
         assert str(facet_boxes(blocks)) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "plain", "<b> & \"q\" 'a' ø", ODD, Markup("<mark>x</mark>"), 12, None, 1.5],
+)
+def test_html_escape_gives_what_markupsafe_gives(value):
+    assert html_escape(value) == str(escape(value))
+
+
+def test_api_body_equals_jsonify_and_follows_new_locations(app):
+    """The body with each hit's locations encoded once per list is jsonify()'s, also when the
+    same hits come again, when a document comes with new locations (an updated index), and when
+    the placeholder is in the query."""
+    from flask import jsonify
+
+    from web.jsonbody import MARK, jsonify_text
+
+    searcher = open_searcher(app.config["INDEX_DIR"])
+    result = searcher.search("bolig")
+    assert result["hits"] and all("locations" in hit for hit in result["hits"])
+    moved = [
+        {**hit, "locations": [{**loc, "lines": [1, 2]} for loc in hit["locations"]]}
+        for hit in result["hits"]
+    ]
+    odd = {**result, "query": MARK, "hits": [*moved, {"kind": "case", "title": MARK}]}
+    with app.app_context():
+        for data in (result, result, {**result, "hits": moved}, odd, {**result, "hits": []}):
+            assert jsonify_text(app, data) == jsonify(data).get_data(as_text=True)
+    searcher.close()

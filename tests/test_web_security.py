@@ -119,3 +119,38 @@ def test_large_pages_are_gzipped_only_for_clients_that_accept_it(client):
     icon = client.get("/static/favicon.svg", headers={"Accept-Encoding": "gzip"})
     assert icon.headers["Content-Encoding"] == "gzip"  # CSS, JS and SVG: see test_web_reader
     icon.close()
+
+
+def test_a_kept_session_cookie_is_checked_for_key_and_age_on_every_request(app):
+    """Sessions keeps decoded cookies: one signed with another key, tampered with or older
+    than the session lifetime opens as an empty session, as Flask's own loads() gives it."""
+    from datetime import timedelta
+
+    from itsdangerous import TimestampSigner
+    from werkzeug.test import EnvironBuilder
+
+    class Old(TimestampSigner):  # signs as if 100 seconds ago
+        def get_timestamp(self) -> int:
+            return super().get_timestamp() - 100
+
+    sessions = app.session_interface
+    signer = sessions.get_signing_serializer(app)
+    signer.signer = Old
+    cookie = signer.dumps({"csrf_token": "abc"})
+
+    def opened() -> dict:
+        environ = EnvironBuilder("/sok", headers={"Cookie": f"session={cookie}"}).get_environ()
+        return dict(sessions.open_session(app, app.request_class(environ)))
+
+    assert opened() == {"csrf_token": "abc"}
+    assert opened() == {"csrf_token": "abc"}  # kept
+    app.permanent_session_lifetime = timedelta(seconds=50)  # the kept cookie is now too old
+    assert opened() == {}
+    app.permanent_session_lifetime = timedelta(days=31)
+    assert opened() == {"csrf_token": "abc"}
+    key, app.secret_key = app.secret_key, "another key"
+    assert opened() == {}
+    app.secret_key = key
+    assert opened() == {"csrf_token": "abc"}
+    cookie = cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB")
+    assert opened() == {}

@@ -15,11 +15,28 @@ from web.model.params import FILTERS
 from web.model.render import markdown_html
 from web.state import site
 
+try:  # markupsafe's own escaping of a str, without the Markup that escape() wraps it in
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - markupsafe without its C speedups, or another layout
+
+    def _escape_inner(s: str) -> str:
+        return str(escape(s))
+
+
 # A snippet as the searcher writes it: escaped text (&amp; &lt; &gt;) and whole <mark> pairs,
 # nothing nh3 would change (it also rewrites NUL, CR and no-break spaces). Possessive, so a
 # long text that fails at its end is not backtracked.
 _TEXT = r"(?:[^<>&\x00\r\xa0]++|&(?:amp|lt|gt);)"
 CLEAN_SNIPPET = re.compile(rf"(?:{_TEXT}|<mark>{_TEXT}*+</mark>)*+")
+
+
+def html_escape(value) -> str:
+    """str(escape(value)), the same bytes, ~1 µs cheaper for a plain str: a search page
+    escapes ~170 values (tests/test_search_cost.py checks it against markupsafe)."""
+    return _escape_inner(value) if value.__class__ is str else str(escape(value))
+
+
+_esc = html_escape
 
 
 def label(term_id: str, vocabulary: str) -> str:
@@ -38,10 +55,14 @@ def snippet(html: str) -> Markup:
     A page has ~20 snippet parts; one that is already clean (CLEAN_SNIPPET) is left as it is,
     which is what nh3 gives back for it, without its ~17 µs.
     """
-    html = html or ""
+    return Markup(_clean(html or ""))
+
+
+def _clean(html: str) -> str:
+    """snippet(html) as a str (the hit items are joined as strs)."""
     if CLEAN_SNIPPET.fullmatch(html):
-        return Markup(html)
-    return Markup(nh3.clean(html, tags={"mark"}, attributes={}))
+        return html
+    return nh3.clean(html, tags={"mark"}, attributes={})
 
 
 def number(n: int) -> str:
@@ -136,19 +157,19 @@ def _hit_item(hit: dict, h: str) -> str:
     kind = hit["kind"]
     parts = "".join(
         [
-            f'<span class="snippet-part"><span class="snippet-section">I «{escape(part.section)}»:'
-            f"</span> {snippet(part.html)}</span>"
+            f'<span class="snippet-part"><span class="snippet-section">I «{_esc(part.section)}»:'
+            f"</span> {_clean(part.html)}</span>"
             if part.section
-            else f'<span class="snippet-part">{snippet(part.html)}</span>'
+            else f'<span class="snippet-part">{_clean(part.html)}</span>'
             for part in hit["parts"]
         ]
     )
     why = (hit.get("why") or {}).get("text")
-    why = f'<p class="why">{escape(why[:1].upper())}{escape(why[1:])}</p>' if why else ""
+    why = f'<p class="why">{_esc(why[:1].upper())}{_esc(why[1:])}</p>' if why else ""
     return (
-        f'\n      <li class="hit hit-{escape(kind)}">\n        \n        {BADGES[kind == "case"]}'
-        f'\n        <{h} class="hit-title"><a href="{escape(hit["url"])}">{escape(hit["title"])}'
-        f'</a></{h}>\n        <p class="meta">{escape(hit["meta"])}</p>\n        \n        '
+        f'\n      <li class="hit hit-{_esc(kind)}">\n        \n        {BADGES[kind == "case"]}'
+        f'\n        <{h} class="hit-title"><a href="{_esc(hit["url"])}">{_esc(hit["title"])}'
+        f'</a></{h}>\n        <p class="meta">{_esc(hit["meta"])}</p>\n        \n        '
         f'<p class="snippet">{parts}</p>\n        {why}\n      </li>\n      '
     )
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from kb import cite, urls
 from kb.opendata import LICENSE, case_record
 from web import pagecache
+from web.jsonbody import jsonify_text
 from web.model import browse
 from web.model.params import for_my_kommune, parse_request, run_search
 from web.siteurl import site_url
@@ -21,7 +22,7 @@ TIMING = "\x00took_ms\x00"  # stands for the search's timing in a kept JSON body
 
 def timed_body(result: dict) -> tuple[str, str]:
     """jsonify(result)'s text split where the search's timing goes, which changes per request."""
-    body = jsonify({**result, "took_ms": TIMING}).get_data(as_text=True)
+    body = jsonify_text(current_app, {**result, "took_ms": TIMING})
     before, after = body.split(json.dumps(TIMING), 1)
     return before, after
 
