@@ -497,6 +497,15 @@ def test_a_failing_pagefind_still_stops_the_export(
     assert pagefind_runs[0].process.returncode == 3 and not (tmp_path / "ut").exists()
 
 
+def test_a_pagefind_that_never_ends_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(site_steps, "PAGEFIND", ["-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(site_steps, "PAGEFIND_WAIT", 0.3)
+    with site_steps.Pagefind(tmp_path) as run:
+        with pytest.raises(ContentError, match="^pagefind ble ikke ferdig på 0.3 sekunder$"):
+            run.finish(lambda message: None)
+    assert run.process.returncode is not None
+
+
 def test_output_folder_that_is_not_an_export_is_refused(tmp_path):
     (tmp_path / "notater.txt").write_text("viktig", "utf-8")
     with pytest.raises(ContentError, match="ikke tom"):
