@@ -6,10 +6,13 @@ import csv
 import gzip
 import hashlib
 import json
+import multiprocessing
 import re
 import shutil
+import time
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from xml.etree import ElementTree
 
@@ -17,6 +20,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, SEEDS, make_root
+from flask import Flask
 from webtools import REAL_CONTENT, SITE_URL, make_app, real_export, real_index
 
 from kb import cite
@@ -449,6 +453,39 @@ def test_a_file_that_fails_while_pagefind_runs_stops_the_export(
     assert not (tmp_path / "ut").exists()
 
 
+@pytest.fixture
+def two_workers(monkeypatch):
+    """_mapper with two forked workers whose app is a bare Flask app (no export behind it)."""
+    monkeypatch.setattr(render, "workers", lambda: 2)
+    monkeypatch.setattr(render, "_RENDERER", SimpleNamespace(app_factory=lambda: Flask("x")))
+    before = {p.pid for p in multiprocessing.active_children()}
+    yield
+    assert {p.pid for p in multiprocessing.active_children()} <= before  # every worker ended
+
+
+def test_a_failing_task_ends_the_workers_without_killing_a_running_task(two_workers, tmp_path):
+    done = tmp_path / "ferdig"
+    with pytest.raises(ValueError, match="^ugyldig$"), render._mapper(100) as mapped:
+        list(mapped(_slow_or_failing, [("fail", done), ("slow", done)] + [("wait", done)] * 9))
+    assert done.read_text() == "slow"  # the task that ran when another failed was finished
+
+
+def _slow_or_failing(task: tuple[str, Path]) -> None:
+    kind, done = task
+    if kind == "fail":
+        raise ValueError("ugyldig")
+    time.sleep(0.2)
+    if kind == "slow":
+        done.write_text("slow")
+
+
+def test_a_worker_that_never_answers_stops_the_export(two_workers, monkeypatch):
+    monkeypatch.setattr(render, "WAIT", 0.5)
+    with pytest.raises(render.Stalled, match="svarte ikke på 0.5 sekunder"):
+        with render._mapper(100) as mapped:
+            list(mapped(time.sleep, [0, 60, 0]))
+
+
 def test_a_failing_pagefind_still_stops_the_export(
     small_indexed, tmp_path, monkeypatch, pagefind_runs
 ):
@@ -458,6 +495,15 @@ def test_a_failing_pagefind_still_stops_the_export(
     with pytest.raises(ContentError, match="^pagefind feilet:\ningen plass$"):
         build(content, tmp_path / "ut", index)
     assert pagefind_runs[0].process.returncode == 3 and not (tmp_path / "ut").exists()
+
+
+def test_a_pagefind_that_never_ends_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(site_steps, "PAGEFIND", ["-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(site_steps, "PAGEFIND_WAIT", 0.3)
+    with site_steps.Pagefind(tmp_path) as run:
+        with pytest.raises(ContentError, match="^pagefind ble ikke ferdig på 0.3 sekunder$"):
+            run.finish(lambda message: None)
+    assert run.process.returncode is not None
 
 
 def test_output_folder_that_is_not_an_export_is_refused(tmp_path):

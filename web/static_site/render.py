@@ -11,7 +11,8 @@ import multiprocessing
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent import futures
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -207,15 +208,63 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+class Stalled(ContentError):
+    """A worker gave no answer for WAIT seconds (a page that never finishes)."""
+
+
 @contextmanager
 def _mapper(pages: int) -> Iterator[Callable]:
-    """A map over chunks of pages: forked workers (each with its own app), or this process."""
+    """A map over chunks of pages: forked workers (each with its own app), or this process.
+
+    When the export fails (a page answers 500), no worker is killed in the middle of a task:
+    multiprocessing.Pool.terminate() did that, and a worker killed while holding a lock of the
+    pool's queues left the export waiting forever. Here the tasks not yet started are dropped,
+    the running ones finish, and the workers end. Only a worker that gives no answer for WAIT
+    seconds is killed (Stalled: a build error, never a hang).
+    """
     count = workers()
     if count == 1 or pages <= CHUNK:
         yield map
         return
-    with multiprocessing.get_context("fork").Pool(count, initializer=_start_worker) as pool:
-        yield pool.imap
+    context = multiprocessing.get_context("fork")
+    pool = futures.ProcessPoolExecutor(count, context, initializer=_start_worker)
+    submitted: list[futures.Future] = []
+
+    def mapped(task: Callable, items: Iterable) -> Iterator:
+        started = [pool.submit(task, item) for item in items]  # the workers start on them
+        submitted.extend(started)
+        return _results(started)
+
+    patience = WAIT
+    try:
+        yield mapped
+    except Stalled:
+        patience = 0
+        raise
+    finally:
+        for future in submitted:
+            future.cancel()  # only those no worker has taken
+        _done, running = futures.wait(submitted, timeout=patience)
+        if running:  # a worker that never answers: shutdown() would wait for it forever
+            for process in list(pool._processes.values()):
+                process.kill()
+                process.join(5)
+        pool.shutdown(wait=not running, cancel_futures=True)
+
+
+WAIT = 600  # seconds a task may take (CHUNK pages, or one page while planning) before Stalled
+
+
+def _results(started: list[futures.Future]) -> Iterator:
+    """The tasks' results in order; a task without an answer for WAIT seconds is Stalled."""
+    for future in started:
+        try:
+            yield future.result(timeout=WAIT)
+        except futures.TimeoutError:
+            raise Stalled(
+                f"eksporten stoppet: en arbeidsprosess svarte ikke på {WAIT} sekunder "
+                "(en side som aldri blir ferdig?)"
+            ) from None
 
 
 def _start_worker() -> None:

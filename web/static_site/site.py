@@ -18,6 +18,7 @@ from web.static_site.stable import stabilise
 STATIC = Path(__file__).resolve().parents[1] / "static"  # the service's CSS, JS and icons
 CONFIG = Path(__file__).resolve().parents[2] / "mkdocs.yml"  # the export's own settings
 PAGEFIND = ["-m", "pagefind_bin"]  # run with this Python: the pagefind-bin package
+PAGEFIND_WAIT = 1800  # seconds the export waits for Pagefind after its own files are written
 
 
 def export_config(path: Path | None = None) -> dict:
@@ -54,7 +55,11 @@ class Pagefind:
 
     def finish(self, progress: Callable[[str], None]) -> None:
         """Wait for Pagefind; a failure is a build error. Its filter index made reproducible."""
-        if self.process.wait():
+        try:
+            failed = self.process.wait(timeout=PAGEFIND_WAIT)
+        except subprocess.TimeoutExpired:  # leaving the `with` block ends it
+            raise ContentError(f"pagefind ble ikke ferdig på {PAGEFIND_WAIT} sekunder") from None
+        if failed:
             stdout, stderr = (self._read(log) for log in self.logs)
             raise ContentError(f"pagefind feilet:\n{stderr or stdout}")
         stabilise(self.out / "pagefind")
