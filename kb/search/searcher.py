@@ -297,9 +297,8 @@ class Searcher:
         """Search the warm-up queries once, a page of hits each, and forget their results (a
         visitor asking one of them is answered as if it were new)."""
         for query in WARM_QUERIES:
-            filters = {f.KIND: ["case"]} if query == WARM_QUERY else None
-            for options in ({}, {"filters": filters}):
-                self.search(query, limit=WARM_PAGE, **options)
+            self.search(query, limit=WARM_PAGE)
+        self.search(WARM_QUERY, limit=WARM_PAGE, filters={f.KIND: ["case"]})
         with self._lock:
             self._results.clear()
 
