@@ -281,17 +281,16 @@ class Searcher:
 
     def warm(self) -> None:
         """Load what the first query would otherwise wait for: the spelling dictionary, each
-        field's stems for fuzzy matching, the facet orders, and the postings of one search."""
+        field's stems for fuzzy matching, the facet orders, the stored fields of the documents
+        most hits are, and the warm-up searches."""
         with self._lock:
             self._fresh()
             tables = (self.facets, self.engine, self.planner)
             _warmed(self.analysis, self._searcher, tables, hits=False)
             self._warm_gen = self._searcher.reader().generation()
             self._warm_ino = self._ino
+            self._stored = _stored_docs(self._searcher, self.facets)  # for this very reader
         self._warm_searches()
-        with self._lock:
-            if self._searcher.reader().generation() == self._warm_gen:
-                self._stored = _stored_docs(self._searcher, self.facets)
 
     def _warm_searches(self) -> None:
         """Search the warm-up queries once, a page of hits each, and forget their results (a

@@ -208,6 +208,9 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+WAIT = 600  # seconds a task may take (CHUNK pages, or one page while planning) before Stalled
+
+
 class Stalled(ContentError):
     """A worker gave no answer for WAIT seconds (a page that never finishes)."""
 
@@ -250,9 +253,6 @@ def _mapper(pages: int) -> Iterator[Callable]:
                 process.kill()
                 process.join(5)
         pool.shutdown(wait=not running, cancel_futures=True)
-
-
-WAIT = 600  # seconds a task may take (CHUNK pages, or one page while planning) before Stalled
 
 
 def _results(started: list[futures.Future]) -> Iterator:
