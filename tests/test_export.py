@@ -471,9 +471,17 @@ def test_a_failing_task_ends_the_workers_without_killing_a_running_task(two_work
 
 
 def _slow_or_failing(task: tuple[str, Path]) -> None:
+    """«fail» raises once «slow» has started in the other worker (else a pool may rightly drop
+    «slow» as not yet started), «slow» then takes a while to finish."""
     kind, done = task
+    started = done.with_name("startet")
     if kind == "fail":
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
         raise ValueError("ugyldig")
+    if kind == "slow":
+        started.touch()
     time.sleep(0.2)
     if kind == "slow":
         done.write_text("slow")
