@@ -70,6 +70,23 @@ def test_tables_give_the_scans_snippets_over_the_real_index(real):
             assert same_as_scan(fields, terms, real.analysis, m), (query, fields["id"])
 
 
+def test_a_pages_marks_equal_each_documents_own(real):
+    """Words.page marks a page's documents together; every document of the real index, in
+    pages of 20 and of 7 (shuffled), gets the words doc() marks for it alone."""
+    size = real._searcher.reader().doc_count_all()
+    order = list(range(size))
+    order = order[::3] + order[1::3] + order[2::3]
+    for query, width in ((QUERIES[0], 20), (QUERIES[1], 7), (QUERIES[4], 20)):
+        terms = terms_of(real, query)
+        for start in range(0, size, width):
+            docs = order[start : start + width]
+            for doc, together in zip(docs, real.words.page(docs), strict=True):
+                alone = real.words.doc(doc)
+                for name in words.FIELDS:
+                    assert together.also(name, terms) == alone.also(name, terms)
+                    assert together.spans(name, terms) == alone.spans(name, terms), (doc, name)
+
+
 class Segment:
     """A segment of stored documents, as compute() reads one."""
 

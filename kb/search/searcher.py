@@ -417,8 +417,11 @@ class Searcher:
             extra = ranking.fill(limit - len(shown))
         else:
             extra = docs[:0]
-        hits = [self._hit(ranking, int(d)) for d in shown]
-        hits += [{**self._hit(ranking, int(d)), "partial": True} for d in extra]
+        on_page = [*shown.tolist(), *extra.tolist()]
+        marks = self.words.page(on_page)  # marked together: a few numpy calls per page
+        hits = [self._hit(ranking, d, m) for d, m in zip(on_page, marks, strict=True)]
+        for hit in hits[len(shown) :]:
+            hit["partial"] = True
         return {
             "total": total,
             "match": ranking.mode,
@@ -449,10 +452,11 @@ class Searcher:
                 f"Ukjent filter «{unknown[0]}». Gyldige filtre: {', '.join(f.FACETS)}."
             )
 
-    def _hit(self, ranking: Ranking, doc: int) -> dict:
-        """One hit: stored fields, score, snippet and why it matched."""
+    def _hit(self, ranking: Ranking, doc: int, words) -> dict:
+        """One hit: stored fields, score, snippet and why it matched (words: the document's
+        word tables, kb.search.words.DocWords, or None)."""
         stored = self._stored_fields(doc)
-        why, words = ranking.why(doc), self.words.doc(doc)
+        why = ranking.why(doc)
         return to_hit(stored, float(ranking.scores[doc]), ranking.terms, self.analysis, why, words)
 
     def _stored_fields(self, doc: int) -> dict:
