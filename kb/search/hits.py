@@ -118,22 +118,28 @@ def _word_start(text: str, pos: int) -> int:
 
 def _fragment(text: str, spans: list[tuple[int, int]], at: int) -> tuple[str, int]:
     """An escaped fragment around spans[at] with its marks, and where it ends."""
-    start = max(0, spans[at][0] - BEFORE)
-    end = min(len(text), spans[at][0] + AFTER)
-    start = text.rfind(" ", 0, start) + 1 if start else 0
-    end = text.find(" ", end) if end < len(text) and text.find(" ", end) > 0 else len(text)
+    first, size = spans[at][0], len(text)
+    start = text.rfind(" ", 0, first - BEFORE) + 1 if first > BEFORE else 0
+    end = first + AFTER
+    if end < size:
+        end = text.find(" ", end)
+        if end <= 0:
+            end = size
+    else:
+        end = size
     piece = text[start:end]
     plain = "&" not in piece and "<" not in piece and ">" not in piece  # nothing to escape
     out, pos = [], start
-    for a, b in (s for s in spans if start <= s[0] and s[1] <= end):
-        if plain:
-            out += [text[pos:a], "<mark>", text[a:b], "</mark>"]
-        else:
-            out += [escape(text[pos:a], quote=False), "<mark>"]
-            out += [escape(text[a:b], quote=False), "</mark>"]
-        pos = b
+    for a, b in spans:
+        if start <= a and b <= end:
+            if plain:
+                out += (text[pos:a], "<mark>", text[a:b], "</mark>")
+            else:
+                out += (escape(text[pos:a], quote=False), "<mark>")
+                out += (escape(text[a:b], quote=False), "</mark>")
+            pos = b
     out.append(text[pos:end] if plain else escape(text[pos:end], quote=False))
-    return ("… " if start else "") + "".join(out) + (" …" if end < len(text) else ""), end
+    return ("… " if start else "") + "".join(out) + (" …" if end < size else ""), end
 
 
 def _around(
@@ -172,21 +178,22 @@ def snippet_from(text: str, spans: list[tuple[int, int]]) -> str | None:
         return None
     text = _prepared(text)[0]
     starts = [a for a, _ in spans]
-    head, end = _around_spans(text, spans, starts, spans[0])
+    head, end = _around_spans(text, spans, starts, 0)
     later = bisect_left(starts, _word_start(text, end + BEFORE))
     if later == len(spans):
         return head
-    tail, _ = _around_spans(text, spans, starts, spans[later])
+    tail, _ = _around_spans(text, spans, starts, later)
     return head.removesuffix(" …") + " … " + tail.removeprefix("… ")
 
 
 def _around_spans(
-    text: str, spans: list[tuple[int, int]], starts: list[int], first: tuple[int, int]
+    text: str, spans: list[tuple[int, int]], starts: list[int], at: int
 ) -> tuple[str, int]:
-    """_around with the marked words' spans given."""
-    low = bisect_left(starts, _word_start(text, max(0, first[0] - BEFORE - 40)))
-    window = spans[low : bisect_left(starts, first[0] + AFTER + 40)]
-    return _fragment(text, window, window.index(first))
+    """_around with the marked words' spans given, around spans[at]."""
+    first = starts[at]
+    low = bisect_left(starts, _word_start(text, first - BEFORE - 40 if first > BEFORE + 40 else 0))
+    high = bisect_left(starts, first + AFTER + 40, at)
+    return _fragment(text, spans[low:high], at - low)
 
 
 def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
@@ -252,12 +259,16 @@ def explain(
     stored: dict, why: list[tuple[str, bool, set[str]]], analysis: NorwegianAnalysis, marks=None
 ) -> dict:
     """Why a document matched: «treff på: bosetting, flyktninger (også: busetjing)»."""
-    words = [label for label, has, _ in why if has and label]
-    missing = [label for label, has, _ in why if not has and label]
-    typed = {w for label in words for w in label.split()}
-    other = set().union(*(terms for _, _, terms in why)) if why else set()
-    found = also_words(stored, other, analysis, marks) if other else []
-    also = [w for w in found if w not in typed]
+    words, missing, other = [], [], set()
+    for label, has, terms in why:
+        if label:
+            (words if has else missing).append(label)
+        if terms:
+            other |= terms
+    also = []
+    if other:
+        typed = {w for label in words for w in label.split()}
+        also = [w for w in also_words(stored, other, analysis, marks) if w not in typed]
     text = "treff på: " + ", ".join(words) if words else ""
     if text and also:
         text += f" (også: {', '.join(also)})"

@@ -419,7 +419,8 @@ class Searcher:
             extra = docs[:0]
         on_page = [*shown.tolist(), *extra.tolist()]
         marks = self.words.page(on_page)  # marked together: a few numpy calls per page
-        hits = [self._hit(ranking, d, m) for d, m in zip(on_page, marks, strict=True)]
+        terms = frozenset(ranking.terms)  # frozen once, not once per hit and field
+        hits = [self._hit(ranking, d, m, terms) for d, m in zip(on_page, marks, strict=True)]
         for hit in hits[len(shown) :]:
             hit["partial"] = True
         return {
@@ -452,12 +453,12 @@ class Searcher:
                 f"Ukjent filter «{unknown[0]}». Gyldige filtre: {', '.join(f.FACETS)}."
             )
 
-    def _hit(self, ranking: Ranking, doc: int, words) -> dict:
+    def _hit(self, ranking: Ranking, doc: int, words, terms: frozenset[str]) -> dict:
         """One hit: stored fields, score, snippet and why it matched (words: the document's
-        word tables, kb.search.words.DocWords, or None)."""
+        word tables, kb.search.words.DocWords, or None; terms: the ranking's)."""
         stored = self._stored_fields(doc)
         why = ranking.why(doc)
-        return to_hit(stored, float(ranking.scores[doc]), ranking.terms, self.analysis, why, words)
+        return to_hit(stored, float(ranking.scores[doc]), terms, self.analysis, why, words)
 
     def _stored_fields(self, doc: int) -> dict:
         """A document's stored fields (kept for the current reader: unpickling costs)."""

@@ -348,5 +348,6 @@ class DocWords:
     def also(self, name: str, terms: set[str]) -> tuple[list[tuple[int, int]], int] | None:
         """The marked words wholly within the stored text's first ALSO_CHARS characters (their
         spans in the normalised text) and where a cut word starts in the stored text, else
-        -1 (None: scan the text)."""
-        return self._marked(self.doc, name, frozenset(terms), also=True)
+        -1 (None: scan the text). Asked for a few hits only, with terms of their own: not
+        marked together with the page's other documents."""
+        return self.segment.marked(self.doc, name, frozenset(terms), also=True)
