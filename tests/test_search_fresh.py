@@ -27,6 +27,17 @@ def test_term_scores_are_kept_read_only(searcher):
         scores[0] = 1.0
 
 
+def test_title_or_summary_masks_are_kept_read_only(searcher):
+    engine, term = searcher.engine, searcher.analysis.stem("bolig")
+    head = engine.in_head(term)
+    expected = np.zeros(engine.size, dtype=bool)
+    for name in ("title", "summary"):
+        expected[engine.postings(name, term)[0]] = True
+    assert head.any() and np.array_equal(head, expected) and engine.in_head(term) is head
+    with pytest.raises(ValueError):
+        head[0] = False
+
+
 def test_the_engines_stems_know_what_the_terms_files_know(searcher):
     engine, reader = searcher.engine, searcher.engine.reader
     stems = sorted(set().union(*(engine._lexicons[name].counts for name in TEXT_FIELDS)))

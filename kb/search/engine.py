@@ -73,6 +73,7 @@ class Engine:
         self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
         self._scores: OrderedDict[str, np.ndarray] = OrderedDict()  # term_scores, read-only
+        self._heads: OrderedDict[str, np.ndarray] = OrderedDict()  # in_head, read-only
         # The encoded positions of the terms whose blocks were read last (a query's terms):
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
@@ -285,10 +286,18 @@ class Engine:
         return np.asarray(have / max(sum(idf), 1e-9), dtype=np.float32)
 
     def in_head(self, term: str) -> np.ndarray:
-        """Documents with the term in the title or the summary."""
+        """Documents with the term in the title or the summary (kept for this reader, as
+        term_scores, read-only)."""
+        if term in self._heads:
+            self._heads.move_to_end(term)
+            return self._heads[term]
         out = np.zeros(self.size, dtype=bool)
         for name in HEAD:
             out[self.postings(name, term)[0]] = True
+        out.setflags(write=False)
+        self._heads[term] = out
+        while len(self._heads) * self.size > CACHED_SCORES and len(self._heads) > 1:
+            self._heads.popitem(last=False)
         return out
 
     def rank(

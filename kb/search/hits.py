@@ -55,6 +55,13 @@ def _prepared(text: str) -> tuple[str, str | None]:
 
 
 @lru_cache(maxsize=PREPARED)
+def _normalised(text: str) -> str:
+    """A stored text space-normalised (_prepared without the lower-cased copy, which only
+    the scan needs): the word tables' spans are positions in it."""
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=PREPARED)
 def _data(raw: str) -> dict:
     """A document's stored JSON data, parsed (read-only: hits share it)."""
     return json.loads(raw)
@@ -176,7 +183,7 @@ def snippet_from(text: str, spans: list[tuple[int, int]]) -> str | None:
     """snippet_of with the marked words' spans given (kb.search.words): the same fragments."""
     if not spans:
         return None
-    text = _prepared(text)[0]
+    text = _normalised(text)
     starts = [a for a, _ in spans]
     head, end = _around_spans(text, spans, starts, 0)
     later = bisect_left(starts, _word_start(text, end + BEFORE))
@@ -232,7 +239,7 @@ def also_words(stored: dict, terms: set[str], analysis: NorwegianAnalysis, marks
             words = (w for w in found_words if analysis.forms(w) & terms)
         else:  # the words from the tables, then a word cut at ALSO_CHARS
             spans, cut = marked
-            text = _prepared(raw)[0]
+            text = _normalised(raw)
             words = (text[a:b] for a, b in spans)
             if cut >= 0:
                 words = chain(words, _cut_words(raw[cut:ALSO_CHARS], terms, analysis))

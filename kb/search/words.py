@@ -36,6 +36,7 @@ FIELDS = (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE)  # hits.snippet's fields
 FIELD_NUMBERS = {name: i for i, name in enumerate(FIELDS)}
 EXACT = 1  # flag: the text's words are served from the tables
 CACHED_MASKS = 64  # term sets whose marked vocabulary each segment keeps
+CACHED_TERMS = 4096  # terms whose words each segment keeps
 ARRAYS = ("bounds", "flags", "also", "starts", "ids", "lengths", "hashes", "form_starts")
 ARRAYS += ("form_words", "form_text_starts", "form_text")
 log = logging.getLogger(__name__)
@@ -186,6 +187,9 @@ class SegmentWords:
             setattr(self, name, arrays[name])
         self.text_bytes = self.form_text.tobytes()
         self._masks: OrderedDict[frozenset, np.ndarray] = OrderedDict()
+        # Each term's words (a segment's tables never change): a new set of terms, such as
+        # the stood-in terms of «treff på», mostly has terms looked up for the search.
+        self._words: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def mask(self, terms: frozenset[str]) -> np.ndarray:
         """Per vocabulary word: whether one of its forms is one of the terms."""
@@ -201,7 +205,19 @@ class SegmentWords:
         return out
 
     def _words_of(self, term: str) -> np.ndarray:
-        """The ids of the words that give the form `term` (none for the empty term)."""
+        """The ids of the words that give the form `term` (none for the empty term), kept
+        for the CACHED_TERMS terms used last."""
+        found = self._words.get(term)
+        if found is not None:
+            self._words.move_to_end(term)
+            return found
+        found = self._words[term] = self._look_up(term)
+        if len(self._words) > CACHED_TERMS:
+            self._words.popitem(last=False)
+        return found
+
+    def _look_up(self, term: str) -> np.ndarray:
+        """The ids of the words that give the form `term`, found in the tables."""
         key, raw = np.uint64(form_hash(term)), term.encode("utf-8")
         at = int(np.searchsorted(self.hashes, key))
         while term and at < len(self.hashes) and self.hashes[at] == key:
@@ -217,13 +233,13 @@ class SegmentWords:
         """marked() of several documents, {document: its answer}, in a few numpy calls for
         all of them (a page's hits) rather than a dozen per document."""
         i = np.array(docs, dtype=np.int64) * len(FIELDS) + FIELD_NUMBERS[name]
-        exact = self.flags.take(i) & EXACT != 0
+        exact = [flag & EXACT for flag in self.flags.take(i).tolist()]
         a, b = self.bounds.take(i), self.bounds.take(i + 1)
-        cuts = np.full(len(i), -1)
+        cuts = [-1] * len(docs)
         if also:
             whole_cut = self.also.take(i, axis=0)
-            b, cuts = a + whole_cut[:, 0], whole_cut[:, 1]
-        counts = np.where(exact, b - a, 0)
+            b, cuts = a + whole_cut[:, 0], whole_cut[:, 1].tolist()
+        counts = b - a  # 0 where the text is not served: it has no words in the tables
         bounds = np.cumsum(counts)
         # Where each word of the documents' ranges is in the segment's arrays, range by range.
         flat = np.arange(bounds[-1]) + np.repeat(a - (bounds - counts), counts)
@@ -233,7 +249,7 @@ class SegmentWords:
         ends = (starts + self.lengths.take(ids.take(k))).tolist()
         starts, upto = starts.tolist(), np.searchsorted(k, bounds).tolist()
         out, lo = {}, 0
-        for doc, served, hi, cut in zip(docs, exact.tolist(), upto, cuts.tolist(), strict=True):
+        for doc, served, hi, cut in zip(docs, exact, upto, cuts, strict=True):
             spans = list(zip(starts[lo:hi], ends[lo:hi], strict=True))
             out[doc] = (spans, cut) if served else None
             lo = hi
