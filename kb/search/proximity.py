@@ -47,16 +47,18 @@ def positions(
     """
     out: dict[int, list[int]] = {}
     cache = OrderedDict() if cache is None else cache
-    wanted = np.sort(np.asarray(docs, dtype=np.int64))
+    # With `having`, each term's own documents are looked in, not all of docs.
+    wanted = np.sort(np.asarray(docs, dtype=np.int64)) if having is None else _NONE
     for sub, offset in reader.leaf_readers():
         n = sub.doc_count_all()
-        local = wanted[(wanted >= offset) & (wanted < offset + n)] - offset
-        if not len(local):
-            continue
+        if having is None:
+            local = wanted[(wanted >= offset) & (wanted < offset + n)] - offset
+            if not len(local):
+                continue
         segment = sub.segment().segment_id()
         for term in terms:
             if having is not None:
-                theirs = having.get(term, wanted[:0])
+                theirs = having.get(term, _NONE)
                 if len(theirs) and (theirs[0] < offset or theirs[-1] >= offset + n):
                     theirs = theirs[(theirs >= offset) & (theirs < offset + n)]
                 if not len(theirs):
@@ -255,3 +257,6 @@ def _in_sorted(docs: np.ndarray, ids: np.ndarray) -> np.ndarray:
         return np.zeros(len(docs), dtype=bool)
     at = np.searchsorted(ids, docs)
     return ids[np.minimum(at, len(ids) - 1)] == docs
+
+
+_NONE = np.zeros(0, dtype=np.int64)
