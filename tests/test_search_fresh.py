@@ -38,6 +38,23 @@ def test_title_or_summary_masks_are_kept_read_only(searcher):
         head[0] = False
 
 
+def test_a_clauses_kept_match_equals_the_one_computed(searcher):
+    """need_match keeps need_scores per reader: the same arrays, read-only, and the same
+    results as when every clause is computed anew."""
+    from kb.search.query import parse
+
+    engine = searcher.engine
+    for query in ("bosetting av flyktninger", "bolig boilg", "barnefattigdom nav"):
+        for need in searcher.planner.plan(parse(query, searcher.analysis, 500)).needs:
+            kept, computed = engine.need_match(need), engine.need_scores(need)
+            assert engine.need_match(need) is kept
+            for name in ("scores", "own", "head"):
+                assert np.array_equal(getattr(kept, name), getattr(computed, name)), name
+                with pytest.raises(ValueError):
+                    getattr(kept, name)[0] = 0
+            assert kept.terms == computed.terms
+
+
 def test_the_engines_stems_know_what_the_terms_files_know(searcher):
     engine, reader = searcher.engine, searcher.engine.reader
     stems = sorted(set().union(*(engine._lexicons[name].counts for name in TEXT_FIELDS)))

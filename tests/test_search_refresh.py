@@ -111,9 +111,9 @@ def test_with_background_refresh_a_search_before_the_refresh_sees_the_update(cor
 def test_without_a_refresher_a_search_reloads_after_an_update(corpus, tmp_path):
     """`kb search` and the tests have no refresh thread: the search sees the update itself.
     What the searches kept per reader (the planner's has_term answers, before the warm-up
-    from the terms files; the engine's term scores and title-or-summary masks) is the new
-    reader's: the answers equal a searcher's opened from scratch, and so do the engine's
-    stems after the warm-up."""
+    from the terms files; the engine's term scores, title-or-summary masks and clauses'
+    matches) is the new reader's: the answers equal a searcher's opened from scratch, and so
+    do the engine's stems after the warm-up."""
     root, live, searcher = live_copy(corpus, tmp_path)
     assert searcher.search("hytte")["total"] == 0
     for q in QUERIES:
@@ -121,6 +121,8 @@ def test_without_a_refresher_a_search_reloads_after_an_update(corpus, tmp_path):
     bolig = searcher.analysis.stem("bolig")
     kept = searcher.engine._scores[bolig]
     kept_head = searcher.engine.in_head(bolig)
+    need = searcher.planner.plan(searcher_module.parse("bolig", searcher.analysis, 500)).needs[0]
+    kept_match = searcher.engine.need_match(need)
     assert searcher.engine.in_head(bolig) is kept_head  # kept for the reader
     assert searcher.planner._has.get("hytt") is False
     updated(root, live)  # the case has «hytte» where it had «bolig»
@@ -131,6 +133,9 @@ def test_without_a_refresher_a_search_reloads_after_an_update(corpus, tmp_path):
     assert now is not kept and np.array_equal(now, fresh.engine.term_scores(bolig))
     now_head = searcher.engine.in_head(bolig)
     assert now_head is not kept_head and np.array_equal(now_head, fresh.engine.in_head(bolig))
+    now_match, fresh_match = searcher.engine.need_match(need), fresh.engine.need_match(need)
+    assert now_match is not kept_match and len(now_match.scores) != len(kept_match.scores)
+    assert np.array_equal(now_match.scores, fresh_match.scores)
     for q in (*QUERIES, "hytte bolig"):
         assert strip(searcher.search(q)) == strip(fresh.search(q)), q
     searcher.warm()  # the planner now asks the engine's stems (patched after the update)

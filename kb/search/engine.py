@@ -74,6 +74,7 @@ class Engine:
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
         self._scores: OrderedDict[str, np.ndarray] = OrderedDict()  # term_scores, read-only
         self._heads: OrderedDict[str, np.ndarray] = OrderedDict()  # in_head, read-only
+        self._matches: OrderedDict[Need, NeedMatch] = OrderedDict()  # need_match, read-only
         # The encoded positions of the terms whose blocks were read last (a query's terms):
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
@@ -253,6 +254,20 @@ class Engine:
             self._letters[(name, letter)] = sorted(prefixed(self.reader, name, letter))
         return self._letters[(name, letter)]
 
+    def need_match(self, need: Need) -> NeedMatch:
+        """need_scores, kept for this reader (its arrays read-only, bounded as term_scores):
+        a word recurs in many queries never asked before, and its clause is the same Need.
+        need_scores depends on nothing but the need and this reader's postings and stems."""
+        if need in self._matches:
+            self._matches.move_to_end(need)
+            return self._matches[need]
+        found = self._matches[need] = self.need_scores(need)
+        for array in (found.scores, found.own, found.head):
+            array.setflags(write=False)
+        while len(self._matches) * 3 * self.size > CACHED_SCORES and len(self._matches) > 1:
+            self._matches.popitem(last=False)
+        return found
+
     def need_scores(self, need: Need) -> NeedMatch:
         """A clause's scores (any of its phrases, or all its parts) and how each document met it."""
         total = np.zeros(self.size, dtype=np.float32)
@@ -310,7 +325,7 @@ class Engine:
         candidates are lifted when their clauses stand close together (kb.search.proximity),
         and cases by the share of clauses in their title or summary (head_lift).
         """
-        matches = [self.need_scores(need) for need in needs]
+        matches = [self.need_match(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
         covered = np.zeros(self.size, dtype=np.int16)
         for m in matches:
