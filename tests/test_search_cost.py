@@ -117,14 +117,17 @@ def test_query_strings_equal_urlencode(req):
 
 
 @pytest.mark.parametrize("req", requests())
-def test_page_and_kind_links_equal_the_plain_way(req):
+def test_page_kind_and_sort_links_equal_the_plain_way(req):
     odd = replace(req, q=f"{req.q} type=x&sort=y", min_kommune=req.min_kommune and "type=Ås")
-    for one in (req, odd, replace(odd, page=2, sort="title", kind="case")):
+    odder = replace(odd, min_kommune=req.min_kommune and "sort=Ås")
+    for one in (req, odd, odder, replace(odd, page=2, sort="title", kind="case")):
         for page in range(1, 5):
             assert one.at_page(page) == replace(one, page=page).query()
         for kind in ("case", "passage"):
             toggled = None if one.kind == kind else kind
             assert one.toggle("kind", kind) == replace(one, kind=toggled, page=1).query()
+        for sort in ("relevance", "newest", "title"):
+            assert one.sorted_by(sort) == replace(one, sort=sort, page=1).query()
 
 
 @pytest.mark.parametrize("req", requests())

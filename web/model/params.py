@@ -173,8 +173,13 @@ class SearchRequest:
         return replace(self, page=1).query()
 
     def sorted_by(self, sort: str) -> str:
-        """The URL query of the same search in another order."""
-        return replace(self, sort=sort, page=1).query()
+        """The URL query of the same search in another order (page 1): replace(self, sort=sort,
+        page=1).query() from this search's encoded parameters, where the sort comes last."""
+        head, segments, tail = self._facet_segments
+        rest = [pair for pair in tail if not pair.startswith("sort=")]
+        if sort != "relevance":
+            rest.append(f"sort={SORT_PARAMS[sort]}")
+        return "?" + "&".join(head + [pair for seg in segments for pair in seg] + rest)
 
     def with_q(self, q: str) -> str:
         """The URL query of the same filters with another query text."""
