@@ -117,14 +117,17 @@ def test_query_strings_equal_urlencode(req):
 
 
 @pytest.mark.parametrize("req", requests())
-def test_page_and_kind_links_equal_the_plain_way(req):
+def test_page_kind_and_sort_links_equal_the_plain_way(req):
     odd = replace(req, q=f"{req.q} type=x&sort=y", min_kommune=req.min_kommune and "type=Ås")
-    for one in (req, odd, replace(odd, page=2, sort="title", kind="case")):
+    odder = replace(odd, min_kommune=req.min_kommune and "sort=Ås")
+    for one in (req, odd, odder, replace(odd, page=2, sort="title", kind="case")):
         for page in range(1, 5):
             assert one.at_page(page) == replace(one, page=page).query()
         for kind in ("case", "passage"):
             toggled = None if one.kind == kind else kind
             assert one.toggle("kind", kind) == replace(one, kind=toggled, page=1).query()
+        for sort in ("relevance", "newest", "title"):
+            assert one.sorted_by(sort) == replace(one, sort=sort, page=1).query()
 
 
 @pytest.mark.parametrize("req", requests())
@@ -225,27 +228,65 @@ def test_snippet_filter_gives_what_nh3_gives(html):
     assert snippet(html) == nh3.clean(html, tags={"mark"}, attributes={})
 
 
-PLAIN_HEADINGS = re.compile(  # the pattern before the first-letter lookahead: the reference
+PLAIN_HEADINGS = re.compile(  # one pattern of every heading, as before: the reference
     r"(?:^|(?<=\s))(" + "|".join(results._heading_pattern(h) for h in SECTION_ORDER) + r")\s"
 )
 
 
-@pytest.mark.parametrize(
-    "snippet",
-    [
-        "Utfordringen var stor. Slik gjorde de det: kommunen …",
-        "… lite. <mark>Resultater</mark> Flere fikk bolig",
-        "<mark>Slik</mark> <mark>gjorde</mark> de det\nNAV hjalp",
-        "xResultater er ikke en overskrift, Resultatene heller ikke",
-        "Dette skal til Fallgruver Overføringsverdi Redaksjonens vurdering ",
-        "ingen overskrift her",
-        "",
-    ],
-)
-def test_headings_found_in_snippets_equal_the_plain_scan(snippet):
-    found = [(m.span(), m.group(1)) for m in results._headings(snippet)]
-    assert found == [(m.span(), m.group(1)) for m in PLAIN_HEADINGS.finditer(snippet)]
-    assert results.first_words(snippet, 3) == results.words(snippet)[:3]
+def parts_by_plain_scan(snippet, case):
+    """snippet_parts as it was: every heading of SECTION_ORDER found by one pattern, then
+    checked against the case's sections."""
+    sections = results._section_words(case)
+    cuts = []
+    for m in PLAIN_HEADINGS.finditer(snippet):
+        heading = " ".join(results.TAG.sub("", m.group(1)).split())
+        after = results.words(snippet[m.end() :])[:3]
+        if heading in sections and after and sections[heading][: len(after)] == after:
+            cuts.append((m.start(), m.end(), heading))
+    parts = []
+    first = snippet[: cuts[0][0]] if cuts else snippet
+    if first.strip():
+        parts.append((section_by_scanning(first.removeprefix("… "), case), first))
+    for i, (_, end, heading) in enumerate(cuts):
+        stop = cuts[i + 1][0] if i + 1 < len(cuts) else len(snippet)
+        parts.append((heading, snippet[end:stop]))
+    return parts
+
+
+def odd_snippets(case) -> list[str]:
+    """Snippets of a case with its headings where they begin their sections and where they do
+    not: marked, glued to a word, at the start, twice, another section's heading."""
+    out = ["", "ingen overskrift her", "xResultater er ikke en overskrift, Resultatene heller ikke"]
+    sections = list(case.sections)
+    for i, (heading, md) in enumerate(sections):
+        body = " ".join(md.split()[:8])
+        tail = " ".join(sections[i - 1][1].split()[-5:]) if i else "Innledning."
+        marked = " ".join(f"<mark>{w}</mark>" for w in heading.split())
+        other = sections[i - 1][0]
+        word, _, rest = body.partition(" ")
+        out += [
+            f"… {tail} {heading} {body} …",
+            f"{heading} {body}",
+            f"{tail} {marked} {body}",
+            f"{tail} <mark>{heading}</mark> {body}",
+            f"{tail}\n{heading}\n<mark>{word}</mark> {rest}",
+            f"{tail} x{heading} {body} {heading}: {body}",
+            f"{tail} {other} {body} {heading} {body} {heading} {body}",
+            f"Dette skal til Fallgruver {heading} {heading} {body}",
+        ]
+    return out
+
+
+def test_snippet_parts_equal_the_plain_scan(corpus):
+    content = load_content(corpus, source_dirs=SEEDS)
+    cut = 0
+    for case in content.cases.values():
+        for text in odd_snippets(case):
+            parts = results.snippet_parts(text, case)
+            assert [(p.section, str(p.html)) for p in parts] == parts_by_plain_scan(text, case)
+            assert results.first_words(text, 3) == results.words(text)[:3]
+            cut += len(parts) > 1
+    assert cut > 20  # most of them hold a heading where its section begins
 
 
 def positions_by_matcher(reader, field, terms, docs):

@@ -173,8 +173,13 @@ class SearchRequest:
         return replace(self, page=1).query()
 
     def sorted_by(self, sort: str) -> str:
-        """The URL query of the same search in another order."""
-        return replace(self, sort=sort, page=1).query()
+        """The URL query of the same search in another order (page 1): replace(self, sort=sort,
+        page=1).query() from this search's encoded parameters, where the sort comes last."""
+        head, segments, tail = self._facet_segments
+        rest = [pair for pair in tail if not pair.startswith("sort=")]
+        if sort != "relevance":
+            rest.append(f"sort={SORT_PARAMS[sort]}")
+        return "?" + "&".join(head + [pair for seg in segments for pair in seg] + rest)
 
     def with_q(self, q: str) -> str:
         """The URL query of the same filters with another query text."""
@@ -324,7 +329,8 @@ def facet_blocks(
 
 def _links(req: SearchRequest, name: str, values: list, label, base_html: str) -> list[FacetLink]:
     """One facet box's links. A value not chosen yet (most of them) is its quoted self between
-    two halves made once per box, and its text and count, made once per process."""
+    two halves made once per box; its html one f-string around its escaped text (kept per
+    text: the counts differ from search to search, so nothing is kept per count)."""
     if name == "kind":
         left = right = right_html = head = ""
         own: tuple = ()
@@ -340,11 +346,12 @@ def _links(req: SearchRequest, name: str, values: list, label, base_html: str) -
         text = label(name, v)
         if name != "kind" and v not in own:
             q = _quoted(v)
-            links.append(
-                FacetLink(
-                    v, text, n, left + q + right, False, head + q + right_html + _tail(text, n)
-                )
+            html = (  # _link(href_html, _escaped(text), n), the same bytes
+                f'{head}{q}{right_html}">{_escaped(text)} <span class="count"><span '
+                f'class="visually-hidden">, </span>{n}<span class="visually-hidden"> treff'
+                "</span></span></a>"
             )
+            links.append(FacetLink(v, text, n, left + q + right, False, html))
             continue
         href = req.toggles(name, [v])[0]
         href_html = base_html + href.replace("&", "&amp;")
@@ -355,12 +362,6 @@ def _links(req: SearchRequest, name: str, values: list, label, base_html: str) -
             html = _link(href_html, _escaped(text), n)
         links.append(FacetLink(v, text, n, href, active, html))
     return links
-
-
-@lru_cache(maxsize=8192)
-def _tail(text: str, count: int) -> str:
-    """The end of a facet link that is not active, after its href's value (see _link)."""
-    return _link("\x00", _escaped(text), count).split("\x00", 1)[1]
 
 
 @lru_cache(maxsize=4096)

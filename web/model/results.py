@@ -45,9 +45,10 @@ def first_words(text: str, n: int) -> list[str]:
     a start cut at a space holds whole words and whole tags, so its first n are the text's)."""
     cut = text.find(" ", 12 * n)
     if cut > 0:
-        found = [m.group().lower() for m in islice(WORD.finditer(TAG.sub("", text[:cut])), n)]
-        if len(found) == n:
-            return found
+        head = text[:cut]
+        found = WORD.findall(TAG.sub("", head) if "<" in head else head)
+        if len(found) >= n:
+            return [w.lower() for w in found[:n]]
     return [m.group().lower() for m in islice(WORD.finditer(TAG.sub("", text)), n)]
 
 
@@ -56,22 +57,38 @@ def _heading_pattern(heading: str) -> str:
     return r"\s".join(rf"(?:<mark>)?{re.escape(w)}(?:</mark>)?" for w in heading.split())
 
 
-_FIRST_WORDS = sorted({h.split()[0] for h in SECTION_ORDER})
-# A heading at the start or after a space. The lookahead on the headings' first letters lets
-# the regular expression skip most places without trying every heading (3-4x faster).
-HEADINGS = re.compile(
-    rf"(?<!\S)(?=(?:<mark>)?[{''.join(sorted({w[0] for w in _FIRST_WORDS}))}])("
-    + "|".join(_heading_pattern(h) for h in SECTION_ORDER)
-    + r")\s"
-)
-FIRST_WORDS = re.compile("|".join(map(re.escape, _FIRST_WORDS)))
+MARK = "<mark>"
+# Each heading of SECTION_ORDER: its first word, and the heading at a place in a snippet (after
+# a space or at the start, each word possibly marked, a space after it).
+HEADING_AT = {
+    heading: (heading.split()[0], re.compile(rf"(?<!\S)({_heading_pattern(heading)})\s"))
+    for heading in SECTION_ORDER
+}
 
 
-def _headings(snippet: str):
-    """HEADINGS.finditer(snippet), from the first heading's first word on (most snippets
-    have none: a heading holds its first word, written out, at most a <mark> after its start)."""
-    first = FIRST_WORDS.search(snippet)
-    return HEADINGS.finditer(snippet, max(0, first.start() - len("<mark>"))) if first else ()
+def _cuts(snippet: str, sections: dict[str, list[str]]) -> list[tuple[int, int, str]]:
+    """(start, end, heading) where one of the case's section headings starts in the snippet
+    and the words after it begin that section, in snippet order.
+
+    Each heading is looked for by its first word (str.find) and tried with its own pattern
+    there, and only the case's headings: no heading of SECTION_ORDER starts with a word that
+    another one has after its first, so two headings never overlap in a snippet, and what
+    these find is what one pattern of every heading found (test_snippet_cuts_equal_the_old_
+    scan). Most case snippets hold no heading, or only some of the case's first words.
+    """
+    cuts = []
+    for heading, (first, pattern) in HEADING_AT.items():
+        section = sections.get(heading)
+        at = snippet.find(first) if section is not None else -1
+        while at >= 0:
+            marked = at >= len(MARK) and snippet.startswith(MARK, at - len(MARK))
+            m = pattern.match(snippet, at - len(MARK) if marked else at)
+            if m:
+                after = first_words(snippet[m.end() :], 3)
+                if after and section[: len(after)] == after:
+                    cuts.append((m.start(), m.end(), heading))
+            at = snippet.find(first, at + 1)
+    return sorted(cuts) if len(cuts) > 1 else cuts
 
 
 def _section_words(case: Case) -> dict[str, list[str]]:
@@ -107,13 +124,7 @@ def snippet_parts(snippet: str, case: Case | None) -> list[SnippetPart]:
     """
     if case is None:
         return [SnippetPart("", Markup(snippet))]
-    sections = _section_words(case)
-    cuts: list[tuple[int, int, str]] = []  # (start, end of heading, heading)
-    for m in _headings(snippet):
-        heading = " ".join(TAG.sub("", m.group(1)).split())
-        after = first_words(snippet[m.end() :], 3)
-        if heading in sections and after and sections[heading][: len(after)] == after:
-            cuts.append((m.start(), m.end(), heading))
+    cuts = _cuts(snippet, _section_words(case))
     parts = []
     first = snippet[: cuts[0][0]] if cuts else snippet
     if first.strip():
