@@ -205,7 +205,8 @@ NO_SITE_URL = (
     type=SettingType("SITE_URL"),
     default=None,
     show_default="KB_SITE_URL",
-    help="Nettstedets offentlige adresse, brukt i sitemap.xml, siteringer og åpne data (påkrevd).",
+    help="Nettstedets offentlige adresse, med mappen hvis det ligger i en "
+    "(https://org.github.io/gode-grep/), brukt i sitemap.xml, siteringer og åpne data (påkrevd).",
 )
 @click.option("--strict", is_flag=True, help="Stopp hvis noen grep har feil eller advarsler.")
 @click.option(
