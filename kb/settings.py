@@ -79,6 +79,18 @@ def parse_optional_url(raw: object) -> str:
     return parse_url(raw) if str(raw).strip() else ""
 
 
+def parse_site_url(raw: object) -> str:
+    """The site's address: http(s), a host and maybe a folder, no «?» or «#»; or empty.
+
+    Pages add their own paths to it («/grep/x»), so a query or fragment would end up in the
+    middle of every link.
+    """
+    text = parse_optional_url(raw)
+    if "?" in text or "#" in text:
+        raise Invalid("har «?» eller «#», men nettstedets adresse er bare vert og eventuell mappe")
+    return text
+
+
 def parse_bool(raw: object) -> bool:
     """Yes or no: 1/0, ja/nei, true/false, on/off."""
     if isinstance(raw, bool):
@@ -167,11 +179,12 @@ SETTINGS = (
     ),
     Setting(
         "SITE_URL",
-        parse_optional_url,
+        parse_site_url,
         "",
         "Nettstedets offentlige adresse, brukt i siteringer, åpne data og sitemap; tom gir "
-        "adressen forespørselen kom til. `kb export` krever den (eller `--site-url`).",
-        "https://godegrep.example.no",
+        "adressen forespørselen kom til. Den kan ha en mappe (https://org.github.io/gode-grep/), "
+        "men ikke «?» eller «#». `kb export` krever den (eller `--site-url`).",
+        "https://godegrep.example.no eller https://org.github.io/gode-grep/",
     ),
     Setting(
         "TRUSTED_PROXIES",
@@ -239,6 +252,7 @@ TYPE_NAMES = {
     parse_path: "mappe",
     parse_paths: "mapper",
     parse_url: "adresse",
+    parse_site_url: "adresse (kan stå tom)",
     parse_bool: "ja/nei",
     parse_str: "tekst",
 }

@@ -60,7 +60,7 @@ def test_every_wrong_value_is_reported_at_once():
         "KB_PAGE_SIZE: «1.5» er ikke et helt tall — bruk f.eks. 20",
         "KB_PDF_MAX_SECONDS: «snart» er ikke et tall — bruk f.eks. 60 eller 1.5",
         "KB_SITE_URL: «eksempel.no» er ikke en adresse som begynner med http:// eller "
-        "https:// — bruk f.eks. https://godegrep.example.no",
+        "https:// — bruk f.eks. https://godegrep.example.no eller https://org.github.io/gode-grep/",
     ]
 
 

@@ -89,3 +89,35 @@ def test_export_without_a_site_url_exits_2_and_says_how_to_give_one(
     assert result.exit_code == 2, result.output
     assert "--site-url https://" in result.output and "KB_SITE_URL" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://org.github.io/gode-grep/?side=1",
+        "https://org.github.io/gode-grep/#topp",
+        "ftp://org.github.io/gode-grep/",
+        "org.github.io/gode-grep",
+    ],
+)
+def test_export_refuses_a_site_url_with_query_fragment_or_another_scheme(
+    corpus, tmp_path, runner, url
+):
+    out = tmp_path / "ut"
+    args = ["export", "--out", str(out), "--content", str(corpus), "--site-url", url]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert f"«{url}»" in result.output and "https://org.github.io/gode-grep/" in result.output
+    assert not out.exists()
+
+
+def test_export_refuses_a_site_url_in_mkdocs_yml_with_a_query(tmp_path, runner, monkeypatch):
+    from web.static_site import site
+
+    monkeypatch.delenv("KB_SITE_URL", raising=False)
+    monkeypatch.setattr(site, "CONFIG", tmp_path / "mkdocs.yml")
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://x.example/gg?a=1\n", "utf-8")
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path / "ut")])
+    assert result.exit_code == 2, result.output
+    assert "mkdocs.yml: site_url: «https://x.example/gg?a=1» har «?» eller «#»" in result.output
+    assert not (tmp_path / "ut").exists()

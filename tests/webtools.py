@@ -73,6 +73,67 @@ def real_export() -> Path:
     return out
 
 
+SUBPATH_SITE_URL = "https://org.github.io/gode-grep/"  # a GitHub Pages project site
+SUBPATH = "/gode-grep/"
+
+
+@cache
+def subpath_export(root: Path, index: Path) -> Path:
+    """A content root exported once per run with SUBPATH_SITE_URL, a site URL with a folder."""
+    from kb.content.loader import load_content
+    from web.static_site import build_site
+
+    folder = Path(tempfile.mkdtemp(prefix="gode-grep-subpath-"))
+    atexit.register(shutil.rmtree, folder, True)
+    out = folder / "site"
+    content = load_content(root, None, (FIXTURES / "seeds",))
+    edit, repo = "https://example.invalid/edit/", "https://example.invalid"
+    build_site(content, out, SUBPATH_SITE_URL, edit, repo, index_dir=index)
+    return out
+
+
+@contextlib.contextmanager
+def served_under(folder: Path, prefix: str = SUBPATH):
+    """The origin («http://127.0.0.1:port») of http.server serving folder at prefix, as GitHub
+    Pages serves a project site: nothing outside prefix, and 404.html (status 404) for a
+    missing file inside it, at any depth."""
+    import http.server
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            bare = path.split("?", 1)[0].split("#", 1)[0]
+            if not (bare + "/").startswith(prefix):
+                return str(folder / "utenfor-mappen" / "finnes-ikke")
+            return super().translate_path("/" + path[len(prefix) :])
+
+        def send_error(self, code, message=None, explain=None) -> None:
+            if code != 404 or not self.path.startswith(prefix):
+                return super().send_error(code, message, explain)
+            body = (folder / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 @contextlib.contextmanager
 def served_app(app):
     """The base url of the app served by werkzeug in a thread on 127.0.0.1, port 0."""

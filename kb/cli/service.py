@@ -205,7 +205,8 @@ NO_SITE_URL = (
     type=SettingType("SITE_URL"),
     default=None,
     show_default="KB_SITE_URL",
-    help="Nettstedets offentlige adresse, brukt i sitemap.xml, siteringer og åpne data (påkrevd).",
+    help="Nettstedets offentlige adresse, med mappen hvis det ligger i en "
+    "(https://org.github.io/gode-grep/), brukt i sitemap.xml, siteringer og åpne data (påkrevd).",
 )
 @click.option("--strict", is_flag=True, help="Stopp hvis noen grep har feil eller advarsler.")
 @click.option(
@@ -227,7 +228,7 @@ def export_cmd(out, site_url, strict, index_dir, source_dirs, content_dir) -> No
 
     config = resolve_config(source_dirs, content_dir=content_dir, site_url=site_url)
     if not config.site_url and export_config().get("site_url"):
-        site_url = export_config()["site_url"]  # mkdocs.yml, the export's own settings
+        site_url = configured_site_url()  # mkdocs.yml, the export's own settings
         config = resolve_config(source_dirs, content_dir=content_dir, site_url=site_url)
     if not config.site_url:
         click.echo(NO_SITE_URL, err=True)
@@ -252,6 +253,19 @@ def export_cmd(out, site_url, strict, index_dir, source_dirs, content_dir) -> No
         f"{result.cases} grep og {result.pages} sider skrevet til {result.out} "
         f"({result.files} filer, {result.bytes / 1e6:.1f} MB) på {result.seconds:.1f} s"
     )
+
+
+def configured_site_url() -> str:
+    """site_url in mkdocs.yml, checked like --site-url; a wrong one is exit code 2."""
+    from web.static_site.site import export_config
+
+    raw = export_config()["site_url"]
+    setting = settings.BY_NAME["SITE_URL"]
+    try:
+        return setting.check(raw)
+    except settings.Invalid as exc:
+        click.echo(f"mkdocs.yml: site_url: «{raw}» {exc} — bruk f.eks. {setting.example}", err=True)
+        sys.exit(2)
 
 
 def export_index(content, config: settings.Config, folder: Path) -> Path:

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
 
 from test_browser import ARGS, VIEWPORTS, chromium_path, violations  # noqa: E402, F401
-from webtools import real_export  # noqa: E402
+from webtools import SUBPATH, real_export, served_under, subpath_export  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -183,5 +183,28 @@ def test_a_line_anchor_lands_on_the_cited_lines_in_the_report_part(browser, site
         marked.wait_for()
         assert int(marked.get_attribute("data-first")) <= 773
         assert int(marked.get_attribute("data-last")) >= 761
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def subpath_origin(corpus, index_dir):
+    """The small corpus exported for https://org.github.io/gode-grep/, served at /gode-grep/."""
+    with served_under(subpath_export(corpus, index_dir)) as origin:
+        yield origin
+
+
+def test_the_search_works_when_the_site_is_served_under_a_folder(browser, subpath_origin):
+    ctx, page, errors = open_page(browser, subpath_origin, f"{SUBPATH}sok/?q=startlån")
+    try:
+        wait_for_hits(page)
+        links = page.eval_on_selector_all(
+            "ol.hits .hit-title a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        assert f"{SUBPATH}grep/lillehammer-startlan/" in links
+        assert all(link.startswith(SUBPATH) for link in links), links  # cases and reports
+        page.locator("ol.hits .hit-title a").first.click()
+        page.wait_for_load_state()
+        assert page.locator("main h1").inner_text() and errors == []
     finally:
         ctx.close()

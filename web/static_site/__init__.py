@@ -22,7 +22,7 @@ from pathlib import Path
 from kb.content.loader import Content
 from kb.errors import ContentError
 from kb.opendata import case_record, write_csv, write_json
-from web.static_site.linkcheck import check_links
+from web.static_site.linkcheck import check_links, served_root
 from web.static_site.render import export_app, render_site
 from web.static_site.site import STATIC, Pagefind, write_robots, write_sitemap
 
@@ -112,7 +112,7 @@ def build_site(
         write_sitemap(site, site_url, sitemap_rows(content, pages))
         write_robots(site, site_url)
         progress("Sjekker lenkene …")
-        broken = check_links(site, scanned)
+        broken = check_links(site, scanned, served_root(site_url))
         search[0].finish(progress)
         if broken:
             raise ContentError("brutte lenker i nettstedet:\n" + "\n".join(broken[:50]))

@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
-BASE = "http://site.invalid/"  # a stand-in origin for resolving relative links
+ORIGIN = "http://site.invalid"  # a stand-in origin for resolving relative links
+BASE = ORIGIN + "/"
 # A comment, or a start tag: its name and its attributes (quoted values may hold «>»).
 TOKEN = re.compile(r"<!--.*?-->|<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 ATTR = re.compile(r"""([^\s/>=][^\s/=>]*)(?:\s*=+\s*("[^"]*"|'[^']*'|[^>\s]*))?""")
@@ -57,17 +58,27 @@ def _value(value: str) -> str:
     return unescape(value)
 
 
-def page_links(html: str, file: str) -> Scan:
+def served_root(site_url: str) -> str:
+    """The path the site is served under: «/» for https://x, «/gode-grep/» for https://x/gode-grep."""
+    return urlsplit(site_url.rstrip("/") + "/").path
+
+
+def page_links(html: str, file: str, root: str = "/") -> Scan:
     """(fragment targets, (link as written, absolute URL) of each internal link) of a page,
-    written to file (its path in the site)."""
+    written to file (its path in the site), as the site is served under root (served_root)."""
     page_ids, hrefs = scan_page(html)
-    url = BASE + file.removesuffix("index.html")
+    url = ORIGIN + root + file.removesuffix("index.html")
     return page_ids, [(h, a) for h in hrefs if (a := urljoin(url, h)).startswith(BASE)]
 
 
-def target_of(url_path: str, site: Path) -> Path | None:
-    """The built file a URL path points to (folders serve their index.html), or None."""
-    return _target(unquote(url_path).lstrip("/"), site)
+def target_of(url_path: str, site: Path, root: str = "/") -> Path | None:
+    """The built file a URL path points to (folders serve their index.html), or None; a path
+    outside root, the folder the site is served under, has no file in it."""
+    if url_path == root.rstrip("/"):
+        url_path = root  # the server sends «/gode-grep» on to «/gode-grep/»
+    if not url_path.startswith(root):
+        return None
+    return _target(unquote(url_path.removeprefix(root)).lstrip("/"), site)
 
 
 @lru_cache(maxsize=100_000)
@@ -78,22 +89,25 @@ def _target(rel: str, site: Path) -> Path | None:
     return target if target.is_file() else None
 
 
-def _missing(absolute: str, site: Path, ids: dict[Path, set[str]]) -> str:
+def _missing(absolute: str, site: Path, ids: dict[Path, set[str]], root: str) -> str:
     """What an internal link lacks: «finnes ikke», «ankeret #x finnes ikke», or «» (none)."""
     parts = urlsplit(absolute)
-    target = target_of(parts.path, site)
+    target = target_of(parts.path, site, root)
     if target is None:
-        return "finnes ikke"
+        outside = not (parts.path + "/").startswith(root)
+        return f"finnes ikke (nettstedet ligger under {root})" if outside else "finnes ikke"
     if parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
         return f"ankeret #{parts.fragment} finnes ikke"
     return ""
 
 
-def check_links(site: Path, scanned: dict[str, Scan] | None = None) -> list[str]:
+def check_links(site: Path, scanned: dict[str, Scan] | None = None, root: str = "/") -> list[str]:
     """Problems «page: link -> what is missing» for every broken internal link or anchor.
 
     `scanned` holds the pages already scanned by the export's workers as they wrote them
-    (page_links, by file in the site); every other HTML file of the site is read here.
+    (page_links, by file in the site); every other HTML file of the site is read here. The
+    links are checked as the site is served under root («/gode-grep/»): a link to «/static/…»
+    leaves that folder and is broken there.
     """
     site = Path(site).resolve()
     _target.cache_clear()
@@ -101,14 +115,14 @@ def check_links(site: Path, scanned: dict[str, Scan] | None = None) -> list[str]
     for path in site.rglob("*.html"):
         where = path.relative_to(site).as_posix()
         if where not in scanned:
-            scanned[where] = page_links(path.read_text("utf-8"), where)
+            scanned[where] = page_links(path.read_text("utf-8"), where, root)
     ids = {site / where: page_ids for where, (page_ids, _) in scanned.items()}
     missing: dict[str, str] = {}  # by absolute URL: most links are on many pages
     problems = []
     for where in sorted(scanned, key=lambda w: Path(w).parts):
         for href, absolute in scanned[where][1]:
             if absolute not in missing:
-                missing[absolute] = _missing(absolute, site, ids)
+                missing[absolute] = _missing(absolute, site, ids, root)
             if missing[absolute]:
                 problems.append(f"{where}: {href} -> {missing[absolute]}")
     return problems

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -24,7 +23,7 @@ from kb.errors import ContentError
 from kb.search.analysis import NorwegianAnalysis
 from web import create_app
 from web.static_site import links, searchterms
-from web.static_site.linkcheck import Scan, page_links
+from web.static_site.linkcheck import Scan, page_links, served_root
 from web.static_site.pages import NOT_FOUND, Page, every_page, followed_page
 
 LISTING_SIZE = 100_000  # a one-filter list shows every hit on one page (the export cannot page)
@@ -62,6 +61,7 @@ class Renderer:
         self.app = app_factory()
         self.client = self.app.test_client()
         self.site_url = site_url.rstrip("/") + "/"
+        self.root = served_root(site_url)  # «/», or the folder: «/gode-grep/»
         self.page_size = self.app.config["PAGE_SIZE"]
         self.analysis: NorwegianAnalysis | None = None  # read while planning (plan)
         self.links: links.LinkMap | None = None
@@ -130,16 +130,17 @@ class Renderer:
             self.folders.add(target.parent)
         if mimetype != "text/html":
             target.write_bytes(body)
-            return page_links(body.decode("utf-8"), page.file) if target.suffix == ".html" else None
+            html = target.suffix == ".html"
+            return page_links(body.decode("utf-8"), page.file, self.root) if html else None
         text = self.mark(page, body.decode("utf-8"))
         folder = posixpath.dirname(page.file)
         if page.file == "404.html":  # served at any depth: links from the site's root path
-            text = links.rewrite(text, "", self.links, base=urlsplit(self.site_url).path)
+            text = links.rewrite(text, "", self.links, base=self.root)
         else:
             text = links.rewrite(text, folder, self.links)
             text = links.canonical(text, self.site_url + (f"{folder}/" if folder else ""))
         target.write_text(text, "utf-8")
-        return page_links(text, page.file) if target.suffix == ".html" else None
+        return page_links(text, page.file, self.root) if target.suffix == ".html" else None
 
     def mark(self, page: Page, text: str) -> str:
         """Case and report pages: Pagefind's body, filters and result line."""
