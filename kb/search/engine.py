@@ -35,6 +35,7 @@ CASE_HEAD_WEIGHT = 0.2
 PASSAGE_HEAD_WEIGHT = 0.0  # EXPERIMENT: the same for a passage's section heading
 HEAD_BY_IDF = False  # EXPERIMENT: the head share weighs each clause by its idf
 PARTIAL_CASES_BELOW = False  # EXPERIMENT: cases lacking a clause go below close passages too
+KIND_LENGTHS = False  # EXPERIMENT: BM25 length norm against the average of the document's kind
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
@@ -152,8 +153,18 @@ class Engine:
         if not len(ids):
             return ids, tf
         idf = math.log(self.size / (len(ids) + 1)) + 1
-        norm = K1 * ((1 - B) + B * self.lengths[name][ids] / self.avg[name])
+        avg = self.kind_avg(name)[ids] if KIND_LENGTHS else self.avg[name]
+        norm = K1 * ((1 - B) + B * self.lengths[name][ids] / avg)
         return ids, idf * (tf * (K1 + 1)) / (tf + norm)
+
+    def kind_avg(self, name: str) -> np.ndarray:
+        """Per document, the average length of the field over the live documents of its kind."""
+        lengths, out = self.lengths[name], np.ones(self.size)
+        for kind in (self.is_case, ~self.is_case):
+            docs = kind & self.live
+            if docs.any():
+                out[kind] = max(float(lengths[docs].mean()), 1e-9) or 1.0
+        return out
 
     def term_scores(self, term: str) -> np.ndarray:
         """BM25F of one term, summed over the searched fields, for every document (kept for

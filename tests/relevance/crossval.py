@@ -37,7 +37,7 @@ TOP = 10
 PARAMS = {
     "case_head": ("kb.search.engine", "CASE_HEAD_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.4, 0.6)),
     "proximity": ("kb.search.proximity", "PROXIMITY_BOOST", (0.3, 0.45, 0.6, 0.8, 1.0)),
-    "case": ("kb.search.engine", "CASE_WEIGHT", (0.4, 0.5, 0.6, 0.7, 0.8)),
+    "case": ("kb.search.engine", "CASE_WEIGHT", (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)),
     "strong_case": ("kb.search.engine", "STRONG_CASE_WEIGHT", (1.0, 1.25, 1.5, 1.75, 2.0)),
     "common": ("kb.search.planner", "COMMON_WEIGHT", (0.0, 0.15, 0.3, 0.5, 1.0)),
     "all_words": ("kb.search.engine", "ALL_WORDS_BOOST", (1.5, 2.0, 3.0, 4.5, 6.0)),
@@ -45,6 +45,7 @@ PARAMS = {
     "near": ("kb.search.engine", "NEAR", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0)),
     "passage_head": ("kb.search.engine", "PASSAGE_HEAD_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5)),
     "head_idf": ("kb.search.engine", "HEAD_BY_IDF", (False, True)),
+    "kind_lengths": ("kb.search.engine", "KIND_LENGTHS", (False, True)),
     "partial_below": ("kb.search.engine", "PARTIAL_CASES_BELOW", (False, True)),
 }
 JOINT = tuple(PARAMS)
@@ -66,12 +67,17 @@ class Bench:
         if key not in self._memo:
             patch(full)
             try:
-                self.searcher._results.clear()
+                self.forget()
                 self._memo[key] = [self.top(q) for q in self.queries]
             finally:
                 patch(self.today)
-                self.searcher._results.clear()
+                self.forget()
         return self._memo[key]
+
+    def forget(self) -> None:
+        """Forget remembered results and term scores (some constants change them)."""
+        self.searcher._results.clear()
+        self.searcher.engine._scores.clear()
 
     def top(self, q: str, hits: list | None = None) -> list[str]:
         """Document keys of the engine's top 10 (or of hits)."""
