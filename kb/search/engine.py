@@ -32,10 +32,6 @@ HEAD = (f.TITLE, f.SUMMARY)
 # summary): the one weight of the calibrated score that earned its place, fitted by grid on
 # the tuning half (P@5 + MRR) with leave-one-query-out CV: python -m tests.relevance.calibrate
 CASE_HEAD_WEIGHT = 0.2
-PASSAGE_HEAD_WEIGHT = 0.0  # EXPERIMENT: the same for a passage's section heading
-HEAD_BY_IDF = False  # EXPERIMENT: the head share weighs each clause by its idf
-PARTIAL_CASES_BELOW = False  # EXPERIMENT: cases lacking a clause go below close passages too
-KIND_LENGTHS = False  # EXPERIMENT: BM25 length norm against the average of the document's kind
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
@@ -153,18 +149,8 @@ class Engine:
         if not len(ids):
             return ids, tf
         idf = math.log(self.size / (len(ids) + 1)) + 1
-        avg = self.kind_avg(name)[ids] if KIND_LENGTHS else self.avg[name]
-        norm = K1 * ((1 - B) + B * self.lengths[name][ids] / avg)
+        norm = K1 * ((1 - B) + B * self.lengths[name][ids] / self.avg[name])
         return ids, idf * (tf * (K1 + 1)) / (tf + norm)
-
-    def kind_avg(self, name: str) -> np.ndarray:
-        """Per document, the average length of the field over the live documents of its kind."""
-        lengths, out = self.lengths[name], np.ones(self.size)
-        for kind in (self.is_case, ~self.is_case):
-            docs = kind & self.live
-            if docs.any():
-                out[kind] = max(float(lengths[docs].mean()), 1e-9) or 1.0
-        return out
 
     def term_scores(self, term: str) -> np.ndarray:
         """BM25F of one term, summed over the searched fields, for every document (kept for
@@ -291,16 +277,12 @@ class Engine:
         """0–1 per document: its clauses' share of the query's weight (each clause weighs its
         idf, times its Need.weight), so lacking a common word («gjør», «raskt») costs less than
         lacking a rare one."""
-        idf = self.idf(matches)
-        have = sum(w * (m.scores > 0) for w, m in zip(idf, matches, strict=True))
-        return np.asarray(have / max(sum(idf), 1e-9), dtype=np.float32)
-
-    def idf(self, matches: list[NeedMatch]) -> list[float]:
-        """Each clause's weight: the idf of the documents it matches, times its Need.weight."""
-        return [
+        idf = [
             m.need.weight * (math.log(self.size / (int(np.count_nonzero(m.scores)) + 1)) + 1)
             for m in matches
         ]
+        have = sum(w * (m.scores > 0) for w, m in zip(idf, matches, strict=True))
+        return np.asarray(have / max(sum(idf), 1e-9), dtype=np.float32)
 
     def in_head(self, term: str) -> np.ndarray:
         """Documents with the term in the title or the summary."""
@@ -361,8 +343,6 @@ class Engine:
             close = ~self.is_case[candidates] & (covered[candidates] == n)
             close &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR
             headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches])
-            if PARTIAL_CASES_BELOW:
-                headless |= self.is_case & (covered < n)
             below(ranking.scores, candidates[close], np.flatnonzero(headless & some))
         ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
         ranking.scores[candidates] *= self.head_lift(matches, candidates)
@@ -371,14 +351,8 @@ class Engine:
     def head_lift(self, matches: list[NeedMatch], candidates: np.ndarray) -> np.ndarray:
         """The calibrated factor of each candidate: a case's score grows with the share of
         the clauses its title or summary has, exp(CASE_HEAD_WEIGHT × share); 1 for a passage."""
-        if HEAD_BY_IDF:
-            idf = self.idf(matches)
-            share = sum(w * m.head[candidates] for w, m in zip(idf, matches, strict=True))
-            share = share / max(sum(idf), 1e-9)
-        else:
-            share = sum(m.head[candidates].astype(np.float32) for m in matches) / len(matches)
-        weight = np.where(self.is_case[candidates], CASE_HEAD_WEIGHT, PASSAGE_HEAD_WEIGHT)
-        return np.exp(weight * share).astype(np.float32)
+        share = sum(m.head[candidates].astype(np.float32) for m in matches) / len(matches)
+        return np.exp(CASE_HEAD_WEIGHT * share * self.is_case[candidates]).astype(np.float32)
 
 
 def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> None:

@@ -1,12 +1,14 @@
 """Where MRR is lost, and k-fold cross-validation of ranking constants, on the tuning half only.
 
-    python -m tests.relevance.crossval [--index DIR] [--mrr] [--cv NAME ...] [--joint]
+    python -m tests.relevance.crossval [--index DIR] [--mrr] [--cv NAME ...] [--pairs A,B ...]
+                                       [--joint]
 
 - --mrr: per tuning query, the rank of the first grade-3 document in the order evaluate.py
   scores (Searcher.search: the pure score order) and in the page's order («Grep» with every
   word first, web.model.results.hit_groups), and what stands above it (kind, grade).
-- --cv NAME: one constant (PARAMS) cross-validated over its grid; --joint: every constant
-  tuned together by coordinate ascent inside each fold.
+- --cv NAME: one constant (PARAMS) cross-validated over its grid; --pairs A,B: two together
+  over every combination of their grids; --joint: every constant tuned together by
+  coordinate ascent inside each fold.
 Cross-validation: the 45 tuning queries in FOLDS folds (query i of judged.yaml in fold
 i mod FOLDS); on each fold the setting with the highest P@5 + MRR on the other folds (ties:
 today's) is measured on the fold; the gain is summed over the folds against today's order.
@@ -43,10 +45,6 @@ PARAMS = {
     "all_words": ("kb.search.engine", "ALL_WORDS_BOOST", (1.5, 2.0, 3.0, 4.5, 6.0)),
     "power": ("kb.search.engine", "COVERAGE_POWER", (2, 4, 8, 12, 16)),
     "near": ("kb.search.engine", "NEAR", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0)),
-    "passage_head": ("kb.search.engine", "PASSAGE_HEAD_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5)),
-    "head_idf": ("kb.search.engine", "HEAD_BY_IDF", (False, True)),
-    "kind_lengths": ("kb.search.engine", "KIND_LENGTHS", (False, True)),
-    "partial_below": ("kb.search.engine", "PARTIAL_CASES_BELOW", (False, True)),
 }
 JOINT = tuple(PARAMS)
 
