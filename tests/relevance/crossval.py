@@ -42,6 +42,8 @@ PARAMS = {
     "case": ("kb.search.engine", "CASE_WEIGHT", (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)),
     "strong_case": ("kb.search.engine", "STRONG_CASE_WEIGHT", (1.0, 1.25, 1.5, 1.75, 2.0)),
     "common": ("kb.search.planner", "COMMON_WEIGHT", (0.0, 0.15, 0.3, 0.5, 1.0)),
+    "common_zipf": ("kb.search.planner", "COMMON_ZIPF", (5.0, 5.3, 5.5, 5.8, 6.0)),
+    "long_query": ("kb.search.planner", "LONG_QUERY", (3, 4, 5, 6)),
     "all_words": ("kb.search.engine", "ALL_WORDS_BOOST", (1.5, 2.0, 3.0, 4.5, 6.0)),
     "power": ("kb.search.engine", "COVERAGE_POWER", (2, 4, 8, 12, 16)),
     "near": ("kb.search.engine", "NEAR", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0)),
