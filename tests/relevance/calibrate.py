@@ -1,6 +1,6 @@
 """A calibrated score for the best candidates, fitted and judged on the tuning half only.
 
-    python -m tests.relevance.calibrate [--index DIR] [--l2 1.0] [--why] [--fit]
+    python -m tests.relevance.calibrate [--index DIR] [--l2 1.0] [--folds K] [--why] [--fit]
 
 For each tuning query the engine gives its candidates (the 60 best matched and 60 best partial
 documents, those proximity checks) and, per candidate, cheap features it already has (FEATURES),
@@ -8,7 +8,8 @@ computed without the calibrated lift (CASE_HEAD_WEIGHT in kb/search/engine.py), 
 is fitted again here.
 Ungraded documents count as grade 0. Printed, against today's order of the same queries:
 - the leave-one-query-out table: the order without the lift, with today's weight, and each
-  query reordered by weights fitted on the other 44: by pairwise logistic regression over
+  query reordered by weights fitted on the other 44 (--folds K: on the other K - 1 folds,
+  query i in fold i mod K): by pairwise logistic regression over
   every feature, and by a grid search of one weight on «case × share of clauses in title or
   summary» (the one feature kept: CASE_HEAD_WEIGHT);
 - with --why, every query whose first grade-3 document is below rank 1, and what is above it;
@@ -179,8 +180,10 @@ def mean_scores(items: list[Candidates], orders: list[list[str]]) -> dict[str, f
     return {m: sum(v) / max(len(v), 1) for m, v in sums.items()}
 
 
-def cross_validate(items: list[Candidates], l2: float) -> str:
-    """Leave one query out: today's order against each fitted one, on the same queries."""
+def cross_validate(items: list[Candidates], l2: float, folds: int = 0) -> str:
+    """Leave one query out (or `folds` folds, query i in fold i mod folds): today's order
+    against each fitted one, on the same queries."""
+    k = folds or len(items)
     rows = {"uten kalibrering": [it.ranked() for it in items]}
     now = np.zeros(len(FEATURES))
     now[0], now[FEATURES.index("case×head")] = 1.0, engine_module.CASE_HEAD_WEIGHT
@@ -189,9 +192,8 @@ def cross_validate(items: list[Candidates], l2: float) -> str:
         ("parvis logistisk", lambda t: fit_pairwise(t, l2)),
         ("grep×tittel", fit_head),
     ):
-        rows[name + " (CV)"] = [
-            it.ranked(it.x @ fit(items[:i] + items[i + 1 :])) for i, it in enumerate(items)
-        ]
+        weights = [fit([t for j, t in enumerate(items) if j % k != f]) for f in range(k)]
+        rows[name + " (CV)"] = [it.ranked(it.x @ weights[i % k]) for i, it in enumerate(items)]
     lines = [f"{'rangering':26}" + "".join(f"{m:>13}" for m in METRICS)]
     for name, orders in rows.items():
         ms = mean_scores(items, orders)
@@ -229,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, help="bygg vår indeks her én gang og bruk den igjen")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 mot dagens rekkefølge")
     parser.add_argument("--why", action="store_true", help="hva som står over første karakter 3")
+    parser.add_argument("--folds", type=int, default=0, help="K fold i stedet for ett ut")
     parser.add_argument("--fit", action="store_true", help="vektene tilpasset alle 45 spørsmål")
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
@@ -242,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         queries = [q.query for q in load_judged() if q.half == "tuning"]
         items = collect(Searcher(folder), corpus.key_of, queries, load_grades())
     print(f"{len(items)} spørsmål (justering), {sum(len(i.keys) for i in items)} kandidater")
-    print(cross_validate(items, args.l2))
+    print(cross_validate(items, args.l2, args.folds))
     if args.why:
         print(why(items))
     if args.fit:
