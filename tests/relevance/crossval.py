@@ -32,6 +32,8 @@ from tests.relevance.engines import load_corpus
 from tests.relevance.evaluate import SEEDS
 from tests.relevance.judged import load_grades, load_judged
 from tests.relevance.measures import METRICS, precision_at, reciprocal_rank, scores
+from web.model.params import SearchRequest
+from web.model.results import hit_groups
 
 FOLDS = 5
 TOP = 10
@@ -179,7 +181,7 @@ def mrr_table(bench: Bench) -> str:
     lines, page_tops = [], []
     for q, g in zip(bench.queries, bench.grades, strict=True):
         result = bench.searcher.search(q, limit=TOP)
-        ranked, page = bench.top(q, result["hits"]), bench.top(q, page_order(result))
+        ranked, page = bench.top(q, result["hits"]), bench.top(q, page_order(result, q))
         page_tops.append(page)
         first = next((i for i, k in enumerate(ranked) if g.get(k, 0) == 3), None)
         on_page = next((i for i, k in enumerate(page) if g.get(k, 0) == 3), None)
@@ -200,15 +202,9 @@ def mrr_table(bench: Bench) -> str:
     return "\n".join(lines)
 
 
-def page_order(result: dict) -> list[dict]:
-    """The hits in the order the page shows them (web.model.results.hit_groups)."""
-    hits = result["hits"]
-    full = [h for h in hits if not h.get("partial")]
-    if result.get("match") == "some":
-        return hits
-    cases = [h for h in full if h["kind"] == "case" and not h["why"]["missing"]]
-    rest = [h for h in full if not (h["kind"] == "case" and not h["why"]["missing"])]
-    return cases + rest + [h for h in hits if h.get("partial")]
+def page_order(result: dict, q: str = "søk") -> list[dict]:
+    """The hits in the order the page shows them (web.model.results.hit_groups on page 1)."""
+    return [h for group in hit_groups(result, SearchRequest(q=q)) for h in group.hits]
 
 
 def report(label: str, cv: float, chosen: list[dict]) -> str:
