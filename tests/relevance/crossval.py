@@ -77,9 +77,12 @@ class Bench:
         return self._memo[key]
 
     def forget(self) -> None:
-        """Forget remembered results and term scores (some constants change them)."""
+        """Forget remembered results, term scores, clause matches and title-or-summary masks
+        (the engine keeps them per reader; some constants change them)."""
         self.searcher._results.clear()
-        self.searcher.engine._scores.clear()
+        engine = self.searcher.engine
+        for kept in (engine._scores, engine._matches, engine._heads):
+            kept.clear()
 
     def top(self, q: str, hits: list | None = None) -> list[str]:
         """Document keys of the engine's top 10 (or of hits)."""
