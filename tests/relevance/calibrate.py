@@ -26,12 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.build import build_index
 from kb.search import engine as engine_module
 from kb.search import schema as f
 from kb.search.query import parse
 from kb.search.searcher import Searcher
-from tests.relevance.engines import load_corpus
+from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
 from tests.relevance.judged import load_grades, load_judged
 from tests.relevance.measures import METRICS, precision_at, reciprocal_rank, scores
@@ -240,10 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(args.seeds)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.index or Path(tmp) / "ours"
-        if not (folder / "kb_analysis.json").exists():
-            build_index(corpus.content, folder, passages=corpus.passages)
         queries = [q.query for q in load_judged() if q.half == "tuning"]
-        items = collect(Searcher(folder), corpus.key_of, queries, load_grades())
+        items = collect(our_searcher(corpus, folder), corpus.key_of, queries, load_grades())
     print(f"{len(items)} spørsmål (justering), {sum(len(i.keys) for i in items)} kandidater")
     print(cross_validate(items, args.l2, args.folds))
     if args.why:

@@ -26,9 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.build import build_index
 from kb.search.searcher import Searcher
-from tests.relevance.engines import load_corpus
+from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
 from tests.relevance.judged import load_grades, load_judged
 from tests.relevance.measures import METRICS, precision_at, reciprocal_rank, scores
@@ -228,10 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(args.seeds)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.index or Path(tmp) / "ours"
-        if not (folder / "kb_analysis.json").exists():
-            build_index(corpus.content, folder, passages=corpus.passages)
         queries = [q.query for q in load_judged() if q.half == "tuning"]
-        bench = Bench(Searcher(folder), corpus.key_of, queries, load_grades())
+        bench = Bench(our_searcher(corpus, folder), corpus.key_of, queries, load_grades())
         print(f"{len(queries)} spørsmål (justering); i dag: {bench.today}")
         print("i dag: " + " ".join(f"{m} {v:.3f}" for m, v in bench.means({}).items()))
         if args.mrr:

@@ -65,6 +65,13 @@ def load_corpus(seeds: Path) -> Corpus:
     return Corpus(content, passages, list(documents(content, passages)), key_of)
 
 
+def our_searcher(corpus: Corpus, folder: Path) -> Searcher:
+    """Our engine over the corpus in folder, built there unless a built index is there already."""
+    if not (folder / "kb_analysis.json").exists():
+        build_index(corpus.content, folder, passages=corpus.passages)
+    return Searcher(folder)
+
+
 def build_engines(corpus: Corpus, base: Path, depth: int = TOP) -> dict[str, Search]:
     """Build every engine's index under base; {name: query -> top `depth` document keys}."""
     build_index(corpus.content, base / "ours", passages=corpus.passages)
