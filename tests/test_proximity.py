@@ -107,3 +107,24 @@ def test_pair_span_equals_the_window_over_sorted_events():
     for first, second in cases:
         expected = proximity.min_span([first, second])
         assert proximity.pair_span(first, second) == expected == proximity.pair_span(second, first)
+
+
+def test_closeness_of_many_documents_equals_closeness_document_by_document():
+    """closeness_many's window over all documents at once gives closeness's floats for each
+    (two to six clauses, clauses missing in some documents, repeats, far and near positions)."""
+    rng = random.Random(11)
+    for _ in range(500):
+        n = rng.randint(2, 6)
+        docs = rng.sample(range(500), rng.randint(1, 8))
+        found = []
+        for _ in range(n):
+            top = rng.choice([3, 30, 3000])
+            found.append(
+                {
+                    d: sorted(rng.choices(range(top), k=rng.randint(1, 9)))
+                    for d in docs
+                    if rng.random() < 0.6
+                }
+            )
+        expected = [proximity.closeness([p.get(d, []) for p in found], n) for d in docs]
+        assert proximity.closeness_many(docs, found, n).tolist() == expected

@@ -207,29 +207,82 @@ def boosts(
     as in positions().
     """
     best = np.zeros(len(docs), dtype=np.float32)
-    index_of = {int(d): k for k, d in enumerate(docs)}
     for field in FIELDS:
-        checked, present, having = (
-            (docs, need_terms, None)
+        at, present, having = (
+            (np.arange(len(docs)), need_terms, None)
             if postings is None
             else _with_two(field, need_terms, docs, postings)
         )
-        if not len(checked):
+        if not len(at):
             continue
+        checked = docs[at]
         found = [
             positions(reader, field, terms, checked, cache, read, has, having) for terms in present
         ]
-        for d in checked.tolist():
-            k = index_of[d]
-            c = closeness([p.get(d, []) for p in found], len(need_terms))
-            best[k] = max(best[k], c)
+        if len(found) > 2:  # a window over three or more clauses: all documents at once
+            c = closeness_many(checked.tolist(), found, len(need_terms))
+        else:  # two clauses: pair_span, walked once per document, costs less than numpy
+            c = [
+                closeness([p.get(d, []) for p in found], len(need_terms)) for d in checked.tolist()
+            ]
+        best[at] = np.maximum(best[at], np.array(c, dtype=np.float32))
     return 1 + PROXIMITY_BOOST * best
+
+
+def closeness_many(docs: list[int], found: list[dict[int, list[int]]], n_needs: int) -> np.ndarray:
+    """closeness() of each of docs (float64), from each clause's {document: sorted positions},
+    in a few numpy calls for all of them instead of a window walked in Python per document.
+
+    The fewest positions a window needs to hold one position of each clause a document has
+    is, over every position p of the document, p - (the earliest of each clause's last
+    position at or before p) + 1, where p has every such clause at or before it. Positions
+    are keyed by (document, position) in one integer, so one searchsorted per clause
+    answers for all documents at once. Same integers, same float arithmetic as closeness().
+    """
+    count = np.zeros(len(docs), dtype=np.int64)
+    flats, counts = [], []
+    for per_doc in found:
+        flat, lengths = [], []
+        for d in docs:
+            ps = per_doc.get(d, ())
+            flat += ps
+            lengths.append(len(ps))
+        lengths = np.array(lengths, dtype=np.int64)
+        count += lengths > 0
+        flats.append(flat)
+        counts.append(lengths)
+    out = np.zeros(len(docs), dtype=np.float64)
+    if not (count >= 2).any():
+        return out
+    stride = max(max(flat) for flat in flats if flat) + 2  # a document's keys stay apart
+    slots = np.arange(len(docs), dtype=np.int64) * stride
+    keys = [
+        np.repeat(slots, n) + np.array(flat, dtype=np.int64)
+        for flat, n in zip(flats, counts, strict=True)
+    ]
+    events = np.concatenate(keys)
+    base = events - events % stride  # the key of the event's document's position 0
+    start, valid = events.copy(), np.ones(len(events), dtype=bool)
+    for own, n in zip(keys, counts, strict=True):
+        if not len(own):
+            continue
+        last = np.searchsorted(own, events, side="right") - 1
+        before = own[np.maximum(last, 0)]
+        here = (n > 0)[events // stride]  # the clause is in the event's document
+        seen = (last >= 0) & (before >= base)
+        valid &= ~here | seen
+        start = np.where(here & seen, np.minimum(start, before), start)
+    spans = np.full(len(docs), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(spans, (events // stride)[valid], (events - start + 1)[valid])
+    m = count[count >= 2]
+    out[count >= 2] = (m - 1) / np.maximum(spans[count >= 2] - 1, m - 1) * m / n_needs
+    return out
 
 
 def _with_two(
     field: str, need_terms: list[set[str]], docs: np.ndarray, postings
 ) -> tuple[np.ndarray, list[set[str]], dict[str, np.ndarray]]:
-    """The documents of docs that have terms of at least two clauses in the field, each
+    """Where in docs the documents are that have terms of at least two clauses in the field, each
     clause's terms that some of docs have there (the others have no positions to read), and
     per such term the sorted documents of the first that have it (positions()' `having`)."""
     count = np.zeros(len(docs), dtype=np.int16)
@@ -247,7 +300,7 @@ def _with_two(
         count += has
     keep = count >= 2
     having = {t: np.sort(docs[found & keep]) for t, found in found_by_term.items()}
-    return docs[keep], present, having
+    return np.flatnonzero(keep), present, having
 
 
 def _in_sorted(docs: np.ndarray, ids: np.ndarray) -> np.ndarray:
