@@ -113,6 +113,8 @@ class Engine:
             self._segments.move_to_end(key)
             return self._segments[key]
         stored = self.stored_postings.get(key[0], {}).get((name, term))  # a frequent term's
+        if stored is None and not self._may_have(key[0], name, term):
+            return _EMPTY_I, _EMPTY_F
         keep = {} if stored is None and name in proximity.FIELDS else None
         found = self._segments[key] = stored or read_postings(sub, name, term, keep)
         if len(self._segments) > CACHED_TERMS:
@@ -120,6 +122,13 @@ class Engine:
         if keep and len(keep["values"]) == len(found[0]):
             self._keep_values(key, (found[0], keep["values"], keep["format"]))
         return found
+
+    def _may_have(self, segment: str, name: str, term: str) -> bool:
+        """False when the field's terms, once read (the warm-up), show that the segment lacks
+        the term: its postings are then known to be empty without a lookup in its files."""
+        lexicon = self._lexicons.get(name)
+        terms = lexicon.segments.get(segment) if lexicon is not None else None
+        return terms is None or term in terms
 
     def _keep_values(self, key: tuple[str, str, str], kept: tuple) -> None:
         """Keep a term's encoded positions, forgetting the least recently read beyond

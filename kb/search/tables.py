@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from kb.search import schema as f
@@ -179,8 +180,11 @@ def read_postings(sub, name: str, term, keep: dict | None = None) -> tuple[np.nd
     document's encoded value ("values", in document order) and the field's "format".
     """
     ids, weights = [], []
-    if (name, term) in sub:
-        _read_blocks(sub.postings(name, term), 0, ids, weights, keep)
+    try:  # one lookup in the segment's terms, where `in` and then postings() made two
+        matcher = sub.postings(name, term)
+    except TermNotFound:
+        return _EMPTY_I, _EMPTY_F
+    _read_blocks(matcher, 0, ids, weights, keep)
     return (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
 
 
