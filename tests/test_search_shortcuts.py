@@ -3,10 +3,14 @@ empty from the fields' terms, read with one lookup, over two segments after a on
 
 from __future__ import annotations
 
+import functools
 import shutil
 
+import numpy as np
+
 from indexer.build import update_case
-from kb.search import tables
+from kb.search import engine as engine_module
+from kb.search import proximity, tables
 from kb.search.searcher import open_searcher
 
 
@@ -37,4 +41,39 @@ def test_postings_known_absent_from_the_fields_terms_equal_the_segments_files(
                 found = engine._segment_postings(sub, name, term)
                 assert [a.tolist() for a in found] == [a.tolist() for a in expected], (name, term)
     assert skipped  # «hytte» is only in the new segment, «ikkeetord» in none
+    searcher.close()
+
+
+def test_phrases_from_the_blocks_read_for_scores_equal_reading_them_again(index_dir, monkeypatch):
+    """Engine.phrase_mask decodes the text's positions from the blocks its scores read (kept
+    values), not by reading them again: the documents phrase_docs finds through Whoosh."""
+    searcher = open_searcher(index_dir)
+    engine, reader = searcher.engine, searcher.engine.reader
+    stem = searcher.analysis.stem
+    phrases = set()
+    for doc in range(min(reader.doc_count_all(), 12)):
+        text = [w for w in (reader.stored_fields(doc).get("text") or "").split() if w.isalpha()]
+        phrases |= {(stem(a), stem(b)) for a, b in zip(text[:40], text[1:41], strict=False)}
+    read_again, plain = [], proximity.segment_positions
+
+    def counted(sub, name, term, docs):
+        read_again.append(name)
+        return plain(sub, name, term, docs)
+
+    monkeypatch.setattr(proximity, "segment_positions", counted)
+    masks = {words: engine.phrase_mask(words) for words in sorted(phrases)}
+    monkeypatch.undo()
+    assert "text" not in read_again
+    found = 0
+    for words, mask in masks.items():
+        expected = np.zeros(engine.size, dtype=bool)
+        for sub, offset in reader.leaf_readers():
+            for name in engine_module.FIELDS:
+                ids = [tables.read_postings(sub, name, w)[0] for w in words]
+                both = functools.reduce(np.intersect1d, ids)
+                if len(both):
+                    expected[engine_module.phrase_docs(sub, name, words, both) + offset] = True
+        assert np.array_equal(mask, expected), words
+        found += int(expected.sum())
+    assert found  # the texts' own word pairs: phrases that are there
     searcher.close()

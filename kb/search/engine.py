@@ -221,7 +221,7 @@ class Engine:
                 functools.partial(np.intersect1d, assume_unique=True), ids
             )
             if len(candidates):
-                found[phrase_docs(sub, name, words, candidates)] = True
+                found[phrase_docs(sub, name, words, candidates, self.read_positions)] = True
         self._segments[key] = np.flatnonzero(found)
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
@@ -397,11 +397,19 @@ def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> None:
         scores[headless] = np.minimum(scores[headless], cap)
 
 
-def phrase_docs(sub, name: str, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
-    """The candidates (sorted) that have the words side by side, in order."""
-    if any((name, w) not in sub for w in words):
+def phrase_docs(
+    sub, name: str, words: tuple[str, ...], candidates: np.ndarray, read=None
+) -> np.ndarray:
+    """The candidates (sorted) that have the words side by side, in order.
+
+    Each candidate has every word (they come from the words' postings). `read(sub, name,
+    word, docs)` reads the positions (by default proximity.segment_positions; Engine passes
+    read_positions, which decodes them from the blocks its scores have just read).
+    """
+    if read is None and any((name, w) not in sub for w in words):
         return _EMPTY_I
-    at = {w: dict(proximity.segment_positions(sub, name, w, candidates)) for w in set(words)}
+    read = read or proximity.segment_positions
+    at = {w: dict(read(sub, name, w, candidates)) for w in set(words)}
     out = []
     for d in candidates.tolist():
         later = [set(at[w].get(d, ())) for w in words[1:]]
