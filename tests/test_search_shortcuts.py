@@ -11,6 +11,8 @@ import numpy as np
 from indexer.build import update_case
 from kb.search import engine as engine_module
 from kb.search import proximity, tables
+from kb.search.engine import Ranking
+from kb.search.query import parse
 from kb.search.searcher import open_searcher
 
 
@@ -76,4 +78,18 @@ def test_phrases_from_the_blocks_read_for_scores_equal_reading_them_again(index_
         assert np.array_equal(mask, expected), words
         found += int(expected.sum())
     assert found  # the texts' own word pairs: phrases that are there
+    searcher.close()
+
+
+def test_a_pages_whys_equal_each_documents_own(index_dir):
+    """Ranking.whys (a page's clauses read once) gives Ranking.why of every document: own
+    words, synonyms, compound parts, near words of a typo, missing clauses."""
+    searcher = open_searcher(index_dir)
+    docs = list(range(searcher.engine.size))
+    queries = ("bosetting flyktninger", "bustad til flyktningar", "barnefattigdom", "bosettnig")
+    for query in (*queries, "kommune programmet", "startlån husvære ukjentord"):
+        plan = searcher.planner.plan(parse(query, searcher.analysis, 500))
+        ranking = searcher.engine.rank(plan.needs, searcher.engine.live.copy(), every=False)
+        assert ranking.whys(docs) == [ranking.why(d) for d in docs]
+    assert Ranking(np.zeros(2), np.ones(2, dtype=bool), "all").whys([0, 1]) == [[], []]
     searcher.close()

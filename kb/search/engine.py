@@ -477,6 +477,25 @@ class Ranking:
             docs = np.sort(docs[keep])
         return docs[np.argsort(-self.scores[docs], kind="stable")][:n]
 
+    def whys(self, docs: list[int]) -> list[list[tuple[str, bool, set[str]]]]:
+        """why() of each of docs (a page's), each clause's arrays read once for all of them."""
+        per_clause = []
+        for m in self.needs:
+            own = set(m.need.phrases[0]) if m.need.phrases else set()
+            has, mine = (m.scores[docs] > 0).tolist(), m.own[docs].tolist()
+            label, other = m.need.label, m.terms - own
+            per_clause.append(
+                [
+                    (label, h, set(other) if h and not o else set())
+                    for h, o in zip(has, mine, strict=True)
+                ]
+            )
+        return (
+            [list(why) for why in zip(*per_clause, strict=True)]
+            if per_clause
+            else [[] for _ in docs]
+        )
+
     def why(self, doc: int) -> list[tuple[str, bool, set[str]]]:
         """Per clause: (its text, whether the document has it, the terms that stood in for its
         own words when the document lacks them)."""

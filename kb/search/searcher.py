@@ -420,7 +420,9 @@ class Searcher:
         on_page = [*shown.tolist(), *extra.tolist()]
         marks = self.words.page(on_page)  # marked together: a few numpy calls per page
         terms = frozenset(ranking.terms)  # frozen once, not once per hit and field
-        hits = [self._hit(ranking, d, m, terms) for d, m in zip(on_page, marks, strict=True)]
+        scores, whys = ranking.scores[on_page].tolist(), ranking.whys(on_page)
+        page_of = zip(on_page, scores, whys, marks, strict=True)
+        hits = [self._hit(d, score, why, m, terms) for d, score, why, m in page_of]
         for hit in hits[len(shown) :]:
             hit["partial"] = True
         return {
@@ -453,12 +455,11 @@ class Searcher:
                 f"Ukjent filter «{unknown[0]}». Gyldige filtre: {', '.join(f.FACETS)}."
             )
 
-    def _hit(self, ranking: Ranking, doc: int, words, terms: frozenset[str]) -> dict:
-        """One hit: stored fields, score, snippet and why it matched (words: the document's
-        word tables, kb.search.words.DocWords, or None; terms: the ranking's)."""
-        stored = self._stored_fields(doc)
-        why = ranking.why(doc)
-        return to_hit(stored, float(ranking.scores[doc]), terms, self.analysis, why, words)
+    def _hit(self, doc: int, score: float, why: list, words, terms: frozenset[str]) -> dict:
+        """One hit: stored fields, score, snippet and why it matched (why: Ranking.why's;
+        words: the document's word tables, kb.search.words.DocWords, or None; terms: the
+        ranking's)."""
+        return to_hit(self._stored_fields(doc), score, terms, self.analysis, why, words)
 
     def _stored_fields(self, doc: int) -> dict:
         """A document's stored fields (kept for the current reader: unpickling costs)."""
