@@ -305,6 +305,14 @@ def to_hit(
     return out
 
 
+def prepare(stored: dict) -> None:
+    """Fill what a hit of this document reads first (its fixed parts, its text space-normalised
+    for the snippet) in the caches above, for a warm process: a process's first pages would
+    otherwise parse the JSON data and normalise the text of every new hit."""
+    _fixed(stored[f.DATA], stored[f.KIND], stored[f.ID_FIELD], stored[f.TITLE])
+    _normalised(stored.get(f.TEXT_FIELD) or "")
+
+
 @lru_cache(maxsize=PREPARED)
 def _fixed(raw: str, kind: str, ident: str, title: str) -> tuple[dict, dict]:
     """The parts of a hit that do not depend on the query, before and after its score and

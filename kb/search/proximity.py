@@ -46,6 +46,7 @@ def positions(
     knows them from the postings): only those are looked in, and a term without is skipped.
     """
     out: dict[int, list[int]] = {}
+    merged = False  # whether a document has the positions of more than one of the terms
     cache = OrderedDict() if cache is None else cache
     # With `having`, each term's own documents are looked in, not all of docs.
     wanted = np.sort(np.asarray(docs, dtype=np.int64)) if having is None else _NONE
@@ -64,8 +65,8 @@ def positions(
                 if not len(theirs):
                     continue
                 local = theirs - offset if offset else theirs
-            if not (has(sub, field, term) if has else (field, term) in sub):
-                continue
+            elif not (has(sub, field, term) if has else (field, term) in sub):
+                continue  # (with `having`, documents of the term's postings: it is there)
             known = cache.setdefault((segment, field, term), {})
             cache.move_to_end((segment, field, term))
             asked = local.tolist()
@@ -77,11 +78,16 @@ def positions(
                 known.update(dict.fromkeys(missing, ()))
                 known.update((read or segment_positions)(sub, field, term, np.array(missing)))
             for d in asked:
-                if known.get(d):
-                    out.setdefault(d + offset, []).extend(known[d])
+                if ps := known.get(d):
+                    if d + offset in out:
+                        out[d + offset].extend(ps)
+                        merged = True
+                    else:
+                        out[d + offset] = list(ps)
         while len(cache) > CACHED_TERMS:
             cache.popitem(last=False)
-    return {d: sorted(p) for d, p in out.items()}
+    # One term's positions are sorted already: only a document with several terms' is sorted.
+    return {d: sorted(p) for d, p in out.items()} if merged else out
 
 
 def segment_positions(sub, field: str, term: str, docs: np.ndarray):

@@ -24,7 +24,7 @@ from kb.errors import IndexBroken, IndexMissing, QueryError
 from kb.search import schema as f
 from kb.search.engine import Engine, Ranking
 from kb.search.facets import FacetTable
-from kb.search.hits import to_hit
+from kb.search.hits import prepare, to_hit
 from kb.search.planner import Need, Planner
 from kb.search.query import ParsedQuery, parse
 from kb.search.similar import case_key_terms
@@ -554,6 +554,7 @@ def _stored_docs(searcher, facets) -> OrderedDict[int, dict]:
     out: OrderedDict[int, dict] = OrderedDict()
     for doc in (docs + rest)[: CACHED_STORED // 2][::-1]:  # cases last: evicted last
         out[doc] = searcher.stored_fields(doc)
+        prepare(out[doc])  # and the hit's parsed data and normalised text, kept as well
     return out
 
 
