@@ -212,6 +212,8 @@ def boosts(
     of the clauses in it, the only ones whose closeness is not 0. `cache`, `read` and `has`
     as in positions().
     """
+    order = np.argsort(docs, kind="stable")  # sorted once: each term's documents come sorted
+    docs = np.asarray(docs)[order]
     best = np.zeros(len(docs), dtype=np.float32)
     for field in FIELDS:
         at, present, having = (
@@ -232,7 +234,9 @@ def boosts(
                 closeness([p.get(d, []) for p in found], len(need_terms)) for d in checked.tolist()
             ]
         best[at] = np.maximum(best[at], np.array(c, dtype=np.float32))
-    return 1 + PROXIMITY_BOOST * best
+    out = np.empty_like(best)
+    out[order] = best  # back in the order of the documents given
+    return 1 + PROXIMITY_BOOST * out
 
 
 def closeness_many(docs: list[int], found: list[dict[int, list[int]]], n_needs: int) -> np.ndarray:
@@ -288,9 +292,9 @@ def closeness_many(docs: list[int], found: list[dict[int, list[int]]], n_needs: 
 def _with_two(
     field: str, need_terms: list[set[str]], docs: np.ndarray, postings
 ) -> tuple[np.ndarray, list[set[str]], dict[str, np.ndarray]]:
-    """Where in docs the documents are that have terms of at least two clauses in the field, each
-    clause's terms that some of docs have there (the others have no positions to read), and
-    per such term the sorted documents of the first that have it (positions()' `having`)."""
+    """Where in docs (sorted) the documents are that have terms of at least two clauses in the
+    field, each clause's terms that some of docs have there (the others have no positions to
+    read), and per such term the documents of the first that have it (positions()' `having`)."""
     count = np.zeros(len(docs), dtype=np.int16)
     present = []
     found_by_term: dict[str, np.ndarray] = {}
@@ -305,7 +309,9 @@ def _with_two(
                 found_by_term[term] = found
         count += has
     keep = count >= 2
-    having = {t: np.sort(docs[found & keep]) for t, found in found_by_term.items()}
+    if not keep.any():
+        return _NONE, present, {}
+    having = {t: docs[found & keep] for t, found in found_by_term.items()}
     return np.flatnonzero(keep), present, having
 
 
@@ -314,8 +320,7 @@ def _in_sorted(docs: np.ndarray, ids: np.ndarray) -> np.ndarray:
     (and np.isin's first call in a process imports numpy.ma: ~15 ms of the first search)."""
     if not len(ids):
         return np.zeros(len(docs), dtype=bool)
-    at = np.searchsorted(ids, docs)
-    return ids[np.minimum(at, len(ids) - 1)] == docs
+    return ids.take(np.searchsorted(ids, docs), mode="clip") == docs
 
 
 _NONE = np.zeros(0, dtype=np.int64)
