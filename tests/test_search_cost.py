@@ -304,6 +304,20 @@ def test_snippet_parts_equal_the_plain_scan(corpus):
     assert cut > 20  # most of them hold a heading where its section begins
 
 
+def test_kept_snippet_parts_follow_the_case_sections(corpus):
+    """The parts are kept by snippet and the case's sections: the same snippet of a case whose
+    text changed (a new version of the content) is split by the new sections."""
+    case = load_content(corpus, source_dirs=SEEDS).cases["lillehammer-startlan"]
+    heading, body = case.sections[1]
+    snippet = f"… leide dyrt {heading} {' '.join(results.words(body)[:5])} …"
+    for _ in range(2):
+        parts = results.snippet_parts(snippet, case)
+        assert [p.section for p in parts] == [case.sections[0][0], heading]
+    sections = tuple((h, "helt annen tekst" if h == heading else md) for h, md in case.sections)
+    changed = replace(case, sections=sections)
+    assert [p.section for p in results.snippet_parts(snippet, changed)] == [""]
+
+
 def positions_by_matcher(reader, field, terms, docs):
     """Positions read one candidate at a time with Whoosh's matcher: the reference."""
     out = {}
