@@ -170,7 +170,9 @@ class SearchRequest:
     def _facet_segments(self) -> tuple[list[str], list[list[str]], list[str]]:
         """This search's URL parameters on page 1, encoded: those before the filters, each
         filter's own (in FILTERS order, with its «removed on purpose» mark), those after."""
-        pairs = list(replace(self, page=1)._pairs())
+        pairs = list(self._pairs())
+        if self.page > 1:
+            pairs.pop()  # «side», always the last: replace(self, page=1)._pairs(), cheaper
         head = [f"{_quoted(k)}={_quoted(v)}" for k, v in pairs[:1] if k == "q"]
         segments = []
         for param, name in FILTERS.items():
@@ -192,8 +194,10 @@ class SearchRequest:
 
     @cached_property
     def _first_page(self) -> str:
-        """The URL query of page 1 of this search: the pagination has up to seven links."""
-        return replace(self, page=1).query()
+        """The URL query of page 1 of this search (replace(self, page=1).query()): the
+        pagination has up to seven links."""
+        head, segments, tail = self._facet_segments
+        return "?" + "&".join(head + [pair for seg in segments for pair in seg] + tail)
 
     def sorted_by(self, sort: str) -> str:
         """The URL query of the same search in another order (page 1): replace(self, sort=sort,

@@ -32,8 +32,9 @@ def results():
     )
 
 
-def render_page(req, resolved, mine, result: dict, content) -> str:
-    """The search page for a result (cached by results() with what it was rendered from)."""
+def render_page(req, resolved, mine, result: dict, content) -> bytes:
+    """The search page for a result, in UTF-8 (kept by results() with what it was rendered
+    from)."""
     return search_page.render(page_values(req, resolved, mine, result, content))
 
 
