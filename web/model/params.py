@@ -261,6 +261,8 @@ def parse_request(args, max_chars: int) -> SearchRequest:
     check_length(q, max_chars)
     filters: dict[str, tuple[str, ...]] = {}
     for param, name in FILTERS.items():
+        if param not in args:  # most: getlist raises and catches a KeyError for each
+            continue
         values = [" ".join(v.split()) for v in args.getlist(param)]
         if any(len(v) > MAX_VALUE_CHARS for v in values):
             raise QueryError(f"Et filter ({param}) er for langt; bruk verdiene i filterlistene.")
@@ -269,7 +271,7 @@ def parse_request(args, max_chars: int) -> SearchRequest:
             filters[name] = tuple(values)
     kind = KINDS.get(_first(args, "type"))
     sort = SORTS.get(_first(args, "sort"), "relevance")
-    page = page_number(args.getlist("side"))
+    page = page_number(args.getlist("side") if "side" in args else [])
     mine = " ".join(_first(args, MY_KOMMUNE).split())[:MAX_VALUE_CHARS]
     chosen = not mine or any(p in args for p in PRESELECTED)
     return SearchRequest(q, filters, kind, sort, page, min_kommune=mine, chosen=chosen)
@@ -278,6 +280,8 @@ def parse_request(args, max_chars: int) -> SearchRequest:
 def _first(args, name: str) -> str:
     """args.get(name, ""): MultiDict.get raises and catches an HTTP exception for a missing
     name, which most are."""
+    if name not in args:  # getlist raises and catches a KeyError for a missing name
+        return ""
     values = args.getlist(name)
     return values[0] if values else ""
 
