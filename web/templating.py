@@ -154,7 +154,7 @@ def _items(links: list[str]) -> tuple[str, ...]:
 def _box_head(name: str, home: str) -> tuple[str, str]:
     """FACET_BOX up to its first list's <ul> (without it), and the box's escaped title."""
     title = escape(browse.FACET_LABELS[name])
-    hint = APPROACHES_HINT.format(home=escape(home)) if home else ""
+    hint = APPROACHES_HINT.format(home=escape(home)) if name == "approaches" else ""
     head = FACET_BOX.format(name=escape(name), title=title, hint=hint, lists="\x00")
     return head[: head.index("\x00")] + "\n        ", title
 

@@ -131,9 +131,9 @@ def snippet_parts(snippet: str, case: Case | None) -> list[SnippetPart]:
     return list(_case_parts(snippet, case.sections))
 
 
-# A case's snippet recurs from search to search (~40 % of the case hits of bench_http's fresh
-# searches had been shown before): its parts, ~13 µs to find, are a function of the snippet
-# and the case's sections only.
+# A case's snippet recurs from search to search (about a third of the case hits of
+# bench_http's fresh searches had been shown before): its parts, ~13 µs to find, are a
+# function of the snippet and the case's sections only.
 @lru_cache(maxsize=2048)
 def _case_parts(snippet: str, sections: tuple[tuple[str, str], ...]) -> tuple[SnippetPart, ...]:
     cuts = _cuts(snippet, _words_of_sections(sections))
