@@ -23,7 +23,7 @@ from kb.search import engine as engine_module
 from kb.search import hits, proximity
 from kb.search.searcher import open_searcher
 from web.model import results
-from web.model.params import FILTERS, SearchRequest, facet_blocks, parse_request
+from web.model.params import FILTERS, SearchRequest, facet_blocks, facet_html, parse_request
 from web.templating import facet_boxes, facet_items, hit_items, html_escape, snippet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -140,6 +140,21 @@ def test_facet_link_html_is_escaped(req):
             href = escape("/a&b/sok" + link.href)
             assert f'href="{href}"' in link.html
             assert f"{escape(link.text)} <span" in link.html
+
+
+@pytest.mark.parametrize("req", requests())
+def test_facet_html_equals_the_facet_blocks(req):
+    """The page's links written straight from the values are facet_blocks()' html, for every
+    kind of search (filters chosen or not, «Min kommune», odd text) and either path."""
+    values = [["bolig", 3], ["a&b=c", 2], ["<Ås> \"x\" 'y'", 1], ["Vestland", 4], ["2020", 1]]
+    facets = {name: values for name in FILTERS.values()} | {"grants": []}
+    facets["kind"] = [["case", 2], ["passage", 1]]
+    for label in (lambda _n, v: f"{v} & <{v}>", lambda n, v: f"{n}: {v}"):
+        blocks = facet_blocks(req, facets, label, "/a&b/sok")
+        expected = [(name, [link.html for link in links]) for name, links in blocks]
+        assert facet_html(req, facets, label, "/a&b/sok") == expected
+    for name in FILTERS.values():
+        assert req.link_halves(name) == req.halves(name)[:2]
 
 
 def test_facet_blocks_skip_empty_facets_and_mark_active_values():
@@ -287,6 +302,20 @@ def test_snippet_parts_equal_the_plain_scan(corpus):
             assert results.first_words(text, 3) == results.words(text)[:3]
             cut += len(parts) > 1
     assert cut > 20  # most of them hold a heading where its section begins
+
+
+def test_kept_snippet_parts_follow_the_case_sections(corpus):
+    """The parts are kept by snippet and the case's sections: the same snippet of a case whose
+    text changed (a new version of the content) is split by the new sections."""
+    case = load_content(corpus, source_dirs=SEEDS).cases["lillehammer-startlan"]
+    heading, body = case.sections[1]
+    snippet = f"… leide dyrt {heading} {' '.join(results.words(body)[:5])} …"
+    for _ in range(2):
+        parts = results.snippet_parts(snippet, case)
+        assert [p.section for p in parts] == [case.sections[0][0], heading]
+    sections = tuple((h, "helt annen tekst" if h == heading else md) for h, md in case.sections)
+    changed = replace(case, sections=sections)
+    assert [p.section for p in results.snippet_parts(snippet, changed)] == [""]
 
 
 def positions_by_matcher(reader, field, terms, docs):
@@ -535,6 +564,7 @@ def test_facet_boxes_equal_the_jinja_loop(app):
     facets = {"kind": [["case", 2]], "themes": values, "approaches": values[:6]}
     facets |= {"actors": values[:7], "fylke": values[:1]}
     blocks = facet_blocks(req, facets, lambda _name, value: f"{value} <&>", "/a&b/sok")
+    blocks = [(name, [link.html for link in links]) for name, links in blocks]
     env = app.jinja_env.overlay()
     env.filters["facet_items"] = lambda links: Markup(facet_items(links))
     with app.test_request_context("/sok"):

@@ -66,7 +66,7 @@ def test_search_page_equals_the_template(real_app, static):
                 context = dict(page)
                 real_app.update_template_context(context)
                 expected = env.get_template("search.html").render(context)
-                assert render(page) == expected, url
+                assert render(page).decode() == expected, url
     finally:
         real_app.config["STATIC"] = False
 

@@ -19,7 +19,7 @@ from typing import TypeVar
 from flask import current_app, request
 
 T = TypeVar("T")
-PAGES = 512  # per process: a page is ~20-60 kB of text (x2 in memory with a «✓»): ~20-60 MB
+PAGES = 512  # per process: a page is ~20-60 kB (a search page in UTF-8): ~20-60 MB
 
 
 class PageCache:

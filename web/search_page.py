@@ -30,9 +30,9 @@ HINT = (
 )
 
 
-def render(page: dict) -> str:
+def render(page: dict) -> bytes:
     """The whole search page for the view's values (req, result, mine, mine_guess, heading,
-    groups, max_page, facets, themes, label)."""
+    groups, max_page, facets, themes, label), in UTF-8."""
     req, static = page["req"], current_app.config.get("STATIC")
     title = f"Søk: {escape(req.q)}" if req.q else "Bla i grep"
     feeds = ""

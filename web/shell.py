@@ -21,18 +21,22 @@ SHELLS = 64  # shells kept per app: the Host header is the client's, so bounded
 HOLE = "\x00hole:{}\x00"  # where a block of the page goes in the rendered shell
 
 
-def render(blocks: dict[str, str]) -> str:
+def render(blocks: dict[str, str]) -> bytes:
     """base.html with these blocks (name → its text), byte for byte as a template that
-    extends base.html and sets them renders it."""
+    extends base.html and sets them renders it, in UTF-8 (the response's body).
+
+    The shell's pieces are kept encoded, so only the blocks are encoded per request: joining
+    a search page's ~33 kB main block into the shell as text and encoding the whole took
+    twice as long (~60 µs against ~30)."""
     pieces, names = shell(tuple(blocks))
     out = [pieces[0]]
     for name, piece in zip(names, pieces[1:], strict=True):
-        out += (blocks[name], piece)
-    return "".join(out)
+        out += (blocks[name].encode(), piece)
+    return b"".join(out)
 
 
-def shell(blocks: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """base.html around these blocks, split where they go: (pieces, block names)."""
+def shell(blocks: tuple[str, ...]) -> tuple[list[bytes], list[str]]:
+    """base.html around these blocks, split where they go: (pieces in UTF-8, block names)."""
     app = current_app._get_current_object()
     parent = app.jinja_env.get_template(PARENT)  # a new one when auto-reload sees a change
     assets = app.extensions["kb_assets"]
@@ -56,7 +60,7 @@ def shell(blocks: tuple[str, ...]) -> tuple[list[str], list[str]]:
     return found
 
 
-def _render_shell(app, blocks: tuple[str, ...]) -> tuple[list[str], list[str]]:
+def _render_shell(app, blocks: tuple[str, ...]) -> tuple[list[bytes], list[str]]:
     holes = "".join(f"{{% block {name} %}}{HOLE.format(name)}{{% endblock %}}" for name in blocks)
     context: dict = {}
     app.update_template_context(context)
@@ -69,4 +73,4 @@ def _render_shell(app, blocks: tuple[str, ...]) -> tuple[list[str], list[str]]:
         names.append(name)
         start = at + len(HOLE.format(name))
     pieces.append(text[start:])
-    return pieces, names
+    return [piece.encode() for piece in pieces], names

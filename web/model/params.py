@@ -133,6 +133,29 @@ class SearchRequest:
         left = "?" + "".join(f"{pair}&" for pair in before + own) + f"{param}="
         return left, "".join(f"&{pair}" for pair in after), before, after
 
+    def link_halves(self, name: str) -> tuple[str, str]:
+        """halves(name)[:2]: (left, right), from the encoded parameters before and after
+        each filter, joined once per search (a page has a dozen facet boxes)."""
+        befores, afters = self._around
+        at, param = FILTER_AT[name], PARAMS[name]
+        own = "".join(f"{param}={_quoted(v)}&" for v in self.filters.get(name, ()))
+        return f"{befores[at]}{own}{param}=", afters[at]
+
+    @cached_property
+    def _around(self) -> tuple[list[str], list[str]]:
+        """For each filter in FILTERS order: «?» and the encoded parameters before it, each
+        followed by «&»; and those after it, each after an «&»."""
+        head, segments, tail = self._facet_segments
+        befores, text = [], "?" + "".join(f"{pair}&" for pair in head)
+        for seg in segments:
+            befores.append(text)
+            text += "".join(f"{pair}&" for pair in seg)
+        afters, text = [], "".join(f"&{pair}" for pair in tail)
+        for seg in reversed(segments):
+            afters.append(text)
+            text = "".join(f"&{pair}" for pair in seg) + text
+        return befores, afters[::-1]
+
     def _with_kind(self, kind: str | None) -> str:
         """replace(self, kind=kind, page=1).query(), from this search's encoded parameters:
         the kind goes after «Min kommune» and before the sort."""
@@ -147,7 +170,9 @@ class SearchRequest:
     def _facet_segments(self) -> tuple[list[str], list[list[str]], list[str]]:
         """This search's URL parameters on page 1, encoded: those before the filters, each
         filter's own (in FILTERS order, with its «removed on purpose» mark), those after."""
-        pairs = list(replace(self, page=1)._pairs())
+        pairs = list(self._pairs())
+        if self.page > 1:
+            pairs.pop()  # «side», always the last: replace(self, page=1)._pairs(), cheaper
         head = [f"{_quoted(k)}={_quoted(v)}" for k, v in pairs[:1] if k == "q"]
         segments = []
         for param, name in FILTERS.items():
@@ -169,8 +194,10 @@ class SearchRequest:
 
     @cached_property
     def _first_page(self) -> str:
-        """The URL query of page 1 of this search: the pagination has up to seven links."""
-        return replace(self, page=1).query()
+        """The URL query of page 1 of this search (replace(self, page=1).query()): the
+        pagination has up to seven links."""
+        head, segments, tail = self._facet_segments
+        return "?" + "&".join(head + [pair for seg in segments for pair in seg] + tail)
 
     def sorted_by(self, sort: str) -> str:
         """The URL query of the same search in another order (page 1): replace(self, sort=sort,
@@ -234,6 +261,8 @@ def parse_request(args, max_chars: int) -> SearchRequest:
     check_length(q, max_chars)
     filters: dict[str, tuple[str, ...]] = {}
     for param, name in FILTERS.items():
+        if param not in args:  # most: getlist raises and catches a KeyError for each
+            continue
         values = [" ".join(v.split()) for v in args.getlist(param)]
         if any(len(v) > MAX_VALUE_CHARS for v in values):
             raise QueryError(f"Et filter ({param}) er for langt; bruk verdiene i filterlistene.")
@@ -242,7 +271,7 @@ def parse_request(args, max_chars: int) -> SearchRequest:
             filters[name] = tuple(values)
     kind = KINDS.get(_first(args, "type"))
     sort = SORTS.get(_first(args, "sort"), "relevance")
-    page = page_number(args.getlist("side"))
+    page = page_number(args.getlist("side") if "side" in args else [])
     mine = " ".join(_first(args, MY_KOMMUNE).split())[:MAX_VALUE_CHARS]
     chosen = not mine or any(p in args for p in PRESELECTED)
     return SearchRequest(q, filters, kind, sort, page, min_kommune=mine, chosen=chosen)
@@ -251,6 +280,8 @@ def parse_request(args, max_chars: int) -> SearchRequest:
 def _first(args, name: str) -> str:
     """args.get(name, ""): MultiDict.get raises and catches an HTTP exception for a missing
     name, which most are."""
+    if name not in args:  # getlist raises and catches a KeyError for a missing name
+        return ""
     values = args.getlist(name)
     return values[0] if values else ""
 
@@ -345,12 +376,8 @@ def _links(req: SearchRequest, name: str, values: list, label, base_html: str) -
     for v, n in values:
         text = label(name, v)
         if name != "kind" and v not in own:
-            q = _quoted(v)
-            html = (  # _link(href_html, _escaped(text), n), the same bytes
-                f'{head}{q}{right_html}">{_escaped(text)} <span class="count"><span '
-                f'class="visually-hidden">, </span>{n}<span class="visually-hidden"> treff'
-                "</span></span></a>"
-            )
+            q, middle = _value_parts(v, text)
+            html = f"{head}{q}{right_html}{middle}{n}{LINK_END}"  # _link(…), the same bytes
             links.append(FacetLink(v, text, n, left + q + right, False, html))
             continue
         href = req.toggles(name, [v])[0]
@@ -362,6 +389,40 @@ def _links(req: SearchRequest, name: str, values: list, label, base_html: str) -
             html = _link(href_html, _escaped(text), n)
         links.append(FacetLink(v, text, n, href, active, html))
     return links
+
+
+LINK_END = '<span class="visually-hidden"> treff</span></span></a>'  # after a link's count
+
+
+def facet_html(req: SearchRequest, facets: dict, label, base: str = "") -> list[tuple[str, list]]:
+    """facet_blocks() as the page shows it: (index field, each link's html).
+
+    A box with no chosen value (almost all) is written straight from its values, without a
+    FacetLink each: a page has ~80 (test_facet_html_equals_the_facet_blocks)."""
+    blocks, base_html = [], str(escape(base))
+    for name, _param in FACET_ORDER:
+        values = facets.get(name)
+        if not values:
+            continue
+        if name == "kind" or name in req.filters:
+            links = [link.html for link in _links(req, name, values, label, base_html)]
+        else:
+            left, right = req.link_halves(name)
+            head = f'<a class="facet-link" href="{base_html}{left.replace("&", "&amp;")}'
+            right_html = right.replace("&", "&amp;")
+            parts = [(_value_parts(v, label(name, v)), n) for v, n in values]
+            links = [f"{head}{q}{right_html}{middle}{n}{LINK_END}" for (q, middle), n in parts]
+        blocks.append((name, links))
+    return blocks
+
+
+@lru_cache(maxsize=4096)
+def _value_parts(value: str, text: str) -> tuple[str, str]:
+    """A facet value's quoted self, and its link's html from the end of the href to the count:
+    the same on every page for a value and its text (kept: a few hundred recur)."""
+    return _quoted(value), (
+        f'">{_escaped(text)} <span class="count"><span class="visually-hidden">, </span>'
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -20,11 +20,12 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 TIMING = "\x00took_ms\x00"  # stands for the search's timing in a kept JSON body
 
 
-def timed_body(result: dict) -> tuple[str, str]:
-    """jsonify(result)'s text split where the search's timing goes, which changes per request."""
+def timed_body(result: dict) -> tuple[bytes, bytes]:
+    """jsonify(result)'s body (UTF-8) split where the search's timing goes, which changes per
+    request: kept encoded, so a kept body is not encoded again."""
     body = jsonify_text(current_app, {**result, "took_ms": TIMING})
     before, after = body.split(json.dumps(TIMING), 1)
-    return before, after
+    return before.encode(), after.encode()
 
 
 @bp.get("/sok")
@@ -37,7 +38,7 @@ def search():
     key = pagecache.page_key("api", request.query_string)
     inputs = pagecache.search_inputs(result)
     before, after = site().pages.page(key, content, inputs, lambda: timed_body(result))
-    body = before + json.dumps(result["took_ms"]) + after
+    body = b"".join((before, json.dumps(result["took_ms"]).encode(), after))
     return current_app.response_class(body, mimetype="application/json")
 
 

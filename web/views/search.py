@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, redirect, request, url_for
 from web import pagecache, search_page
 from web.model import browse
 from web.model import results as result_list
-from web.model.params import MAX_PAGE, facet_blocks, for_my_kommune, parse_request, run_search
+from web.model.params import MAX_PAGE, facet_html, for_my_kommune, parse_request, run_search
 from web.state import site
 from web.templating import link
 
@@ -32,8 +32,9 @@ def results():
     )
 
 
-def render_page(req, resolved, mine, result: dict, content) -> str:
-    """The search page for a result (cached by results() with what it was rendered from)."""
+def render_page(req, resolved, mine, result: dict, content) -> bytes:
+    """The search page for a result, in UTF-8 (kept by results() with what it was rendered
+    from)."""
     return search_page.render(page_values(req, resolved, mine, result, content))
 
 
@@ -55,7 +56,7 @@ def page_values(req, resolved, mine, result: dict, content) -> dict:
         "heading": result_list.count_line(result, shown_q),
         "groups": result_list.hit_groups(result, resolved),
         "max_page": MAX_PAGE,
-        "facets": facet_blocks(resolved, result["facets"], label, link("search.results")),
+        "facets": facet_html(resolved, result["facets"], label, link("search.results")),
         "label": label,
         # only the zero-result help shows them
         "themes": [] if result["total"] else browse.ways_in(content, "themes", "themes", "tema"),
