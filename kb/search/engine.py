@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from kb.search import proximity
+from kb.search import citations, proximity
 from kb.search import schema as f
 from kb.search.planner import Need, near_words
 from kb.search.tables import Tables, read_postings
@@ -79,6 +79,9 @@ class Engine:
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
+        self._links: tuple[np.ndarray, np.ndarray] | None = None  # citation pairs
+        # Each segment's cited and own line spans (kb.search.citations), kept across readers.
+        self._spans: dict = {} if previous is None else dict(previous._spans)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(
@@ -370,7 +373,16 @@ class Engine:
             below(ranking.scores, candidates[close], np.flatnonzero(headless & some))
         ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
         ranking.scores[candidates] *= self.head_lift(matches, candidates)
+        if citations.CITE_WEIGHT:
+            base = np.where(self.live, total, 0)  # every document's, whatever the filters
+            ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
         return ranking
+
+    def links(self) -> tuple[np.ndarray, np.ndarray]:
+        """The reader's citation pairs (kb.search.citations), read once."""
+        if self._links is None:
+            self._links = citations.citation_pairs(self.reader, self._spans)
+        return self._links
 
     def head_lift(self, matches: list[NeedMatch], candidates: np.ndarray) -> np.ndarray:
         """The calibrated factor of each candidate: a case's score grows with the share of
