@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from kb.search import citations, proximity, sections
+from kb.search import citations, proximity
 from kb.search import schema as f
 from kb.search.planner import Need, near_words
 from kb.search.tables import Tables, read_postings
@@ -82,7 +82,6 @@ class Engine:
         self._links: tuple[np.ndarray, np.ndarray] | None = None  # citation pairs
         # Each segment's cited and own line spans (kb.search.citations), kept across readers.
         self._spans: dict = {} if previous is None else dict(previous._spans)
-        self._sections: dict = {} if previous is None else dict(previous._sections)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(
@@ -374,24 +373,10 @@ class Engine:
             below(ranking.scores, candidates[close], np.flatnonzero(headless & some))
         ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
         ranking.scores[candidates] *= self.head_lift(matches, candidates)
-        if sections.SECTION_WEIGHT:
-            lift = sections.section_lift(matches, candidates, self.is_case, self.sections_of)
-            ranking.scores[candidates] *= lift
         if citations.CITE_WEIGHT:
             base = np.where(self.live, total, 0)  # every document's, whatever the filters
             ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
         return ranking
-
-    def sections_of(self, doc: int) -> list[frozenset[str]]:
-        """A case's sections' terms (kb.search.sections), read once per segment."""
-        for sub, offset in self.reader.leaf_readers():
-            if offset <= doc < offset + sub.doc_count_all():
-                key = sub.segment().segment_id()
-                if key not in self._sections:
-                    process = self.searcher.schema[f.TEXT_FIELD].process_text
-                    self._sections[key] = sections.segment_sections(sub, process)
-                return self._sections[key].get(doc - offset, [])
-        return []
 
     def links(self) -> tuple[np.ndarray, np.ndarray]:
         """The reader's citation pairs (kb.search.citations), read once."""
