@@ -12,6 +12,7 @@ from rankingtools import SHA, ids
 from indexer.build import build_index, update_case
 from kb.content.loader import load_content
 from kb.content.model import Passage
+from kb.search import citations
 from kb.search.searcher import open_searcher
 
 CASE = "lillehammer-startlan"  # cites testkilde lines 12–14
@@ -69,3 +70,11 @@ def test_the_links_follow_an_updated_case(corpus, tmp_path):
     # links neither would have it, and the two would tie).
     score = {h["id"]: h["score"] for h in searcher.search("startlån")["hits"]}
     assert score["testkilde-0000"] > score["testkilde-0001"]
+
+
+def test_similar_cases_are_not_lifted(searcher, monkeypatch):
+    # «Lignende grep» ranks cases by another case's key terms: the lift is for queries only.
+    similar = searcher.more_like_this("bergen-bustad")
+    monkeypatch.setattr(citations, "CITE_WEIGHT", 0.0)
+    searcher._results.clear()
+    assert searcher.more_like_this("bergen-bustad") == similar

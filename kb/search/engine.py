@@ -325,8 +325,9 @@ class Engine:
 
         Enough is every clause for one or two, most for more (see required()); `every` asks
         for all of them. Cases are weighed against passages by CASE_WEIGHT, (`near`) the best
-        candidates are lifted when their clauses stand close together (kb.search.proximity),
-        and cases by the share of clauses in their title or summary (head_lift).
+        candidates are lifted when their clauses stand close together (kb.search.proximity)
+        and by the documents they are linked to by citations (kb.search.citations), and cases
+        by the share of clauses in their title or summary (head_lift).
         """
         matches = [self.need_match(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
@@ -373,7 +374,7 @@ class Engine:
             below(ranking.scores, candidates[close], np.flatnonzero(headless & some))
         ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
         ranking.scores[candidates] *= self.head_lift(matches, candidates)
-        if citations.CITE_WEIGHT:
+        if near and citations.CITE_WEIGHT:  # not for more_like_this (near=False)
             base = np.where(self.live, total, 0)  # every document's, whatever the filters
             ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
         return ranking
