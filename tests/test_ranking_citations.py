@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rankingtools import SHA, ids
 
@@ -78,3 +79,19 @@ def test_similar_cases_are_not_lifted(searcher, monkeypatch):
     monkeypatch.setattr(citations, "CITE_WEIGHT", 0.0)
     searcher._results.clear()
     assert searcher.more_like_this("bergen-bustad") == similar
+
+
+def test_the_pairs_are_every_case_and_passage_with_overlapping_lines():
+    # rows: document, is a case, source, first line, last line; passages 5 and 6 overlap.
+    rows = [(0, 1, 0, 10, 12), (0, 1, 1, 1, 3), (1, 1, 0, 30, 30), (2, 1, 0, 99, 99)]
+    rows += [(3, 0, 0, 1, 9), (4, 0, 0, 10, 10), (5, 0, 0, 11, 40), (6, 0, 0, 12, 13)]
+    rows += [(7, 0, 1, 3, 5), (8, 0, 1, 4, 6)]
+    spans = (["a", "b"], np.array(rows, dtype=np.int64).T)
+    cases, passages = citations.citation_pairs(spans)
+    assert list(zip(cases.tolist(), passages.tolist(), strict=True)) == [
+        (0, 4),
+        (0, 5),
+        (0, 6),
+        (0, 7),
+        (1, 5),
+    ]

@@ -2,8 +2,8 @@
 
 A case's stored locations name report lines (source, [first, last]); a passage's stored
 location is its own span. A case and a passage are linked when they have the same source and
-their lines overlap. The spans are read once per segment (its stored fields never change;
-kept across readers by the engine), the pairs once per reader.
+their lines overlap. The spans are read when a segment's arrays are computed and stored with
+them (kb.search.tables); the pairs are joined once per reader (Engine.links).
 
 Ranking (cite_lift): a link is evidence both ways. A case whose cited lines lie in a passage
 that matches the query well is likelier to be a practice that answers it; a passage a
@@ -13,7 +13,6 @@ well-matching case is built on is likelier to be the report's answer.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 import numpy as np
 
@@ -24,43 +23,53 @@ from kb.search import schema as f
 # score of any document: at most 1 + CITE_WEIGHT. Tuned on the tuning half (round 9, sok.md).
 CITE_WEIGHT = 1.0
 
-Span = tuple[int, bool, str, int, int]  # (document in its segment, is a case, source, a, b)
+Spans = tuple[list[str], np.ndarray]  # sources; rows: document, is a case, source, a, b
 
 
-def segment_spans(sub) -> list[Span]:
-    """The line spans one segment's documents stand for (a case: each it cites)."""
-    out = []
+def segment_spans(sub) -> Spans:
+    """The line spans one segment's documents stand for (a case: each it cites), read from
+    the stored locations (kb.search.tables stores them with the segment's arrays)."""
+    sources: dict[str, int] = {}
+    rows = []
     for doc in range(sub.doc_count_all()):
         stored = sub.stored_fields(doc)
         is_case = stored.get(f.KIND) == "case"
         for loc in json.loads(stored.get(f.DATA) or "{}").get("locations") or ():
             if loc.get("lines") and loc.get("source"):
-                out.append((doc, is_case, loc["source"], *loc["lines"]))
-    return out
+                code = sources.setdefault(loc["source"], len(sources))
+                rows.append((doc, is_case, code, *loc["lines"]))
+    return list(sources), np.array(rows, dtype=np.int64).reshape(-1, 5).T.copy()
 
 
-def citation_pairs(reader, known: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(case documents, passage documents) of a reader: one pair per case and passage it
-    cites. `known` keeps each segment's spans by segment id (read when missing)."""
-    spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    cited: list[tuple[int, str, int, int]] = []
-    for sub, offset in reader.leaf_readers():
-        key = sub.segment().segment_id()
-        if key not in known:
-            known[key] = segment_spans(sub)
-        for doc, is_case, source, a, b in known[key]:
-            if is_case:
-                cited.append((doc + offset, source, a, b))
-            else:
-                spans[source].append((a, b, doc + offset))
-    pairs = {
-        (case, passage)
-        for case, source, a, b in cited
-        for first, last, passage in spans.get(source, ())
-        if first <= b and last >= a
-    }
-    cases, passages = zip(*sorted(pairs), strict=True) if pairs else ((), ())
-    return np.array(cases, dtype=np.int64), np.array(passages, dtype=np.int64)
+def citation_pairs(spans: Spans) -> tuple[np.ndarray, np.ndarray]:
+    """(case documents, passage documents): one pair per case and passage whose lines it
+    cites (same source, overlapping lines), sorted."""
+    doc, is_case, source, a, b = spans[1]
+    n = int(doc.max()) + 1 if len(doc) else 1  # a pair's key: case × n + passage
+    keys = []
+    for code in sorted(set(source[is_case == 1].tolist())):
+        cases, passages = (is_case == 1) & (source == code), (is_case == 0) & (source == code)
+        order = np.argsort(a[passages], kind="stable")
+        pa, pb, pd = a[passages][order], b[passages][order], doc[passages][order]
+        ca, cb, cd = a[cases], b[cases], doc[cases]
+        # Passages starting after a citation ends are past it; those before the first whose
+        # running end reaches its start end before it.
+        hi = np.searchsorted(pa, cb, side="right")
+        lo = np.searchsorted(np.maximum.accumulate(pb), ca, side="left") if len(pb) else hi
+        counts = np.maximum(hi - lo, 0)
+        rows = np.repeat(np.arange(len(cd)), counts)
+        at = (
+            np.repeat(lo, counts)
+            + np.arange(counts.sum())
+            - np.repeat(counts.cumsum() - counts, counts)
+        )
+        keep = pb[at] >= ca[rows]
+        keys.append(cd[rows][keep] * n + pd[at][keep])
+    if not keys:
+        return _EMPTY, _EMPTY
+    key = np.sort(np.concatenate(keys))
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+    return key // n, key % n
 
 
 def cite_lift(
@@ -78,3 +87,6 @@ def cite_lift(
     np.maximum.at(best, cases, base[passages])
     np.maximum.at(best, passages, base[cases])
     return out + np.float32(CITE_WEIGHT / top) * best[candidates]
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)

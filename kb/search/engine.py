@@ -80,8 +80,7 @@ class Engine:
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
         self._links: tuple[np.ndarray, np.ndarray] | None = None  # citation pairs
-        # Each segment's cited and own line spans (kb.search.citations), kept across readers.
-        self._spans: dict = {} if previous is None else dict(previous._spans)
+        self.spans = tables.spans  # cited and own report lines (kb.search.citations)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(
@@ -382,7 +381,7 @@ class Engine:
     def links(self) -> tuple[np.ndarray, np.ndarray]:
         """The reader's citation pairs (kb.search.citations), read once."""
         if self._links is None:
-            self._links = citations.citation_pairs(self.reader, self._spans)
+            self._links = citations.citation_pairs(self.spans)
         return self._links
 
     def head_lift(self, matches: list[NeedMatch], candidates: np.ndarray) -> np.ndarray:
