@@ -49,13 +49,15 @@ def citation_pairs(spans: Spans) -> tuple[np.ndarray, np.ndarray]:
     keys = []
     for code in sorted(set(source[is_case == 1].tolist())):
         cases, passages = (is_case == 1) & (source == code), (is_case == 0) & (source == code)
+        if not passages.any():  # a source no passage of the index is from
+            continue
         order = np.argsort(a[passages], kind="stable")
         pa, pb, pd = a[passages][order], b[passages][order], doc[passages][order]
         ca, cb, cd = a[cases], b[cases], doc[cases]
         # Passages starting after a citation ends are past it; those before the first whose
         # running end reaches its start end before it.
         hi = np.searchsorted(pa, cb, side="right")
-        lo = np.searchsorted(np.maximum.accumulate(pb), ca, side="left") if len(pb) else hi
+        lo = np.searchsorted(np.maximum.accumulate(pb), ca, side="left")
         counts = np.maximum(hi - lo, 0)
         rows = np.repeat(np.arange(len(cd)), counts)
         at = (
