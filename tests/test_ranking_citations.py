@@ -98,3 +98,6 @@ def test_the_pairs_are_every_case_and_passage_with_overlapping_lines():
     # Cases citing a source that no passage is from (an index of cases only).
     only_cases = (["a"], np.array([(0, 1, 0, 1, 2), (1, 1, 0, 5, 6)], dtype=np.int64).T)
     assert [len(d) for d in citations.citation_pairs(only_cases)] == [0, 0]
+    # Passages of the source, but none that a citation meets.
+    apart = (["a"], np.array([(0, 1, 0, 1, 2), (1, 0, 0, 5, 6)], dtype=np.int64).T)
+    assert [len(d) for d in citations.citation_pairs(apart)] == [0, 0]

@@ -67,9 +67,9 @@ def citation_pairs(spans: Spans) -> tuple[np.ndarray, np.ndarray]:
         )
         keep = pb[at] >= ca[rows]
         keys.append(cd[rows][keep] * n + pd[at][keep])
-    if not keys:
+    key = np.sort(np.concatenate(keys)) if keys else _EMPTY
+    if not len(key):  # no citation meets a passage
         return _EMPTY, _EMPTY
-    key = np.sort(np.concatenate(keys))
     key = key[np.concatenate([[True], key[1:] != key[:-1]])]
     return key // n, key % n
 
