@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from kb.search import proximity
+from kb.search import citations, proximity
 from kb.search import schema as f
 from kb.search.planner import Need, near_words
 from kb.search.tables import Tables, read_postings
@@ -79,6 +79,8 @@ class Engine:
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
+        self._links: tuple[np.ndarray, np.ndarray] | None = None  # citation pairs
+        self.spans = tables.spans  # cited and own report lines (kb.search.citations)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(
@@ -331,8 +333,9 @@ class Engine:
 
         Enough is every clause for one or two, most for more (see required()); `every` asks
         for all of them. Cases are weighed against passages by CASE_WEIGHT, (`near`) the best
-        candidates are lifted when their clauses stand close together (kb.search.proximity),
-        and cases by the share of clauses in their title or summary (head_lift).
+        candidates are lifted when their clauses stand close together (kb.search.proximity)
+        and by the documents they are linked to by citations (kb.search.citations), and cases
+        by the share of clauses in their title or summary (head_lift).
         """
         matches = [self.need_match(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
@@ -379,7 +382,16 @@ class Engine:
             below(ranking.scores, candidates[close], np.flatnonzero(headless & some))
         ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
         ranking.scores[candidates] *= self.head_lift(matches, candidates)
+        if near and citations.CITE_WEIGHT:  # not for more_like_this (near=False)
+            base = np.where(self.live, total, 0)  # every document's, whatever the filters
+            ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
         return ranking
+
+    def links(self) -> tuple[np.ndarray, np.ndarray]:
+        """The reader's citation pairs (kb.search.citations), read once."""
+        if self._links is None:
+            self._links = citations.citation_pairs(self.spans)
+        return self._links
 
     def head_lift(self, matches: list[NeedMatch], candidates: np.ndarray) -> np.ndarray:
         """The calibrated factor of each candidate: a case's score grows with the share of

@@ -533,6 +533,7 @@ def _warmed(analysis, searcher, tables: tuple, hits: bool = True) -> None:
     facets, engine, planner = tables[:3]
     planner.dictionary()
     engine.lexicons()
+    engine.links()  # the citation graph (kb.search.citations)
     planner.correct(WARM_TYPO)  # the first typo otherwise waits ~15 ms for rapidfuzz's import
     engine.near_terms(analysis.stem(WARM_TYPO))
     for sort in SORTS[1:]:

@@ -25,13 +25,14 @@ import numpy as np
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from kb.search import citations
 from kb.search import schema as f
 
 TABLES_DIR = "kb_tables"
 LENGTH_FIELDS = tuple(f.SEARCHED)  # the fields whose lengths BM25F needs
 SORT_KEYS = (f.DATE, f.SORT_TITLE)  # text sort keys, stored as codes into sorted values
 BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-FORMAT = 3  # bump when the files change shape: older folders are then ignored
+FORMAT = 4  # bump when the files change shape: older folders are then ignored
 FREQUENT = 1000  # a term in this many documents of a segment has its postings stored
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class SegmentTables:
     keys: dict[str, tuple[list[str], np.ndarray]]  # sorted distinct values, code per doc
     order: np.ndarray  # int64: a passage's place in its source (0 for cases)
     postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]  # frequent terms' (ids, w)
+    spans: citations.Spans  # cited and own report lines (kb.search.citations)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Tables:
     keys: dict[str, tuple[list[str], np.ndarray]]
     order: np.ndarray
     postings: dict[str, dict]  # segment id -> its frequent terms' postings
+    spans: citations.Spans  # cited and own report lines, documents numbered in the reader
 
 
 def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
@@ -90,7 +93,7 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
     if len(parts) == 1:  # the usual case after a build: the mapped arrays as they are
         p = parts[0]
         lengths = {name: p.lengths[i] for i, name in enumerate(LENGTH_FIELDS)}
-        return Tables(size, live, lengths, p.facets, p.keys, p.order, postings)
+        return Tables(size, live, lengths, p.facets, p.keys, p.order, postings, p.spans)
     return Tables(
         size,
         live,
@@ -102,6 +105,7 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
         {name: _joined_key([p.keys[name] for p in parts]) for name in SORT_KEYS},
         np.concatenate([p.order for p in parts]) if parts else np.zeros(0, np.int64),
         postings,
+        _joined_spans([p.spans for p in parts], offsets),
     )
 
 
@@ -115,6 +119,18 @@ def _joined_facet(parts: list, offsets: list[int]) -> tuple[list[str], np.ndarra
         docs.append(np.asarray(d, dtype=np.int64) + offset)
         ids.append(remap[i] if len(vs) else np.zeros(0, np.int64))
     return values, np.concatenate(docs), np.concatenate(ids)
+
+
+def _joined_spans(parts: list, offsets: list[int]) -> citations.Spans:
+    """The spans of several segments: the union of the sources, documents renumbered."""
+    sources = sorted({s for ss, _ in parts for s in ss})
+    index = {s: i for i, s in enumerate(sources)}
+    rows = [np.zeros((5, 0), dtype=np.int64)]
+    for (ss, r), offset in zip(parts, offsets, strict=True):
+        if r.shape[1]:
+            remap = np.array([index[s] for s in ss], dtype=np.int64)
+            rows.append(np.stack([r[0] + offset, r[1], remap[r[2]], r[3], r[4]]))
+    return sources, np.concatenate(rows, axis=1)
 
 
 def _joined_key(parts: list) -> tuple[list[str], np.ndarray]:
@@ -160,7 +176,8 @@ def compute(sub) -> SegmentTables:
         values, codes = np.unique(np.array(texts, dtype=str), return_inverse=True)
         keys[name] = ([str(v) for v in values], codes.astype(np.int64).reshape(-1))
     order = np.array(list(sub.column_reader(f.ORDER)), dtype=np.int64) if size else _i64()
-    return SegmentTables(size, lengths, facets, keys, order, frequent_postings(sub))
+    spans = citations.segment_spans(sub)
+    return SegmentTables(size, lengths, facets, keys, order, frequent_postings(sub), spans)
 
 
 def frequent_postings(sub) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
@@ -266,6 +283,8 @@ def _store(t: SegmentTables, folder: Path) -> None:
         weights = [t.postings[k][1] for k in terms]
         np.save(tmp / "post_weights.npy", np.concatenate(weights) if weights else _f32())
         values["postings"] = [[n, term, len(i)] for (n, term), i in zip(terms, ids, strict=True)]
+        values["span_sources"] = t.spans[0]
+        np.save(tmp / "spans.npy", t.spans[1])
         (tmp / "values.json").write_text(json.dumps(values, ensure_ascii=False), "utf-8")
 
     store_folder(folder, write, "tabellene")
@@ -319,7 +338,8 @@ def _read(folder: Path) -> SegmentTables:
     for name, term, n in values["postings"]:
         postings[(name, term)] = (ids[start : start + n], weights[start : start + n])
         start += n
-    return SegmentTables(values["size"], lengths, facets, keys, columns[0], postings)
+    spans = (values["span_sources"], mapped(folder / "spans.npy"))
+    return SegmentTables(values["size"], lengths, facets, keys, columns[0], postings, spans)
 
 
 def mapped(path: Path) -> np.ndarray:

@@ -48,6 +48,7 @@ PARAMS = {
     "all_words": ("kb.search.engine", "ALL_WORDS_BOOST", (1.5, 2.0, 3.0, 4.5, 6.0)),
     "power": ("kb.search.engine", "COVERAGE_POWER", (2, 4, 8, 12, 16)),
     "near": ("kb.search.engine", "NEAR", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0)),
+    "cite": ("kb.search.citations", "CITE_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)),
 }
 JOINT = tuple(PARAMS)
 

@@ -1,0 +1,94 @@
+"""The citation graph: which report passages each case cites, as pairs of document numbers.
+
+A case's stored locations name report lines (source, [first, last]); a passage's stored
+location is its own span. A case and a passage are linked when they have the same source and
+their lines overlap. The spans are read when a segment's arrays are computed and stored with
+them (kb.search.tables); the pairs are joined once per reader (Engine.links).
+
+Ranking (cite_lift): a link is evidence both ways. A case whose cited lines lie in a passage
+that matches the query well is likelier to be a practice that answers it; a passage a
+well-matching case is built on is likelier to be the report's answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from kb.search import schema as f
+
+# Among the candidates, a score times 1 + CITE_WEIGHT × the best base score among the documents
+# it is linked to (a case's cited passages, a passage's citing cases), divided by the best base
+# score of any document: at most 1 + CITE_WEIGHT. Tuned on the tuning half (round 9, sok.md).
+CITE_WEIGHT = 1.0
+
+Spans = tuple[list[str], np.ndarray]  # sources; rows: document, is a case, source, a, b
+
+
+def segment_spans(sub) -> Spans:
+    """The line spans one segment's documents stand for (a case: each it cites), read from
+    the stored locations (kb.search.tables stores them with the segment's arrays)."""
+    sources: dict[str, int] = {}
+    rows = []
+    for doc in range(sub.doc_count_all()):
+        stored = sub.stored_fields(doc)
+        is_case = stored.get(f.KIND) == "case"
+        for loc in json.loads(stored.get(f.DATA) or "{}").get("locations") or ():
+            if loc.get("lines") and loc.get("source"):
+                code = sources.setdefault(loc["source"], len(sources))
+                rows.append((doc, is_case, code, *loc["lines"]))
+    return list(sources), np.array(rows, dtype=np.int64).reshape(-1, 5).T.copy()
+
+
+def citation_pairs(spans: Spans) -> tuple[np.ndarray, np.ndarray]:
+    """(case documents, passage documents): one pair per case and passage whose lines it
+    cites (same source, overlapping lines), sorted."""
+    doc, is_case, source, a, b = spans[1]
+    n = int(doc.max()) + 1 if len(doc) else 1  # a pair's key: case × n + passage
+    keys = []
+    for code in sorted(set(source[is_case == 1].tolist())):
+        cases, passages = (is_case == 1) & (source == code), (is_case == 0) & (source == code)
+        if not passages.any():  # a source no passage of the index is from
+            continue
+        order = np.argsort(a[passages], kind="stable")
+        pa, pb, pd = a[passages][order], b[passages][order], doc[passages][order]
+        ca, cb, cd = a[cases], b[cases], doc[cases]
+        # Passages starting after a citation ends are past it; those before the first whose
+        # running end reaches its start end before it.
+        hi = np.searchsorted(pa, cb, side="right")
+        lo = np.searchsorted(np.maximum.accumulate(pb), ca, side="left")
+        counts = np.maximum(hi - lo, 0)
+        rows = np.repeat(np.arange(len(cd)), counts)
+        at = (
+            np.repeat(lo, counts)
+            + np.arange(counts.sum())
+            - np.repeat(counts.cumsum() - counts, counts)
+        )
+        keep = pb[at] >= ca[rows]
+        keys.append(cd[rows][keep] * n + pd[at][keep])
+    key = np.sort(np.concatenate(keys)) if keys else _EMPTY
+    if not len(key):  # no citation meets a passage
+        return _EMPTY, _EMPTY
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+    return key // n, key % n
+
+
+def cite_lift(
+    base: np.ndarray, candidates: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """Each candidate's factor, 1 + CITE_WEIGHT × its best linked document's base score over
+    the best base score (base: every document's, filters aside, so a filter does not change
+    the order of what it keeps)."""
+    cases, passages = pairs
+    out = np.ones(len(candidates), dtype=np.float32)
+    top = float(base.max()) if len(base) else 0.0
+    if not CITE_WEIGHT or not len(cases) or top <= 0:
+        return out
+    best = np.zeros(len(base), dtype=np.float32)
+    np.maximum.at(best, cases, base[passages])
+    np.maximum.at(best, passages, base[cases])
+    return out + np.float32(CITE_WEIGHT / top) * best[candidates]
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)

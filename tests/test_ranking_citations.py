@@ -1,0 +1,103 @@
+"""Issue 12, ninth round: the citation graph. A case and the report passage whose lines it
+cites lift each other by the other's score for the query (kb.search.citations)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rankingtools import SHA, ids
+
+from indexer.build import build_index, update_case
+from kb.content.loader import load_content
+from kb.content.model import Passage
+from kb.search import citations
+from kb.search.searcher import open_searcher
+
+CASE = "lillehammer-startlan"  # cites testkilde lines 12–14
+TEXT = "Kommunen ga startlån til familier som leide, og boligkontoret fulgte kjøpet."
+FILLER = " Tiltaket ble fulgt opp gjennom året med møter, rapporter og samtaler med tjenestene."
+# (lines, text): the same text uncited and cited (the cited one later in index order), and a
+# longer uncited one that scores lower.
+PASSAGES = [((30, 31), TEXT), ((12, 14), TEXT), ((40, 41), TEXT + FILLER * 4)]
+
+
+def build(corpus: Path, folder: Path) -> None:
+    passages = [
+        Passage("testkilde", SHA, "2.1", "Funn", text, lines, None, "", n)
+        for n, (lines, text) in enumerate(PASSAGES)
+    ]
+    build_index(load_content(corpus), folder, passages={"testkilde": passages})
+
+
+@pytest.fixture(scope="module")
+def searcher(corpus, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("citations") / "index"
+    build(corpus, folder)
+    return open_searcher(folder)
+
+
+def test_the_passage_a_matching_case_cites_ranks_above_the_same_text_uncited(searcher):
+    # Before: the two passages tied and kept index order (the uncited one first).
+    order = ids(searcher.search("startlån"))
+    assert order.index("testkilde-0001") < order.index("testkilde-0000")
+
+
+def test_a_case_whose_cited_passage_matches_rises_above_an_unlinked_passage(searcher):
+    # «leide» is only in the body of the case (weighed 0.6) and in every passage; before, the
+    # case ranked last, below the long uncited passage.
+    order = ids(searcher.search("leide"))
+    assert order.index(CASE) < order.index("testkilde-0002")
+
+
+def test_a_filter_keeps_the_order_of_what_it_keeps(searcher):
+    every = [h for h in searcher.search("startlån")["hits"] if h["kind"] == "passage"]
+    passages = searcher.search("startlån", kind="passage")["hits"]
+    assert [(h["id"], h["score"]) for h in passages] == [(h["id"], h["score"]) for h in every]
+
+
+def test_the_links_follow_an_updated_case(corpus, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    build(root, tmp_path / "index")
+    searcher = open_searcher(tmp_path / "index")
+    assert ids(searcher.search("startlån")).index("testkilde-0001") == 1
+    path = root / "grep" / f"{CASE}.md"
+    path.write_text(path.read_text().replace("lines: [12, 14]", "lines: [30, 31]"))
+    assert update_case(tmp_path / "index", path, root) == ("oppdatert", [])
+    # The case now cites the first passage: it gains the lift the second loses (with stale
+    # links neither would have it, and the two would tie).
+    score = {h["id"]: h["score"] for h in searcher.search("startlån")["hits"]}
+    assert score["testkilde-0000"] > score["testkilde-0001"]
+
+
+def test_similar_cases_are_not_lifted(searcher, monkeypatch):
+    # «Lignende grep» ranks cases by another case's key terms: the lift is for queries only.
+    similar = searcher.more_like_this("bergen-bustad")
+    monkeypatch.setattr(citations, "CITE_WEIGHT", 0.0)
+    searcher._results.clear()
+    assert searcher.more_like_this("bergen-bustad") == similar
+
+
+def test_the_pairs_are_every_case_and_passage_with_overlapping_lines():
+    # rows: document, is a case, source, first line, last line; passages 5 and 6 overlap.
+    rows = [(0, 1, 0, 10, 12), (0, 1, 1, 1, 3), (1, 1, 0, 30, 30), (2, 1, 0, 99, 99)]
+    rows += [(3, 0, 0, 1, 9), (4, 0, 0, 10, 10), (5, 0, 0, 11, 40), (6, 0, 0, 12, 13)]
+    rows += [(7, 0, 1, 3, 5), (8, 0, 1, 4, 6)]
+    spans = (["a", "b"], np.array(rows, dtype=np.int64).T)
+    cases, passages = citations.citation_pairs(spans)
+    assert list(zip(cases.tolist(), passages.tolist(), strict=True)) == [
+        (0, 4),
+        (0, 5),
+        (0, 6),
+        (0, 7),
+        (1, 5),
+    ]
+    # Cases citing a source that no passage is from (an index of cases only).
+    only_cases = (["a"], np.array([(0, 1, 0, 1, 2), (1, 1, 0, 5, 6)], dtype=np.int64).T)
+    assert [len(d) for d in citations.citation_pairs(only_cases)] == [0, 0]
+    # Passages of the source, but none that a citation meets.
+    apart = (["a"], np.array([(0, 1, 0, 1, 2), (1, 0, 0, 5, 6)], dtype=np.int64).T)
+    assert [len(d) for d in citations.citation_pairs(apart)] == [0, 0]
