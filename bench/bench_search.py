@@ -97,6 +97,10 @@ def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7)
     The vocabulary grows with the corpus (Heaps' law, ~ n^0.6): a share of the words are
     replaced by made-up compounds drawn from a range that widens with every document. The
     stored text of each document is the text that was indexed, so snippets come from it.
+    The documents fall into as many groups as the real passages fit into the synthetic ones,
+    each group standing for its own copy of the reports (`source~group` in the stored
+    locations), so a case cites the passages of its group only, as a real case cites its
+    reports' own passages (kb.search.citations), not every copy of them.
     """
     rng = random.Random(seed)
     sentences = [
@@ -106,6 +110,7 @@ def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7)
     case_docs = [d for d in real if d[f.KIND] == "case"] or [real[0]]
     passage_docs = [d for d in real if d[f.KIND] == "passage"] or [real[0]]
     made = 0  # documents so far: the range of made-up words grows with it
+    groups = max(1, passages // len(passage_docs))
 
     def text(n: int) -> str:
         cap = int(40 * (made + 1) ** 0.6)
@@ -124,6 +129,7 @@ def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7)
         body = text(rng.randint(12, 30))
         doc.update(
             {
+                f.DATA: regrouped(doc.get(f.DATA), i % groups),
                 f.ID_FIELD: f"syn-grep-{i}",
                 f.PATH: f"grep/syn-{i}.md",
                 f.TITLE: rng.choice(case_docs)[f.TITLE] + f" {i}",
@@ -142,6 +148,7 @@ def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7)
         body = text(rng.randint(3, 9))
         doc.update(
             {
+                f.DATA: regrouped(doc.get(f.DATA), i % groups),
                 f.ID_FIELD: f"syn-avsnitt-{i}",
                 f.TEXT_FIELD: body,
                 STORED_TEXT: body,  # what a hit's snippet is cut from: the indexed text
@@ -153,6 +160,17 @@ def synthetic_corpus(real: list[dict], cases: int, passages: int, seed: int = 7)
         out.append(doc)
         made += 1
     return out
+
+
+def regrouped(data: str | None, group: int) -> str | None:
+    """A document's stored data with each location's source renamed for its group."""
+    if not data:
+        return data
+    stored = json.loads(data)
+    for loc in stored.get("locations") or ():
+        if loc.get("source"):
+            loc["source"] = f"{loc['source']}~{group}"
+    return json.dumps(stored, ensure_ascii=False)
 
 
 def copied(built: Path, folder: Path, documents: int) -> None:

@@ -101,3 +101,24 @@ def test_the_pairs_are_every_case_and_passage_with_overlapping_lines():
     # Passages of the source, but none that a citation meets.
     apart = (["a"], np.array([(0, 1, 0, 1, 2), (1, 0, 0, 5, 6)], dtype=np.int64).T)
     assert [len(d) for d in citations.citation_pairs(apart)] == [0, 0]
+
+
+def test_the_lift_reads_each_candidates_own_links_as_every_pair_would_give():
+    # The lift from the candidates' compressed rows equals the best partner taken over every
+    # pair (np.maximum.at, the first form), for random graphs, scores and candidates.
+    rng = np.random.default_rng(11)
+    for size in (1, 7, 300):
+        cases = rng.integers(0, size, 4 * size)
+        passages = rng.integers(0, size, 4 * size)
+        pairs = (cases, passages)
+        base = np.where(rng.random(size) < 0.5, rng.random(size), 0).astype(np.float32)
+        candidates = np.sort(rng.choice(size, max(1, size // 3), replace=False))
+        best = np.zeros(size, dtype=np.float32)
+        np.maximum.at(best, cases, base[passages])
+        np.maximum.at(best, passages, base[cases])
+        want = 1 + np.float32(citations.CITE_WEIGHT / float(base.max() or 1)) * best[candidates]
+        got = citations.cite_lift(base, candidates, citations.Links(pairs, size))
+        if base.max() > 0:
+            assert np.array_equal(got, want.astype(np.float32))
+    empty = citations.Links((np.zeros(0, np.int64), np.zeros(0, np.int64)), 4)
+    assert np.array_equal(citations.cite_lift(np.ones(4), np.arange(4), empty), np.ones(4))

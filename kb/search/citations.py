@@ -74,21 +74,38 @@ def citation_pairs(spans: Spans) -> tuple[np.ndarray, np.ndarray]:
     return key // n, key % n
 
 
-def cite_lift(
-    base: np.ndarray, candidates: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]
-) -> np.ndarray:
+class Links:
+    """Each document's linked documents, both ways (a case's cited passages, a passage's
+    citing cases), as compressed rows: documents starts[d]:starts[d + 1] of partners."""
+
+    def __init__(self, pairs: tuple[np.ndarray, np.ndarray], size: int):
+        cases, passages = pairs
+        ends = np.concatenate([cases, passages])
+        order = np.argsort(ends, kind="stable")
+        self.partners = np.concatenate([passages, cases])[order]
+        size = max(size, int(ends.max()) + 1 if len(ends) else 0)
+        self.starts = np.searchsorted(ends[order], np.arange(size + 1))
+
+
+def cite_lift(base: np.ndarray, candidates: np.ndarray, links: Links) -> np.ndarray:
     """Each candidate's factor, 1 + CITE_WEIGHT × its best linked document's base score over
     the best base score (base: every document's, filters aside, so a filter does not change
-    the order of what it keeps)."""
-    cases, passages = pairs
+    the order of what it keeps). Reads only the candidates' own links."""
     out = np.ones(len(candidates), dtype=np.float32)
     top = float(base.max()) if len(base) else 0.0
-    if not CITE_WEIGHT or not len(cases) or top <= 0:
+    if not CITE_WEIGHT or not len(links.partners) or top <= 0:
         return out
-    best = np.zeros(len(base), dtype=np.float32)
-    np.maximum.at(best, cases, base[passages])
-    np.maximum.at(best, passages, base[cases])
-    return out + np.float32(CITE_WEIGHT / top) * best[candidates]
+    lo = links.starts[candidates]
+    counts = links.starts[candidates + 1] - lo
+    linked = counts > 0
+    if not linked.any():
+        return out
+    lo, counts = lo[linked], counts[linked]
+    firsts = counts.cumsum() - counts
+    at = np.repeat(lo - firsts, counts) + np.arange(int(counts.sum()))
+    best = np.maximum(np.maximum.reduceat(base[links.partners[at]], firsts), 0)
+    out[linked] += np.float32(CITE_WEIGHT / top) * best.astype(np.float32)
+    return out
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)

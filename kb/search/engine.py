@@ -79,7 +79,7 @@ class Engine:
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
-        self._links: tuple[np.ndarray, np.ndarray] | None = None  # citation pairs
+        self._links: citations.Links | None = None  # the citation graph
         self.spans = tables.spans  # cited and own report lines (kb.search.citations)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
@@ -387,10 +387,10 @@ class Engine:
             ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
         return ranking
 
-    def links(self) -> tuple[np.ndarray, np.ndarray]:
-        """The reader's citation pairs (kb.search.citations), read once."""
+    def links(self) -> citations.Links:
+        """The reader's citation graph (kb.search.citations), joined once."""
         if self._links is None:
-            self._links = citations.citation_pairs(self.spans)
+            self._links = citations.Links(citations.citation_pairs(self.spans), self.size)
         return self._links
 
     def head_lift(self, matches: list[NeedMatch], candidates: np.ndarray) -> np.ndarray:
