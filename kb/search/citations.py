@@ -47,9 +47,12 @@ def citation_pairs(spans: Spans) -> tuple[np.ndarray, np.ndarray]:
     doc, is_case, source, a, b = spans[1]
     n = int(doc.max()) + 1 if len(doc) else 1  # a pair's key: case × n + passage
     keys = []
-    for code in sorted(set(source[is_case == 1].tolist())):
-        cases, passages = (is_case == 1) & (source == code), (is_case == 0) & (source == code)
-        if not passages.any():  # a source no passage of the index is from
+    by_source = np.argsort(source, kind="stable")  # each source's rows, sliced once
+    bounds = np.searchsorted(source[by_source], np.arange(len(spans[0]) + 1))
+    for code in range(len(spans[0])):
+        rows_of = by_source[bounds[code] : bounds[code + 1]]
+        cases, passages = rows_of[is_case[rows_of] == 1], rows_of[is_case[rows_of] == 0]
+        if not len(cases) or not len(passages):  # no citation, or no passage of the index
             continue
         order = np.argsort(a[passages], kind="stable")
         pa, pb, pd = a[passages][order], b[passages][order], doc[passages][order]
