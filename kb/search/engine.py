@@ -490,7 +490,9 @@ class Ranking:
         return docs[np.argsort(-self.scores[docs], kind="stable")][:n]
 
     def whys(self, docs: list[int]) -> list[list[tuple[str, bool, set[str]]]]:
-        """why() of each of docs (a page's), each clause's arrays read once for all of them."""
+        """Per document of docs (a page's) and per clause: (its text, whether the document has
+        it, the terms that stood in for its own words when the document lacks them), each
+        clause's arrays read once for all of the documents."""
         per_clause = []
         for m in self.needs:
             own = set(m.need.phrases[0]) if m.need.phrases else set()
@@ -507,17 +509,6 @@ class Ranking:
             if per_clause
             else [[] for _ in docs]
         )
-
-    def why(self, doc: int) -> list[tuple[str, bool, set[str]]]:
-        """Per clause: (its text, whether the document has it, the terms that stood in for its
-        own words when the document lacks them)."""
-        out = []
-        for m in self.needs:
-            has = bool(m.scores[doc] > 0)
-            own = set(m.need.phrases[0]) if m.need.phrases else set()
-            stood_in = has and not m.own[doc]  # only a synonym, the parts or a near word
-            out.append((m.need.label, has, m.terms - own if stood_in else set()))
-        return out
 
 
 def _lexicon_of(name: str):
