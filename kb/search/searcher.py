@@ -456,9 +456,9 @@ class Searcher:
             )
 
     def _hit(self, doc: int, score: float, why: list, words, terms: frozenset[str]) -> dict:
-        """One hit: stored fields, score, snippet and why it matched (why: Ranking.why's;
-        words: the document's word tables, kb.search.words.DocWords, or None; terms: the
-        ranking's)."""
+        """One hit: stored fields, score, snippet and why it matched (why: its entry of
+        Ranking.whys; words: the document's word tables, kb.search.words.DocWords, or None;
+        terms: the ranking's)."""
         return to_hit(self._stored_fields(doc), score, terms, self.analysis, why, words)
 
     def _stored_fields(self, doc: int) -> dict:
