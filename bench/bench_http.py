@@ -103,14 +103,9 @@ def start_server(index_dir: Path, port: int, workers: int, app: str = "kb") -> s
     env = {**os.environ, "KB_INDEX_DIR": str(index_dir), "PYTHONPATH": str(ROOT)}
     if app == "kb":
         cmd = [sys.executable, "-m", "kb", "serve", "--port", str(port), "--workers", str(workers)]
-    elif workers > 1:
-        cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread"]
-        cmd += ["--threads", "8", "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench")]
-        cmd += ["hello_app:app"]
-    else:
-        cmd = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=8"]
-        cmd += ["hello_app:app"]
-        env["PYTHONPATH"] += os.pathsep + str(ROOT / "bench")
+    else:  # served by kb.cli.serve's own code: the same gunicorn options and middleware
+        cmd = [sys.executable, str(ROOT / "bench" / "hello_app.py"), "--port", str(port)]
+        cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(
         cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from kb.cli.serve import default_workers, gunicorn_available, warm_up
+from kb.cli.serve import RenderSlots, default_workers, gunicorn_available, warm_up
 
 pytestmark = pytest.mark.skipif(not gunicorn_available(), reason="gunicorn needs fork")
 
@@ -84,3 +85,49 @@ def test_a_warmed_worker_keeps_what_it_holds_out_of_full_collections(app):
         assert gc.get_freeze_count() > 0  # its content and index tables are not scanned again
     finally:
         gc.unfreeze()  # the other tests' objects are theirs to collect
+
+
+def test_render_slots_let_one_request_at_a_time_into_the_app():
+    inside, most, lock = [0], [0], threading.Lock()
+
+    def app(environ, start_response):
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.01)
+        with lock:
+            inside[0] -= 1
+        return [b"ok"]
+
+    served = RenderSlots(app)
+    threads = [threading.Thread(target=served, args=({}, None)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
+
+
+def test_a_request_with_a_body_does_not_wait_for_a_slot():
+    # a client stalled while posting a form must not stop the pages behind it: the app reads
+    # the body, so a request with one goes in beside the page that holds the slot
+    holding, release = threading.Event(), threading.Event()
+
+    def app(environ, start_response):
+        if environ["REQUEST_METHOD"] == "GET":
+            holding.set()
+            release.wait(5)
+        return [environ["REQUEST_METHOD"].encode()]
+
+    served = RenderSlots(app)
+    page = threading.Thread(target=served, args=({"REQUEST_METHOD": "GET"}, None))
+    page.start()
+    try:
+        assert holding.wait(5)
+        posted = {"REQUEST_METHOD": "POST", "CONTENT_LENGTH": "12"}
+        chunked = {"REQUEST_METHOD": "POST", "HTTP_TRANSFER_ENCODING": "chunked"}
+        assert served(posted, None) == [b"POST"]
+        assert served(chunked, None) == [b"POST"]
+    finally:
+        release.set()
+        page.join()

@@ -18,6 +18,7 @@ from kb.search.schema import index_exists
 
 log = logging.getLogger(__name__)
 WARM_SECONDS = 0.5  # how often the service checks for a rebuilt index to warm (a stat)
+RENDER_SLOTS = 1  # requests a process works on at once; its other threads wait or do I/O
 
 
 def ensure_index(config: settings.Config) -> bool:
@@ -110,6 +111,40 @@ def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
     return thread
 
 
+class RenderSlots:
+    """WSGI middleware: at most `slots` requests in the app at a time in this process.
+
+    A process runs Python on one core at a time (the GIL): eight threads that each render a
+    search page take turns every few milliseconds and, measured served, spend ~0.5 ms of CPU
+    more per page than when one renders while the others wait. The server's threads still
+    read requests and write answers meanwhile, so a slow client holds a thread, not the app.
+    A request with a body (a posted form) does not wait for a slot: the app reads the body,
+    and a client that stalls while sending it must not stop the pages behind it.
+    """
+
+    def __init__(self, app, slots: int = RENDER_SLOTS):
+        self.app = app
+        self.slots = threading.Semaphore(slots)
+
+    def __call__(self, environ, start_response):
+        if has_body(environ):
+            return self.app(environ, start_response)
+        with self.slots:
+            return self.app(environ, start_response)
+
+
+def has_body(environ) -> bool:
+    """Whether the request comes with a body to read (a length over 0, or chunked)."""
+    length = environ.get("CONTENT_LENGTH") or "0"
+    return length != "0" or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def in_slots(app):
+    """The Flask app with its requests taking turns through RenderSlots (as it is served)."""
+    app.wsgi_app = RenderSlots(app.wsgi_app)
+    return app
+
+
 def default_workers() -> int:
     """One process per core where gunicorn runs (Linux, macOS), else one (waitress)."""
     return (os.cpu_count() or 1) if gunicorn_available() else 1
@@ -183,12 +218,14 @@ def headed_errors() -> None:
     util.write_error = write_error
 
 
-def serve_processes(config: settings.Config, workers: int, threads: int) -> None:
+def serve_processes(config: settings.Config, workers: int, threads: int, make_app=None) -> None:
     """gunicorn with `workers` processes of `threads` threads, each with its own app.
 
     The app is made after the fork (no preload): Whoosh reads its files through file objects
     whose position a forked child would share. Each worker opens the index files itself; the
-    operating system keeps one copy of their pages in its cache for all of them.
+    operating system keeps one copy of their pages in its cache for all of them. make_app: a
+    function that makes another Flask app to serve the same way, unwarmed (the benchmarks'
+    «hello» ceiling, bench/hello_app.py).
     """
     from gunicorn.app.base import BaseApplication
 
@@ -204,13 +241,14 @@ def serve_processes(config: settings.Config, workers: int, threads: int) -> None
                 "accesslog": None,
                 "errorlog": "-",
                 "loglevel": "warning",
-                "post_worker_init": lambda worker: _warm_worker(worker.wsgi),
             }
+            if make_app is None:
+                options["post_worker_init"] = lambda worker: _warm_worker(worker.wsgi)
             for key, value in options.items():
                 self.cfg.set(key, value)
 
         def load(self):
-            return create_app(config)
+            return in_slots(make_app() if make_app else create_app(config))
 
     Service().run()
 
@@ -262,7 +300,7 @@ def run(
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return
-    waitress_server(app, host, port, threads).run()
+    waitress_server(in_slots(app), host, port, threads).run()
 
 
 def waitress_server(app, host: str, port: int, threads: int):
