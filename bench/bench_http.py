@@ -5,7 +5,8 @@
     python bench/bench_http.py --workers 1  # one process (waitress), to compare
 
 Every page type is warmed first (every case page in every worker). Then: a Flask «hello»
-served the same way (the ceiling), uncached searches (each query new), the realistic mix,
+served the same way (the ceiling: bench/hello_app.py, through kb.cli.serve's own gunicorn or
+waitress set-up and middleware), uncached searches (each query new), the realistic mix,
 and the mix while `kb index` rebuilds and swaps the index in another process. CPU per request
 is the server's process tree CPU time (from /proc) over the requests it answered; beside it,
 the load clients' own CPU per request (they run in their own processes on the same cores, so
