@@ -3,7 +3,8 @@
 A case's stored locations name report lines (source, [first, last]); a passage's stored
 location is its own span. A case and a passage are linked when they have the same source and
 their lines overlap. The spans are read when a segment's arrays are computed and stored with
-them (kb.search.tables); the pairs are joined once per reader (Engine.links).
+them (kb.search.tables); the pairs are joined once per reader, as Links, and stored with the
+index for the reader's segments (kb.search.tables.Graph), so a process maps them.
 
 Ranking (cite_lift): a link is evidence both ways. A case whose cited lines lie in a passage
 that matches the query well is likelier to be a practice that answers it; a passage a
@@ -88,6 +89,13 @@ class Links:
         self.partners = np.concatenate([passages, cases])[order]
         size = max(size, int(ends.max()) + 1 if len(ends) else 0)
         self.starts = np.searchsorted(ends[order], np.arange(size + 1))
+
+    @classmethod
+    def of(cls, starts: np.ndarray, partners: np.ndarray) -> Links:
+        """Links from their arrays as stored (kb.search.tables.Graph: memory-mapped)."""
+        links = cls.__new__(cls)
+        links.starts, links.partners = starts, partners
+        return links
 
 
 def cite_lift(base: np.ndarray, candidates: np.ndarray, links: Links) -> np.ndarray:
