@@ -330,10 +330,16 @@ def unwritable(index_dir: Path, exc: OSError) -> IndexUnwritable:
 
 
 def check_index(folder: Path) -> None:
-    """Open the new index as the service will (metadata, schema, a test query); raises if bad."""
+    """Open the new index as the service will (metadata, schema, a test query); raises if bad.
+    Opening stores the search arrays (kb.search.tables); the citation graph, which the first
+    search would otherwise join, is stored with them here."""
     from kb.search.searcher import Searcher
 
-    Searcher(folder).close()
+    searcher = Searcher(folder)
+    try:
+        searcher.engine.links()
+    finally:
+        searcher.close()
 
 
 def current_umask() -> int:
@@ -407,6 +413,7 @@ def update_case(
         raise unwritable(index_dir, exc) from None
     with ix.reader() as reader:  # the new segment's search arrays, stored for the searchers
         search_tables.store_new(index_dir, reader)
+        search_tables.store_graph(index_dir, reader)  # spans segments: joined again
         search_tables.remove_unused(index_dir, reader)  # of segments merged away
         similar.store_new(index_dir, reader)
         similar.remove_unused(index_dir, reader)

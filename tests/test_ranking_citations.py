@@ -13,7 +13,7 @@ from rankingtools import SHA, ids
 from indexer.build import build_index, update_case
 from kb.content.loader import load_content
 from kb.content.model import Passage
-from kb.search import citations
+from kb.search import citations, tables
 from kb.search.searcher import open_searcher
 
 CASE = "lillehammer-startlan"  # cites testkilde lines 12–14
@@ -58,19 +58,35 @@ def test_a_filter_keeps_the_order_of_what_it_keeps(searcher):
     assert [(h["id"], h["score"]) for h in passages] == [(h["id"], h["score"]) for h in every]
 
 
-def test_the_links_follow_an_updated_case(corpus, tmp_path):
+def test_the_links_follow_an_updated_case(corpus, tmp_path, monkeypatch):
     root = tmp_path / "content"
     shutil.copytree(corpus, root)
     build(root, tmp_path / "index")
     searcher = open_searcher(tmp_path / "index")
     assert ids(searcher.search("startlån")).index("testkilde-0001") == 1
+    graphs = tmp_path / "index" / tables.TABLES_DIR
+    (old,) = graphs.glob("graph-*")  # stored by `kb index`
+    kept = shutil.copytree(old, tmp_path / "old-graph")
     path = root / "grep" / f"{CASE}.md"
     path.write_text(path.read_text().replace("lines: [12, 14]", "lines: [30, 31]"))
+    # An update that stores no graph for its generation, and the older generation's graph
+    # left in the folder: it is never read for the new reader (another key).
+    monkeypatch.setattr(tables, "store_graph", lambda index_dir, reader: None)
     assert update_case(tmp_path / "index", path, root) == ("oppdatert", [])
+    shutil.copytree(kept, old, dirs_exist_ok=True)
     # The case now cites the first passage: it gains the lift the second loses (with stale
     # links neither would have it, and the two would tie).
     score = {h["id"]: h["score"] for h in searcher.search("startlån")["hits"]}
     assert score["testkilde-0000"] > score["testkilde-0001"]
+    # The searcher joined the new reader's graph and stored it; a folder under that name
+    # which holds another reader's graph is refused as well.
+    name = tables.graph_name(tables.reader_segments(searcher._searcher.reader()))
+    assert name != old.name and (graphs / name).is_dir()
+    shutil.rmtree(graphs / name)
+    shutil.copytree(kept, graphs / name)
+    fresh = open_searcher(tmp_path / "index")
+    assert {h["id"]: h["score"] for h in fresh.search("startlån")["hits"]} == score
+    searcher.close(), fresh.close()
 
 
 def test_similar_cases_are_not_lifted(searcher, monkeypatch):

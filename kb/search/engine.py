@@ -79,8 +79,7 @@ class Engine:
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
-        self._links: citations.Links | None = None  # the citation graph
-        self.spans = tables.spans  # cited and own report lines (kb.search.citations)
+        self.graph = tables.graph  # the citation graph (kb.search.tables.Graph)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(
@@ -388,10 +387,8 @@ class Engine:
         return ranking
 
     def links(self) -> citations.Links:
-        """The reader's citation graph (kb.search.citations), joined once."""
-        if self._links is None:
-            self._links = citations.Links(citations.citation_pairs(self.spans), self.size)
-        return self._links
+        """The reader's citation graph (kb.search.citations): mapped, or joined once."""
+        return self.graph.links()
 
     def head_lift(self, matches: list[NeedMatch], candidates: np.ndarray) -> np.ndarray:
         """The calibrated factor of each candidate: a case's score grows with the share of

@@ -9,10 +9,16 @@ Deletions are not in the files; they are applied as a mask (`live`).
 
 The postings of a segment's frequent terms (in FREQUENT documents or more) are stored too:
 they are the long ones, whose blocks the first query that needs them would otherwise decode.
+
+The citation graph spans segments (a case in one cites passages in another), so it is stored
+per reader rather than per segment: TABLES_DIR/graph-<key>/, the key naming the reader's
+segments in order (see Graph). `kb index` and `kb index --case` store it for the index they
+write; a reader with other segments never maps it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -34,6 +40,7 @@ SORT_KEYS = (f.DATE, f.SORT_TITLE)  # text sort keys, stored as codes into sorte
 BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 FORMAT = 4  # bump when the files change shape: older folders are then ignored
 FREQUENT = 1000  # a term in this many documents of a segment has its postings stored
+GRAPH_FORMAT = 1  # bump when the graph's files change shape (their key changes with it)
 log = logging.getLogger(__name__)
 
 
@@ -62,6 +69,66 @@ class Tables:
     order: np.ndarray
     postings: dict[str, dict]  # segment id -> its frequent terms' postings
     spans: citations.Spans  # cited and own report lines, documents numbered in the reader
+    graph: Graph  # the citation graph of these spans
+
+
+class Graph:
+    """A reader's citation graph (kb.search.citations.Links), memory-mapped from
+    TABLES_DIR/graph-<key>/ when it was stored for this very reader, else joined from the
+    spans once and stored there (or kept in memory when the folder cannot be written).
+
+    The pairs depend on nothing but the segments' stored locations and the order of the
+    segments (document numbers): the key is the segments' ids and sizes in reader order, so a
+    graph stored for an older generation with other segments is never read. Deletions do not
+    change it: a deleted document is never a candidate and lifts nothing (its base score is 0).
+    """
+
+    def __init__(self, spans: citations.Spans, size: int, segments: list, root: Path | None):
+        self.spans, self.size, self.segments = spans, size, segments
+        self.folder = root / graph_name(segments) if root is not None else None
+        self._links: citations.Links | None = None
+
+    def links(self) -> citations.Links:
+        if self._links is None:
+            self._links = self._read() or self._join()
+        return self._links
+
+    def _read(self) -> citations.Links | None:
+        if self.folder is None or not self.folder.is_dir():
+            return None
+        try:
+            values = json.loads((self.folder / "graph.json").read_text("utf-8"))
+            starts, partners = (mapped(self.folder / f"{n}.npy") for n in ("starts", "partners"))
+        except (OSError, ValueError) as exc:
+            log.warning("Sitatgrafen i %s kan ikke leses (%s); kobles på nytt.", self.folder, exc)
+            return None
+        if values.get("segments") != self.segments or len(starts) != self.size + 1:
+            return None  # not this reader's (cannot happen unless two keys collide)
+        return citations.Links.of(starts, partners)
+
+    def _join(self) -> citations.Links:
+        links = citations.Links(citations.citation_pairs(self.spans), self.size)
+        if self.folder is not None:
+
+            def write(tmp: Path) -> None:
+                np.save(tmp / "starts.npy", links.starts)
+                np.save(tmp / "partners.npy", links.partners)
+                values = {"format": GRAPH_FORMAT, "segments": self.segments}
+                (tmp / "graph.json").write_text(json.dumps(values), "utf-8")
+
+            store_folder(self.folder, write, "sitatgrafen")
+        return links
+
+
+def reader_segments(reader) -> list:
+    """The key of a reader's citation graph: its segments' ids and sizes, in reader order."""
+    return [[sub.segment().segment_id(), sub.doc_count_all()] for sub, _ in reader.leaf_readers()]
+
+
+def graph_name(segments: list) -> str:
+    """The folder (in TABLES_DIR) of the citation graph of a reader with these segments."""
+    key = json.dumps([GRAPH_FORMAT, FORMAT, segments]).encode("utf-8")
+    return f"graph-{hashlib.sha256(key).hexdigest()[:20]}"
 
 
 def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
@@ -90,10 +157,14 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
     for sub, offset in reader.leaf_readers():
         if sub.has_deletions():
             live[np.fromiter(sub.segment().deleted_docs(), dtype=np.int64) + offset] = False
+    root = Path(index_dir) / TABLES_DIR if index_dir else None
+    segments = reader_segments(reader)
     if len(parts) == 1:  # the usual case after a build: the mapped arrays as they are
         p = parts[0]
         lengths = {name: p.lengths[i] for i, name in enumerate(LENGTH_FIELDS)}
-        return Tables(size, live, lengths, p.facets, p.keys, p.order, postings, p.spans)
+        graph = Graph(p.spans, size, segments, root)
+        return Tables(size, live, lengths, p.facets, p.keys, p.order, postings, p.spans, graph)
+    spans = _joined_spans([p.spans for p in parts], offsets)
     return Tables(
         size,
         live,
@@ -105,7 +176,8 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
         {name: _joined_key([p.keys[name] for p in parts]) for name in SORT_KEYS},
         np.concatenate([p.order for p in parts]) if parts else np.zeros(0, np.int64),
         postings,
-        _joined_spans([p.spans for p in parts], offsets),
+        spans,
+        Graph(spans, size, segments, root),
     )
 
 
@@ -357,9 +429,17 @@ def store_new(index_dir: Path, reader) -> None:
             _store(compute(sub), folder)
 
 
+def store_graph(index_dir: Path, reader) -> None:
+    """Join and store the reader's citation graph unless it is stored (`kb index` and
+    `kb index --case` do it after their commit, so the searchers only map it)."""
+    load(reader, index_dir).graph.links()
+
+
 def remove_unused(index_dir: Path, reader) -> None:
-    """Drop the stored arrays of segments the index no longer has (after a merge)."""
+    """Drop the stored arrays of segments the index no longer has (after a merge), and the
+    citation graphs of other readers than this one."""
     used = {f"{sub.segment().segment_id()}-{FORMAT}" for sub, _ in reader.leaf_readers()}
+    used.add(graph_name(reader_segments(reader)))
     drop_unused(Path(index_dir) / TABLES_DIR, used)
 
 
