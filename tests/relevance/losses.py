@@ -5,7 +5,9 @@
 For each tuning query: the documents in the top 5 with grade 0 or 1 (or none), and the
 documents with grade ≥ 2 ranked 6–20 that could replace them; then what the wrongly high
 documents have in common (kind, length, share of letters, heading-like text, a neighbour of
-another top-5 passage of the same report). The held-out half is never read here.
+another top-5 passage of the same report; for cases, a clause found only in the tags, the
+share of clauses in the title or summary, the clauses missing). The held-out half is never
+read here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from kb.search import schema as f
+from kb.search.query import parse
 from tests.relevance.crossval import Bench
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
@@ -57,6 +61,26 @@ def neighbours(key: str, others: list[str]) -> bool:
     return False
 
 
+def case_traits(searcher, needs, doc_id: str) -> dict[str, float]:
+    """Of a case's clauses (those it has): whether one is only in its tags (the vocabulary
+    labels, kommune and fylke names), and the share in its title or summary."""
+    engine = searcher.engine
+    doc = engine.searcher.document_number(id=doc_id)
+    has = only_tags = head = 0
+    for need in needs:
+        terms = {t for phrase in need.phrases for t in phrase} | set(need.parts)
+        where = {
+            name: any(doc in engine.postings(name, t)[0] for t in terms) for name in f.SEARCHED
+        }
+        if any(where.values()):
+            has += 1
+            head += where[f.TITLE] or where[f.SUMMARY]
+            only_tags += where[f.TAGS] and not (
+                where[f.TITLE] or where[f.SUMMARY] or where[f.TEXT_FIELD]
+            )
+    return {"only_tags": float(only_tags > 0), "head": head / max(has, 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=SEEDS)
@@ -75,9 +99,17 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(our_searcher(corpus, folder), corpus.key_of, queries, load_grades())
         bad_traits, good_traits = [], []
         kinds, dupes, lost, short, replaceable = Counter(), 0, 0, 0, 0
+        cases = {"feil høyt": [], "gode i topp 5": [], "gode på 6–20": []}
         for q, g in zip(queries, bench.grades, strict=True):
             hits = bench.searcher.search(q, limit=DEPTH)["hits"]
             keys = [corpus.key_of[h["id"]] for h in hits]
+            needs = bench.searcher.planner.plan(parse(q, bench.searcher.analysis, 500)).needs
+            for i, (hit, k) in enumerate(zip(hits, keys, strict=True)):
+                good = g.get(k, 0) >= 2
+                group = ("gode i topp 5" if good else "feil høyt") if i < 5 else "gode på 6–20"
+                if hit["kind"] == "case" and (i < 5 or good):
+                    traits = case_traits(bench.searcher, needs, hit["id"])
+                    cases[group].append({**traits, "missing": len(hit["why"]["missing"])})
             bad = [(i, k) for i, k in enumerate(keys[:5]) if g.get(k, 0) < 2]
             better = [(i, k) for i, k in enumerate(keys[5:], 5) if g.get(k, 0) >= 2]
             # a grade ≥ 2 document the pool knows but the engine does not put in its top 20
@@ -114,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         for (kind, grade, lacks), n in sorted(kinds.items()):
             print(f"    {kind:8} karakter {grade} {lacks}: {n}")
         print(f"naboavsnitt av et annet i topp 5: {dupes}")
+        for label, rows in cases.items():
+            if rows:
+                mean = {n: sum(r[n] for r in rows) / len(rows) for n in rows[0]}
+                traits = " ".join(f"{n} {v:.2f}" for n, v in mean.items())
+                print(f"grep, {label} ({len(rows)}): {traits}")
         for label, rows in (("feil høyt (avsnitt)", bad_traits), ("gode i topp 5", good_traits)):
             if rows:
                 mean = {n: sum(r[n] for r in rows) / len(rows) for n in rows[0]}
