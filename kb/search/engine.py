@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from kb.search import citations, feedback, proximity
+from kb.search import citations, proximity
 from kb.search import schema as f
 from kb.search.planner import Need, near_words
 from kb.search.tables import Tables, read_postings
@@ -80,7 +80,6 @@ class Engine:
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
         self._links: citations.Links | None = None  # the citation graph
-        self._feedback: feedback.Feedback | None = None  # words per document (feedback.py)
         self.spans = tables.spans  # cited and own report lines (kb.search.citations)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
@@ -386,16 +385,7 @@ class Engine:
         if near and citations.CITE_WEIGHT:  # not for more_like_this (near=False)
             base = np.where(self.live, total, 0)  # every document's, whatever the filters
             ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
-        if near and feedback.FEEDBACK_WEIGHT:
-            ranking.scores[candidates] *= self.feedback_lift(ranking, candidates)
         return ranking
-
-    def feedback_lift(self, ranking: Ranking, candidates: np.ndarray) -> np.ndarray:
-        """Pseudo-relevance feedback from the best candidates (kb.search.feedback)."""
-        if self._feedback is None:
-            self._feedback = feedback.Feedback(self.searcher)
-        scores = ranking.scores[candidates]
-        return feedback.lift(self._feedback, self.term_scores, candidates, scores, ranking.terms)
 
     def links(self) -> citations.Links:
         """The reader's citation graph (kb.search.citations), joined once."""

@@ -49,10 +49,6 @@ PARAMS = {
     "power": ("kb.search.engine", "COVERAGE_POWER", (2, 4, 8, 12, 16)),
     "near": ("kb.search.engine", "NEAR", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0)),
     "cite": ("kb.search.citations", "CITE_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)),
-    "feedback": ("kb.search.feedback", "FEEDBACK_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)),
-    "feedback_docs": ("kb.search.feedback", "FEEDBACK_DOCS", (3, 5, 10)),
-    "feedback_terms": ("kb.search.feedback", "FEEDBACK_TERMS", (5, 10, 20)),
-    "feedback_idf": ("kb.search.feedback", "FEEDBACK_IDF", (0, 1)),
 }
 JOINT = tuple(PARAMS)
 
