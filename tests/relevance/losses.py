@@ -25,6 +25,7 @@ from tests.relevance.crossval import Bench
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
 from tests.relevance.judged import load_grades, load_judged
+from tests.relevance.measures import precision_at
 
 DEPTH = 20
 WORD = re.compile(r"\w+")
@@ -59,6 +60,15 @@ def neighbours(key: str, others: list[str]) -> bool:
             if c <= b + 3 and d >= a - 3:
                 return True
     return False
+
+
+def spread(keys: list[str], k: int = 5) -> list[str]:
+    """The ranking with each passage that neighbours a better one of the same report (in the
+    top k) moved below the top k: what a diversity rule on near-duplicates would give."""
+    top, later = [], []
+    for key in keys:
+        (later if len(top) < k and neighbours(key, top) else top).append(key)
+    return top[:k] + later + top[k:]
 
 
 def case_traits(searcher, needs, doc_id: str) -> dict[str, float]:
@@ -99,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(our_searcher(corpus, folder), corpus.key_of, queries, load_grades())
         bad_traits, good_traits = [], []
         kinds, dupes, lost, short, replaceable = Counter(), 0, 0, 0, 0
+        p5, p5_spread = [], []
         cases = {"feil høyt": [], "gode i topp 5": [], "gode på 6–20": []}
         for q, g in zip(queries, bench.grades, strict=True):
             hits = bench.searcher.search(q, limit=DEPTH)["hits"]
@@ -115,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             # a grade ≥ 2 document the pool knows but the engine does not put in its top 20
             missing = [k for k, v in g.items() if v >= 2 and k not in keys]
             lost += len(bad)
+            p5.append(precision_at(keys, g))
+            p5_spread.append(precision_at(spread(keys), g))
             short += max(0, 5 - len(keys))
             replaceable += min(len(bad) + max(0, 5 - len(keys)), len(better))
             for i, k in bad:
@@ -146,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         for (kind, grade, lacks), n in sorted(kinds.items()):
             print(f"    {kind:8} karakter {grade} {lacks}: {n}")
         print(f"naboavsnitt av et annet i topp 5: {dupes}")
+        n = len(queries)
+        moved = sum(p5_spread) / n
+        print(f"P@5 {sum(p5) / n:.3f}; med naboavsnitt flyttet under plass 5: {moved:.3f}")
         for label, rows in cases.items():
             if rows:
                 mean = {n: sum(r[n] for r in rows) / len(rows) for n in rows[0]}

@@ -3,7 +3,7 @@ which passages of the same report stand next to each other."""
 
 from __future__ import annotations
 
-from losses import neighbours, text_traits  # tests/relevance on path
+from losses import neighbours, spread, text_traits  # tests/relevance on path
 
 
 def test_a_heading_list_has_short_lines_and_a_prose_passage_has_none():
@@ -22,3 +22,10 @@ def test_neighbours_are_passages_of_the_same_report_within_three_lines():
     assert not neighbours("passage:difi:121-125", top)
     assert not neighbours("passage:fafo:200-210", top)
     assert not neighbours("case:x", top)
+
+
+def test_spread_moves_a_neighbouring_passage_below_the_top_five():
+    keys = ["passage:a:1-10", "passage:a:11-20", "case:x", "case:y", "case:z", "case:w"]
+    assert spread(keys) == ["passage:a:1-10", "case:x", "case:y", "case:z", "case:w"] + [
+        "passage:a:11-20"
+    ]
