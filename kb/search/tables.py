@@ -68,8 +68,7 @@ class Tables:
     keys: dict[str, tuple[list[str], np.ndarray]]
     order: np.ndarray
     postings: dict[str, dict]  # segment id -> its frequent terms' postings
-    spans: citations.Spans  # cited and own report lines, documents numbered in the reader
-    graph: Graph  # the citation graph of these spans
+    graph: Graph  # the citation graph (its spans: cited and own report lines, in the reader)
 
 
 class Graph:
@@ -163,7 +162,7 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
         p = parts[0]
         lengths = {name: p.lengths[i] for i, name in enumerate(LENGTH_FIELDS)}
         graph = Graph(p.spans, size, segments, root)
-        return Tables(size, live, lengths, p.facets, p.keys, p.order, postings, p.spans, graph)
+        return Tables(size, live, lengths, p.facets, p.keys, p.order, postings, graph)
     spans = _joined_spans([p.spans for p in parts], offsets)
     return Tables(
         size,
@@ -176,7 +175,6 @@ def load(reader, index_dir: Path | None, known: dict | None = None) -> Tables:
         {name: _joined_key([p.keys[name] for p in parts]) for name in SORT_KEYS},
         np.concatenate([p.order for p in parts]) if parts else np.zeros(0, np.int64),
         postings,
-        spans,
         Graph(spans, size, segments, root),
     )
 
