@@ -386,6 +386,11 @@ class Engine:
             ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
         if near and topics.TOPIC_WEIGHT:
             ranking.scores[candidates] *= topics.topic_lift(self.topic_model(), matches, candidates)
+        if near and topics.TERMS_WEIGHT:
+            ranking.scores[candidates] *= topics.terms_lift(self.topic_model(), matches, candidates)
+        if near and topics.CLUSTER_WEIGHT:
+            model = self.topic_model()
+            ranking.scores[candidates] *= topics.cluster_lift(model, ranking.scores, candidates)
         return ranking
 
     def topic_model(self) -> topics.Topics:
