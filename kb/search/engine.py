@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from kb.search import citations, proximity, topics
+from kb.search import citations, proximity
 from kb.search import schema as f
 from kb.search.planner import Need, near_words
 from kb.search.tables import Tables, read_postings
@@ -384,21 +384,7 @@ class Engine:
         if near and citations.CITE_WEIGHT:  # not for more_like_this (near=False)
             base = np.where(self.live, total, 0)  # every document's, whatever the filters
             ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
-        if near and topics.TOPIC_WEIGHT:
-            ranking.scores[candidates] *= topics.topic_lift(self.topic_model(), matches, candidates)
-        if near and topics.TERMS_WEIGHT:
-            ranking.scores[candidates] *= topics.terms_lift(self.topic_model(), matches, candidates)
-        if near and topics.CLUSTER_WEIGHT:
-            model = self.topic_model()
-            ranking.scores[candidates] *= topics.cluster_lift(model, ranking.scores, candidates)
         return ranking
-
-    def topic_model(self) -> topics.Topics:
-        """The reader's latent topics (kb.search.topics), built once per TOPIC_DIMS."""
-        cache = self.__dict__.setdefault("_topics", {})
-        if topics.TOPIC_DIMS not in cache:
-            cache[topics.TOPIC_DIMS] = topics.build(self.reader, topics.TOPIC_DIMS)
-        return cache[topics.TOPIC_DIMS]
 
     def links(self) -> citations.Links:
         """The reader's citation graph (kb.search.citations): mapped, or joined once."""

@@ -49,13 +49,6 @@ PARAMS = {
     "power": ("kb.search.engine", "COVERAGE_POWER", (2, 4, 8, 12, 16)),
     "near": ("kb.search.engine", "NEAR", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0)),
     "cite": ("kb.search.citations", "CITE_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)),
-    "topic": ("kb.search.topics", "TOPIC_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)),
-    "topic_dims": ("kb.search.topics", "TOPIC_DIMS", (50, 100, 150, 200, 300)),
-    "terms": ("kb.search.topics", "TERMS_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)),
-    "top_terms": ("kb.search.topics", "TOP_TERMS", (10, 20, 50)),
-    "cluster": ("kb.search.topics", "CLUSTER_WEIGHT", (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)),
-    "cluster_top": ("kb.search.topics", "CLUSTER_TOP", (3, 5, 10)),
-    "cluster_latent": ("kb.search.topics", "CLUSTER_LATENT", (0, 1)),
 }
 JOINT = tuple(PARAMS)
 
