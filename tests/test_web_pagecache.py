@@ -102,6 +102,7 @@ def test_a_page_is_gzipped_once_and_each_body_gets_its_own_gzip(corpus, index_di
             packed = client.get(path, headers=gzip_ok)
             assert packed.headers["Content-Encoding"] == "gzip"
             assert gzip.decompress(packed.data) == body
+            assert packed.data[8] == 4  # gzip's XFL byte: zlib's fastest level (cheap new pages)
     assert len(app.extensions["kb_gzip"]) == 2  # one per body, not per request
 
 
