@@ -44,6 +44,8 @@ def serve(port: int, workers: int, out: Path, profile: bool) -> None:
     spent = dict.fromkeys(PARTS, 0.0)
     measuring = out / "measuring"  # the requests are counted while this file exists
     spent["requests"] = 0
+    # Wall time, as cProfile counts by default (its CPU-time timer costs a system call per
+    # event): a function preempted by the clients' processes is charged for the wait.
     profiler = cProfile.Profile() if profile else None
 
     def timed(name, function):
