@@ -18,8 +18,8 @@ from flask_compress import Compress
 MIN_BYTES = 8_000  # smaller pages gain too little to pay for the work
 LEVEL = 5  # for large bodies (the map, sources, reports): compressed once, then kept
 # A body up to FAST_BYTES (a search page, ~41 kB, mostly new) at zlib's fastest level
-# (nginx's default): ~0.22 ms and ~8.9 kB, against ~0.45 ms and ~7.8 kB at LEVEL
-# (docs/drift.md «Ytelse»).
+# (nginx's default): ~0.20 ms and ~8.9 kB, against ~0.45 ms and ~7.8 kB at LEVEL
+# (bench/gzip_levels.py; docs/drift.md «Flere prosesser med waitress»).
 FAST_LEVEL, FAST_BYTES = 1, 64_000
 KEPT_BYTES = 32_000_000  # gzipped bodies (and kept pages' bodies) per process, by total size
 TEXT_TYPES = [

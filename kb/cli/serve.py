@@ -21,8 +21,9 @@ WARM_SECONDS = 0.5  # how often the service checks for a rebuilt index to warm (
 RENDER_SLOTS = 1  # requests a process works on at once; its other threads wait or do I/O
 # Container objects allocated (net) between young-generation collections, after settle():
 # Python's 700 ran a collection a few times per search page, each scanning that page's live
-# objects; 10 000 runs one every few pages, when most of them are gone (served, gc fell from
-# 0.13-0.23 to ~0.07 ms per page; the workers' memory stays flat, bench/bench_http.py).
+# objects; 10 000 runs one every few pages, when most of them are gone (measured served in
+# session 12: 0.13-0.23 ms of gc per page fell to ~0.07; the workers' memory stays flat,
+# bench/bench_http.py prints it).
 YOUNG_OBJECTS = 10_000
 
 
