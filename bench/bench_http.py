@@ -11,7 +11,9 @@ and the mix while `kb index` rebuilds and swaps the index in another process. CP
 is the server's process tree CPU time (from /proc) over the requests it answered; beside it,
 the load clients' own CPU per request (they run in their own processes on the same cores, so
 a cheap server page leaves more of the machine to them). The swap phase lasts until the
-rebuilds are done. Traffic goes to 127.0.0.1 only.
+rebuilds are done. Traffic goes to 127.0.0.1 only. The clients send the headers a browser
+sends (BROWSER_HEADERS: gzip accepted), so a page's compression is counted as a browser gets it.
+After each phase: the resident memory (VmRSS) of the server's processes, to see it stays flat.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ QUERIES = (
     "ressursperson",
     "foreldreskole",
 )
+# What a browser sends with every page it asks for (Firefox and Chromium both accept gzip).
+BROWSER_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Encoding": "gzip, deflate, br",
+    "Accept-Language": "nb-NO,nb;q=0.9,no;q=0.8,en;q=0.5",
+}
 FILTERS = (
     "tema=bolig",
     "tema=bosetting&fylke=Vestland",
@@ -148,6 +156,22 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
+def tree_rss(pid: int) -> list[int]:
+    """Resident memory (VmRSS, MB) of a process and of each of its children (Linux)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(entry.name) == pid or int(fields.get("PPid", "0")) == pid:
+            out.append(int(fields.get("VmRSS", "0 kB").split()[0]) // 1024)
+    return out
+
+
 def client(args: tuple) -> tuple[dict[str, list[float]], list[str], float]:
     """One client process: its paths in order on one keep-alive connection, until deadline
     (or until the stop file exists, when one is named); also the client's own CPU seconds."""
@@ -161,7 +185,7 @@ def client(args: tuple) -> tuple[dict[str, list[float]], list[str], float]:
             break
         started = time.perf_counter()
         try:
-            conn.request("GET", path)
+            conn.request("GET", path, headers=BROWSER_HEADERS)
             response = conn.getresponse()
             response.read()
             status = response.status
@@ -185,9 +209,11 @@ class Load:
         self.timings: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.client_cpu = 0.0  # CPU seconds of the client processes, summed
+        self.rss: list[int] = []  # MB per server process after the run
 
     def run(self, server_pid: int | None = None) -> tuple[float, float]:
-        """Run every client to the end; (wall seconds, server CPU seconds)."""
+        """Run every client to the end; (wall seconds, server CPU seconds). The server's
+        resident memory after the run is kept in self.rss."""
         deadline = time.time() + self.seconds
         jobs = [(self.port, p, deadline, self.stop_file) for p in self.plans]
         with multiprocessing.Pool(self.clients) as pool:
@@ -196,6 +222,7 @@ class Load:
             results = pool.map(client, jobs)
             wall = time.monotonic() - started
             cpu = (tree_cpu(server_pid) - cpu) if server_pid else 0.0
+            self.rss = tree_rss(server_pid) if server_pid else []
         for timings, errors, client_cpu in results:
             for kind, ts in timings.items():
                 self.timings.setdefault(kind, []).extend(ts)
@@ -230,6 +257,8 @@ def report(title: str, load: Load, wall: float, cpu: float) -> dict:
             f"{percentile(ts, 0.95):>10.1f}{max(ts):>10.1f}"
         )
     print(f"  feil: {len(load.errors)}" + (f" (f.eks. {load.errors[:3]})" if load.errors else ""))
+    if load.rss:
+        print(f"  minne (VmRSS) etter fasen: {' + '.join(f'{mb} MB' for mb in sorted(load.rss))}")
     return {
         "title": title.split(",")[0],
         "rps": len(every) / wall,

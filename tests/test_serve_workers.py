@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from kb.cli.serve import RenderSlots, default_workers, gunicorn_available, warm_up
+from kb.cli.serve import (
+    YOUNG_OBJECTS,
+    RenderSlots,
+    default_workers,
+    gunicorn_available,
+    warm_up,
+)
 
 pytestmark = pytest.mark.skipif(not gunicorn_available(), reason="gunicorn needs fork")
 
@@ -80,11 +86,14 @@ def test_serve_with_two_workers_answers_from_both(corpus, index_dir):
 
 def test_a_warmed_worker_keeps_what_it_holds_out_of_full_collections(app):
     gc.unfreeze()
+    threshold = gc.get_threshold()
     try:
         warm_up(app)
         assert gc.get_freeze_count() > 0  # its content and index tables are not scanned again
+        assert gc.get_threshold()[0] == YOUNG_OBJECTS > threshold[0]  # fewer young collections
     finally:
         gc.unfreeze()  # the other tests' objects are theirs to collect
+        gc.set_threshold(*threshold)
 
 
 def test_render_slots_let_one_request_at_a_time_into_the_app():

@@ -102,7 +102,19 @@ def test_a_page_is_gzipped_once_and_each_body_gets_its_own_gzip(corpus, index_di
             packed = client.get(path, headers=gzip_ok)
             assert packed.headers["Content-Encoding"] == "gzip"
             assert gzip.decompress(packed.data) == body
+            assert packed.data[8] == 4  # gzip's XFL byte: zlib's fastest level (cheap new pages)
     assert len(app.extensions["kb_gzip"]) == 2  # one per body, not per request
+
+
+def test_a_kept_page_keeps_its_gzip_and_a_page_rendered_again_gets_its_own(corpus, index_dir):
+    app = make_app(corpus, index_dir)
+    client, gzip_ok = app.test_client(), {"Accept-Encoding": "gzip"}
+    first = client.get(SEARCH, headers=gzip_ok).data
+    assert client.get(SEARCH, headers=gzip_ok).data == first  # the kept page's own gzip
+    app.extensions[KEY].pages.clear()  # rendered again: another body, found by no old key
+    again = client.get(SEARCH, headers=gzip_ok).data
+    assert gzip.decompress(again) == gzip.decompress(first)
+    assert len(app.extensions["kb_gzip"]) == 2
 
 
 def test_a_kept_page_is_kept_per_host_it_names(corpus, index_dir):

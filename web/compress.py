@@ -1,11 +1,13 @@
 """gzip for large text responses (flask-compress), so a report page (~700 kB) travels as ~1/5.
 
-A body already compressed once (a kept page, web/pagecache.py) is not compressed again: the
-gzip is kept by the hash of the body (~50 µs for a search page, against ~1 ms to compress it).
+A body already compressed once is not compressed again: its gzip is kept by the hash of the
+body, or, for a kept page (web/pagecache.py), by the body object itself, which spares hashing
+a search page's ~41 kB (~50 µs) whether it is new or kept.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -14,8 +16,12 @@ from flask import Flask, g
 from flask_compress import Compress
 
 MIN_BYTES = 8_000  # smaller pages gain too little to pay for the work
-LEVEL = 5  # a few milliseconds for the largest page
-KEPT_BYTES = 16_000_000  # gzipped bodies kept per process, by total size
+LEVEL = 5  # for large bodies (the map, sources, reports): compressed once, then kept
+# A body up to FAST_BYTES (a search page, ~41 kB, mostly new) at zlib's fastest level
+# (nginx's default): ~0.20 ms and ~8.9 kB, against ~0.45 ms and ~7.8 kB at LEVEL
+# (bench/gzip_levels.py; docs/drift.md «Flere prosesser med waitress»).
+FAST_LEVEL, FAST_BYTES = 1, 64_000
+KEPT_BYTES = 32_000_000  # gzipped bodies (and kept pages' bodies) per process, by total size
 TEXT_TYPES = [
     "text/html",
     "text/css",
@@ -31,35 +37,54 @@ TEXT_TYPES = [
 
 
 class GzipCache:
-    """flask-compress's cache backend: gzipped bodies by key, bounded by their total size."""
+    """flask-compress's cache backend: gzipped bodies by key, bounded by their total size.
+    It also makes the gzip that is not kept yet, at a level for the body's size.
+
+    An entry by identity (body_key) holds the body it was made from, so no other object can
+    take its id while the entry lives; its size counts too.
+    """
 
     def __init__(self, limit: int = KEPT_BYTES):
         self.limit, self.size = limit, 0
-        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._bodies: OrderedDict[str, tuple[bytes | None, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> bytes:
+        """The body's gzip: kept, or made now (flask-compress then calls set() with it)."""
         with self._lock:
-            body = self._bodies.get(key)
-            if body is not None:
+            entry = self._bodies.get(key)
+            if entry is not None and entry[0] is g.kb_gzip_of:
                 self._bodies.move_to_end(key)
-            return body
+                return entry[1]
+        body = g.kb_body
+        return gzip.compress(body, FAST_LEVEL if len(body) <= FAST_BYTES else LEVEL)
 
-    def set(self, key: str, body: bytes) -> None:
+    def set(self, key: str, gzipped: bytes) -> None:
+        entry = (g.kb_gzip_of, gzipped)
         with self._lock:
             old = self._bodies.pop(key, None)
-            self.size += len(body) - (len(old) if old is not None else 0)
-            self._bodies[key] = body
+            self.size += _size(entry) - (_size(old) if old is not None else 0)
+            self._bodies[key] = entry
             while self.size > self.limit and len(self._bodies) > 1:
-                self.size -= len(self._bodies.popitem(last=False)[1])
+                self.size -= _size(self._bodies.popitem(last=False)[1])
 
     def __len__(self) -> int:
         return len(self._bodies)
 
 
+def _size(entry: tuple[bytes | None, bytes]) -> int:
+    return len(entry[1]) + (len(entry[0]) if entry[0] is not None else 0)
+
+
 def body_key(_request) -> str:
-    """The cache key of the body flask-compress is about to compress: its hash."""
-    return hashlib.blake2b(g.kb_compressing.get_data(), digest_size=16).hexdigest()
+    """The cache key of the body flask-compress is about to compress: a kept page's identity
+    (web/pagecache.py names it), else the body's hash."""
+    body = g.kb_body = g.kb_compressing.get_data()
+    if body is g.get("kb_kept_body"):
+        g.kb_gzip_of = body
+        return f"kept:{id(body)}"
+    g.kb_gzip_of = None
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 def register(app: Flask) -> None:

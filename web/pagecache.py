@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 T = TypeVar("T")
 PAGES = 512  # per process: a page is ~20-60 kB (a search page in UTF-8): ~20-60 MB
@@ -56,12 +56,17 @@ class PageCache:
     def page(
         self, key: tuple | None, content: object, inputs: object, render: Callable[[], T]
     ) -> T:
-        """The body kept for key and these inputs, else render() (kept unless key is None)."""
+        """The body kept for key and these inputs, else render() (kept unless key is None).
+
+        A kept body is named in g.kb_kept_body: served as it is, it is the same object each
+        time, and web/compress.py finds its gzip by that identity instead of by its hash."""
         body = self.get(key, content, inputs) if key else None
         if body is None:
             body = render()
             if key:
                 self.put(key, content, inputs, body)
+        if key:
+            g.kb_kept_body = body
         return body
 
     def clear(self) -> None:
