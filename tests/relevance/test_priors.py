@@ -1,0 +1,29 @@
+"""The document priors of round twelve: action words, percentages, past tense, headings."""
+
+from __future__ import annotations
+
+from priors import text_priors  # tests/relevance on path
+
+DONE = (
+    "Kommunen etablerte et samarbeid med NAV i 2019. Tiltaket førte til at 40 prosent "
+    "flere fikk bolig. Erfaringene ble evaluert."
+)
+ABOUT = "Rapporten beskriver samordning mellom stat og kommune"
+
+
+def test_a_text_that_tells_what_was_done_scores_above_one_that_names_a_topic():
+    done, about = text_priors(DONE, None), text_priors(ABOUT, "Samordning i staten")
+    # etablerte, samarbeid, tiltaket, førte til, erfaringene, evaluert
+    assert done["action count"] == 6 and about["action count"] == 0
+    assert done["percent"] == 1 and about["percent"] == 0
+    assert done["sentences"] == 3 and about["sentences"] == 1
+    # crude: «etablerte» and «tiltaket» (a noun) count, «ble evaluert» does not
+    assert done["past sentences"] == 2 / 3 and about["past sentences"] == 0.0
+
+
+def test_frame_and_summary_headings():
+    assert text_priors(ABOUT, "Metode og datagrunnlag")["not frame section"] == 0
+    assert text_priors(ABOUT, "Referanser")["not frame section"] == 0
+    assert text_priors(ABOUT, "Våre vurderinger")["not frame section"] == 1
+    assert text_priors(ABOUT, None)["not frame section"] == 1  # a case has no heading
+    assert text_priors(ABOUT, "Sammendrag")["summary section"] == 1
