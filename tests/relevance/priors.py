@@ -21,6 +21,9 @@ shown, plus a passage's section heading):
 - body concepts (cases): the share of the query's concepts found in the case's body text
   (round ten measured «only in the tags» and «in the title or summary»; this is the body).
 
+A last column gives the same check over every judged pair of a query (grade 0–1 against ≥ 2
+anywhere in the pool), for the query-independent priors.
+
 Round twelve (docs/sok.md, «Tolvte runde»). The held-out half is never read here.
 """
 
@@ -129,6 +132,22 @@ def body_concepts(engine, needs, doc: int) -> float:
     return hit / max(len(needs), 1)
 
 
+def pool_shares(grades: list[dict[str, int]], priors: dict[str, dict]) -> dict[str, list]:
+    """The pair check over every judged pair of the same query (grade 0–1 against ≥ 2 in the
+    whole pool, not only the ranking's top 20): does a prior carry the grade at all?"""
+    out: dict[str, list[float]] = {}
+    names = list(next(iter(priors.values())))
+    for g in grades:
+        bad = [priors[k] for k, v in g.items() if v <= 1 and k in priors]
+        good = [priors[k] for k, v in g.items() if v >= 2 and k in priors]
+        rows = bad + good
+        for name in names:
+            values = np.array([r[name] for r in rows])
+            pairs = pair_share(values, list(range(len(bad))), list(range(len(bad), len(rows))))
+            out.setdefault(name, []).extend(pairs)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line (tuning half only)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -165,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
                         _add(shares, name, share, pair)
                     if args.verbose:
                         _show(q, hits, rows, b, gi, grade)
+        pooled = pool_shares(bench.grades, {k: priors[i] for i, k in corpus.key_of.items()})
         print(f"{len(queries)} spørsmål (justering); par: karakter 0–1 i topp 5, ≥ 2 på 6–{DEPTH}")
-        groups = ("alle", "feil: grep", "begge grep", "begge avsnitt")
+        for name, values in pooled.items():
+            shares[name]["hele poolen"] = values
+        groups = ("alle", "feil: grep", "begge grep", "begge avsnitt", "hele poolen")
         print(f"{'prior':20} " + " ".join(f"{g:>18}" for g in groups))
         for name, by in shares.items():
             cells = [f"{np.mean(by[g]):.3f} ({len(by[g]):3})" if by.get(g) else "–" for g in groups]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from priors import text_priors  # tests/relevance on path
+from priors import pool_shares, text_priors  # tests/relevance on path
 
 DONE = (
     "Kommunen etablerte et samarbeid med NAV i 2019. Tiltaket førte til at 40 prosent "
@@ -27,3 +27,10 @@ def test_frame_and_summary_headings():
     assert text_priors(ABOUT, "Våre vurderinger")["not frame section"] == 1
     assert text_priors(ABOUT, None)["not frame section"] == 1  # a case has no heading
     assert text_priors(ABOUT, "Sammendrag")["summary section"] == 1
+
+
+def test_pool_shares_pairs_every_low_grade_with_every_high_grade_of_the_same_query():
+    priors = {k: {"x": v} for k, v in {"a": 1.0, "b": 3.0, "c": 2.0, "d": 2.0}.items()}
+    grades = [{"a": 0, "b": 2, "c": 3}, {"d": 1, "c": 2, "unknown": 3}]
+    # a<b, a<c; d=c is a tie
+    assert pool_shares(grades, priors) == {"x": [1.0, 1.0, 0.5]}
