@@ -39,12 +39,11 @@ from pathlib import Path
 import numpy as np
 
 from kb.search import schema as f
-from kb.search.query import parse
 from tests.relevance.crossval import Bench
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
 from tests.relevance.judged import load_grades, load_judged
-from tests.relevance.topics import DEPTH, pair_share
+from tests.relevance.topics import DEPTH, losses, pair_share
 
 # Written from general Norwegian report language before any query or grade was read: the
 # brief's examples (tiltak, erfaring, resultat, etablert, innført, prosjekt, samarbeid,
@@ -163,20 +162,14 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(searcher, corpus.key_of, queries, load_grades())
         engine = searcher.engine
         shares: dict[str, dict[str, list[float]]] = {}
-        for q, g in zip(queries, bench.grades, strict=True):
-            hits = searcher.search(q, limit=DEPTH)["hits"]
-            grade = [g.get(corpus.key_of[h["id"]], 0) for h in hits]
-            bad = [i for i in range(min(5, len(hits))) if grade[i] <= 1]
-            good = [i for i in range(5, len(hits)) if grade[i] >= 2]
-            if not bad or not good:
-                continue
-            needs = searcher.planner.plan(parse(q, searcher.analysis, 500)).needs
+        for loss in losses(bench):
+            q, hits, grade = loss.query, loss.hits, loss.grade
             rows = [dict(priors[h["id"]]) for h in hits]
             for row, h in zip(rows, hits, strict=True):
                 doc = engine.searcher.document_number(id=h["id"])
-                row["body concepts"] = body_concepts(engine, needs, doc)
-            for b in bad:
-                for gi in good:
+                row["body concepts"] = body_concepts(engine, loss.needs, doc)
+            for b in loss.bad:
+                for gi in loss.good:
                     pair = (hits[b]["kind"], hits[gi]["kind"])
                     for name in rows[0]:
                         values = np.array([r[name] for r in rows])

@@ -22,7 +22,9 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -122,6 +124,32 @@ def centroids(docs: np.ndarray, bad: int, spaces: dict) -> dict[str, np.ndarray]
     }
 
 
+class Loss(NamedTuple):
+    """A query that loses P@5 to a pair: its hits to DEPTH, their grades, the places of the
+    grade 0–1 hits in the top 5 (bad) and of the grade ≥ 2 hits at 6–DEPTH (good), and the
+    concepts the planner needs."""
+
+    query: str
+    hits: list[dict]
+    grade: list[int]
+    bad: list[int]
+    good: list[int]
+    needs: list
+
+
+def losses(bench: Bench) -> Iterator[Loss]:
+    """The bench's queries that have both a bad hit in the top 5 and a good one below it."""
+    searcher = bench.searcher
+    for q, g in zip(bench.queries, bench.grades, strict=True):
+        hits = searcher.search(q, limit=DEPTH)["hits"]
+        grade = [g.get(bench.key_of[h["id"]], 0) for h in hits]
+        bad = [i for i in range(min(5, len(hits))) if grade[i] <= 1]
+        good = [i for i in range(5, len(hits)) if grade[i] >= 2]
+        if bad and good:
+            needs = searcher.planner.plan(parse(q, searcher.analysis, 500)).needs
+            yield Loss(q, hits, grade, bad, good, needs)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line (tuning half only)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -142,16 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         spaces |= {f"lsa {k}": (d, basis) for k, (d, basis) in latent.items()}
         rows_of = {"": x} | {f"lsa {k}": d for k, (d, _) in latent.items()}
         shares: dict[str, list[float]] = {}
-        for q, g in zip(queries, bench.grades, strict=True):
-            hits = searcher.search(q, limit=DEPTH)["hits"]
+        for loss in losses(bench):
+            hits, bad, good = loss.hits, loss.bad, loss.good
             docs = np.array([engine.searcher.document_number(id=h["id"]) for h in hits])
-            grade = [g.get(corpus.key_of[h["id"]], 0) for h in hits]
-            bad = [i for i in range(min(5, len(docs))) if grade[i] <= 1]
-            good = [i for i in range(5, len(docs)) if grade[i] >= 2]
-            if not bad or not good:
-                continue
-            needs = searcher.planner.plan(parse(q, searcher.analysis, 500)).needs
-            vector = query_vector(engine, needs, terms, idf)
+            vector = query_vector(engine, loss.needs, terms, idf)
             for name, values in signals(docs, vector, spaces).items():
                 for b in bad:
                     _add(shares, name, pair_share(values, [b], good), hits[b]["kind"])
