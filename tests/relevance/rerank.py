@@ -1,14 +1,17 @@
 """A learned re-ranker of the engine's top 20 over its own signals, judged on the tuning half only.
 
-    python -m tests.relevance.rerank [--index DIR] [--trainer ranknet|ascent ...]
+    python -m tests.relevance.rerank [--index DIR] [--trainer NAME ...] [--grid] [--pairs]
 
 Each tuning query's top 20 today gets a feature row per hit (tests.relevance.signals); a linear
-model re-orders the 20 and the top 10 is measured. Two trainers, both anchored on today's order
-(the feature «rank», never penalised: the strongest regularisation gives today's order):
+model re-orders the 20 and the top 10 is measured. Four trainers, all anchored on today's order
+(the feature «rank», never penalised: the strongest regularisation gives today's order as long
+as rank's fitted weight is positive, as it is in every fold of the tuning half):
 
 - ranknet: pairwise logistic regression (RankNet) on the feature differences of hits of the
   same query with different grades (ungraded: 0), each query weighing the same, features
   scaled by the spread of their differences, L2 with strength LAMBDAS on every weight but rank;
+- ranknet-graded: the same without the ungraded hits; lambdarank: the same, each pair weighed
+  by the change in P@5 + MRR of today's order when the two swap places (see pairs);
 - ascent: coordinate ascent directly on P@5 + MRR, each weight in turn set to its best value
   in STEPS (× the rank weight), a move kept only when it gains more than MARGINS × queries.
 
@@ -19,7 +22,9 @@ margin) of each fold is chosen inside its four training folds (train on three, m
 fourth; the best summed gain, ties and no gain: the strongest, and today's order unless one
 gains), so the held-back fold is never used to choose. Then the whole half with the model
 trained on all 45: P@5 and MRR must not fall and one must rise, success@5 not fall, nDCG@10
-not more than 0.005 lower. Round thirteen (docs/sok.md). The held-out half is never read here.
+not more than 0.005 lower. --grid: each hyperparameter alone (an overview, not a choice);
+--pairs: rounds eleven and twelve's pair check for every feature. Round thirteen
+(docs/sok.md, «Trettende runde»). The held-out half is never read here.
 """
 
 from __future__ import annotations
