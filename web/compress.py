@@ -120,6 +120,9 @@ def register(app: Flask) -> None:
         COMPRESS_REGISTER=False,  # registered below, behind the streamed-file check
         COMPRESS_CACHE_BACKEND=GzipCache,
         COMPRESS_CACHE_KEY=body_key,
+        # No app response has an ETag or a Last-Modified, so werkzeug's make_conditional only
+        # added a Date header (~15 µs a page), which gunicorn sends anyway: it came twice.
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,
     )
     compress = Compress(app)
     app.extensions["kb_gzip"] = compress.cache
