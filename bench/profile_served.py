@@ -7,9 +7,9 @@ Serves the app as `kb serve --workers N` does (kb.cli.serve: gunicorn, RenderSlo
 warm-up), with each worker timing its own threads' CPU: the whole app (Flask, the view and its
 after-request hooks), Searcher.search and the compression of the page (flask-compress: brotli
 for these clients, web/compress.py). The load is bench_http.py's uncached phase (new searches,
-the clients send a browser's headers). Printed per request: the server's CPU (its processes, from /proc, as bench_http.py counts it), the
-app's share of it, and the rest: gunicorn reading, parsing and writing, its threads, and the
-workers' other threads.
+the clients send a browser's headers). Printed per request: the server's CPU (its processes,
+from /proc, as bench_http.py counts it), the app's share of it, and the rest: gunicorn reading,
+parsing and writing, its threads, and the workers' other threads.
 """
 
 from __future__ import annotations
