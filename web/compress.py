@@ -121,7 +121,8 @@ def register(app: Flask) -> None:
         COMPRESS_CACHE_BACKEND=GzipCache,
         COMPRESS_CACHE_KEY=body_key,
         # No app response has an ETag or a Last-Modified, so werkzeug's make_conditional only
-        # added a Date header (~15 µs a page), which gunicorn sends anyway: it came twice.
+        # added a Date header (~15 µs a page), which gunicorn drops (a hop-by-hop header to
+        # it) and replaces with its own, as waitress sends one.
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,
     )
     compress = Compress(app)
