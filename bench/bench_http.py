@@ -12,7 +12,8 @@ is the server's process tree CPU time (from /proc) over the requests it answered
 the load clients' own CPU per request (they run in their own processes on the same cores, so
 a cheap server page leaves more of the machine to them). The swap phase lasts until the
 rebuilds are done. Traffic goes to 127.0.0.1 only. The clients send the headers a browser
-sends (BROWSER_HEADERS: gzip accepted), so a page's compression is counted as a browser gets it.
+sends (BROWSER_HEADERS: gzip and brotli accepted), so a page's compression is counted as a
+browser gets it.
 After each phase: the resident memory (VmRSS) of the server's processes, to see it stays flat.
 """
 
@@ -58,7 +59,8 @@ QUERIES = (
     "ressursperson",
     "foreldreskole",
 )
-# What a browser sends with every page it asks for (Firefox and Chromium both accept gzip).
+# What a browser sends with every page it asks for (Firefox and Chromium both accept gzip and, over
+# HTTPS, brotli; they also offer zstd, which the app does not use: web/compress.py).
 BROWSER_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Encoding": "gzip, deflate, br",

@@ -1,11 +1,13 @@
-"""CPU and size of gzip levels 1-6 for new search pages and the largest other pages.
+"""CPU and size of gzip levels 1-6 and brotli qualities 0-6 for new search pages and the
+largest other pages.
 
     python bench/gzip_levels.py --index index        # an index already built
     python bench/gzip_levels.py --pages 100
 
 The pages come from the app through Flask's test client, uncompressed: new searches
 (bench_http.fresh_queries) and the three largest pages of bench_http's warm-up. Each is
-compressed as web/compress.py does (gzip.compress); process CPU time, mean per page.
+compressed as web/compress.py does (gzip.compress, brotli.compress); process CPU time, mean
+per page.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import brotli
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -25,11 +29,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_http import fresh_queries, warm_paths  # noqa: E402
 
 
-def measure(bodies: list[bytes], level: int, rounds: int) -> tuple[float, int]:
-    """(CPU ms per body, mean compressed bytes) at a level."""
+def measure(bodies: list[bytes], level: int, rounds: int, br: bool = False) -> tuple[float, int]:
+    """(CPU ms per body, mean compressed bytes) at a gzip level (br: a brotli quality)."""
     started = time.process_time()
     for _ in range(rounds):
-        sizes = [len(gzip.compress(body, level)) for body in bodies]
+        if br:
+            sizes = [len(brotli.compress(body, quality=level)) for body in bodies]
+        else:
+            sizes = [len(gzip.compress(body, level)) for body in bodies]
     cpu = (time.process_time() - started) * 1000 / (rounds * len(bodies))
     return cpu, sum(sizes) // len(sizes)
 
@@ -66,7 +73,10 @@ def main() -> None:
         rounds = max(1, 200 // len(bodies))
         for level in range(1, 7):
             cpu, size = measure(bodies, level, rounds)
-            print(f"  nivå {level}: {cpu:.3f} ms, {size} byte")
+            print(f"  gzip nivå {level}: {cpu:.3f} ms, {size} byte")
+        for quality in range(7):
+            cpu, size = measure(bodies, quality, rounds, br=True)
+            print(f"  brotli kvalitet {quality}: {cpu:.3f} ms, {size} byte")
 
 
 if __name__ == "__main__":

@@ -5,11 +5,11 @@
 
 Serves the app as `kb serve --workers N` does (kb.cli.serve: gunicorn, RenderSlots, the
 warm-up), with each worker timing its own threads' CPU: the whole app (Flask, the view and its
-after-request hooks), Searcher.search and the gzip of the page (flask-compress). The load is
-bench_http.py's uncached phase (new searches, the clients send a browser's headers). Printed
-per request: the server's CPU (its processes, from /proc, as bench_http.py counts it), the
-app's share of it, and the rest: gunicorn reading, parsing and writing, its threads, and the
-workers' other threads.
+after-request hooks), Searcher.search and the compression of the page (flask-compress: brotli
+for these clients, web/compress.py). The load is bench_http.py's uncached phase (new searches,
+the clients send a browser's headers). Printed per request: the server's CPU (its processes,
+from /proc, as bench_http.py counts it), the app's share of it, and the rest: gunicorn reading,
+parsing and writing, its threads, and the workers' other threads.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def start_served(index_dir: Path, port: int, args, out: Path, start_server):
 
 
 def report(load, cpu: float, out: Path, top: int | None) -> None:
-    """Per request: the server's CPU, the app's, Searcher.search's, gzip's, the rest."""
+    """Per request: the server's CPU, the app's, Searcher.search's, compression's, the rest."""
     totals = dict.fromkeys((*PARTS, "requests"), 0.0)
     for path in out.glob("*.json"):
         for key, value in json.loads(path.read_text()).items():
@@ -174,7 +174,7 @@ def report(load, cpu: float, out: Path, top: int | None) -> None:
     print(f"  tjenerens CPU per forespørsel     {server:6.2f} ms")
     print(f"  i appen (Flask, visningen, hodene) {app:6.2f} ms")
     print(f"    av det Searcher.search           {search:6.2f} ms")
-    print(f"    av det gzip (flask-compress)     {gz:6.2f} ms")
+    print(f"    av det komprimering (br/gzip)    {gz:6.2f} ms")
     print(f"    resten av appen                  {app - search - gz:6.2f} ms")
     print(f"  utenfor appen (gunicorn, tråder)   {server - app:6.2f} ms")
     if top:

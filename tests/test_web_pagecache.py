@@ -8,6 +8,7 @@ import gzip
 import re
 import shutil
 
+import brotli
 from conftest import live_copy
 from webtools import make_app, page, text
 
@@ -115,6 +116,27 @@ def test_a_kept_page_keeps_its_gzip_and_a_page_rendered_again_gets_its_own(corpu
     again = client.get(SEARCH, headers=gzip_ok).data
     assert gzip.decompress(again) == gzip.decompress(first)
     assert len(app.extensions["kb_gzip"]) == 2
+
+
+def test_a_browser_gets_brotli_once_per_body_and_gzip_apart(corpus, index_dir):
+    """A client that accepts brotli (a browser, the bench) gets it, made once per body at the
+    fast quality for a page this size; a gzip-only client gets its own gzip of the same body."""
+    app = make_app(corpus, index_dir)
+    client = app.test_client()
+    browser, gzip_ok = {"Accept-Encoding": "gzip, deflate, br"}, {"Accept-Encoding": "gzip"}
+    body = client.get(SEARCH).data
+    packed = [client.get(SEARCH, headers=browser) for _ in range(2)]
+    assert {r.headers["Content-Encoding"] for r in packed} == {"br"}
+    assert packed[0].data == packed[1].data  # the kept page's own brotli, not made again
+    assert brotli.decompress(packed[0].data) == body
+    assert packed[0].data == brotli.compress(body, quality=1)  # the fast quality, not 5
+    assert "Accept-Encoding" in packed[0].headers["Vary"]
+    # The server sends the Date (gunicorn dropped the one make_conditional added); not the app
+    assert all("Date" not in r.headers for r in packed)
+    other = client.get(SEARCH, headers=gzip_ok)
+    assert other.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(other.data) == body
+    assert len(app.extensions["kb_gzip"]) == 2  # one per algorithm of the one body
 
 
 def test_a_kept_page_is_kept_per_host_it_names(corpus, index_dir):

@@ -121,6 +121,18 @@ def test_large_pages_are_gzipped_only_for_clients_that_accept_it(client):
     icon.close()
 
 
+def test_large_pages_are_brotli_for_clients_that_accept_it(client):
+    import brotli
+
+    plain = client.get("/kart")
+    packed = client.get("/kart", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(packed.data) == plain.data
+    assert packed.data == brotli.compress(plain.data, quality=5)  # large: compressed once, kept
+    unwanted = client.get("/kart", headers={"Accept-Encoding": "gzip, br;q=0"})
+    assert unwanted.headers["Content-Encoding"] == "gzip"
+
+
 def test_a_kept_session_cookie_is_checked_for_key_and_age_on_every_request(app):
     """Sessions keeps decoded cookies: one signed with another key, tampered with or older
     than the session lifetime opens as an empty session, as Flask's own loads() gives it."""
