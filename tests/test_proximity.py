@@ -128,3 +128,25 @@ def test_closeness_of_many_documents_equals_closeness_document_by_document():
             )
         expected = [proximity.closeness([p.get(d, []) for p in found], n) for d in docs]
         assert proximity.closeness_many(docs, found, n).tolist() == expected
+
+
+def test_closeness_of_several_groups_at_once_equals_each_group_alone():
+    """closeness_groups (one group per field, the same documents in several) gives each
+    group's closeness_many, one after the other."""
+    rng = random.Random(16)
+    for _ in range(300):
+        n = rng.randint(3, 6)
+        groups = []
+        for _ in range(rng.randint(1, 3)):
+            docs = sorted(rng.sample(range(40), rng.randint(1, 8)))
+            found = [
+                {
+                    d: sorted(rng.choices(range(rng.choice([3, 300])), k=rng.randint(1, 6)))
+                    for d in docs
+                    if rng.random() < 0.6
+                }
+                for _ in range(n)
+            ]
+            groups.append((docs, found))
+        expected = [c for docs, found in groups for c in proximity.closeness_many(docs, found, n)]
+        assert proximity.closeness_groups(groups, n).tolist() == expected

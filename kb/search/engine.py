@@ -326,7 +326,12 @@ class Engine:
         return out
 
     def rank(
-        self, needs: list[Need], allowed: np.ndarray, every: bool, near: bool = True
+        self,
+        needs: list[Need],
+        allowed: np.ndarray,
+        every: bool,
+        near: bool = True,
+        shown: int | None = None,
     ) -> Ranking:
         """Scores of the documents that have enough of the clauses (any of them, as a fallback).
 
@@ -335,6 +340,10 @@ class Engine:
         candidates are lifted when their clauses stand close together (kb.search.proximity)
         and by the documents they are linked to by citations (kb.search.citations), and cases
         by the share of clauses in their title or summary (head_lift).
+
+        `shown`: the matched documents the caller's page needs (limit × page). When there are
+        at least that many, no short last page is filled with partial documents: theirs are
+        lifted only if Ranking.fill (or candidates) asks.
         """
         matches = [self.need_match(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
@@ -359,32 +368,56 @@ class Engine:
         ranking = Ranking(np.where(some, total, 0), matched, mode, matches, partial)
         if not some.any():
             return ranking
-        candidates = np.concatenate(
-            [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
-        )
-        boost = np.ones(len(candidates), dtype=np.float32)
+        first, rest = ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)
+        if shown is None or np.count_nonzero(matched) < shown:  # fill may need them: now
+            first, rest = np.concatenate([first, rest]), rest[:0]
+        cited = near and citations.CITE_WEIGHT  # not for more_like_this (near=False)
+        base = np.where(self.live, total, 0) if cited else None  # whatever the filters
+        boost, cap, headless = self._near(ranking, matches, first, near), None, None
         if near and n > 1:
-            terms = [near_terms_of(m) for m in matches]
-            boost = proximity.boosts(
-                self.reader,
-                terms,
-                candidates,
-                self.postings,
-                self._positions,
-                self.read_positions,
-                self.has_term,
-            )
-            ranking.scores[candidates] *= boost
-            close = ~self.is_case[candidates] & (covered[candidates] == n)
+            close = ~self.is_case[first] & (covered[first] == n)
             close &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR
-            headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches])
-            below(ranking.scores, candidates[close], np.flatnonzero(headless & some))
-        ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
-        ranking.scores[candidates] *= self.head_lift(matches, candidates)
-        if near and citations.CITE_WEIGHT:  # not for more_like_this (near=False)
-            base = np.where(self.live, total, 0)  # every document's, whatever the filters
-            ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
+            headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches]) & some
+            cap = below(ranking.scores, first[close], np.flatnonzero(_without(headless, rest)))
+        self._lift(ranking, matches, first, base)
+        # The partial documents (chosen above, by their scores before any lift), when left
+        # for later, are lifted the same way the first time Ranking.fill needs them.
+        finish = functools.partial(self._lift_rest, matches, base, near, cap, headless)
+        ranking.defer(first, boost, rest, finish)
         return ranking
+
+    def _near(self, ranking: Ranking, matches: list[NeedMatch], docs, near: bool) -> np.ndarray:
+        """Lift the docs by how close together they have the clauses; the factors."""
+        if not (near and len(matches) > 1):
+            return np.ones(len(docs), dtype=np.float32)
+        terms = [near_terms_of(m) for m in matches]
+        boost = proximity.boosts(
+            self.reader,
+            terms,
+            docs,
+            self.postings,
+            self._positions,
+            self.read_positions,
+            self.has_term,
+        )
+        ranking.scores[docs] *= boost
+        return boost
+
+    def _lift(self, ranking: Ranking, matches, docs, base) -> None:
+        """Lift the docs by head_lift and (with `base`) their citations."""
+        ranking.scores[docs] *= self.head_lift(matches, docs)
+        if base is not None:  # every document's score before the lifts (see rank)
+            ranking.scores[docs] *= citations.cite_lift(base, docs, self.links())
+
+    def _lift_rest(self, matches, base, near, cap, headless, ranking: Ranking, docs):
+        """Lift the partial candidates as rank() lifts the others, in the same order: near
+        each other, capped below the near passages when headless, head, citations."""
+        boost = self._near(ranking, matches, docs, near)
+        if cap is not None:
+            capped = docs[headless[docs]]
+            ranking.scores[capped] = np.minimum(ranking.scores[capped], cap)
+        self._lift(ranking, matches, docs, base)
+        return boost
 
     def links(self) -> citations.Links:
         """The reader's citation graph (kb.search.citations): mapped, or joined once."""
@@ -397,13 +430,24 @@ class Engine:
         return np.exp(CASE_HEAD_WEIGHT * share * self.is_case[candidates]).astype(np.float32)
 
 
-def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> None:
+def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> np.float32 | None:
     """Cases with no clause in their title or summary are put below the passages that have
     every clause near each other: such a case shares words with the query in a long body,
-    such a passage answers it (tuning half: P@5 0.636 -> 0.641, the rest unchanged)."""
-    if len(near) and len(headless):
-        cap = np.float32(scores[near].min() * 0.999)
+    such a passage answers it (tuning half: P@5 0.636 -> 0.641, the rest unchanged). The
+    cap, None without such passages."""
+    if not len(near):
+        return None
+    cap = np.float32(scores[near].min() * 0.999)
+    if len(headless):
         scores[headless] = np.minimum(scores[headless], cap)
+    return cap
+
+
+def _without(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """A copy of mask with the docs left out."""
+    out = mask.copy()
+    out[docs] = False
+    return out
 
 
 def phrase_docs(
@@ -463,8 +507,35 @@ class Ranking:
         self.terms: set[str] = set().union(*(m.terms for m in self.needs))
         # Documents with some clauses but too few to match: they may fill a short last page.
         self.partial = np.zeros_like(matched) if partial is None else partial
-        self.candidates: np.ndarray | None = None  # the documents proximity checked …
-        self.boost: np.ndarray | None = None  # … and their proximity factors
+        self._candidates: np.ndarray | None = None  # the documents proximity checked …
+        self._boost: np.ndarray | None = None  # … and their proximity factors
+        self._rest: tuple | None = None  # partial candidates not lifted yet, and how to
+
+    def defer(self, first: np.ndarray, boost: np.ndarray, rest: np.ndarray, lift) -> None:
+        """The candidates lifted (first, their proximity factors) and those lifted when asked
+        for (rest, by lift(self, rest), which returns their factors; given self when called,
+        so that a ranking and its lift do not hold each other)."""
+        self._candidates, self._boost, self._rest = first, boost, (rest, lift)
+
+    def _lifted(self) -> None:
+        """Lift the deferred candidates, once."""
+        if self._rest is not None:
+            (rest, lift), self._rest = self._rest, None
+            boost = lift(self, rest) if len(rest) else rest.astype(np.float32)
+            self._candidates = np.concatenate([self._candidates, rest])
+            self._boost = np.concatenate([self._boost, boost])
+
+    @property
+    def candidates(self) -> np.ndarray | None:
+        """The documents proximity checked (tests.relevance.calibrate), all of them lifted."""
+        self._lifted()
+        return self._candidates
+
+    @property
+    def boost(self) -> np.ndarray | None:
+        """The candidates' proximity factors."""
+        self._lifted()
+        return self._boost
 
     @property
     def all_found(self) -> bool:
@@ -477,6 +548,7 @@ class Ranking:
 
     def fill(self, n: int) -> np.ndarray:
         """The n best documents that have some of the clauses but too few to match."""
+        self._lifted()
         return self._best(np.flatnonzero(self.partial), n)
 
     def _best(self, docs: np.ndarray, n: int) -> np.ndarray:
