@@ -9,6 +9,7 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 from whoosh import fields, index
+from whoosh.formats import Positions
 from whoosh.query import Phrase
 from whoosh.searching import Searcher
 
@@ -150,3 +151,17 @@ def test_closeness_of_several_groups_at_once_equals_each_group_alone():
             groups.append((docs, found))
         expected = [c for docs, found in groups for c in proximity.closeness_many(docs, found, n)]
         assert proximity.closeness_groups(groups, n).tolist() == expected
+
+
+def test_positions_decoded_together_equal_whooshs_decoding_one_by_one():
+    """_decode_many (one pickle for many values) gives Positions.decode_positions of each:
+    one position, none, repeated gaps, big numbers, more than a pickle batch (1 000), with
+    and without the stop Whoosh's encoder strips."""
+    fmt = Positions()
+    rng = random.Random(3)
+    lists = [[0], [], [5, 5, 5], [70_000, 2**31], sorted(rng.sample(range(99_999), 2500))]
+    lists += [sorted(rng.sample(range(3000), rng.randint(1, 40))) for _ in range(200)]
+    values = [fmt.encode(ps) if k % 3 else fmt.encode(ps)[:-1] for k, ps in enumerate(lists)]
+    expected = [fmt.decode_positions(v) for v in values]
+    assert proximity._decode_many(values) == expected == [list(ps) for ps in lists]
+    assert proximity._decode_many([]) == []
