@@ -9,6 +9,7 @@ The formula is Whoosh's BM25F, so scores match what `searcher.search` would give
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections import OrderedDict
 
@@ -462,13 +463,21 @@ def phrase_docs(
     if read is None and any((name, w) not in sub for w in words):
         return _EMPTY_I
     read = read or proximity.segment_positions
-    at = {w: dict(read(sub, name, w, candidates)) for w in set(words)}
-    out = []
-    for d in candidates.tolist():
-        later = [set(at[w].get(d, ())) for w in words[1:]]
-        if any(all(p + i in ps for i, ps in enumerate(later, 1)) for p in at[words[0]].get(d, ())):
-            out.append(d)
-    return np.array(out, dtype=np.int64)
+    # (document, position - i) of the i-th word as one integer: the phrase starts where every
+    # word has one. Word by word, so a later word is read only for the documents left.
+    found, docs, back = None, candidates, len(words)
+    for i, word in enumerate(words):
+        at = dict(read(sub, name, word, docs))
+        lengths = np.fromiter(map(len, at.values()), dtype=np.int64, count=len(at))
+        keys = np.repeat(np.fromiter(at, dtype=np.int64, count=len(at)) << 32, lengths)
+        keys += np.fromiter(itertools.chain.from_iterable(at.values()), dtype=np.int64) - i
+        # Unique (a word has a position once), so no np.unique: it imports numpy.ma.
+        found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
+        if not len(found):
+            return _EMPTY_I
+        docs = (found + back) >> 32  # sorted: a key is its document's, position - i >= -back
+        docs = docs[np.flatnonzero(np.diff(docs, prepend=-1))]
+    return docs
 
 
 def near_terms_of(m: NeedMatch) -> set[str]:
