@@ -34,6 +34,7 @@ HEAD = (f.TITLE, f.SUMMARY)
 # the tuning half (P@5 + MRR) with leave-one-query-out CV: python -m tests.relevance.calibrate
 CASE_HEAD_WEIGHT = 0.2
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
+FEW_CANDIDATES = 64  # a phrase's candidates in a segment's field walked in Python up to this
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
 # Scores of whole terms (one value per document) kept per reader, counted in values: a term
@@ -463,6 +464,8 @@ def phrase_docs(
     if read is None and any((name, w) not in sub for w in words):
         return _EMPTY_I
     read = read or proximity.segment_positions
+    if len(candidates) <= FEW_CANDIDATES:
+        return _phrase_walk(sub, name, words, candidates, read)
     # (document, position - i) of the i-th word as one integer: the phrase starts where every
     # word has one. Word by word, so a later word is read only for the documents left.
     found, docs, back = None, candidates, len(words)
@@ -478,6 +481,18 @@ def phrase_docs(
         docs = (found + back) >> 32  # sorted: a key is its document's, position - i >= -back
         docs = docs[np.flatnonzero(np.diff(docs, prepend=-1))]
     return docs
+
+
+def _phrase_walk(sub, name: str, words: tuple[str, ...], candidates: np.ndarray, read):
+    """phrase_docs for a few candidates: their positions walked in Python (fewer steps than
+    the numpy calls of the keys)."""
+    at = {w: dict(read(sub, name, w, candidates)) for w in set(words)}
+    out = []
+    for d in candidates.tolist():
+        later = [set(at[w].get(d, ())) for w in words[1:]]
+        if any(all(p + i in ps for i, ps in enumerate(later, 1)) for p in at[words[0]].get(d, ())):
+            out.append(d)
+    return np.array(out, dtype=np.int64)
 
 
 def near_terms_of(m: NeedMatch) -> set[str]:
