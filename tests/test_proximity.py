@@ -9,10 +9,11 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 from whoosh import fields, index
+from whoosh.formats import Positions
 from whoosh.query import Phrase
 from whoosh.searching import Searcher
 
-from kb.search import proximity
+from kb.search import engine, proximity
 from kb.search.engine import phrase_docs
 
 WORDS = ["bolig", "kommune", "barn", "nav", "leie", "eie", "plan", "tilskudd"]
@@ -86,8 +87,11 @@ def test_the_cache_keeps_at_most_its_size(reader, monkeypatch):
     "words",
     [("bolig", "kommune"), ("kommune", "bolig", "bolig"), ("barn", "nav"), ("eie", "ukjent")],
 )
-def test_phrases_are_found_as_whooshs_phrase_query_finds_them(reader, words):
-    """engine.phrase_docs replaced Whoosh's Phrase query (document-by-document matchers)."""
+@pytest.mark.parametrize("few", [0, 10_000])
+def test_phrases_are_found_as_whooshs_phrase_query_finds_them(reader, words, few, monkeypatch):
+    """engine.phrase_docs replaced Whoosh's Phrase query (document-by-document matchers):
+    with the candidates' keys intersected (few: 0) and walked in Python (few: 10 000)."""
+    monkeypatch.setattr(engine, "FEW_CANDIDATES", few)
     for sub, _ in reader.leaf_readers():
         candidates = np.arange(sub.doc_count_all(), dtype=np.int64)
         searcher = Searcher(sub, closereader=False)
@@ -128,3 +132,39 @@ def test_closeness_of_many_documents_equals_closeness_document_by_document():
             )
         expected = [proximity.closeness([p.get(d, []) for p in found], n) for d in docs]
         assert proximity.closeness_many(docs, found, n).tolist() == expected
+
+
+def test_closeness_of_several_groups_at_once_equals_each_group_alone():
+    """closeness_groups (one group per field, the same documents in several) gives each
+    group's closeness_many, one after the other."""
+    rng = random.Random(16)
+    for _ in range(300):
+        n = rng.randint(3, 6)
+        groups = []
+        for _ in range(rng.randint(1, 3)):
+            docs = sorted(rng.sample(range(40), rng.randint(1, 8)))
+            found = [
+                {
+                    d: sorted(rng.choices(range(rng.choice([3, 300])), k=rng.randint(1, 6)))
+                    for d in docs
+                    if rng.random() < 0.6
+                }
+                for _ in range(n)
+            ]
+            groups.append((docs, found))
+        expected = [c for docs, found in groups for c in proximity.closeness_many(docs, found, n)]
+        assert proximity.closeness_groups(groups, n).tolist() == expected
+
+
+def test_positions_decoded_together_equal_whooshs_decoding_one_by_one():
+    """_decode_many (one pickle for many values) gives Positions.decode_positions of each:
+    one position, none, repeated gaps, big numbers, more than a pickle batch (1 000), with
+    and without the stop Whoosh's encoder strips."""
+    fmt = Positions()
+    rng = random.Random(3)
+    lists = [[0], [], [5, 5, 5], [70_000, 2**31], sorted(rng.sample(range(99_999), 2500))]
+    lists += [sorted(rng.sample(range(3000), rng.randint(1, 40))) for _ in range(200)]
+    values = [fmt.encode(ps) if k % 3 else fmt.encode(ps)[:-1] for k, ps in enumerate(lists)]
+    expected = [fmt.decode_positions(v) for v in values]
+    assert proximity._decode_many(values) == expected == [list(ps) for ps in lists]
+    assert proximity._decode_many([]) == []

@@ -105,3 +105,39 @@ def test_a_pages_whys_equal_each_documents_own(index_dir):
         assert ranking.whys(docs) == [why(ranking, d) for d in docs]
     assert Ranking(np.zeros(2), np.ones(2, dtype=bool), "all").whys([0, 1]) == [[], []]
     searcher.close()
+
+
+def test_partial_documents_are_lifted_only_when_a_short_last_page_needs_them(
+    index_dir, monkeypatch
+):
+    """With at least a page of matched documents, rank() lifts the partial candidates
+    (documents with too few of the clauses) only when Ranking.fill asks for them: a full page
+    reads no positions for them; filled later, they are the same, with the same scores, as
+    when every candidate is lifted at once."""
+    searcher = open_searcher(index_dir)
+    engine, checked, plain = searcher.engine, [], proximity.boosts
+
+    def counted(reader, terms, docs, *rest):
+        checked.extend(docs.tolist())
+        return plain(reader, terms, docs, *rest)
+
+    monkeypatch.setattr(proximity, "boosts", counted)
+    query = "bosetting av flyktninger i kommunen med startlån"  # 4 clauses: 3 are enough
+    needs = searcher.planner.plan(parse(query, searcher.analysis, 500)).needs
+    ranking = engine.rank(needs, engine.live.copy(), every=False, shown=3)  # a full page
+    partial = set(np.flatnonzero(ranking.partial).tolist())
+    assert partial and int(ranking.matched.sum()) == 3
+    assert checked and not partial & set(checked)
+    assert searcher.search(query, limit=3)["pages"] == 1  # full: nothing to fill
+    assert not partial & set(checked)
+    last = searcher.search(query, limit=2, page=2)
+    assert [hit.get("partial", False) for hit in last["hits"]] == [False, True]
+    assert partial <= set(checked)  # lifted for the short last page
+    at_once = engine.rank(needs, engine.live.copy(), every=False)  # as calibrate asks
+    later = engine.rank(needs, engine.live.copy(), every=False, shown=3)
+    assert later.top(3).tolist() == at_once.top(3).tolist()
+    assert later.fill(2).tolist() == at_once.fill(2).tolist()
+    assert np.array_equal(later.scores, at_once.scores)
+    assert later.candidates.tolist() == at_once.candidates.tolist()
+    assert later.boost.tolist() == at_once.boost.tolist()
+    searcher.close()

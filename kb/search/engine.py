@@ -9,6 +9,7 @@ The formula is Whoosh's BM25F, so scores match what `searcher.search` would give
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections import OrderedDict
 
@@ -33,6 +34,7 @@ HEAD = (f.TITLE, f.SUMMARY)
 # the tuning half (P@5 + MRR) with leave-one-query-out CV: python -m tests.relevance.calibrate
 CASE_HEAD_WEIGHT = 0.2
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
+FEW_CANDIDATES = 64  # a phrase's candidates in a segment's field walked in Python up to this
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
 # Scores of whole terms (one value per document) kept per reader, counted in values: a term
@@ -326,7 +328,12 @@ class Engine:
         return out
 
     def rank(
-        self, needs: list[Need], allowed: np.ndarray, every: bool, near: bool = True
+        self,
+        needs: list[Need],
+        allowed: np.ndarray,
+        every: bool,
+        near: bool = True,
+        shown: int | None = None,
     ) -> Ranking:
         """Scores of the documents that have enough of the clauses (any of them, as a fallback).
 
@@ -335,6 +342,10 @@ class Engine:
         candidates are lifted when their clauses stand close together (kb.search.proximity)
         and by the documents they are linked to by citations (kb.search.citations), and cases
         by the share of clauses in their title or summary (head_lift).
+
+        `shown`: the matched documents the caller's page needs (limit × page). When there are
+        at least that many, no short last page is filled with partial documents: theirs are
+        lifted only if Ranking.fill (or candidates) asks.
         """
         matches = [self.need_match(need) for need in needs]
         total = np.zeros(self.size, dtype=np.float32)
@@ -359,32 +370,56 @@ class Engine:
         ranking = Ranking(np.where(some, total, 0), matched, mode, matches, partial)
         if not some.any():
             return ranking
-        candidates = np.concatenate(
-            [ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)]
-        )
-        boost = np.ones(len(candidates), dtype=np.float32)
+        first, rest = ranking.top(proximity.CHECKED), ranking.fill(proximity.CHECKED)
+        if shown is None or np.count_nonzero(matched) < shown:  # fill may need them: now
+            first, rest = np.concatenate([first, rest]), rest[:0]
+        cited = near and citations.CITE_WEIGHT  # not for more_like_this (near=False)
+        base = np.where(self.live, total, 0) if cited else None  # whatever the filters
+        boost, cap, headless = self._near(ranking, matches, first, near), None, None
         if near and n > 1:
-            terms = [near_terms_of(m) for m in matches]
-            boost = proximity.boosts(
-                self.reader,
-                terms,
-                candidates,
-                self.postings,
-                self._positions,
-                self.read_positions,
-                self.has_term,
-            )
-            ranking.scores[candidates] *= boost
-            close = ~self.is_case[candidates] & (covered[candidates] == n)
+            close = ~self.is_case[first] & (covered[first] == n)
             close &= boost >= 1 + proximity.PROXIMITY_BOOST * NEAR
-            headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches])
-            below(ranking.scores, candidates[close], np.flatnonzero(headless & some))
-        ranking.candidates, ranking.boost = candidates, boost  # tests.relevance.calibrate
-        ranking.scores[candidates] *= self.head_lift(matches, candidates)
-        if near and citations.CITE_WEIGHT:  # not for more_like_this (near=False)
-            base = np.where(self.live, total, 0)  # every document's, whatever the filters
-            ranking.scores[candidates] *= citations.cite_lift(base, candidates, self.links())
+            headless = self.is_case & ~np.logical_or.reduce([m.head for m in matches]) & some
+            cap = below(ranking.scores, first[close], np.flatnonzero(_without(headless, rest)))
+        self._lift(ranking, matches, first, base)
+        # The partial documents (chosen above, by their scores before any lift), when left
+        # for later, are lifted the same way the first time Ranking.fill needs them.
+        finish = functools.partial(self._lift_rest, matches, base, near, cap, headless)
+        ranking.defer(first, boost, rest, finish)
         return ranking
+
+    def _near(self, ranking: Ranking, matches: list[NeedMatch], docs, near: bool) -> np.ndarray:
+        """Lift the docs by how close together they have the clauses; the factors."""
+        if not (near and len(matches) > 1):
+            return np.ones(len(docs), dtype=np.float32)
+        terms = [near_terms_of(m) for m in matches]
+        boost = proximity.boosts(
+            self.reader,
+            terms,
+            docs,
+            self.postings,
+            self._positions,
+            self.read_positions,
+            self.has_term,
+        )
+        ranking.scores[docs] *= boost
+        return boost
+
+    def _lift(self, ranking: Ranking, matches, docs, base) -> None:
+        """Lift the docs by head_lift and (with `base`) their citations."""
+        ranking.scores[docs] *= self.head_lift(matches, docs)
+        if base is not None:  # every document's score before the lifts (see rank)
+            ranking.scores[docs] *= citations.cite_lift(base, docs, self.links())
+
+    def _lift_rest(self, matches, base, near, cap, headless, ranking: Ranking, docs):
+        """Lift the partial candidates as rank() lifts the others, in the same order: near
+        each other, capped below the near passages when headless, head, citations."""
+        boost = self._near(ranking, matches, docs, near)
+        if cap is not None:
+            capped = docs[headless[docs]]
+            ranking.scores[capped] = np.minimum(ranking.scores[capped], cap)
+        self._lift(ranking, matches, docs, base)
+        return boost
 
     def links(self) -> citations.Links:
         """The reader's citation graph (kb.search.citations): mapped, or joined once."""
@@ -397,13 +432,24 @@ class Engine:
         return np.exp(CASE_HEAD_WEIGHT * share * self.is_case[candidates]).astype(np.float32)
 
 
-def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> None:
+def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> np.float32 | None:
     """Cases with no clause in their title or summary are put below the passages that have
     every clause near each other: such a case shares words with the query in a long body,
-    such a passage answers it (tuning half: P@5 0.636 -> 0.641, the rest unchanged)."""
-    if len(near) and len(headless):
-        cap = np.float32(scores[near].min() * 0.999)
+    such a passage answers it (tuning half: P@5 0.636 -> 0.641, the rest unchanged). The
+    cap, None without such passages."""
+    if not len(near):
+        return None
+    cap = np.float32(scores[near].min() * 0.999)
+    if len(headless):
         scores[headless] = np.minimum(scores[headless], cap)
+    return cap
+
+
+def _without(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """A copy of mask with the docs left out."""
+    out = mask.copy()
+    out[docs] = False
+    return out
 
 
 def phrase_docs(
@@ -418,6 +464,28 @@ def phrase_docs(
     if read is None and any((name, w) not in sub for w in words):
         return _EMPTY_I
     read = read or proximity.segment_positions
+    if len(candidates) <= FEW_CANDIDATES:
+        return _phrase_walk(sub, name, words, candidates, read)
+    # (document, position - i) of the i-th word as one integer: the phrase starts where every
+    # word has one. Word by word, so a later word is read only for the documents left.
+    found, docs, back = None, candidates, len(words)
+    for i, word in enumerate(words):
+        at = dict(read(sub, name, word, docs))
+        lengths = np.fromiter(map(len, at.values()), dtype=np.int64, count=len(at))
+        keys = np.repeat(np.fromiter(at, dtype=np.int64, count=len(at)) << 32, lengths)
+        keys += np.fromiter(itertools.chain.from_iterable(at.values()), dtype=np.int64) - i
+        # Unique (a word has a position once), so no np.unique: it imports numpy.ma.
+        found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
+        if not len(found):
+            return _EMPTY_I
+        docs = (found + back) >> 32  # sorted: a key is its document's, position - i >= -back
+        docs = docs[np.flatnonzero(np.diff(docs, prepend=-1))]
+    return docs
+
+
+def _phrase_walk(sub, name: str, words: tuple[str, ...], candidates: np.ndarray, read):
+    """phrase_docs for a few candidates: their positions walked in Python (fewer steps than
+    the numpy calls of the keys)."""
     at = {w: dict(read(sub, name, w, candidates)) for w in set(words)}
     out = []
     for d in candidates.tolist():
@@ -463,8 +531,35 @@ class Ranking:
         self.terms: set[str] = set().union(*(m.terms for m in self.needs))
         # Documents with some clauses but too few to match: they may fill a short last page.
         self.partial = np.zeros_like(matched) if partial is None else partial
-        self.candidates: np.ndarray | None = None  # the documents proximity checked …
-        self.boost: np.ndarray | None = None  # … and their proximity factors
+        self._candidates: np.ndarray | None = None  # the documents proximity checked …
+        self._boost: np.ndarray | None = None  # … and their proximity factors
+        self._rest: tuple | None = None  # partial candidates not lifted yet, and how to
+
+    def defer(self, first: np.ndarray, boost: np.ndarray, rest: np.ndarray, lift) -> None:
+        """The candidates lifted (first, their proximity factors) and those lifted when asked
+        for (rest, by lift(self, rest), which returns their factors; given self when called,
+        so that a ranking and its lift do not hold each other)."""
+        self._candidates, self._boost, self._rest = first, boost, (rest, lift)
+
+    def _lifted(self) -> None:
+        """Lift the deferred candidates, once."""
+        if self._rest is not None:
+            (rest, lift), self._rest = self._rest, None
+            boost = lift(self, rest) if len(rest) else rest.astype(np.float32)
+            self._candidates = np.concatenate([self._candidates, rest])
+            self._boost = np.concatenate([self._boost, boost])
+
+    @property
+    def candidates(self) -> np.ndarray | None:
+        """The documents proximity checked (tests.relevance.calibrate), all of them lifted."""
+        self._lifted()
+        return self._candidates
+
+    @property
+    def boost(self) -> np.ndarray | None:
+        """The candidates' proximity factors."""
+        self._lifted()
+        return self._boost
 
     @property
     def all_found(self) -> bool:
@@ -477,6 +572,7 @@ class Ranking:
 
     def fill(self, n: int) -> np.ndarray:
         """The n best documents that have some of the clauses but too few to match."""
+        self._lifted()
         return self._best(np.flatnonzero(self.partial), n)
 
     def _best(self, docs: np.ndarray, n: int) -> np.ndarray:

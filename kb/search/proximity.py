@@ -124,10 +124,15 @@ def kept_positions(ids: np.ndarray, values, format_, docs: np.ndarray):
 
 def _found(ids: np.ndarray, values, docs: np.ndarray, decode):
     """(document, decoded positions) of each of the sorted docs that is in the sorted ids."""
-    at = np.searchsorted(ids, docs)
-    for k, d in zip(at.tolist(), docs.tolist(), strict=True):
-        if k < len(ids) and ids[k] == d:
-            yield d, decode(values[k])
+    if not len(ids) or not len(docs):
+        return
+    at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+    there = ids[at] == docs
+    found, at = docs[there].tolist(), at[there].tolist()
+    if decode is _decode_positions:  # one unpickling for all of them
+        yield from zip(found, _decode_many([values[k] for k in at]), strict=True)
+    else:
+        yield from ((d, decode(values[k])) for d, k in zip(found, at, strict=True))
 
 
 def _decoder(format_):
@@ -138,6 +143,13 @@ def _decoder(format_):
 def _decode_positions(value: bytes) -> list[int]:
     """Positions.decode_positions (a 4-byte count, then the pickled gaps) in fewer steps."""
     return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+
+def _decode_many(values: list[bytes]) -> list[list[int]]:
+    """_decode_positions of each value, from one pickle: the values' gap lists (each without
+    its stop) between a mark and a list opcode. ~40 % less time than one loads per value."""
+    body = b"".join(v[4:-1] if v.endswith(b".") else v[4:] for v in values)
+    return [list(accumulate(gaps)) for gaps in loads(b"(" + body + b"l.")]
 
 
 def _public_positions(m, docs: np.ndarray):
@@ -215,6 +227,7 @@ def boosts(
     order = np.argsort(docs, kind="stable")  # sorted once: each term's documents come sorted
     docs = np.asarray(docs)[order]
     best = np.zeros(len(docs), dtype=np.float32)
+    windows = []  # three or more clauses: every field's documents in one closeness_groups
     for field in FIELDS:
         at, present, having = (
             (np.arange(len(docs)), need_terms, None)
@@ -227,13 +240,17 @@ def boosts(
         found = [
             positions(reader, field, terms, checked, cache, read, has, having) for terms in present
         ]
-        if len(found) > 2:  # a window over three or more clauses: all documents at once
-            c = closeness_many(checked.tolist(), found, len(need_terms))
-        else:  # two clauses: pair_span, walked once per document, costs less than numpy
-            c = [
-                closeness([p.get(d, []) for p in found], len(need_terms)) for d in checked.tolist()
-            ]
+        if len(found) > 2:
+            windows.append((at, checked.tolist(), found))
+            continue
+        # two clauses: pair_span, walked once per document, costs less than numpy
+        c = [closeness([p.get(d, []) for p in found], len(need_terms)) for d in checked.tolist()]
         best[at] = np.maximum(best[at], np.array(c, dtype=np.float32))
+    if windows:
+        c = closeness_groups([(d, found) for _at, d, found in windows], len(need_terms))
+        ends = np.cumsum([len(d) for _at, d, _found in windows])[:-1]
+        for (at, _d, _found), part in zip(windows, np.split(c, ends), strict=True):
+            best[at] = np.maximum(best[at], part.astype(np.float32))
     out = np.empty_like(best)
     out[order] = best  # back in the order of the documents given
     return 1 + PROXIMITY_BOOST * out
@@ -241,7 +258,13 @@ def boosts(
 
 def closeness_many(docs: list[int], found: list[dict[int, list[int]]], n_needs: int) -> np.ndarray:
     """closeness() of each of docs (float64), from each clause's {document: sorted positions},
-    in a few numpy calls for all of them instead of a window walked in Python per document.
+    in a few numpy calls for all of them instead of a window walked in Python per document."""
+    return closeness_groups([(docs, found)], n_needs)
+
+
+def closeness_groups(groups: list[tuple[list[int], list[dict]]], n_needs: int) -> np.ndarray:
+    """closeness_many of each group (documents, each clause's positions: one per field) one
+    after the other, in one pass: the numpy calls are most of the cost, not the positions.
 
     The fewest positions a window needs to hold one position of each clause a document has
     is, over every position p of the document, p - (the earliest of each clause's last
@@ -249,23 +272,26 @@ def closeness_many(docs: list[int], found: list[dict[int, list[int]]], n_needs: 
     are keyed by (document, position) in one integer, so one searchsorted per clause
     answers for all documents at once. Same integers, same float arithmetic as closeness().
     """
-    count = np.zeros(len(docs), dtype=np.int64)
+    size = sum(len(docs) for docs, _found in groups)
+    count = np.zeros(size, dtype=np.int64)
     flats, counts = [], []
-    for per_doc in found:
+    for clause in range(len(groups[0][1])):
         flat, lengths = [], []
-        for d in docs:
-            ps = per_doc.get(d, ())
-            flat += ps
-            lengths.append(len(ps))
+        for docs, found in groups:
+            per_doc = found[clause]
+            for d in docs:
+                ps = per_doc.get(d, ())
+                flat += ps
+                lengths.append(len(ps))
         lengths = np.array(lengths, dtype=np.int64)
         count += lengths > 0
         flats.append(flat)
         counts.append(lengths)
-    out = np.zeros(len(docs), dtype=np.float64)
+    out = np.zeros(size, dtype=np.float64)
     if not (count >= 2).any():
         return out
     stride = max(max(flat) for flat in flats if flat) + 2  # a document's keys stay apart
-    slots = np.arange(len(docs), dtype=np.int64) * stride
+    slots = np.arange(size, dtype=np.int64) * stride
     keys = [
         np.repeat(slots, n) + np.array(flat, dtype=np.int64)
         for flat, n in zip(flats, counts, strict=True)
@@ -282,7 +308,7 @@ def closeness_many(docs: list[int], found: list[dict[int, list[int]]], n_needs: 
         seen = (last >= 0) & (before >= base)
         valid &= ~here | seen
         start = np.where(here & seen, np.minimum(start, before), start)
-    spans = np.full(len(docs), np.iinfo(np.int64).max, dtype=np.int64)
+    spans = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(spans, (events // stride)[valid], (events - start + 1)[valid])
     m = count[count >= 2]
     out[count >= 2] = (m - 1) / np.maximum(spans[count >= 2] - 1, m - 1) * m / n_needs

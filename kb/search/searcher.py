@@ -363,7 +363,7 @@ class Searcher:
             self._check_fields(dict(prefer or ()))
             parsed = parse(query, self.analysis, self.max_query_chars)
             out = {"query": parsed.text, "suggestion": None, "message": parsed.message}
-            ranking = self._ranking(parsed, allowed, out)
+            ranking = self._ranking(parsed, allowed, out, limit * page)
             version = self._searcher  # the result belongs to this reader
             if not parsed.clauses and sort == "relevance":
                 sort = "newest"  # browsing: newest first unless asked otherwise
@@ -380,12 +380,13 @@ class Searcher:
                 self._results.popitem(last=False)
         return dict(result)
 
-    def _ranking(self, parsed: ParsedQuery, allowed: np.ndarray, out: dict) -> Ranking:
-        """Rank for the query's clauses, or list every allowed document when there are none."""
+    def _ranking(self, parsed: ParsedQuery, allowed: np.ndarray, out: dict, shown: int) -> Ranking:
+        """Rank for the query's clauses (a page needing `shown` matched documents), or list
+        every allowed document when there are none."""
         if parsed.clauses:
             plan = self.planner.plan(parsed)
             out["suggestion"] = plan.suggestion
-            ranking = self.rank(plan.needs, allowed)
+            ranking = self.rank(plan.needs, allowed, shown)
             if len(plan.needs) > 1 and not ranking.all_found:
                 out["message"] = out["message"] or SOME_WORDS
             return ranking
@@ -393,9 +394,9 @@ class Searcher:
             return Ranking(np.zeros(1), np.zeros(1, dtype=bool), "all")
         return Ranking(np.zeros(self.engine.size), allowed & self.engine.live, "all")
 
-    def rank(self, needs: list[Need], allowed: np.ndarray) -> Ranking:
+    def rank(self, needs: list[Need], allowed: np.ndarray, shown: int | None = None) -> Ranking:
         """Score the documents for the needs (see kb.search.engine)."""
-        return self.engine.rank(needs, allowed, every=self.match == "all")
+        return self.engine.rank(needs, allowed, every=self.match == "all", shown=shown)
 
     def _page(self, ranking: Ranking, limit: int, page: int, sort: str, prefer: list) -> dict:
         """Total, hits of the page, page count and facet counts."""
