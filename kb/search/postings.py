@@ -19,6 +19,7 @@ import io
 import struct
 import weakref
 import zlib
+from hashlib import md5
 from pickle import load, loads
 
 import numpy as np
@@ -29,6 +30,9 @@ FIELD = struct.Struct("!H")  # a term's key in the terms file: the field's numbe
 BLOCK = struct.Struct("!i")  # a block's length (negative for the last block)
 MAGIC = b"W3Bl"  # the postings' header (WHOOSH3_HEADER_MAGIC)
 NO_FIELD = 65535
+SLOT = struct.Struct("!Iq")  # a hash table's slot in the terms file: key hash, item position
+LENGTHS = struct.Struct("!ii")  # an item's key and value lengths
+MD5 = 0  # HashReader.hashtype of md5_hash (Whoosh's default)
 INFO_READ = 128  # bytes copied to unpickle a block's info from (it is a few dozen)
 
 
@@ -46,9 +50,36 @@ class LeanReader:
         if name not in self.schema:
             return None
         key = FIELD.pack(self.fields.get(name, NO_FIELD)) + self.schema[name].to_bytes(term)
-        for datapos, datalen in self.table.ranges_for_key(key):
-            return self.table.dbfile.get(datapos, datalen)
+        buf = getattr(self.table.dbfile, "_buf", None)
+        if self.table.hashtype != MD5 or not isinstance(buf, memoryview):
+            for datapos, datalen in self.table.ranges_for_key(key):
+                return self.table.dbfile.get(datapos, datalen)
+            return None
+        return _lookup(self.table.tables, buf, key)
+
+
+def _lookup(tables: list, buf: memoryview, key: bytes) -> bytes | None:
+    """HashReader.ranges_for_key (md5 keys) on the map in place: the key's value, or None."""
+    digest = md5(key, usedforsecurity=False).digest()
+    keyhash = int.from_bytes(digest[-4:], "big")  # md5_hash: the digest's low 32 bits
+    start, slots = tables[keyhash & 255]
+    if not slots:
         return None
+    end = start + slots * SLOT.size
+    position = start + ((keyhash >> 8) % slots) * SLOT.size
+    for _ in range(slots):
+        slothash, item = SLOT.unpack_from(buf, position)
+        if not item:
+            return None
+        if slothash == keyhash:
+            keylen, datalen = LENGTHS.unpack_from(buf, item)
+            at = item + LENGTHS.size
+            if keylen == len(key) and buf[at : at + keylen] == key:
+                return bytes(buf[at + keylen : at + keylen + datalen])
+        position += SLOT.size
+        if position == end:
+            position = start
+    return None
 
 
 # By a segment's terms reader, while it lives (a LeanReader holds its files, not the reader).
