@@ -133,3 +133,18 @@ def test_lean_postings_of_long_terms_in_many_blocks_with_deletions(tmp_path):
         assert len(reader.leaf_readers()) == 2
         kinds = check_reader(reader)
     assert kinds["blocks"] >= 4 and kinds["one block"] > 10
+
+
+def test_a_block_info_longer_than_the_first_bytes_read_is_read_whole(index_dir, monkeypatch):
+    searcher = open_searcher(index_dir)
+    sub = searcher._searcher.reader().leaf_readers()[0][0]
+    lean = postings.lean_reader(sub)
+    terms = [(n, raw.decode("utf-8")) for n in tables.LENGTH_FIELDS for raw, _ in sub.iter_field(n)]
+    before = [postings.read(lean, name, term) for name, term in terms[:50]]
+    monkeypatch.setattr(postings, "INFO_READ", 5)  # every info pickle goes on past 5 bytes
+    after = [postings.read(lean, name, term) for name, term in terms[:50]]
+    assert all(
+        np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+        for a, b in zip(before, after, strict=True)
+    )
+    searcher.close()

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import functools
 import io
+import pickle
 import struct
 import weakref
 import zlib
+from collections.abc import Iterator
 from hashlib import md5
 from pickle import load, loads
 
@@ -95,7 +97,9 @@ def lean_reader(sub) -> LeanReader | None:
     return lean
 
 
-def read(lean: LeanReader, name: str, term: str, values: list | None = None):
+def read(
+    lean: LeanReader, name: str, term: str, values: list | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
     """(documents, weights) of a term in one segment, or None when it lacks the term. With
     `values`, each document's encoded value (positions) is appended to it, in order."""
     entry = lean.entry(name, term)
@@ -116,7 +120,9 @@ def read(lean: LeanReader, name: str, term: str, values: list | None = None):
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def read_values(lean: LeanReader, name: str, term: str, docs: np.ndarray):
+def read_values(
+    lean: LeanReader, name: str, term: str, docs: np.ndarray
+) -> Iterator[tuple[np.ndarray, tuple]]:
     """(documents, encoded values) of the posting blocks that may hold one of the sorted docs
     (a block whose last document is below the next doc asked for is skipped undecoded)."""
     entry = lean.entry(name, term)
@@ -156,17 +162,15 @@ def _walk(lean: LeanReader, entry: bytes):
 
 def _info(raw, start: int, end: int) -> tuple[int, int, int, int]:
     """A block's info pickle at start: (postings, last document, where its data starts,
-    compression). The pickle is a few dozen bytes: unpickled from a copy of the first ones."""
-    for size in (INFO_READ, end - start):
-        stream = io.BytesIO(raw[start : start + min(size, end - start)])
-        try:
-            count, last_id, _, compression, _, _ = load(stream)
-        except Exception:  # the pickle goes on past the copy
-            if size >= end - start:
-                raise
-            continue
-        return count, last_id, start + stream.tell(), compression
-    raise ValueError("empty block")
+    compression). The pickle is a few dozen bytes: unpickled from a copy of the first ones
+    (of the whole block if it goes on past them)."""
+    try:
+        stream = io.BytesIO(raw[start : min(start + INFO_READ, end)])
+        count, last_id, _, compression, _, _ = load(stream)
+    except (EOFError, pickle.UnpicklingError):
+        stream = io.BytesIO(raw[start:end])
+        count, last_id, _, compression, _, _ = load(stream)
+    return count, last_id, start + stream.tell(), compression
 
 
 def _data(raw, start: int, end: int, compression: int):
