@@ -15,6 +15,7 @@ from pickle import loads
 import numpy as np
 from whoosh.formats import Positions
 
+from kb.search import postings
 from kb.search import schema as f
 
 PROXIMITY_BOOST = 0.6  # the factor for concepts side by side (tuned on the tuning half)
@@ -94,6 +95,13 @@ def segment_positions(sub, field: str, term: str, docs: np.ndarray):
     """(document, positions) of a term in one segment's field for the sorted documents that
     have it. Reads only the posting blocks that hold one of them, each once, and finds the
     documents in a block with numpy (whoosh3 codec internals, as tables.read_postings)."""
+    lean = postings.lean_reader(sub)
+    format_ = sub.schema[field].format if field in sub.schema else None
+    if lean is not None and format_ is not None and format_.fixed_value_size() is None:
+        decode = _decoder(format_)
+        for ids, values in postings.read_values(lean, field, term, docs):
+            yield from _found(ids, values, docs, decode)
+        return
     wrapped = m = sub.postings(field, term)
     while not hasattr(m, "_read_data") and hasattr(m, "child"):
         m = m.child  # deletions do not matter: only candidates are asked for

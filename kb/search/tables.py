@@ -31,7 +31,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from kb.search import citations
+from kb.search import citations, postings
 from kb.search import schema as f
 
 TABLES_DIR = "kb_tables"
@@ -266,6 +266,14 @@ def read_postings(sub, name: str, term, keep: dict | None = None) -> tuple[np.nd
     With `keep`, a field whose values are variable-sized (positions) also leaves there each
     document's encoded value ("values", in document order) and the field's "format".
     """
+    lean = postings.lean_reader(sub)
+    if lean is not None:  # the whoosh3 codec: read without a matcher (kb.search.postings)
+        values = None
+        format_ = sub.schema[name].format if name in sub.schema else None
+        if keep is not None and format_ is not None and format_.fixed_value_size() is None:
+            values = keep.setdefault("values", [])
+            keep["format"] = format_
+        return postings.read(lean, name, term, values) or (_EMPTY_I, _EMPTY_F)
     ids, weights = [], []
     try:  # one lookup in the segment's terms, where `in` and then postings() made two
         matcher = sub.postings(name, term)
