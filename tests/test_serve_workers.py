@@ -96,6 +96,28 @@ def test_a_warmed_worker_keeps_what_it_holds_out_of_full_collections(app):
         gc.set_threshold(*threshold)
 
 
+def test_a_warmed_worker_has_split_every_case_into_section_words(app):
+    """The first page that shows a case does not split its sections (~1 ms after start)."""
+    from web.model.results import _joined_sections
+    from web.state import KEY
+
+    _joined_sections.cache_clear()
+    gc.unfreeze()
+    threshold = gc.get_threshold()
+    try:
+        warm_up(app)
+        cases = app.extensions[KEY].content().cases.values()
+        before = _joined_sections.cache_info()
+        for case in cases:
+            _joined_sections(case.sections)
+        after = _joined_sections.cache_info()
+        assert len(cases) > 1 and after.hits - before.hits == len(cases)
+        assert after.misses == before.misses
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
 def test_render_slots_let_one_request_at_a_time_into_the_app():
     inside, most, lock = [0], [0], threading.Lock()
 

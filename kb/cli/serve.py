@@ -62,10 +62,11 @@ def warm_up(app) -> None:
     """Open and warm the searcher (dictionary, postings, sort orders), read the content and
     render one search page, so the first visitor does not wait for them."""
     from kb.search.searcher import WARM_QUERY
+    from web.model.results import warm_sections
     from web.state import KEY
 
     site = app.extensions[KEY]
-    site.content()
+    warm_sections(site.content().cases.values())
     try:
         site.searcher().warm()
     except IndexBroken as exc:  # a corrupt index is not served: every search would fail
