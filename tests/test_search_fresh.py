@@ -38,6 +38,22 @@ def test_title_or_summary_masks_are_kept_read_only(searcher):
         head[0] = False
 
 
+def test_a_warm_searcher_has_found_every_synonym_phrase(searcher):
+    """Where «rus psykisk helse» (ROP) or «lav inntekt» stand is found at warm-up, not by the
+    first query that names one (at 60 000 documents that check was most of its cost)."""
+    engine = searcher.engine
+    phrases = [p for p in searcher.analysis.synonyms.by_phrase if len(p) > 1]
+    assert ("lav", "inntekt") in phrases and all(p in engine._phrases for p in phrases)
+    found = [p for p in phrases if engine._phrases[p].any()]
+    assert found  # the test content has some of them
+    for phrase in found:  # the mask kept is the one a query would compute
+        kept = engine._phrases.pop(phrase)
+        try:
+            assert np.array_equal(engine.phrase_mask(phrase), kept)
+        finally:
+            engine._phrases[phrase] = kept
+
+
 def test_a_clauses_kept_match_equals_the_one_computed(searcher):
     """need_match keeps need_scores per reader: the same arrays, read-only, and the same
     results as when every clause is computed anew."""

@@ -539,6 +539,9 @@ def _warmed(analysis, searcher, tables: tuple, hits: bool = True) -> None:
     engine.near_terms(analysis.stem(WARM_TYPO))
     for sort in SORTS[1:]:
         facets.order(sort)
+    for phrase in analysis.synonyms.by_phrase:  # where each synonym phrase stands: once, here
+        if len(phrase) > 1:
+            engine.phrase_mask(phrase)
     if hits:
         allowed = np.ones(engine.size, dtype=bool)
         ranking = engine.rank(planner.plan(parse(WARM_QUERY, analysis, 500)).needs, allowed, False)
