@@ -529,8 +529,9 @@ class Searcher:
 
 def _warmed(analysis, searcher, tables: tuple, hits: bool = True) -> None:
     """Read what a reader's first searches would wait for: the spelling dictionary, each
-    field's stems, the typo corrector, the sort orders and (`hits`) one search's postings,
-    facets and stored fields. Only this thread uses the tables until they are installed."""
+    field's stems, the typo corrector, the sort orders, where the synonyms' phrases stand and
+    (`hits`) one search's postings, facets and stored fields. Only this thread uses the tables
+    until they are installed."""
     facets, engine, planner = tables[:3]
     planner.dictionary()
     engine.lexicons()
