@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -100,6 +102,20 @@ def fresh_queries(content, n: int, seed: int = 1) -> list[tuple[str, str]]:
             seen.add(pair)
             out.append(("søk ny", "/sok?q=" + quote(pair)))
     return out
+
+
+@contextmanager
+def app_client(content, index_dir: Path | None) -> Iterator:
+    """A Flask test client of the app over index_dir, or over an index of content built in a
+    temporary folder (removed afterwards)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if index_dir is None:
+            index_dir = Path(tmp) / "index"
+            build_index(content, index_dir)
+        os.environ["KB_INDEX_DIR"] = str(index_dir)
+        from web import create_app
+
+        yield create_app().test_client()
 
 
 def free_port() -> int:

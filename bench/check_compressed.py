@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
@@ -28,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_http import BROWSER_HEADERS, fresh_queries  # noqa: E402
+from bench_http import BROWSER_HEADERS, app_client, fresh_queries  # noqa: E402
 from compare_pages import relevance_queries  # noqa: E402
 
 TIMING = re.compile(rb'"took_ms":[0-9.]+')
@@ -53,17 +51,7 @@ def main() -> None:
     from kb.content.loader import load_content
 
     content = load_content()
-    with tempfile.TemporaryDirectory() as tmp:
-        index_dir = args.index
-        if index_dir is None:
-            from indexer.build import build_index
-
-            index_dir = Path(tmp) / "index"
-            build_index(content, index_dir)
-        os.environ["KB_INDEX_DIR"] = str(index_dir)
-        from web import create_app
-
-        client = create_app().test_client()
+    with app_client(content, args.index) as client:
         checked, differ, encodings = 0, [], Counter()
         for path in paths(content, args.fresh):
             plain = TIMING.sub(b"", client.get(path).get_data())

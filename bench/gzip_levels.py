@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_http import fresh_queries, warm_paths  # noqa: E402
+from bench_http import app_client, fresh_queries, warm_paths  # noqa: E402
 
 
 def measure(bodies: list[bytes], level: int, rounds: int, br: bool = False) -> tuple[float, int]:
@@ -47,20 +45,10 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="en ferdig indeks (ellers bygges en)")
     parser.add_argument("--pages", type=int, default=100, help="nye søkesider")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        from kb.content.loader import load_content
+    from kb.content.loader import load_content
 
-        content = load_content()
-        index_dir = args.index
-        if index_dir is None:
-            from indexer.build import build_index
-
-            index_dir = Path(tmp) / "index"
-            build_index(content, index_dir)
-        os.environ["KB_INDEX_DIR"] = str(index_dir)
-        from web import create_app
-
-        client = create_app().test_client()
+    content = load_content()
+    with app_client(content, args.index) as client:
         found = {url: client.get(url) for _kind, url in warm_paths(content)}
         large = sorted(
             ((url, r.get_data()) for url, r in found.items() if r.status_code == 200),

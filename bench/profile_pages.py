@@ -16,11 +16,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_http import request_mix  # noqa: E402
+from bench_http import app_client, request_mix  # noqa: E402
 from hello_app import app as hello_app  # noqa: E402
 
 
@@ -75,23 +73,13 @@ def main(argv: list[str] | None = None) -> int:
         "--uncached", action="store_true", help="glem lagrede resultater og sider først"
     )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        index_dir = args.index
-        from kb.content.loader import load_content
+    from kb.content.loader import load_content
+    from web.state import site
 
-        seeds = ROOT.parent / "shared" / "seeds"
-        content = load_content(ROOT / "content", source_dirs=(seeds,))
-        if index_dir is None:
-            from indexer.build import build_index
-
-            index_dir = Path(tmp) / "index"
-            build_index(content, index_dir)
-        os.environ["KB_INDEX_DIR"] = str(index_dir)
-        from web import create_app
-        from web.state import site
-
-        app = create_app()
-        client = app.test_client()
+    seeds = ROOT.parent / "shared" / "seeds"
+    content = load_content(ROOT / "content", source_dirs=(seeds,))
+    with app_client(content, args.index) as client:
+        app = client.application
         with app.app_context():
             state = site()
         by_kind = plan(sorted(content.cases), args.requests)
