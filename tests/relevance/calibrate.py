@@ -32,7 +32,7 @@ from kb.search.query import parse
 from kb.search.searcher import Searcher
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
-from tests.relevance.judged import load_grades, load_judged
+from tests.relevance.judged import load_grades, tuning_queries
 from tests.relevance.measures import METRICS, precision_at, reciprocal_rank, scores
 
 TOP = 10
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(args.seeds)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.index or Path(tmp) / "ours"
-        queries = [q.query for q in load_judged() if q.half == "tuning"]
+        queries = tuning_queries()
         items = collect(our_searcher(corpus, folder), corpus.key_of, queries, load_grades())
     print(f"{len(items)} spørsmål (justering), {sum(len(i.keys) for i in items)} kandidater")
     print(cross_validate(items, args.l2, args.folds))

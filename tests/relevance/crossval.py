@@ -29,7 +29,7 @@ import numpy as np
 from kb.search.searcher import Searcher
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
-from tests.relevance.judged import load_grades, load_judged
+from tests.relevance.judged import load_grades, tuning_queries
 from tests.relevance.measures import METRICS, precision_at, reciprocal_rank, scores
 from web.model.params import SearchRequest
 from web.model.results import hit_groups
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(args.seeds)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.index or Path(tmp) / "ours"
-        queries = [q.query for q in load_judged() if q.half == "tuning"]
+        queries = tuning_queries()
         bench = Bench(our_searcher(corpus, folder), corpus.key_of, queries, load_grades())
         print(f"{len(queries)} spørsmål (justering); i dag: {bench.today}")
         print("i dag: " + " ".join(f"{m} {v:.3f}" for m, v in bench.means({}).items()))

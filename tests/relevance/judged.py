@@ -65,6 +65,12 @@ def load_judged(path: Path = JUDGED) -> list[Query]:
     return queries
 
 
+def tuning_queries() -> list[str]:
+    """The texts of the tuning half's queries, in judged.yaml's order: the only ones the
+    tools that tune the ranking search with."""
+    return [q.query for q in load_judged() if q.half == "tuning"]
+
+
 def split(queries: list[Query], seed: int = SEED) -> dict[str, str]:
     """A half for each query that has none: seeded shuffle within each kind, cut 50/50."""
     rng = random.Random(seed)

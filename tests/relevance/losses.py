@@ -24,7 +24,7 @@ from kb.search.query import parse
 from tests.relevance.crossval import Bench
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
-from tests.relevance.judged import load_grades, load_judged
+from tests.relevance.judged import load_grades, tuning_queries
 from tests.relevance.measures import precision_at
 
 DEPTH = 20
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.index or Path(tmp) / "ours"
-        queries = [q.query for q in load_judged() if q.half == "tuning"]
+        queries = tuning_queries()
         bench = Bench(our_searcher(corpus, folder), corpus.key_of, queries, load_grades())
         bad_traits, good_traits = [], []
         kinds, dupes, lost, short, replaceable = Counter(), 0, 0, 0, 0

@@ -42,7 +42,7 @@ from kb.search import schema as f
 from tests.relevance.crossval import Bench
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
-from tests.relevance.judged import load_grades, load_judged
+from tests.relevance.judged import load_grades, tuning_queries
 from tests.relevance.topics import DEPTH, losses, pair_share
 
 # Written from general Norwegian report language before any query or grade was read: the
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(args.seeds)
     priors = {d[f.ID_FIELD]: doc_priors(d) for d in corpus.docs}
     with tempfile.TemporaryDirectory() as tmp:
-        queries = [q.query for q in load_judged() if q.half == "tuning"]
+        queries = tuning_queries()
         searcher = our_searcher(corpus, args.index or Path(tmp) / "ours")
         bench = Bench(searcher, corpus.key_of, queries, load_grades())
         engine = searcher.engine

@@ -39,7 +39,7 @@ import numpy as np
 from tests.relevance.crossval import FOLDS, folds
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
-from tests.relevance.judged import load_grades, load_judged
+from tests.relevance.judged import load_grades, tuning_queries
 from tests.relevance.measures import METRICS, precision_at, reciprocal_rank, scores
 from tests.relevance.signals import Listing, Signals, pair_shares
 
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         searcher = our_searcher(corpus, args.index or Path(tmp) / "ours")
         signals = Signals(searcher, sorted(corpus.passages))
-        queries = [q.query for q in load_judged() if q.half == "tuning"]
+        queries = tuning_queries()
         items = [signals.listing(q, corpus.key_of, grades.get(q, {})) for q in queries]
         for q, it in zip(queries, items, strict=True):
             if it.keys[:TOP] != [corpus.key_of[h["id"]] for h in searcher.search(q)["hits"]]:

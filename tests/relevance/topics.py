@@ -34,7 +34,7 @@ from kb.search.tables import read_postings
 from tests.relevance.crossval import Bench
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
-from tests.relevance.judged import load_grades, load_judged
+from tests.relevance.judged import load_grades, tuning_queries
 
 DEPTH = 20
 PARTS_WEIGHT = 0.5  # a compound part's weight in the query vector (engine.PARTS_BOOST)
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpus = load_corpus(args.seeds)
     with tempfile.TemporaryDirectory() as tmp:
-        queries = [q.query for q in load_judged() if q.half == "tuning"]
+        queries = tuning_queries()
         searcher = our_searcher(corpus, args.index or Path(tmp) / "ours")
         bench = Bench(searcher, corpus.key_of, queries, load_grades())
         engine = searcher.engine
