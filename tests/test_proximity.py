@@ -13,8 +13,8 @@ from whoosh.formats import Positions
 from whoosh.query import Phrase
 from whoosh.searching import Searcher
 
-from kb.search import engine, proximity
-from kb.search.engine import phrase_docs
+from kb.search import phrases, proximity
+from kb.search.phrases import phrase_docs
 
 WORDS = ["bolig", "kommune", "barn", "nav", "leie", "eie", "plan", "tilskudd"]
 
@@ -89,9 +89,9 @@ def test_the_cache_keeps_at_most_its_size(reader, monkeypatch):
 )
 @pytest.mark.parametrize("few", [0, 10_000])
 def test_phrases_are_found_as_whooshs_phrase_query_finds_them(reader, words, few, monkeypatch):
-    """engine.phrase_docs replaced Whoosh's Phrase query (document-by-document matchers):
+    """phrases.phrase_docs replaced Whoosh's Phrase query (document-by-document matchers):
     with the candidates' keys intersected (few: 0) and walked in Python (few: 10 000)."""
-    monkeypatch.setattr(engine, "FEW_CANDIDATES", few)
+    monkeypatch.setattr(phrases, "FEW_CANDIDATES", few)
     for sub, _ in reader.leaf_readers():
         candidates = np.arange(sub.doc_count_all(), dtype=np.int64)
         searcher = Searcher(sub, closereader=False)

@@ -10,9 +10,10 @@ import numpy as np
 
 from indexer.build import update_case
 from kb.search import engine as engine_module
+from kb.search import phrases as phrase_module
 from kb.search import proximity, tables
-from kb.search.engine import Ranking
 from kb.search.query import parse
+from kb.search.ranking import Ranking
 from kb.search.searcher import open_searcher
 
 
@@ -74,7 +75,7 @@ def test_phrases_from_the_blocks_read_for_scores_equal_reading_them_again(index_
                 ids = [tables.read_postings(sub, name, w)[0] for w in words]
                 both = functools.reduce(np.intersect1d, ids)
                 if len(both):
-                    expected[engine_module.phrase_docs(sub, name, words, both) + offset] = True
+                    expected[phrase_module.phrase_docs(sub, name, words, both) + offset] = True
         assert np.array_equal(mask, expected), words
         found += int(expected.sum())
     assert found  # the texts' own word pairs: phrases that are there

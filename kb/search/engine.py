@@ -9,7 +9,6 @@ The formula is Whoosh's BM25F, so scores match what `searcher.search` would give
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from collections import OrderedDict
 
@@ -17,7 +16,9 @@ import numpy as np
 
 from kb.search import citations, proximity
 from kb.search import schema as f
+from kb.search.phrases import phrase_docs
 from kb.search.planner import Need, near_words
+from kb.search.ranking import NeedMatch, Ranking, below, near_terms_of, required
 from kb.search.tables import Tables, read_postings
 from kb.search.terms import FieldTerms, field_terms, prefixed
 
@@ -25,7 +26,6 @@ K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
 ALL_WORDS_BOOST = 4.5  # documents with every clause score (1 + 4.5) times higher …
 COVERAGE_POWER = 8  # … others by their share of the query's weight to this power (see coverage)
-MOST = 0.6  # a query of n > 2 clauses needs ceil(0.6 n) of them (2 of 3, 3 of 4, 3 of 5)
 CASE_WEIGHT = 0.6  # a case's score against a passage's (tuned on the tuning half) …
 STRONG_CASE_WEIGHT = 1.5  # … unless its title or summary has every clause of the query
 HEAD = (f.TITLE, f.SUMMARY)
@@ -34,7 +34,6 @@ HEAD = (f.TITLE, f.SUMMARY)
 # the tuning half (P@5 + MRR) with leave-one-query-out CV: python -m tests.relevance.calibrate
 CASE_HEAD_WEIGHT = 0.2
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
-FEW_CANDIDATES = 64  # a phrase's candidates in a segment's field walked in Python up to this
 CACHED_TERMS = 4096
 CACHED_PHRASES = 256
 # Scores of whole terms (one value per document) kept per reader, counted in values: a term
@@ -432,176 +431,11 @@ class Engine:
         return np.exp(CASE_HEAD_WEIGHT * share * self.is_case[candidates]).astype(np.float32)
 
 
-def below(scores: np.ndarray, near: np.ndarray, headless: np.ndarray) -> np.float32 | None:
-    """Cases with no clause in their title or summary are put below the passages that have
-    every clause near each other: such a case shares words with the query in a long body,
-    such a passage answers it (tuning half: P@5 0.636 -> 0.641, the rest unchanged). The
-    cap, None without such passages."""
-    if not len(near):
-        return None
-    cap = np.float32(scores[near].min() * 0.999)
-    if len(headless):
-        scores[headless] = np.minimum(scores[headless], cap)
-    return cap
-
-
 def _without(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """A copy of mask with the docs left out."""
     out = mask.copy()
     out[docs] = False
     return out
-
-
-def phrase_docs(
-    sub, name: str, words: tuple[str, ...], candidates: np.ndarray, read=None
-) -> np.ndarray:
-    """The candidates (sorted) that have the words side by side, in order.
-
-    Each candidate has every word (they come from the words' postings). `read(sub, name,
-    word, docs)` reads the positions (by default proximity.segment_positions; Engine passes
-    read_positions, which decodes them from the blocks its scores have just read).
-    """
-    if read is None and any((name, w) not in sub for w in words):
-        return _EMPTY_I
-    read = read or proximity.segment_positions
-    if len(candidates) <= FEW_CANDIDATES:
-        return _phrase_walk(sub, name, words, candidates, read)
-    # (document, position - i) of the i-th word as one integer: the phrase starts where every
-    # word has one. Word by word, so a later word is read only for the documents left.
-    found, docs, back = None, candidates, len(words)
-    for i, word in enumerate(words):
-        at = dict(read(sub, name, word, docs))
-        lengths = np.fromiter(map(len, at.values()), dtype=np.int64, count=len(at))
-        keys = np.repeat(np.fromiter(at, dtype=np.int64, count=len(at)) << 32, lengths)
-        keys += np.fromiter(itertools.chain.from_iterable(at.values()), dtype=np.int64) - i
-        # Unique (a word has a position once), so no np.unique: it imports numpy.ma.
-        found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
-        if not len(found):
-            return _EMPTY_I
-        docs = (found + back) >> 32  # sorted: a key is its document's, position - i >= -back
-        docs = docs[np.flatnonzero(np.diff(docs, prepend=-1))]
-    return docs
-
-
-def _phrase_walk(sub, name: str, words: tuple[str, ...], candidates: np.ndarray, read):
-    """phrase_docs for a few candidates: their positions walked in Python (fewer steps than
-    the numpy calls of the keys)."""
-    at = {w: dict(read(sub, name, w, candidates)) for w in set(words)}
-    out = []
-    for d in candidates.tolist():
-        later = [set(at[w].get(d, ())) for w in words[1:]]
-        if any(all(p + i in ps for i, ps in enumerate(later, 1)) for p in at[words[0]].get(d, ())):
-            out.append(d)
-    return np.array(out, dtype=np.int64)
-
-
-def near_terms_of(m: NeedMatch) -> set[str]:
-    """The terms whose positions stand for a clause: each phrase's first word, the parts, and
-    the near words of a fuzzy clause."""
-    terms = {p[0] for p in m.need.phrases if p} | set(m.need.parts)
-    return terms | m.terms if m.need.fuzzy else terms
-
-
-def required(n: int) -> int:
-    """How many of n clauses a document needs: all of one or two, then a growing share."""
-    return n if n <= 2 else max(2, math.ceil(n * MOST))
-
-
-class NeedMatch:
-    """One clause's outcome: its scores, where its own words matched, the terms it used."""
-
-    def __init__(
-        self, need: Need, scores: np.ndarray, own: np.ndarray, terms: set[str], head: np.ndarray
-    ):
-        self.need, self.scores, self.own, self.terms, self.head = need, scores, own, terms, head
-
-
-class Ranking:
-    """The outcome of rank(): scores, the matched documents, how they matched, the clauses."""
-
-    def __init__(
-        self,
-        scores: np.ndarray,
-        matched: np.ndarray,
-        mode: str,
-        needs: list[NeedMatch] = (),
-        partial: np.ndarray | None = None,
-    ):
-        self.scores, self.matched, self.mode, self.needs = scores, matched, mode, list(needs)
-        self.terms: set[str] = set().union(*(m.terms for m in self.needs))
-        # Documents with some clauses but too few to match: they may fill a short last page.
-        self.partial = np.zeros_like(matched) if partial is None else partial
-        self._candidates: np.ndarray | None = None  # the documents proximity checked …
-        self._boost: np.ndarray | None = None  # … and their proximity factors
-        self._rest: tuple | None = None  # partial candidates not lifted yet, and how to
-
-    def defer(self, first: np.ndarray, boost: np.ndarray, rest: np.ndarray, lift) -> None:
-        """The candidates lifted (first, their proximity factors) and those lifted when asked
-        for (rest, by lift(self, rest), which returns their factors; given self when called,
-        so that a ranking and its lift do not hold each other)."""
-        self._candidates, self._boost, self._rest = first, boost, (rest, lift)
-
-    def _lifted(self) -> None:
-        """Lift the deferred candidates, once."""
-        if self._rest is not None:
-            (rest, lift), self._rest = self._rest, None
-            boost = lift(self, rest) if len(rest) else rest.astype(np.float32)
-            self._candidates = np.concatenate([self._candidates, rest])
-            self._boost = np.concatenate([self._boost, boost])
-
-    @property
-    def candidates(self) -> np.ndarray | None:
-        """The documents proximity checked (tests.relevance.calibrate), all of them lifted."""
-        self._lifted()
-        return self._candidates
-
-    @property
-    def boost(self) -> np.ndarray | None:
-        """The candidates' proximity factors."""
-        self._lifted()
-        return self._boost
-
-    @property
-    def all_found(self) -> bool:
-        """True unless the any-word fallback was used."""
-        return self.mode != "some"
-
-    def top(self, n: int) -> np.ndarray:
-        """The n best matched document numbers, best first (ties in index order)."""
-        return self._best(np.flatnonzero(self.matched), n)
-
-    def fill(self, n: int) -> np.ndarray:
-        """The n best documents that have some of the clauses but too few to match."""
-        self._lifted()
-        return self._best(np.flatnonzero(self.partial), n)
-
-    def _best(self, docs: np.ndarray, n: int) -> np.ndarray:
-        """The n best of docs by score, best first (ties in index order)."""
-        if len(docs) > 4 * n:
-            keep = np.argpartition(-self.scores[docs], n)[:n]
-            docs = np.sort(docs[keep])
-        return docs[np.argsort(-self.scores[docs], kind="stable")][:n]
-
-    def whys(self, docs: list[int]) -> list[list[tuple[str, bool, set[str]]]]:
-        """Per document of docs (a page's) and per clause: (its text, whether the document has
-        it, the terms that stood in for its own words when the document lacks them), each
-        clause's arrays read once for all of the documents."""
-        per_clause = []
-        for m in self.needs:
-            own = set(m.need.phrases[0]) if m.need.phrases else set()
-            has, mine = (m.scores[docs] > 0).tolist(), m.own[docs].tolist()
-            label, other = m.need.label, m.terms - own
-            per_clause.append(
-                [
-                    (label, h, set(other) if h and not o else set())
-                    for h, o in zip(has, mine, strict=True)
-                ]
-            )
-        return (
-            [list(why) for why in zip(*per_clause, strict=True)]
-            if per_clause
-            else [[] for _ in docs]
-        )
 
 
 def _lexicon_of(name: str):

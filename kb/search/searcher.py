@@ -22,11 +22,12 @@ from whoosh.query import Every
 from kb import settings
 from kb.errors import IndexBroken, IndexMissing, QueryError
 from kb.search import schema as f
-from kb.search.engine import Engine, Ranking
+from kb.search.engine import Engine
 from kb.search.facets import FacetTable
 from kb.search.hits import prepare, to_hit
 from kb.search.planner import Need, Planner
 from kb.search.query import ParsedQuery, parse
+from kb.search.ranking import Ranking
 from kb.search.similar import case_key_terms
 from kb.search.tables import load as load_tables
 from kb.search.tables import remove_unused as remove_unused_tables
