@@ -295,7 +295,8 @@ def generated_queries(docs: list[dict], n: int, seed: int = 3) -> list[str]:
 
 
 def breakdown(searcher: Searcher, queries: list[str]) -> dict[str, float]:
-    """Mean milliseconds of each stage of our search, measured stage by stage."""
+    """Mean milliseconds of each stage of our search, measured stage by stage (the hits as
+    a search makes them: snippets from the word tables, «treff på» from the clauses)."""
     import numpy as np
 
     from kb.search.hits import to_hit
@@ -313,7 +314,10 @@ def breakdown(searcher: Searcher, queries: list[str]) -> dict[str, float]:
         t3 = time.perf_counter()
         searcher.facets.count(ranking.matched)
         t4 = time.perf_counter()
-        [to_hit(s.stored_fields(int(d)), 0.0, ranking.terms, searcher.analysis) for d in top]
+        docs = top.tolist()  # as Searcher._page makes a page's hits: word tables, whys
+        marks, whys, terms = searcher.words.page(docs), ranking.whys(docs), frozenset(ranking.terms)
+        for d, why, m in zip(docs, whys, marks, strict=True):
+            to_hit(s.stored_fields(d), 0.0, terms, searcher.analysis, why, m)
         t5 = time.perf_counter()
         for key, dt in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
             stages[key] += dt * 1000 / len(queries)
@@ -331,13 +335,19 @@ UPDATES = 6  # one-case updates, each followed by a search asked before (spread 
 
 
 def fresh_process(
-    index_dir: Path, queries: list[str], mode: str, starts: list[int] | None = None
+    index_dir: Path,
+    queries: list[str],
+    mode: str,
+    starts: list[int] | None = None,
+    pause_ms: float = 0,
 ) -> list[dict]:
     """In new Python processes: open the index (mode "cli": as `kb search` does, no warm-up;
     "service": and warm it, as `kb serve` does before it answers), then time every query once.
     Each process starts at another place in the list (`starts`, else FRESH_STARTS spread
     evenly), so each first query is also timed in other new processes where it is not the
-    first: its own first-time cost (in the process before, or the median over the others)."""
+    first: its own first-time cost (in the process before, or the median over the others).
+    `pause_ms`: each search, the first too, comes that long after the one before (as
+    requests come to a service), not straight after it."""
     path = index_dir.parent / "queries.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = []
@@ -346,6 +356,7 @@ def fresh_process(
     for start in starts:
         path.write_text(json.dumps(queries[start:] + queries[:start]), encoding="utf-8")
         cmd = [sys.executable, __file__, "--fresh", str(index_dir), str(path), mode]
+        cmd += ["--pause-ms", str(pause_ms)]
         done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
         out.append(json.loads(done.stdout.strip().splitlines()[-1]))
     for k, run in enumerate(out):  # the first query's cost where the process before had it
@@ -363,7 +374,7 @@ def random_starts(queries: list[str], n: int = RANDOM_STARTS, seed: int = 11) ->
     return random.Random(seed).sample(range(len(queries)), min(n, len(queries)))
 
 
-def run_fresh(index_dir: Path, queries_file: Path, mode: str) -> None:
+def run_fresh(index_dir: Path, queries_file: Path, mode: str, pause_ms: float = 0) -> None:
     """The child side of fresh_process: print the timings as one JSON line."""
     queries = json.loads(queries_file.read_text(encoding="utf-8"))
     started = time.perf_counter()
@@ -377,6 +388,7 @@ def run_fresh(index_dir: Path, queries_file: Path, mode: str) -> None:
         warm_ms = (time.perf_counter() - started) * 1000
     ms, cpu = [], []
     for q in queries:
+        time.sleep(pause_ms / 1000)
         started, cpu_started = time.perf_counter(), time.process_time()
         searcher.search(q, limit=10)
         ms.append((time.perf_counter() - started) * 1000)
@@ -442,6 +454,7 @@ def bench(
     progress,
     built: Path | None = None,
     drawn_starts: int = RANDOM_STARTS,
+    pause_ms: float = 0,
 ) -> dict:
     """Build both engines over the documents and time the queries; print and return figures.
 
@@ -471,6 +484,7 @@ def bench(
         fresh_random = {
             mode: fresh_process(folder, queries, mode, drawn) for mode in ("cli", "service")
         }
+        paused = pause_ms and fresh_process(folder, queries, "service", drawn, pause_ms)
         started = time.perf_counter()
         searcher = Searcher(folder)
         open_s = time.perf_counter() - started
@@ -500,6 +514,7 @@ def bench(
         "stages": stages,
         "fresh": fresh,
         "fresh_random": fresh_random,
+        "paused": paused and {"ms": pause_ms, "runs": paused},
         "updated": updated,
     }
     for engine in ("ours", "fts", "tantivy"):
@@ -580,6 +595,12 @@ def print_stalls(r: dict) -> None:
                 f"{own:.1f}× samme søk der det ikke var først"
             )
         print_random_starts(r["fresh_random"][mode])
+    if r["paused"]:
+        print(
+            f"ny prosess som `kb serve`, hvert søk (også det første) {r['paused']['ms']:g} ms "
+            "etter det forrige, som forespørsler kommer til en tjeneste:"
+        )
+        print_random_starts(r["paused"]["runs"])
     updated = r["updated"]
     print(
         f"etter oppdatering av ett grep, {len(updated)} søk stilt før (ms): første gang / rett "
@@ -687,11 +708,17 @@ def main(argv: list[str] | None = None) -> int:
         default=RANDOM_STARTS,
         help="nye prosesser som begynner med et tilfeldig trukket søk, per måte å åpne på",
     )
+    parser.add_argument(
+        "--pause-ms",
+        type=float,
+        default=0,
+        help="og de samme nye prosessene som `kb serve` med denne pausen før hvert søk",
+    )
     parser.add_argument("--fresh", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fresh:
         index_dir, queries_file, mode = args.fresh
-        run_fresh(Path(index_dir), Path(queries_file), mode)
+        run_fresh(Path(index_dir), Path(queries_file), mode, args.pause_ms)
         return 0
     if args.quick:
         args.cases, args.passages, args.rounds = 300, 1_500, 1
@@ -703,7 +730,8 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress() if sys.stderr.isatty() else NullProgress()
     if not args.no_real:
         queries = judged + generated_queries(real, GENERATED)
-        bench("ekte korpus", real, meta, queries, args.rounds, progress, None, args.random_starts)
+        drawn, pause = args.random_starts, args.pause_ms
+        bench("ekte korpus", real, meta, queries, args.rounds, progress, None, drawn, pause)
     if args.cases or args.passages:
         synthetic = synthetic_corpus(real, args.cases, args.passages)
         bench(
@@ -715,6 +743,7 @@ def main(argv: list[str] | None = None) -> int:
             progress,
             args.built,
             args.random_starts,
+            args.pause_ms,
         )
     if not args.no_cli:
         cli_wall(args.seeds)

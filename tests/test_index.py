@@ -173,7 +173,7 @@ def bench_module(name: str):
 def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):
     bench = bench_module("bench_search")
     args = ["--no-real", "--no-cli", "--cases", "5", "--passages", "10", "--rounds", "1"]
-    assert bench.main([*args, "--random-starts", "2"]) == 0
+    assert bench.main([*args, "--random-starts", "2", "--pause-ms", "1"]) == 0
     out = capsys.readouterr().out
     assert "syntetisk (5 grep + 10 avsnitt)" in out and "vår/FTS5" in out
     assert "første gang p99" in out and "gjentatt    p99" in out
@@ -185,7 +185,8 @@ def test_bench_runs_on_a_tiny_synthetic_corpus(capsys):
     )
     assert "veggtid, gammel måte: " in out and "prosessortid, som tjenesten: refresh()" in out
     assert "største, prosessortid: " in out
-    assert out.count("2 prosesser til, hver med et tilfeldig trukket første søk:") == 2
+    assert out.count("2 prosesser til, hver med et tilfeldig trukket første søk:") == 3
+    assert "hvert søk (også det første) 1 ms etter det forrige" in out
     assert "første / samme søk i de andre prosessene: median " in out
     assert "gjentatt som tjenesten svarer (resultatbufferet på): p50 " in out
     assert "belastning " in out
