@@ -395,7 +395,7 @@ def update_case(
     Raises IndexMissing or IndexBroken when the live index is absent or cannot be read, and
     IndexUnwritable when it cannot be written.
     """
-    from kb.search.searcher import open_checked
+    from kb.search.versions import open_checked
 
     index_dir, path = Path(index_dir), Path(path)
     ix, analysis = open_checked(index_dir)  # the index's own analysis, not the content's

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import gc
-import json
-import logging
-import os
-import threading
 import time
-import warnings
 from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
-from whoosh import index
-from whoosh.analysis import StandardAnalyzer
-from whoosh.query import Every
 
 from kb import settings
-from kb.errors import IndexBroken, IndexMissing, QueryError
+from kb.errors import QueryError
 from kb.search import schema as f
 from kb.search.engine import Engine
 from kb.search.facets import FacetTable
@@ -31,6 +20,7 @@ from kb.search.ranking import Ranking
 from kb.search.similar import case_key_terms
 from kb.search.tables import load as load_tables
 from kb.search.tables import remove_unused as remove_unused_tables
+from kb.search.versions import IndexVersions
 from kb.search.words import Words
 
 SORTS = ("relevance", "newest", "title")
@@ -48,10 +38,6 @@ ORDER = (
     "pages",
     "facets",
 )
-MISSING = "Søkeindeksen er ikke bygget ennå. Kjør `kb index`."
-BROKEN = "Søkeindeksen i {folder} kan ikke leses ({why}). Kjør `kb index` på nytt for å bygge den."
-META_FILE = "kb_meta.json"  # the build facts written by indexer.build
-log = logging.getLogger(__name__)
 SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
 WARM_QUERY = "bosetting av flyktninger"  # several clauses: postings, phrases and proximity
 # Searched once each, a page of hits, when a process warms: between them every path a search
@@ -69,69 +55,19 @@ WARM_PAGE = 20  # hits per page, as the search page shows them
 WARM_TYPO = "bosettnig"  # a typo: the corrector (rapidfuzz, imported on first use) and fuzzy
 CACHED_RESULTS = 512  # whole results, per query, filters, page and sort, for one index version
 CACHED_STORED = 2048  # documents whose stored fields are kept, for one index version
-T = TypeVar("T")
 NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
 
-def broken(index_dir: Path, exc: Exception) -> IndexBroken:
-    """The Norwegian «cannot be read» error for an index folder, with whoosh's reason."""
-    why = f"{type(exc).__name__}: {exc}"[:200]
-    return IndexBroken(BROKEN.format(folder=index_dir, why=why))
-
-
-def read_checked(index_dir: Path, load: Callable[[], T]) -> T:
-    """load() on an index folder; IndexMissing when there is no index, IndexBroken when whoosh
-    cannot read it (it raises pickle, EOF, struct and index errors on damaged files)."""
-    if not f.index_exists(index_dir):
-        raise IndexMissing(MISSING)
-    with warnings.catch_warnings():
-        # Whoosh leaves a file open when a damaged index fails to load; it is closed below,
-        # when the exception that holds it is gone.
-        warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            return load()
-        except IndexMissing as exc:
-            failure = exc
-        except (FileNotFoundError, index.EmptyIndexError):  # in the middle of a swap
-            failure = IndexMissing(MISSING)
-        except Exception as exc:
-            failure = broken(index_dir, exc)
-        failure.__context__ = None
-        gc.collect()
-    raise failure
-
-
-def open_checked(index_dir: Path) -> tuple:
-    """(index, analysis) of a folder whose segments and stored fields read back (see
-    read_checked); for writers that do not need a whole Searcher."""
-
-    def load() -> tuple:
-        ix, analysis = f.open_index(index_dir)
-        with ix.searcher() as searcher:
-            for hit in searcher.search(Every(), limit=1):
-                hit.fields()
-        return ix, analysis
-
-    return read_checked(Path(index_dir), load)
-
-
-class Searcher:
-    """Keeps a Whoosh searcher open across calls; refreshes it when the index changes."""
+class Searcher(IndexVersions):
+    """Keeps a Whoosh searcher open across calls; refreshes it when the index changes
+    (kb.search.versions)."""
 
     def __init__(
         self, index_dir: Path, match: str = "ranked", config: settings.Config | None = None
     ):
-        self.index_dir = Path(index_dir)
+        super().__init__(index_dir)
         self.max_query_chars = int((config or settings.defaults()).max_query_chars)
         self.match = match  # "ranked": all words first; "all": only all words, if any has them
-        self._lock = threading.RLock()
-        self._reloading = threading.Lock()  # one reload at a time (refresh() or a search)
-        # Set by a service whose own thread calls refresh(): it opens and warms the next version
-        # as soon as the files change. A search that finds the files changed before that has
-        # happened waits for it (or opens the version itself): see _current().
-        self.background_refresh = False
-        self._searcher = None
-        self._refused: int | None = None  # the folder (inode) of a rebuilt index that failed
         self._warm_ino = self._warm_gen = None  # the reader warm() last warmed
         self._results: OrderedDict[tuple, dict] = OrderedDict()
         self._stored: OrderedDict[int, dict] = OrderedDict()  # documents' stored fields
@@ -139,10 +75,6 @@ class Searcher:
         self._case_weights: dict = {}  # the case term weights of those segments (kb.search.similar)
         self._segment_words: dict = {}  # the word tables of those segments (kb.search.words)
         self._open()
-
-    def _open(self) -> None:
-        """Open (or reopen after a rebuild) the index; checked first, then installed at once."""
-        self._install(read_checked(self.index_dir, self._load))
 
     def _install(self, version: tuple) -> None:
         """Answer from this version from now on: (folder inode, index, analysis, searcher,
@@ -156,39 +88,6 @@ class Searcher:
             self._stored.clear()
         if old is not None:
             old.close()
-
-    def _load(self) -> tuple:
-        """The index's folder inode, index, searcher, build facts and tables, all checked."""
-        ino = os.stat(self.index_dir).st_ino
-        ix, analysis = f.open_index(self.index_dir)
-        searcher = ix.searcher()
-        try:
-            self._checked_meta(ix, searcher)
-            return ino, ix, analysis, searcher, self._tables(ix, searcher, analysis)
-        except BaseException:
-            searcher.close()
-            raise
-
-    def _broken(self, exc: Exception) -> IndexBroken:
-        return broken(self.index_dir, exc)
-
-    def _checked_meta(self, ix, searcher) -> dict:
-        """The build facts, after checking them, the schema and a test query against the index."""
-        meta_path = self.index_dir / META_FILE
-        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-        if not isinstance(meta, dict):
-            raise self._broken(ValueError(f"{META_FILE} har feil form"))
-        if set(ix.schema.names()) != set(f.schema_with(StandardAnalyzer()).names()):
-            raise self._broken(ValueError("indeksen har et annet skjema enn denne versjonen"))
-        expected = meta.get("documents")  # as built; updates of single cases change it
-        same = meta.get("generation") == ix.latest_generation()
-        if same and expected is not None and searcher.doc_count_all() != expected:
-            raise self._broken(
-                ValueError(f"{searcher.doc_count_all()} dokumenter, ikke {expected}")
-            )
-        for hit in searcher.search(Every(), limit=1):  # the test query: postings and stored
-            hit.fields()
-        return meta
 
     def _tables(self, ix, searcher, analysis, updated: bool = False) -> tuple:
         """Per-reader tables: facets and sort orders, the ranking engine, the planner, the
@@ -211,74 +110,6 @@ class Searcher:
                 Planner(reader, analysis, planner, engine.knows),
                 Words(reader, self.index_dir, analysis.key, self._segment_words),
             )
-
-    def _fresh(self):
-        """The current searcher: reopened after a rebuild, refreshed after an update.
-
-        A rebuilt index that fails its checks is logged once and left alone; the searcher
-        already open keeps answering. With `background_refresh` (the service: its own thread
-        calls refresh()) a search has already waited in _current() for the version on disk.
-        """
-        if self.background_refresh or not self._reloading.acquire(blocking=False):
-            return self._searcher
-        try:
-            version = self._next()
-            if version is not None:
-                self._install(version)
-        finally:
-            self._reloading.release()
-        return self._searcher
-
-    def _stale(self) -> bool:
-        """Whether the index on disk is another version than the one in use (a stat, and
-        after an update the name of the newest generation's file)."""
-        try:
-            ino = os.stat(self.index_dir).st_ino
-        except OSError:  # in the middle of a swap
-            return False
-        if ino != self._ino:
-            return ino != self._refused
-        return self._ix.latest_generation() != self._searcher.reader().generation()
-
-    def _current(self) -> None:
-        """Before a search takes the lock: when the index on disk changed, wait for the version
-        refresh() is preparing, or prepare it here. So no search answers from a version older
-        than the files on disk, and a reader never sees results go back to the old index (each
-        worker process checks the disk for itself). Without a change this costs a stat."""
-        if self._searcher is None or not self._stale():
-            return
-        with self._reloading:
-            version = self._next()
-            if version is not None:
-                self._install(version)
-
-    def _next(self) -> tuple | None:
-        """The index's next version, opened and checked but not installed (see _install), or
-        None when the index did not change (or its rebuilt folder was refused)."""
-        try:
-            ino = os.stat(self.index_dir).st_ino
-        except OSError:  # in the middle of a swap: keep answering from the old files
-            return None
-        if ino != self._ino and ino != self._refused:
-            try:
-                return read_checked(self.index_dir, self._load)
-            except IndexMissing as exc:
-                self._refused = ino
-                log.error("%s Søker videre i den forrige indeksen.", exc)
-        elif (
-            ino == self._ino
-            and self._ix.latest_generation() != self._searcher.reader().generation()
-        ):
-            # A fresh searcher, not refresh(): whoosh-reloaded 2.7.5's reader reuse brings back
-            # the pre-update segment, so an updated case would be counted twice.
-            searcher = self._ix.searcher()
-            try:
-                tables = self._tables(self._ix, searcher, self.analysis, updated=True)
-            except Exception as exc:
-                searcher.close()
-                raise self._broken(exc) from None
-            return ino, self._ix, self.analysis, searcher, tables
-        return None
 
     def warm(self) -> None:
         """Load what the first query would otherwise wait for: the spelling dictionary, each
@@ -323,11 +154,6 @@ class Searcher:
         if changed:
             self.warm()
         return changed
-
-    def close(self) -> None:
-        """Release the index files."""
-        with self._lock:
-            self._searcher.close()
 
     def search(
         self,
@@ -485,15 +311,6 @@ class Searcher:
         for name, values in filters.items():
             allowed &= self.facets.mask(name, [str(v) for v in values])
         return allowed
-
-    def version(self) -> tuple[int, int]:
-        """The index version searches answer from now, (folder inode, generation): looked for
-        on disk first, as a search does, so a swap or a one-case update shows at once."""
-        if self.background_refresh:
-            self._current()
-        with self._lock:
-            searcher = self._fresh()
-            return self._ino, searcher.reader().generation()
 
     def more_like_this(self, case_id: str, limit: int = 5) -> list[dict]:
         """Cases like the given one (by the key terms of its text), best first.
