@@ -6,8 +6,10 @@
 
 Every page type is warmed first (every case page in every worker). Then: a Flask «hello»
 served the same way (the ceiling: bench/hello_app.py, through kb.cli.serve's own gunicorn or
-waitress set-up and middleware), uncached searches (each query new), the realistic mix,
-and the mix while `kb index` rebuilds and swaps the index in another process. CPU per request
+waitress set-up and middleware) and uncached searches (each query new), in alternating rounds
+(--rounds; both servers run all along), so that a spell when the shared machine is slower falls
+on both and their ratio is taken from the same minutes; then the realistic mix, and the mix
+while `kb index` rebuilds and swaps the index in another process. CPU per request
 is the server's process tree CPU time (from /proc) over the requests it answered; beside it,
 the load clients' own CPU per request (they run in their own processes on the same cores, so
 a cheap server page leaves more of the machine to them). The swap phase lasts until the
@@ -310,6 +312,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=3000, help="most requests per phase")
     parser.add_argument("--seconds", type=float, default=15.0, help="longest phase, seconds")
     parser.add_argument("--swaps", type=int, default=2, help="index rebuilds in the last phase")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="«hello» and new searches, alternating rounds"
+    )
     parser.add_argument("--quick", action="store_true", help="short phases (under ~2 minutes)")
     args = parser.parse_args()
     if args.quick:
@@ -330,23 +335,21 @@ def main() -> None:
         print(
             f"{args.workers} prosess(er), {args.clients} klientprosesser (maskinen kan være i bruk)"
         )
-        port = free_port()
-        hello = start_server(index_dir, port, args.workers, app="hello")
+        hello_port = free_port()
+        hello = start_server(index_dir, hello_port, args.workers, app="hello")
         try:
-            Load(port, [[("varm", "/")] * 50] * 2, 10).run()
-            load = Load(port, [[("hello", "/")] * per] * args.clients, args.seconds)
-            rows.append(report("Flask «hello» (taket)", load, *load.run(hello.pid)))
-        finally:
+            Load(hello_port, [[("varm", "/")] * 50] * 2, 10).run()
+            port = free_port()
+            server = start_server(index_dir, port, args.workers)
+        except BaseException:
             stop(hello)
-        port = free_port()
-        server = start_server(index_dir, port, args.workers)
+            raise
         try:
-            warm = warm_paths(content)
-            Load(port, [warm] * (2 * args.workers), 60).run()
-            fresh = fresh_queries(content, per * args.clients)
-            plans = [fresh[i :: args.clients] for i in range(args.clients)]
-            load = Load(port, plans, args.seconds)
-            rows.append(report("/sok uten hurtigbuffer (nye søk)", load, *load.run(server.pid)))
+            try:
+                Load(port, [warm_paths(content)] * (2 * args.workers), 60).run()
+                rows += ceiling_rounds(args, content, (hello_port, hello), (port, server), per)
+            finally:
+                stop(hello)
             load = Load(port, mix_plans(sorted(content.cases), args.clients, per), args.seconds)
             rows.append(report("Blandet last", load, *load.run(server.pid)))
             rows.append(swap_phase(args, content, index_dir, port, server.pid, per))
@@ -362,7 +365,62 @@ def main() -> None:
             f"{r['client_cpu']:>11.2f}{r['errors']:>6}"
         )
     if rows[0]["cpu"]:
-        print(f"  /sok uten hurtigbuffer = {rows[1]['cpu'] / rows[0]['cpu']:.1f} × «hello» i CPU")
+        ratios = rows[1]["rounds"]
+        print(
+            f"  /sok uten hurtigbuffer = {rows[1]['cpu'] / rows[0]['cpu']:.1f} × «hello» i CPU"
+            f" (per runde: median {statistics.median(ratios):.1f} ×, {min(ratios):.1f}–"
+            f"{max(ratios):.1f} × over {len(ratios)} runder)"
+        )
+
+
+def ceiling_rounds(args, content, hello: tuple, server: tuple, per: int) -> list[dict]:
+    """The «hello» ceiling and uncached searches in alternating rounds, both servers running:
+    each round loads «hello», then asks new searches, each as long as a phase (as many requests
+    per client connection as the other phases), none of the searches asked twice. Prints each
+    round's CPU per request and ratio; returns the two phases' rows over all rounds (the /sok
+    row with the rounds' ratios)."""
+    rounds = max(1, args.rounds)
+    fresh = fresh_queries(content, per * args.clients * rounds)
+    loads: dict[str, list[tuple[Load, float, float]]] = {"hello": [], "sok": []}
+    for r in range(rounds):
+        load = Load(hello[0], [[("hello", "/")] * per] * args.clients, args.seconds)
+        loads["hello"].append((load, *load.run(hello[1].pid)))
+        part = fresh[r * per * args.clients : (r + 1) * per * args.clients]
+        plans = [part[i :: args.clients] for i in range(args.clients)]
+        load = Load(server[0], [p for p in plans if p], args.seconds)
+        loads["sok"].append((load, *load.run(server[1].pid)))
+    print(f"\n«hello» og nye søk, {rounds} runder annenhver gang (CPU per forespørsel i tjeneren):")
+    print(f"  {'runde':<8}{'hello ms':>10}{'/sok ms':>10}{'×':>8}")
+    ratios = []
+    for r, ((h, _, h_cpu), (q, _, q_cpu)) in enumerate(
+        zip(loads["hello"], loads["sok"], strict=True), 1
+    ):
+        h_ms, q_ms = h_cpu * 1000 / max(h.count(), 1), q_cpu * 1000 / max(q.count(), 1)
+        ratios.append(q_ms / h_ms if h_ms else 0.0)
+        print(f"  {r:<8}{h_ms:>10.2f}{q_ms:>10.2f}{ratios[-1]:>8.1f}")
+    rows = [
+        report(title, *merged(loads[key]))
+        for key, title in (
+            ("hello", "Flask «hello» (taket)"),
+            ("sok", "/sok uten hurtigbuffer (nye søk)"),
+        )
+    ]
+    rows[1]["rounds"] = ratios
+    return rows
+
+
+def merged(runs: list[tuple[Load, float, float]]) -> tuple[Load, float, float]:
+    """Several runs of one kind as one: their timings, errors and client CPU together, the
+    wall and server CPU summed, the memory after the last."""
+    out = Load(runs[0][0].port, [], 0)
+    out.clients = runs[0][0].clients
+    for load, _, _ in runs:
+        for kind, ts in load.timings.items():
+            out.timings.setdefault(kind, []).extend(ts)
+        out.errors += load.errors
+        out.client_cpu += load.client_cpu
+        out.rss = load.rss
+    return out, sum(r[1] for r in runs), sum(r[2] for r in runs)
 
 
 def swap_phase(args, content, index_dir: Path, port: int, pid: int, per: int) -> dict:
