@@ -21,9 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +30,7 @@ from whoosh.util.numeric import byte_to_length
 
 from kb.search import citations, postings
 from kb.search import schema as f
+from kb.search.folders import drop_unused, mapped, store_folder
 
 TABLES_DIR = "kb_tables"
 LENGTH_FIELDS = tuple(f.SEARCHED)  # the fields whose lengths BM25F needs
@@ -368,34 +366,6 @@ def _store(t: SegmentTables, folder: Path) -> None:
     store_folder(folder, write, "tabellene")
 
 
-def store_folder(folder: Path, write, what: str) -> None:
-    """Write a segment's folder through write(tmp) into a temporary folder beside it, then
-    rename it into place (the first process wins). A folder that cannot be written (a
-    read-only index) is logged: the reader computes `what` itself."""
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    except OSError as exc:
-        log.info("Kan ikke lagre %s i %s (%s).", what, folder.parent, exc.strerror)
-        return
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o755)
-        os.rename(tmp, folder)
-    except OSError:  # another process stored them first, or the disk is full
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def drop_unused(root: Path, used: set[str]) -> None:
-    """Remove the segment folders in root whose names are not in used (merged away)."""
-    try:
-        stale = [p for p in root.iterdir() if p.name not in used and not p.name.startswith(".")]
-    except OSError:
-        return
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def _read(folder: Path) -> SegmentTables:
     """A segment's arrays from its folder, memory-mapped."""
     values = json.loads((folder / "values.json").read_text("utf-8"))
@@ -418,12 +388,6 @@ def _read(folder: Path) -> SegmentTables:
         start += n
     spans = (values["span_sources"], mapped(folder / "spans.npy"))
     return SegmentTables(values["size"], lengths, facets, keys, columns[0], postings, spans)
-
-
-def mapped(path: Path) -> np.ndarray:
-    """An array file memory-mapped, as a plain ndarray over the map: np.memmap's indexing
-    runs Python code (__getitem__, __array_finalize__) on every slice and lookup."""
-    return np.load(path, mmap_mode="r").view(np.ndarray)
 
 
 def store_new(index_dir: Path, reader) -> None:
