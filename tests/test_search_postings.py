@@ -93,14 +93,14 @@ def test_lean_postings_equal_whooshs_after_an_update_and_refresh(corpus, tmp_pat
 
 
 def test_read_postings_keeps_the_values_whooshs_blocks_hold(index_dir):
-    """tables.read_postings (the engine's reader) through kb.search.postings: the same arrays
+    """postings.read_postings (the engine's reader) through the lean reading: the same arrays
     and kept values as reading Whoosh's matcher block by block (its fallback for other codecs)."""
     searcher = open_searcher(index_dir)
     sub = searcher._searcher.reader().leaf_readers()[0][0]
     for name in tables.LENGTH_FIELDS:
         for raw, _ in sub.iter_field(name):
             keep: dict = {}
-            ids, weights = tables.read_postings(sub, name, raw.decode("utf-8"), keep)
+            ids, weights = postings.read_postings(sub, name, raw.decode("utf-8"), keep)
             expected = whoosh_postings(sub, name, raw)  # no deletions in this index
             assert ids.tolist() == [d for d, _, _ in expected]
             assert weights.tolist() == [float(np.float32(w)) for _, w, _ in expected]

@@ -18,8 +18,9 @@ from kb.search import citations, proximity
 from kb.search import schema as f
 from kb.search.phrases import phrase_docs
 from kb.search.planner import Need, near_words
+from kb.search.postings import read_postings
 from kb.search.ranking import NeedMatch, Ranking, below, near_terms_of, required
-from kb.search.tables import Tables, read_postings
+from kb.search.tables import Tables
 from kb.search.terms import FieldTerms, field_terms, prefixed
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults

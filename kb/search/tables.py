@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from kb.search import citations, postings
+from kb.search import citations
 from kb.search import schema as f
 from kb.search.folders import drop_unused, mapped, store_folder
+from kb.search.postings import read_postings
 
 TABLES_DIR = "kb_tables"
 LENGTH_FIELDS = tuple(f.SEARCHED)  # the fields whose lengths BM25F needs
@@ -258,63 +258,6 @@ def frequent_postings(sub) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray
     return out
 
 
-def read_postings(sub, name: str, term, keep: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """A segment's postings of a term, deleted documents included: (documents, weights).
-
-    With `keep`, a field whose values are variable-sized (positions) also leaves there each
-    document's encoded value ("values", in document order) and the field's "format".
-    """
-    lean = postings.lean_reader(sub)
-    if lean is not None:  # the whoosh3 codec: read without a matcher (kb.search.postings)
-        values = None
-        format_ = sub.schema[name].format if name in sub.schema else None
-        if keep is not None and format_ is not None and format_.fixed_value_size() is None:
-            values = keep.setdefault("values", [])
-            keep["format"] = format_
-        return postings.read(lean, name, term, values) or (_EMPTY_I, _EMPTY_F)
-    ids, weights = [], []
-    try:  # one lookup in the segment's terms, where `in` and then postings() made two
-        matcher = sub.postings(name, term)
-    except TermNotFound:
-        return _EMPTY_I, _EMPTY_F
-    _read_blocks(matcher, 0, ids, weights, keep)
-    return (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
-
-
-def _read_blocks(m, offset: int, ids: list, weights: list, keep: dict | None = None) -> None:
-    """Append a leaf matcher's postings, one block at a time (whoosh3 codec internals)."""
-    wrapped = m
-    while not hasattr(m, "_read_data") and hasattr(m, "child"):
-        m = m.child  # deletions are masked by Engine.live instead
-    if m is not wrapped and hasattr(m, "reset"):
-        # The deletion filter has already moved past the deleted documents at the start: read
-        # from the first block, so a segment's postings are the same before and after one of
-        # its documents is deleted (and the document counts as Whoosh's own statistics do).
-        m.reset()
-    if not hasattr(m, "_read_data"):  # another codec: the slow, public way
-        pairs = np.array(list(m.items_as("weight")), dtype=np.float64).reshape(-1, 2)
-        ids.append(pairs[:, 0].astype(np.int64) + offset)
-        weights.append(pairs[:, 1].astype(np.float32))
-        return
-    values = None
-    if keep is not None and not m._byteids and m._fixedsize is None:
-        values = keep.setdefault("values", [])
-        keep["format"] = m.format
-    while m.is_active():
-        m._read_data()
-        deltas, w = m._data[0], m._data[1]
-        if values is not None:
-            values.extend(m._data[2])
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)) + offset)
-        n = len(ids[-1])
-        weights.append(
-            np.full(n, 1.0 if w is None else w, dtype=np.float32)
-            if w is None or isinstance(w, float)
-            else np.asarray(w, dtype=np.float32)
-        )
-        m._next_block()
-
-
 def _field_lengths(sub, name: str, size: int) -> np.ndarray:
     """Every document's length in a field, as Whoosh stores it (one byte, decoded)."""
     perdoc = getattr(sub, "_perdoc", None)
@@ -423,7 +366,3 @@ def _i64() -> np.ndarray:
 
 def _f32() -> np.ndarray:
     return np.zeros(0, dtype=np.float32)
-
-
-_EMPTY_I = _i64()
-_EMPTY_F = _f32()
