@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kb.search import mapped, postings, proximity, tables  # noqa: E402
+from kb.search import arrays, mapped, postings, proximity  # noqa: E402
 
 CANDIDATES = 60  # documents whose positions are read, as proximity.CHECKED
 BLOCK = 128  # postings in a whoosh3 block: positions are read for terms in more than one
@@ -50,7 +50,7 @@ def one_way(index: Path, n: int, seed: int, lean: bool) -> tuple:
         sub = reader.leaf_readers()[0][0]
         terms = [
             (name, raw.decode("utf-8"), info.doc_frequency())
-            for name in tables.LENGTH_FIELDS
+            for name in arrays.LENGTH_FIELDS
             for raw, info in sub.iter_field(name)
         ]
         picked = random.Random(seed).sample(terms, min(n, len(terms)))
