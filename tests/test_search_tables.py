@@ -15,7 +15,7 @@ from conftest import live_copy
 from whoosh.query import Term
 
 from indexer.build import update_case
-from kb.search import arrays, citations, tables
+from kb.search import arrays, citations, graph
 from kb.search import schema as f
 from kb.search.searcher import open_searcher
 
@@ -121,7 +121,7 @@ def test_arrays_of_merged_segments_are_removed(corpus, tmp_path):
         assert searcher.search(word, kind="case")["total"] == 1
     reader = searcher._searcher.reader()
     segments = {f"{sub.segment().segment_id()}-{arrays.FORMAT}" for sub, _ in reader.leaf_readers()}
-    segments.add(tables.graph_name(tables.reader_segments(reader)))  # this reader's graph only
+    segments.add(graph.graph_name(graph.reader_segments(reader)))  # this reader's graph only
     assert {p.name for p in (live / arrays.TABLES_DIR).iterdir()} == segments
     searcher.close()
 

@@ -81,7 +81,7 @@ class Engine:
         # proximity then decodes its candidates' positions without reading the blocks again.
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
-        self.graph = tables.graph  # the citation graph (kb.search.tables.Graph)
+        self.graph = tables.graph  # the citation graph (kb.search.graph.Graph)
         # For proximity, per segment, field and term (kept across readers, like _segments;
         # each term's documents are a dict that proximity.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(

@@ -1,7 +1,7 @@
 """Folders of arrays stored beside the index, one per segment (or per reader): written whole
 and renamed into place, memory-mapped by every process, dropped when no longer used.
 
-kb.search.tables, kb.search.words and kb.search.similar store theirs here.
+kb.search.arrays, kb.search.graph, kb.search.words and kb.search.similar store theirs here.
 """
 
 from __future__ import annotations
