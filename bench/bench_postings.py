@@ -5,7 +5,7 @@
 
 Each round opens the index afresh (a term read once per process is what a new query pays)
 and reads a sample of the searched fields' terms both ways, which one first alternating:
-the documents and weights with the encoded positions kept (tables.read_postings, as the
+the documents and weights with the encoded positions kept (postings.read_postings, as the
 engine reads them), and, for the terms in more than one block (128 documents), the positions
 of 60 random documents (proximity.segment_positions, as the proximity lift reads its
 candidates'). Both ways must give the same arrays. Printed: µs per term, median of rounds.
@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kb.search import mapped, postings, proximity, tables  # noqa: E402
+from kb.search import arrays, mapped, postings, proximity  # noqa: E402
 
 CANDIDATES = 60  # documents whose positions are read, as proximity.CHECKED
 BLOCK = 128  # postings in a whoosh3 block: positions are read for terms in more than one
@@ -50,12 +50,12 @@ def one_way(index: Path, n: int, seed: int, lean: bool) -> tuple:
         sub = reader.leaf_readers()[0][0]
         terms = [
             (name, raw.decode("utf-8"), info.doc_frequency())
-            for name in tables.LENGTH_FIELDS
+            for name in arrays.LENGTH_FIELDS
             for raw, info in sub.iter_field(name)
         ]
         picked = random.Random(seed).sample(terms, min(n, len(terms)))
         scores = timed(
-            lambda name, term: tables.read_postings(sub, name, term, {}),
+            lambda name, term: postings.read_postings(sub, name, term, {}),
             [(name, term) for name, term, _ in picked],
         )
         rng = np.random.default_rng(seed)

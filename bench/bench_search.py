@@ -427,7 +427,7 @@ def one_case_update(index_dir: Path, docs: list[dict]) -> float:
     """What `kb index --case` does to the index: delete the case's document, add it again
     (its text changed), one commit, then store the new segment's search arrays and the
     citation graph. Returns the CPU milliseconds the graph took (joined again, stored)."""
-    from kb.search import tables
+    from kb.search import arrays, tables
     from kb.search.schema import open_index
 
     case = dict(next(d for d in docs if d[f.KIND] == "case"))
@@ -437,7 +437,7 @@ def one_case_update(index_dir: Path, docs: list[dict]) -> float:
         writer.delete_by_term(f.PATH, case[f.PATH])
         writer.update_document(**case)
     with ix.reader() as reader:
-        tables.store_new(index_dir, reader)
+        arrays.store_new(index_dir, reader)
         cpu = time.process_time()
         tables.store_graph(index_dir, reader)
         graph = (time.process_time() - cpu) * 1000

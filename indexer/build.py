@@ -25,6 +25,7 @@ from kb.content.loader import Content, load_context, read_case
 from kb.content.model import Passage, Source
 from kb.content.sources import locate
 from kb.errors import ExtractionError, IndexUnwritable
+from kb.search import arrays as search_arrays
 from kb.search import outline, schema, similar, words
 from kb.search import tables as search_tables
 from kb.search.analysis import NorwegianAnalysis
@@ -331,7 +332,7 @@ def unwritable(index_dir: Path, exc: OSError) -> IndexUnwritable:
 
 def check_index(folder: Path) -> None:
     """Open the new index as the service will (metadata, schema, a test query); raises if bad.
-    Opening stores the search arrays (kb.search.tables); the citation graph, which the first
+    Opening stores the search arrays (kb.search.arrays); the citation graph, which the first
     search would otherwise join, is stored with them here."""
     from kb.search.searcher import Searcher
 
@@ -412,7 +413,7 @@ def update_case(
     except OSError as exc:
         raise unwritable(index_dir, exc) from None
     with ix.reader() as reader:  # the new segment's search arrays, stored for the searchers
-        search_tables.store_new(index_dir, reader)
+        search_arrays.store_new(index_dir, reader)
         search_tables.store_graph(index_dir, reader)  # spans segments: joined again
         search_tables.remove_unused(index_dir, reader)  # of segments merged away
         similar.store_new(index_dir, reader)

@@ -13,7 +13,7 @@ from rankingtools import SHA, ids
 from indexer.build import build_index, update_case
 from kb.content.loader import load_content
 from kb.content.model import Passage
-from kb.search import citations, tables
+from kb.search import arrays, citations, graph, tables
 from kb.search.searcher import open_searcher
 
 CASE = "lillehammer-startlan"  # cites testkilde lines 12–14
@@ -64,7 +64,7 @@ def test_the_links_follow_an_updated_case(corpus, tmp_path, monkeypatch):
     build(root, tmp_path / "index")
     searcher = open_searcher(tmp_path / "index")
     assert ids(searcher.search("startlån")).index("testkilde-0001") == 1
-    graphs = tmp_path / "index" / tables.TABLES_DIR
+    graphs = tmp_path / "index" / arrays.TABLES_DIR
     (old,) = graphs.glob("graph-*")  # stored by `kb index`
     kept = shutil.copytree(old, tmp_path / "old-graph")
     path = root / "grep" / f"{CASE}.md"
@@ -80,7 +80,7 @@ def test_the_links_follow_an_updated_case(corpus, tmp_path, monkeypatch):
     assert score["testkilde-0000"] > score["testkilde-0001"]
     # The searcher joined the new reader's graph and stored it; a folder under that name
     # which holds another reader's graph is refused as well.
-    name = tables.graph_name(tables.reader_segments(searcher._searcher.reader()))
+    name = graph.graph_name(graph.reader_segments(searcher._searcher.reader()))
     assert name != old.name and (graphs / name).is_dir()
     shutil.rmtree(graphs / name)
     shutil.copytree(kept, graphs / name)

@@ -19,8 +19,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.build import update_case
 from kb.content.loader import load_content
 from kb.content.model import SECTION_ORDER
-from kb.search import engine as engine_module
-from kb.search import hits, proximity
+from kb.search import hits, proximity, termcache
 from kb.search.searcher import open_searcher
 from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, facet_html, parse_request
@@ -438,7 +437,7 @@ def test_kept_positions_stay_within_their_budget_and_read_the_same(spread, analy
     sizes = {key: len(kept[1]) for key, kept in engine._values.items()}
     assert len(sizes) >= 3 and engine._values_size == sum(sizes.values())
     budget = sum(sorted(sizes.values())[-2:])  # room for the two largest, not for all
-    monkeypatch.setattr(engine_module, "CACHED_VALUES", budget)
+    monkeypatch.setattr(termcache, "CACHED_VALUES", budget)
     first = next(iter(engine._values))
     engine._keep_values(first, engine._values[first])  # asked again: now the newest
     for key, kept in list(engine._values.items()):

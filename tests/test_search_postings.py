@@ -14,7 +14,7 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.formats import Positions
 
 from indexer.build import update_case
-from kb.search import postings, proximity, tables
+from kb.search import arrays, postings, proximity
 from kb.search import schema as f
 from kb.search.searcher import open_searcher
 
@@ -36,7 +36,7 @@ def check_reader(reader) -> Counter:
         lean = postings.lean_reader(sub)
         assert lean is not None  # the whoosh3 codec
         deleted = set(sub.segment().deleted_docs()) if sub.has_deletions() else set()
-        for name in tables.LENGTH_FIELDS:
+        for name in arrays.LENGTH_FIELDS:
             format_ = sub.schema[name].format
             for raw, info in sub.iter_field(name):
                 term = raw.decode("utf-8")
@@ -93,14 +93,14 @@ def test_lean_postings_equal_whooshs_after_an_update_and_refresh(corpus, tmp_pat
 
 
 def test_read_postings_keeps_the_values_whooshs_blocks_hold(index_dir):
-    """tables.read_postings (the engine's reader) through kb.search.postings: the same arrays
+    """postings.read_postings (the engine's reader) through the lean reading: the same arrays
     and kept values as reading Whoosh's matcher block by block (its fallback for other codecs)."""
     searcher = open_searcher(index_dir)
     sub = searcher._searcher.reader().leaf_readers()[0][0]
-    for name in tables.LENGTH_FIELDS:
+    for name in arrays.LENGTH_FIELDS:
         for raw, _ in sub.iter_field(name):
             keep: dict = {}
-            ids, weights = tables.read_postings(sub, name, raw.decode("utf-8"), keep)
+            ids, weights = postings.read_postings(sub, name, raw.decode("utf-8"), keep)
             expected = whoosh_postings(sub, name, raw)  # no deletions in this index
             assert ids.tolist() == [d for d, _, _ in expected]
             assert weights.tolist() == [float(np.float32(w)) for _, w, _ in expected]
@@ -139,7 +139,7 @@ def test_a_block_info_longer_than_the_first_bytes_read_is_read_whole(index_dir, 
     searcher = open_searcher(index_dir)
     sub = searcher._searcher.reader().leaf_readers()[0][0]
     lean = postings.lean_reader(sub)
-    terms = [(n, raw.decode("utf-8")) for n in tables.LENGTH_FIELDS for raw, _ in sub.iter_field(n)]
+    terms = [(n, raw.decode("utf-8")) for n in arrays.LENGTH_FIELDS for raw, _ in sub.iter_field(n)]
     before = [postings.read(lean, name, term) for name, term in terms[:50]]
     monkeypatch.setattr(postings, "INFO_READ", 5)  # every info pickle goes on past 5 bytes
     after = [postings.read(lean, name, term) for name, term in terms[:50]]

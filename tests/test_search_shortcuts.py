@@ -11,7 +11,7 @@ import numpy as np
 from indexer.build import update_case
 from kb.search import engine as engine_module
 from kb.search import phrases as phrase_module
-from kb.search import proximity, tables
+from kb.search import postings, proximity
 from kb.search.query import parse
 from kb.search.ranking import Ranking
 from kb.search.searcher import open_searcher
@@ -40,7 +40,7 @@ def test_postings_known_absent_from_the_fields_terms_equal_the_segments_files(
             for sub in subs:
                 segment = sub.segment().segment_id()
                 skipped += not engine._may_have(segment, name, term)
-                expected = tables.read_postings(sub, name, term)
+                expected = postings.read_postings(sub, name, term)
                 found = engine._segment_postings(sub, name, term)
                 assert [a.tolist() for a in found] == [a.tolist() for a in expected], (name, term)
     assert skipped  # «hytte» is only in the new segment, «ikkeetord» in none
@@ -72,7 +72,7 @@ def test_phrases_from_the_blocks_read_for_scores_equal_reading_them_again(index_
         expected = np.zeros(engine.size, dtype=bool)
         for sub, offset in reader.leaf_readers():
             for name in engine_module.FIELDS:
-                ids = [tables.read_postings(sub, name, w)[0] for w in words]
+                ids = [postings.read_postings(sub, name, w)[0] for w in words]
                 both = functools.reduce(np.intersect1d, ids)
                 if len(both):
                     expected[phrase_module.phrase_docs(sub, name, words, both) + offset] = True

@@ -15,7 +15,7 @@ from conftest import live_copy
 from whoosh.query import Term
 
 from indexer.build import update_case
-from kb.search import citations, tables
+from kb.search import arrays, citations, graph
 from kb.search import schema as f
 from kb.search.searcher import open_searcher
 
@@ -46,14 +46,14 @@ def test_mapped_tables_are_plain_arrays_over_the_map(index_dir, tmp_path):
 
 def copy_index(index_dir: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "index"
-    shutil.copytree(index_dir, folder, ignore=shutil.ignore_patterns(tables.TABLES_DIR))
+    shutil.copytree(index_dir, folder, ignore=shutil.ignore_patterns(arrays.TABLES_DIR))
     return folder
 
 
 def test_stored_arrays_are_mapped_and_match_the_index(index_dir, tmp_path):
     folder = copy_index(index_dir, tmp_path)
     first = open_searcher(folder)  # computes the arrays and stores them
-    stored = list((folder / tables.TABLES_DIR).iterdir())
+    stored = list((folder / arrays.TABLES_DIR).iterdir())
     assert len(stored) == 1 and (stored[0] / "lengths.npy").exists()
     second = open_searcher(folder)  # maps them
     assert mapped(second.engine.lengths[f.TEXT_FIELD])
@@ -89,9 +89,9 @@ def test_a_one_case_update_computes_and_stores_only_the_new_segment(corpus, tmp_
     root, live, searcher = live_copy(corpus, tmp_path)
     assert searcher.search("hus", kind="case")["total"] == 0
     computed = []
-    real_compute = tables.compute
+    real_compute = arrays.compute
     monkeypatch.setattr(
-        tables, "compute", lambda sub: computed.append(sub.doc_count_all()) or real_compute(sub)
+        arrays, "compute", lambda sub: computed.append(sub.doc_count_all()) or real_compute(sub)
     )
 
     path = root / "grep" / "lillehammer-startlan.md"
@@ -120,9 +120,9 @@ def test_arrays_of_merged_segments_are_removed(corpus, tmp_path):
         update_case(live, path, root)
         assert searcher.search(word, kind="case")["total"] == 1
     reader = searcher._searcher.reader()
-    segments = {f"{sub.segment().segment_id()}-{tables.FORMAT}" for sub, _ in reader.leaf_readers()}
-    segments.add(tables.graph_name(tables.reader_segments(reader)))  # this reader's graph only
-    assert {p.name for p in (live / tables.TABLES_DIR).iterdir()} == segments
+    segments = {f"{sub.segment().segment_id()}-{arrays.FORMAT}" for sub, _ in reader.leaf_readers()}
+    segments.add(graph.graph_name(graph.reader_segments(reader)))  # this reader's graph only
+    assert {p.name for p in (live / arrays.TABLES_DIR).iterdir()} == segments
     searcher.close()
 
 
@@ -241,7 +241,7 @@ def test_frequent_terms_postings_are_stored_mapped_and_rank_as_whoosh_reads_them
 ):
     plain = open_searcher(copy_index(index_dir, tmp_path / "plain"))  # FREQUENT: none here
     assert not any(plain.engine.stored_postings.values())
-    monkeypatch.setattr(tables, "FREQUENT", 2)
+    monkeypatch.setattr(arrays, "FREQUENT", 2)
     folder = copy_index(index_dir, tmp_path / "stored")
     open_searcher(folder).close()  # computes the arrays and stores them
     searcher = open_searcher(folder)  # maps them
@@ -311,7 +311,7 @@ def joined(searcher) -> tuple[list, list]:
 def test_kb_index_stores_the_citation_graph_and_searchers_map_it(index_dir):
     # The first search joined the pairs (35 + 11 ms at 60 000 documents); now `kb index`
     # stores them with the tables, and every process maps the same pages.
-    stored = list((index_dir / tables.TABLES_DIR).glob("graph-*"))
+    stored = list((index_dir / arrays.TABLES_DIR).glob("graph-*"))
     assert len(stored) == 1
     searcher = open_searcher(index_dir)
     links = searcher.engine.links()
@@ -323,7 +323,7 @@ def test_kb_index_stores_the_citation_graph_and_searchers_map_it(index_dir):
 
 def test_a_folder_that_cannot_be_written_joins_the_graph_in_memory(index_dir, tmp_path):
     folder = copy_index(index_dir, tmp_path)
-    (folder / tables.TABLES_DIR).write_text("")  # no folder can be made there
+    (folder / arrays.TABLES_DIR).write_text("")  # no folder can be made there
     searcher = open_searcher(folder)
     links = searcher.engine.links()
     assert (links.starts.tolist(), links.partners.tolist()) == joined(searcher)

@@ -3,8 +3,8 @@
 A case's stored locations name report lines (source, [first, last]); a passage's stored
 location is its own span. A case and a passage are linked when they have the same source and
 their lines overlap. The spans are read when a segment's arrays are computed and stored with
-them (kb.search.tables); the pairs are joined once per reader, as Links, and stored with the
-index for the reader's segments (kb.search.tables.Graph), so a process maps them.
+them (kb.search.arrays); the pairs are joined once per reader, as Links, and stored with the
+index for the reader's segments (kb.search.graph.Graph), so a process maps them.
 
 Ranking (cite_lift): a link is evidence both ways. A case whose cited lines lie in a passage
 that matches the query well is likelier to be a practice that answers it; a passage a
@@ -29,7 +29,7 @@ Spans = tuple[list[str], np.ndarray]  # sources; rows: document, is a case, sour
 
 def segment_spans(sub) -> Spans:
     """The line spans one segment's documents stand for (a case: each it cites), read from
-    the stored locations (kb.search.tables stores them with the segment's arrays)."""
+    the stored locations (kb.search.arrays stores them with the segment's arrays)."""
     sources: dict[str, int] = {}
     rows = []
     for doc in range(sub.doc_count_all()):
@@ -100,7 +100,7 @@ class Links:
 
     @classmethod
     def of(cls, starts: np.ndarray, partners: np.ndarray) -> Links:
-        """Links from their arrays as stored (kb.search.tables.Graph: memory-mapped)."""
+        """Links from their arrays as stored (kb.search.graph.Graph: memory-mapped)."""
         links = cls.__new__(cls)
         links.starts, links.partners = starts, partners
         return links

@@ -17,10 +17,10 @@ import numpy as np
 from kb.search import citations, proximity
 from kb.search import schema as f
 from kb.search.phrases import phrase_docs
-from kb.search.planner import Need, near_words
+from kb.search.planner import Need
 from kb.search.ranking import NeedMatch, Ranking, below, near_terms_of, required
-from kb.search.tables import Tables, read_postings
-from kb.search.terms import FieldTerms, field_terms, prefixed
+from kb.search.tables import Tables
+from kb.search.termcache import CACHED_TERMS, FIELDS, TermCache
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PARTS_BOOST = 0.5  # "barnefattigdom" also finds "fattigdom blant barn", ranked lower
@@ -34,25 +34,20 @@ HEAD = (f.TITLE, f.SUMMARY)
 # the tuning half (P@5 + MRR) with leave-one-query-out CV: python -m tests.relevance.calibrate
 CASE_HEAD_WEIGHT = 0.2
 NEAR = 0.5  # a passage's concepts are near each other from this closeness (proximity.py)
-CACHED_TERMS = 4096
 CACHED_PHRASES = 256
 # Scores of whole terms (one value per document) kept per reader, counted in values: a term
 # recurs in many queries never asked before (683 documents: ~1 500 terms; 60 000: 16).
 CACHED_SCORES = 1_000_000
-# Encoded positions kept from the reads, counted in values (one per document of a term): the
-# ~1 000 (segment, field, term)s of 300 fresh queries on the bundled content hold ~25 000
-# (0.4 MB of bytes). With only 256 terms kept, half of proximity's terms were evicted before a
-# later query asked for them, and their posting blocks were read and decompressed again.
-CACHED_VALUES = 200_000
-FIELDS = tuple(f.SEARCHED)
 
 
-class Engine:
-    """Scores for one reader: field lengths, a postings cache and array arithmetic."""
+class Engine(TermCache):
+    """Scores for one reader: field lengths and array arithmetic over its terms' postings
+    (read and cached by TermCache)."""
 
     def __init__(self, searcher, tables: Tables, previous: Engine | None = None):
+        super().__init__(searcher.reader(), tables.postings, previous)
         self.searcher = searcher
-        self.reader = reader = searcher.reader()
+        reader = self.reader
         self.size = tables.size
         self.live = tables.live
         values, docs, ids = tables.facets[f.KIND]
@@ -62,99 +57,11 @@ class Engine:
         live_count = max(reader.doc_count(), 1)
         self.avg = {name: (reader.field_length(name) / live_count) or 1.0 for name in FIELDS}
         self.lengths = tables.lengths
-        self.stored_postings = tables.postings  # by segment: the frequent terms', mapped
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        # Postings per segment, kept across readers: after a one-case update only the new
-        # segment's are read again; so are the fields' terms (patched, kb.search.terms).
-        # Copied, not shared: the previous engine may go on answering while this one warms up
-        # (Searcher.refresh); the arrays themselves are shared, they never change.
-        self._segments = OrderedDict() if previous is None else OrderedDict(previous._segments)
-        self._lexicons: dict[str, FieldTerms] = {}
-        self._letters: dict[tuple[str, str], list[str]] = {}  # before a field's lexicon is read
-        self._base = {} if previous is None else {**previous._base, **previous._lexicons}
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
         self._scores: OrderedDict[str, np.ndarray] = OrderedDict()  # term_scores, read-only
         self._heads: OrderedDict[str, np.ndarray] = OrderedDict()  # in_head, read-only
         self._matches: OrderedDict[Need, NeedMatch] = OrderedDict()  # need_match, read-only
-        # The encoded positions of the terms whose blocks were read last (a query's terms):
-        # proximity then decodes its candidates' positions without reading the blocks again.
-        self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
-        self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
-        self.graph = tables.graph  # the citation graph (kb.search.tables.Graph)
-        # For proximity, per segment, field and term (kept across readers, like _segments;
-        # each term's documents are a dict that proximity.positions fills in: copied too).
-        self._positions: OrderedDict = OrderedDict(
-            (key, dict(docs)) for key, docs in (previous._positions if previous else {}).items()
-        )
-
-    def postings(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers and weights of a term in a field, read block by block."""
-        key = (name, term)
-        if key in self._postings:
-            self._postings.move_to_end(key)
-            return self._postings[key]
-        ids, weights = [], []
-        for sub, offset in self.reader.leaf_readers():
-            seg_ids, seg_weights = self._segment_postings(sub, name, term)
-            if len(seg_ids):
-                ids.append(seg_ids + offset if offset else seg_ids)
-                weights.append(seg_weights)
-        if len(ids) == 1:
-            found = ids[0], weights[0]
-        else:
-            found = (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
-        self._postings[key] = found
-        if len(self._postings) > CACHED_TERMS:
-            self._postings.popitem(last=False)
-        return found
-
-    def _segment_postings(self, sub, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """One segment's postings of a term (cached by segment: its files never change)."""
-        key = (sub.segment().segment_id(), name, term)
-        if key in self._segments:
-            self._segments.move_to_end(key)
-            return self._segments[key]
-        stored = self.stored_postings.get(key[0], {}).get((name, term))  # a frequent term's
-        if stored is None and not self._may_have(key[0], name, term):
-            return _EMPTY_I, _EMPTY_F
-        keep = {} if stored is None and name in proximity.FIELDS else None
-        found = self._segments[key] = stored or read_postings(sub, name, term, keep)
-        if len(self._segments) > CACHED_TERMS:
-            self._segments.popitem(last=False)
-        if keep and len(keep["values"]) == len(found[0]):
-            self._keep_values(key, (found[0], keep["values"], keep["format"]))
-        return found
-
-    def _may_have(self, segment: str, name: str, term: str) -> bool:
-        """False when the field's terms, once read (the warm-up), show that the segment lacks
-        the term: its postings are then known to be empty without a lookup in its files."""
-        lexicon = self._lexicons.get(name)
-        terms = lexicon.segments.get(segment) if lexicon is not None else None
-        return terms is None or term in terms
-
-    def _keep_values(self, key: tuple[str, str, str], kept: tuple) -> None:
-        """Keep a term's encoded positions, forgetting the least recently read beyond
-        CACHED_VALUES values (the newest is kept whatever its size)."""
-        old = self._values.pop(key, None)
-        self._values_size += len(kept[1]) - (0 if old is None else len(old[1]))
-        self._values[key] = kept
-        while self._values_size > CACHED_VALUES and len(self._values) > 1:
-            self._values_size -= len(self._values.popitem(last=False)[1][1])
-
-    def read_positions(self, sub, name: str, term: str, docs: np.ndarray):
-        """proximity.segment_positions, from the values kept when the term's blocks were read
-        for its scores (the same bytes, decoded the same way) when this engine has them."""
-        key = (sub.segment().segment_id(), name, term)
-        kept = self._values.get(key)
-        if kept is None:
-            return proximity.segment_positions(sub, name, term, docs)
-        self._values.move_to_end(key)
-        return proximity.kept_positions(*kept, docs)
-
-    def has_term(self, sub, name: str, term: str) -> bool:
-        """Whether one segment has the term in the field, from its postings (cached: scoring
-        read them) rather than a lookup in the segment's terms file."""
-        return len(self._segment_postings(sub, name, term)[0]) > 0
+        self.graph = tables.graph  # the citation graph (kb.search.graph.Graph)
 
     def field_scores(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's BM25F score of a term in one field: (documents, scores)."""
@@ -228,42 +135,6 @@ class Engine:
         if len(self._segments) > CACHED_TERMS:
             self._segments.popitem(last=False)
         return self._segments[key]
-
-    def near_terms(self, stem: str) -> list[str]:
-        """Index terms within one or two edits of an unknown word (same first letter)."""
-        out: set[str] = set()
-        for name in FIELDS:
-            candidates = self._letter_terms(name, stem[:1])
-            out.update(t for t, _ in near_words(stem, candidates, limit=20))
-        return sorted(out)
-
-    def lexicons(self) -> None:
-        """Read every field's stems (the warm-up), patched from the previous reader's."""
-        for name in FIELDS:
-            self._lexicon(name)
-
-    def knows(self, term: str) -> bool | None:
-        """Whether any searched field has the term, from the fields' stems once lexicons() has
-        read them (a segment's terms, deleted documents' too, as doc_frequency counts them);
-        None before."""
-        if len(self._lexicons) < len(FIELDS):
-            return None
-        return any(term in self._lexicons[name].counts for name in FIELDS)
-
-    def _lexicon(self, name: str) -> FieldTerms:
-        if name not in self._lexicons:
-            base = self._base.pop(name, None)
-            self._lexicons[name] = field_terms(self.reader, _lexicon_of(name), base)
-        return self._lexicons[name]
-
-    def _letter_terms(self, name: str, letter: str) -> list[str]:
-        """A field's stems that start with the letter, sorted: from the field's lexicon once it
-        is read (or can be patched from the previous reader's), else that letter's alone."""
-        if name in self._lexicons or name in self._base:
-            return self._lexicon(name).by_letter.get(letter, [])
-        if (name, letter) not in self._letters:
-            self._letters[(name, letter)] = sorted(prefixed(self.reader, name, letter))
-        return self._letters[(name, letter)]
 
     def need_match(self, need: Need) -> NeedMatch:
         """need_scores, kept for this reader (its arrays read-only, bounded as term_scores):
@@ -436,16 +307,3 @@ def _without(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:
     out = mask.copy()
     out[docs] = False
     return out
-
-
-def _lexicon_of(name: str):
-    """The reader of one segment's terms of a field (each counted once)."""
-    return lambda sub: dict.fromkeys(map(_text, sub.lexicon(name)), 1)
-
-
-def _text(term) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
-
-
-_EMPTY_I = np.zeros(0, dtype=np.int64)
-_EMPTY_F = np.zeros(0, dtype=np.float32)

@@ -10,6 +10,10 @@ unpickled (and decompressed) as Whoosh would: the same documents, weights and en
 
 Deleted documents are included (the engine masks them with `Tables.live`). A reader of another
 codec gets None from `lean_reader`; the caller then uses Whoosh's matcher.
+
+`read_postings` is the entry for one term of one segment (the engine's scores, the segment
+arrays' frequent terms): this lean reading for a whoosh3 segment, else Whoosh's matcher read
+one block at a time (`_read_blocks`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from hashlib import md5
 from pickle import load, loads
 
 import numpy as np
+from whoosh.reading import TermNotFound
 
 INFO = struct.Struct("!BfIBBfII")  # W3TermInfo: flags, weight, df, lengths, max weight, ids
 EXTENT = struct.Struct("!Qi")  # after INFO when not inlined: offset and length of the postings
@@ -36,6 +41,8 @@ SLOT = struct.Struct("!Iq")  # a hash table's slot in the terms file: key hash, 
 LENGTHS = struct.Struct("!ii")  # an item's key and value lengths
 MD5 = 0  # HashReader.hashtype of md5_hash (Whoosh's default)
 INFO_READ = 128  # bytes copied to unpickle a block's info from (it is a few dozen)
+_EMPTY_I = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=np.float32)
 
 
 class LeanReader:
@@ -176,3 +183,60 @@ def _info(raw, start: int, end: int) -> tuple[int, int, int, int]:
 def _data(raw, start: int, end: int, compression: int):
     data = raw[start:end]
     return zlib.decompress(data) if compression else data
+
+
+def read_postings(sub, name: str, term, keep: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A segment's postings of a term, deleted documents included: (documents, weights).
+
+    With `keep`, a field whose values are variable-sized (positions) also leaves there each
+    document's encoded value ("values", in document order) and the field's "format".
+    """
+    lean = lean_reader(sub)
+    if lean is not None:  # the whoosh3 codec: read without a matcher (read, above)
+        values = None
+        format_ = sub.schema[name].format if name in sub.schema else None
+        if keep is not None and format_ is not None and format_.fixed_value_size() is None:
+            values = keep.setdefault("values", [])
+            keep["format"] = format_
+        return read(lean, name, term, values) or (_EMPTY_I, _EMPTY_F)
+    ids, weights = [], []
+    try:  # one lookup in the segment's terms, where `in` and then postings() made two
+        matcher = sub.postings(name, term)
+    except TermNotFound:
+        return _EMPTY_I, _EMPTY_F
+    _read_blocks(matcher, 0, ids, weights, keep)
+    return (np.concatenate(ids), np.concatenate(weights)) if ids else (_EMPTY_I, _EMPTY_F)
+
+
+def _read_blocks(m, offset: int, ids: list, weights: list, keep: dict | None = None) -> None:
+    """Append a leaf matcher's postings, one block at a time (whoosh3 codec internals)."""
+    wrapped = m
+    while not hasattr(m, "_read_data") and hasattr(m, "child"):
+        m = m.child  # deletions are masked by Engine.live instead
+    if m is not wrapped and hasattr(m, "reset"):
+        # The deletion filter has already moved past the deleted documents at the start: read
+        # from the first block, so a segment's postings are the same before and after one of
+        # its documents is deleted (and the document counts as Whoosh's own statistics do).
+        m.reset()
+    if not hasattr(m, "_read_data"):  # another codec: the slow, public way
+        pairs = np.array(list(m.items_as("weight")), dtype=np.float64).reshape(-1, 2)
+        ids.append(pairs[:, 0].astype(np.int64) + offset)
+        weights.append(pairs[:, 1].astype(np.float32))
+        return
+    values = None
+    if keep is not None and not m._byteids and m._fixedsize is None:
+        values = keep.setdefault("values", [])
+        keep["format"] = m.format
+    while m.is_active():
+        m._read_data()
+        deltas, w = m._data[0], m._data[1]
+        if values is not None:
+            values.extend(m._data[2])
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)) + offset)
+        n = len(ids[-1])
+        weights.append(
+            np.full(n, 1.0 if w is None else w, dtype=np.float32)
+            if w is None or isinstance(w, float)
+            else np.asarray(w, dtype=np.float32)
+        )
+        m._next_block()

@@ -94,7 +94,7 @@ def positions(
 def segment_positions(sub, field: str, term: str, docs: np.ndarray):
     """(document, positions) of a term in one segment's field for the sorted documents that
     have it. Reads only the posting blocks that hold one of them, each once, and finds the
-    documents in a block with numpy (whoosh3 codec internals, as tables.read_postings)."""
+    documents in a block with numpy (whoosh3 codec internals, as postings.read_postings)."""
     lean = postings.lean_reader(sub)
     format_ = sub.schema[field].format if field in sub.schema else None
     if lean is not None and format_ is not None and format_.fixed_value_size() is None:

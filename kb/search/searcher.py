@@ -71,7 +71,7 @@ class Searcher(IndexVersions):
         self._warm_ino = self._warm_gen = None  # the reader warm() last warmed
         self._results: OrderedDict[tuple, dict] = OrderedDict()
         self._stored: OrderedDict[int, dict] = OrderedDict()  # documents' stored fields
-        self._segment_tables: dict = {}  # the arrays of the segments in use (kb.search.tables)
+        self._segment_tables: dict = {}  # the arrays of the segments in use (kb.search.arrays)
         self._case_weights: dict = {}  # the case term weights of those segments (kb.search.similar)
         self._segment_words: dict = {}  # the word tables of those segments (kb.search.words)
         self._open()

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.search import schema as f
-from kb.search.tables import drop_unused, store_folder
+from kb.search.folders import drop_unused, store_folder
 
 SIMILAR_DIR = "kb_similar"
 FORMAT = 1  # bump when the files change shape: older folders are then ignored

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from kb.search import schema as f
+from kb.search.folders import drop_unused, mapped, store_folder
 from kb.search.hits import ALSO_CHARS, KEY_CHARS, WORD
-from kb.search.tables import drop_unused, mapped, store_folder
 
 WORDS_DIR = "kb_words"
 FORMAT = 2  # bump when the files change shape: older folders are then ignored

@@ -29,8 +29,8 @@ from typing import NamedTuple
 import numpy as np
 
 from kb.search import schema as f
+from kb.search.postings import read_postings
 from kb.search.query import parse
-from kb.search.tables import read_postings
 from tests.relevance.crossval import Bench
 from tests.relevance.engines import load_corpus, our_searcher
 from tests.relevance.evaluate import SEEDS
