@@ -2,7 +2,8 @@
 
 Run from the repository root:  python -m tests.relevance.evaluate [--verbose]
 Graded, pooled evaluation (judged.yaml + grades.yaml, four engines, per half; see graded.py):
-    python -m tests.relevance.evaluate --graded [--half tuning|heldout] [--by-kind] [--verbose]
+    python -m tests.relevance.evaluate --graded [--half tuning|heldout|validation] [--by-kind]
+        [--verbose] [--also TOPS.json]
 Prints nDCG@10 and success@5 for our engine (documents with all words ranked first), our
 engine with strict AND and an OR fallback, and the baseline (StandardAnalyzer, no Norwegian
 handling, AND with an OR fallback), all built in the same run over the same passages.
@@ -147,8 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grades", type=Path, default=HERE / "grades.yaml", help="med --graded")
     parser.add_argument(
         "--half",
-        choices=("tuning", "heldout"),
-        help="med --graded: bare den ene halvdelen (juster bare på tuning)",
+        choices=("tuning", "heldout", "validation"),
+        help="med --graded: bare den ene halvdelen (juster bare på tuning) eller valideringssettet",
+    )
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        help="med --graded: andre motorers rangeringer (JSON fra pool.py --dump-tops) ved siden av",
     )
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
@@ -157,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.graded:
         from tests.relevance.graded import run  # needs the repository root on sys.path
 
-        print(run(args.seeds, args.by_kind, args.verbose, args.grades, args.half))
+        print(run(args.seeds, args.by_kind, args.verbose, args.grades, args.half, args.also))
         return 0
     results = evaluate(args.seeds, args.verbose, args.queries)
     print(report(results, len(load_queries(args.queries))))

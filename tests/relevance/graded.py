@@ -1,6 +1,6 @@
 """Graded evaluation: every engine on judged.yaml with the grades of grades.yaml, per half.
 
-Run:  python -m tests.relevance.evaluate --graded  [--by-kind] [--verbose]
+Run:  python -m tests.relevance.evaluate --graded  [--by-kind] [--verbose] [--half H] [--also F]
 
 Measures, per query, then averaged over the queries of a half that have at least one grade:
 - P@5: share of the top 5 with grade ≥ 2 (a missing hit or an unjudged document counts as 0).
@@ -16,10 +16,11 @@ The row «tak» is the ceiling: the graded documents of each query, best first (
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
-from tests.relevance.judged import GRADES, HALVES, KINDS, Query, load_grades, load_judged
+from tests.relevance.judged import GRADES, KINDS, SETS, Query, load_grades, load_judged
 from tests.relevance.measures import METRICS, ideal, scores
 
 CEILING = "tak"  # not an engine: the best ranking the grades allow
@@ -43,11 +44,25 @@ def summarise(
     }
 
 
+def add_tops(tops: dict[str, dict[str, list[str]]], also: Path) -> list[str]:
+    """Add other engines' rankings from a JSON file, {query: {engine: [document keys]}} (for
+    example an older commit's, written by `pool.py --dump-tops` in a checkout of it), for the
+    queries in tops, each engine named «engine (file stem)»; the names added, in order."""
+    names: dict[str, None] = {}
+    for query, engines in json.loads(also.read_text(encoding="utf-8")).items():
+        if query in tops:
+            for engine, keys in engines.items():
+                name = f"{engine} ({also.stem})"
+                tops[query][name] = list(keys)
+                names[name] = None
+    return list(names)
+
+
 def table(results: dict, queries: list[Query], grades: dict) -> str:
     """One block per half (and kind): engines as rows, measures as columns."""
     out = []
     kinds = ["alle", *KINDS]
-    for half, group in sorted(results, key=lambda k: (HALVES.index(k[0]), kinds.index(k[1]))):
+    for half, group in sorted(results, key=lambda k: (SETS.index(k[0]), kinds.index(k[1]))):
         in_group = [q for q in queries if q.half == half and group in ("alle", q.kind)]
         graded = sum(bool(grades.get(q.query)) for q in in_group)
         out += ["", f"== {half} · {group}: {graded} av {len(in_group)} spørsmål har karakterer"]
@@ -64,13 +79,17 @@ def run(
     verbose: bool = False,
     grades_file=GRADES,
     half: str | None = None,
+    also: list[Path] | None = None,
 ) -> str:
-    """Build every engine once, rank every judged query (of one half, if given); the report."""
+    """Build every engine once, rank every judged query (of one half, if given); the report.
+
+    also: JSON files of other engines' rankings (add_tops), shown beside them."""
     from tests.relevance.engines import ENGINES, rank_all
 
     queries, grades = load_judged(), load_grades(grades_file)
     queries = [q for q in queries if half is None or q.half == half]
     tops, _ = rank_all([q.query for q in queries], seeds)
+    extra = [name for path in also or () for name in add_tops(tops, path)]
     for q in queries:
         tops[q.query][CEILING] = ideal(grades.get(q.query, {}))
     lines = []
@@ -83,7 +102,8 @@ def run(
                     f"P@5 {s['P@5']:.2f} uvurdert {s['unjudged@10']:.0f}  {q.query}"
                 )
     n_graded = sum(bool(grades.get(q.query)) for q in queries)
-    head = f"{len(queries)} spørsmål, {n_graded} med karakterer. Motorer: {', '.join(ENGINES)}."
+    names = [*ENGINES, *extra]
+    head = f"{len(queries)} spørsmål, {n_graded} med karakterer. Motorer: {', '.join(names)}."
     if not n_graded:
         head += f" Ingen karakterer ennå: fyll ut {grades_file}."
     summary = summarise(queries, tops, grades, by_kind)

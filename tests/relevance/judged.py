@@ -34,6 +34,11 @@ KINDS = (
     "short",
 )
 HALVES = ("tuning", "heldout")
+# A third set, written and graded after the rules were tuned (December 2026): for choosing
+# between finished rankings (which rules to keep), never for tuning one; the held-out half
+# stays the test. Its queries carry their half in judged.yaml and are never split.
+VALIDATION = "validation"
+SETS = (*HALVES, VALIDATION)
 SEED = 2026  # fixed: the split must never change once grading and tuning have started
 
 
@@ -58,7 +63,7 @@ def load_judged(path: Path = JUDGED) -> list[Query]:
         for q in queries
         if q.kind not in KINDS
     ]
-    problems += [f"{q.query!r}: half {q.half!r}" for q in queries if q.half not in ("", *HALVES)]
+    problems += [f"{q.query!r}: half {q.half!r}" for q in queries if q.half not in ("", *SETS)]
     problems += [f"{t!r} twice" for t, n in Counter(q.query for q in queries).items() if n > 1]
     if problems:
         raise ValueError(f"{path}: " + "; ".join(problems))
@@ -132,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.split:
         print(f"{write_halves(JUDGED, split(queries))} spørsmål fikk en halvdel")
         queries = load_judged()
-    for half in HALVES:
+    for half in SETS:
         kinds = Counter(q.kind for q in queries if q.half == half)
         print(f"{half}: {sum(kinds.values())} — " + ", ".join(f"{k} {kinds[k]}" for k in KINDS))
     return 0

@@ -4,6 +4,9 @@
     python -m tests.relevance.pool --missing    # (query, document) pairs in a top 10 with no grade
     python -m tests.relevance.pool --missing --depth 20 --unanswered
         # deeper pool (top 20) for the queries whose graded documents hold no grade 3
+    python -m tests.relevance.pool --half validation --also OLD.json
+        # one set's queries, with another engine's top lists pooled too (OLD.json: written by
+        # `pool --half validation --dump-tops OLD.json` in a checkout of an older commit)
 
 Writes <out>/pool-NN.md (about ten queries each, for a human grader), <out>/pool.json (the same,
 machine-readable) and adds an empty slot to grades.yaml for every pooled document without one;
@@ -19,8 +22,11 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from kb.search import schema as f
 from tests.relevance.engines import Corpus, rank_all, written_text
+from tests.relevance.graded import add_tops
 from tests.relevance.judged import GRADES, load_grades, load_judged
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -92,17 +98,36 @@ def markdown(entries: list[dict], start: int) -> str:
 
 
 def add_slots(path: Path, wanted: dict[str, list[str]], titles: dict[str, str]) -> int:
-    """Rewrite grades.yaml with an empty slot per wanted pair without a grade; counts those."""
-    grades, added = load_grades(path), 0
-    lines = ["# Grades 0–3 per query and document key; an empty value is not graded yet.", ""]
-    for query in dict.fromkeys([*grades, *wanted]):
-        lines.append(f"{json.dumps(query, ensure_ascii=False)}:")
-        have = grades.get(query, {})
-        for key in dict.fromkeys([*have, *wanted.get(query, [])]):
-            grade = "" if key not in have else f" {have[key]}"
-            added += key not in have
-            title = titles.get(key, "").replace("\n", " ")[:80]
-            lines.append(f"  {json.dumps(key, ensure_ascii=False)}:{grade}  # {title}")
+    """Add an empty slot to grades.yaml per wanted pair it lacks; counts those. Nothing in the
+    file changes: a known query's slots go after its last line, a new query's block at the end
+    (its comments, order and grades stay as the judges left them)."""
+    load_grades(path)  # a file with a wrong grade is refused before anything is added
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    data = (yaml.safe_load("\n".join(lines)) if lines else None) or {}
+    ends: dict[str, int] = {}  # a query's block: the index after its last indented line
+    current = None
+    for i, line in enumerate(lines):
+        if line and not line.startswith((" ", "#")):
+            current = next(iter(yaml.safe_load(line) or {}), None)
+            ends[current] = i + 1
+        elif line.startswith(" ") and current is not None:
+            ends[current] = i + 1
+
+    def slot(key: str) -> str:
+        title = titles.get(key, "").replace("\n", " ")[:80]
+        return f"  {json.dumps(key, ensure_ascii=False)}:  # {title}"
+
+    inserts, added = [], 0
+    for query, keys in wanted.items():
+        have = data.get(query) or {}
+        new = [slot(k) for k in dict.fromkeys(keys) if k not in have]
+        added += len(new)
+        if query in ends:
+            inserts.append((ends[query], new))
+        elif new:
+            inserts.append((len(lines), [f"{json.dumps(query, ensure_ascii=False)}:", *new]))
+    for at, block in sorted(inserts, key=lambda x: x[0], reverse=True):
+        lines[at:at] = block
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return added
 
@@ -118,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--unanswered", action="store_true", help="bare spørsmål uten noe dokument med karakter 3"
     )
+    parser.add_argument("--half", help="bare spørsmålene i denne halvdelen (eller validation)")
+    parser.add_argument(
+        "--also", type=Path, action="append", help="andre motorers topplister (JSON) i poolen"
+    )
+    parser.add_argument(
+        "--dump-tops", type=Path, help="skriv motorenes topplister som JSON og stopp (for --also)"
+    )
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"{args.seeds} finnes ikke: poolingen trenger de fem rapportene")
@@ -125,15 +157,25 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     grades = load_grades(args.grades)
     queries = [q for q in load_judged() if not args.unanswered or not answered(q.query, grades)]
+    queries = [q for q in queries if args.half is None or q.half == args.half]
     order = sorted(queries, key=lambda q: q.query)
     random.Random("pool:queries").shuffle(order)  # grading order hides kinds and halves
     tops, corpus = rank_all([q.query for q in order], args.seeds, args.depth)
+    if args.dump_tops:
+        args.dump_tops.write_text(json.dumps(tops, ensure_ascii=False, indent=1), "utf-8")
+        return 0
+    for also in args.also or ():
+        add_tops(tops, also)
     wanted = {}
     for q in order:
         keys = [k for k in pooled(q.query, tops[q.query]) if k not in grades.get(q.query, {})]
         if keys or not args.missing:
             wanted[q.query] = keys
     texts = grading_texts(corpus)
+    unknown = {k for keys in wanted.values() for k in keys if k not in texts}
+    if unknown:  # another commit's documents that this corpus does not have
+        print(f"{len(unknown)} dokumenter finnes ikke her: {sorted(unknown)[:5]}", file=sys.stderr)
+        wanted = {q: [k for k in keys if k in texts] for q, keys in wanted.items()}
     entries = [
         {
             "query": q.query,

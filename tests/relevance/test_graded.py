@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from judged import HALVES, KINDS, Query, load_grades, load_judged, split  # tests/relevance on path
+from judged import (  # tests/relevance on path
+    HALVES,
+    KINDS,
+    SETS,
+    VALIDATION,
+    Query,
+    load_grades,
+    load_judged,
+    split,
+)
 from measures import ideal, ndcg_at, precision_at, reciprocal_rank, scores, success_at
 
 
 def test_judged_set_is_large_varied_and_split_by_kind():
-    queries = load_judged()
+    every = load_judged()
+    assert all(q.intent and q.half in SETS for q in every)
+    queries = [q for q in every if q.half in HALVES]  # the validation set is never split
     assert len(queries) >= 84
-    assert all(q.intent and q.half in HALVES for q in queries)
+    validation = Counter(q.kind for q in every if q.half == VALIDATION)
+    assert not validation or set(validation) == set(KINDS)
     halves = Counter(q.half for q in queries)
     assert abs(halves["tuning"] - halves["heldout"]) <= 1
     for kind in KINDS:
@@ -62,3 +74,38 @@ def test_deeper_pooling_picks_only_queries_without_a_grade_3_and_keeps_every_eng
     keys = pooled("b", tops)
     assert sorted(keys) == sorted({"x", "y", "z", *tops["snowball"]})  # depth 20 kept whole
     assert keys == pooled("b", tops) and keys != sorted(keys)  # seeded shuffle, not rank order
+
+
+def test_other_engines_rankings_are_added_under_their_files_name(tmp_path):
+    from tests.relevance.graded import add_tops
+
+    also = tmp_path / "cee85f0.json"
+    also.write_text('{"a": {"ours": ["x", "y"]}, "elsewhere": {"ours": ["z"]}}', "utf-8")
+    tops = {"a": {"ours": ["y", "x"]}, "b": {"ours": ["x"]}}
+    assert add_tops(tops, also) == ["ours (cee85f0)"]
+    assert tops == {"a": {"ours": ["y", "x"], "ours (cee85f0)": ["x", "y"]}, "b": {"ours": ["x"]}}
+
+
+def test_the_validation_set_is_a_known_half_and_an_unknown_one_is_named(tmp_path):
+    path = tmp_path / "judged.yaml"
+    path.write_text("queries:\n  - {query: a, intent: i, kind: plain, half: validation}\n", "utf-8")
+    assert [q.half for q in load_judged(path)] == [VALIDATION]
+    with path.open("a", encoding="utf-8") as out:
+        out.write("  - {query: b, intent: i, kind: plain, half: testing}\n")
+    with pytest.raises(ValueError, match=r"judged.yaml: 'b': half 'testing'$"):
+        load_judged(path)
+
+
+def test_empty_slots_are_added_without_touching_what_the_judges_wrote(tmp_path):
+    from tests.relevance.pool import add_slots
+
+    path = tmp_path / "grades.yaml"
+    kept = "# The judges' note.\nfirst query:\n  case:a: 3  # why\n\n# between\nsecond: {}\n"
+    path.write_text(kept, "utf-8")
+    wanted = {"first query": ["case:a", "case:b"], "third": ["passage:x:1-2"]}
+    assert add_slots(path, wanted, {"case:b": "B"}) == 2
+    text = path.read_text("utf-8")
+    assert text.startswith("# The judges' note.\nfirst query:\n  case:a: 3  # why\n")
+    assert '  "case:b":  # B\n\n# between\nsecond: {}\n"third":\n  "passage:x:1-2":' in text
+    assert load_grades(path) == {"first query": {"case:a": 3}, "second": {}, "third": {}}
+    assert add_slots(path, wanted, {}) == 0 and path.read_text("utf-8") == text
