@@ -109,3 +109,17 @@ def test_empty_slots_are_added_without_touching_what_the_judges_wrote(tmp_path):
     assert '  "case:b":  # B\n\n# between\nsecond: {}\n"third":\n  "passage:x:1-2":' in text
     assert load_grades(path) == {"first query": {"case:a": 3}, "second": {}, "third": {}}
     assert add_slots(path, wanted, {}) == 0 and path.read_text("utf-8") == text
+
+
+def test_paired_differences_count_each_way_and_bound_the_mean():
+    from tests.relevance.graded import paired
+
+    queries = [Query(q, "hensikt", "plain", "validation") for q in "abc"]
+    grades = {q: {"x": 3, "y": 0} for q in "abc"}
+    tops = {
+        "a": {"ours": ["x"], "old": ["y", "x"]},
+        "b": {"ours": ["x"], "old": ["x"]},
+        "c": {"ours": ["y", "x"], "old": ["x"]},
+    }
+    mrr = next(line for line in paired(queries, tops, grades, "ours", "old") if "MRR" in line)
+    assert "+0.000 (95 % -0.500 til +0.500); bedre i 1, dårligere i 1, likt i 1" in mrr
