@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         "--also",
         type=Path,
         action="append",
-        help="med --graded: andre motorers rangeringer (JSON fra pool.py --dump-tops) ved siden av",
+        help="med --graded: andre motorers rangeringer (JSON fra dump_tops.py) ved siden av",
     )
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():

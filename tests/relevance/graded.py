@@ -47,7 +47,7 @@ def summarise(
 
 def add_tops(tops: dict[str, dict[str, list[str]]], also: Path) -> list[str]:
     """Add other engines' rankings from a JSON file, {query: {engine: [document keys]}} (for
-    example an older commit's, written by `pool.py --dump-tops` in a checkout of it), for the
+    example an older commit's, written by dump_tops.py from a checkout of it), for the
     queries in tops, each engine named «engine (file stem)»; the names added, in order."""
     names: dict[str, None] = {}
     for query, engines in json.loads(also.read_text(encoding="utf-8")).items():

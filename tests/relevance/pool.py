@@ -4,9 +4,9 @@
     python -m tests.relevance.pool --missing    # (query, document) pairs in a top 10 with no grade
     python -m tests.relevance.pool --missing --depth 20 --unanswered
         # deeper pool (top 20) for the queries whose graded documents hold no grade 3
-    python -m tests.relevance.pool --half validation --also OLD.json
-        # one set's queries, with another engine's top lists pooled too (OLD.json: written by
-        # `pool --half validation --dump-tops OLD.json` in a checkout of an older commit)
+    python -m tests.relevance.pool --half validation --also tests/relevance/tops/cee85f0.json
+        # one set's queries, with another engine's top lists pooled too (written by
+        # dump_tops.py from a checkout of an older commit)
 
 Writes <out>/pool-NN.md (about ten queries each, for a human grader), <out>/pool.json (the same,
 machine-readable) and adds an empty slot to grades.yaml for every pooled document without one;
@@ -147,9 +147,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--also", type=Path, action="append", help="andre motorers topplister (JSON) i poolen"
     )
-    parser.add_argument(
-        "--dump-tops", type=Path, help="skriv motorenes topplister som JSON og stopp (for --also)"
-    )
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"{args.seeds} finnes ikke: poolingen trenger de fem rapportene")
@@ -161,9 +158,6 @@ def main(argv: list[str] | None = None) -> int:
     order = sorted(queries, key=lambda q: q.query)
     random.Random("pool:queries").shuffle(order)  # grading order hides kinds and halves
     tops, corpus = rank_all([q.query for q in order], args.seeds, args.depth)
-    if args.dump_tops:
-        args.dump_tops.write_text(json.dumps(tops, ensure_ascii=False, indent=1), "utf-8")
-        return 0
     for also in args.also or ():
         add_tops(tops, also)
     wanted = {}
