@@ -13,7 +13,7 @@ from conftest import live_copy
 from webtools import real_index
 
 from indexer.build import update_case
-from kb.search import hits, words
+from kb.search import snippets, words
 from kb.search.query import parse
 from kb.search.searcher import open_searcher
 
@@ -45,9 +45,12 @@ def terms_of(searcher, query: str) -> set[str]:
 
 def same_as_scan(stored: dict, terms: set[str], analysis, marks) -> bool:
     """The snippet and the «også» words, from the tables and by the scan, compared."""
-    scanned = hits.snippet(stored, terms, analysis), hits.also_words(stored, terms, analysis)
-    tabled = hits.snippet(stored, terms, analysis, marks)
-    return scanned == (tabled, hits.also_words(stored, terms, analysis, marks))
+    scanned = (
+        snippets.snippet(stored, terms, analysis),
+        snippets.also_words(stored, terms, analysis),
+    )
+    tabled = snippets.snippet(stored, terms, analysis, marks)
+    return scanned == (tabled, snippets.also_words(stored, terms, analysis, marks))
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +137,8 @@ class Renamed:
 
 @pytest.mark.parametrize("text", ["<b>bolig</b> & <i>x</i> > bolig", "bolig og bolig", "bolig"])
 def test_fragments_are_escaped_as_piece_by_piece(text):
-    spans = [m.span() for m in hits.WORD.finditer(text) if m.group() == "bolig"]
-    fragment, _ = hits._fragment(text, spans, 0)
+    spans = [m.span() for m in snippets.WORD.finditer(text) if m.group() == "bolig"]
+    fragment, _ = snippets._fragment(text, spans, 0)
     expected = ""
     pos = 0
     for a, b in spans:

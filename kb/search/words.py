@@ -1,6 +1,6 @@
 """Word tables of the snippet fields, stored at index time: snippets without a regex scan.
 
-A hit's snippet marks the words whose analysis forms meet the query's terms (kb.search.hits).
+A hit's snippet marks the words whose analysis forms meet the query's terms (kb.search.snippets).
 Found by scanning the text, that was most of a fresh search's cost: every word near the
 terms' first letters analysed, for every hit. The build stores instead, per segment
 (WORDS_DIR/<segment>/, memory-mapped), each snippet field's words: where each word of the
@@ -28,11 +28,11 @@ import numpy as np
 
 from kb.search import schema as f
 from kb.search.folders import drop_unused, mapped, store_folder
-from kb.search.hits import ALSO_CHARS, KEY_CHARS, WORD
+from kb.search.snippets import ALSO_CHARS, KEY_CHARS, WORD
 
 WORDS_DIR = "kb_words"
 FORMAT = 2  # bump when the files change shape: older folders are then ignored
-FIELDS = (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE)  # hits.snippet's fields
+FIELDS = (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE)  # snippets.snippet's fields
 FIELD_NUMBERS = {name: i for i, name in enumerate(FIELDS)}
 EXACT = 1  # flag: the text's words are served from the tables
 CACHED_MASKS = 64  # term sets whose marked vocabulary each segment keeps
@@ -79,7 +79,7 @@ class _Builder:
     def add(self, raw: str) -> None:
         """One field of one document (its stored text).
 
-        Its words are served from the tables only where the scan of kb.search.hits provably
+        Its words are served from the tables only where the scan of kb.search.snippets provably
         marks the same ones: the scan looks for the terms' first KEY_CHARS letters in the
         lower-cased text and analyses only the words where one starts. That is the same when
         the text lowers character by character and each of its words contains the first
@@ -124,7 +124,7 @@ class _Builder:
 
 def _also(raw: str) -> tuple[int, int]:
     """(words wholly within the first ALSO_CHARS characters of the stored text, where the
-    rest of those characters starts when a word is cut there, else -1): hits.also_words.
+    rest of those characters starts when a word is cut there, else -1): snippets.also_words.
 
     The words of the first ALSO_CHARS characters are the text's, but for the last one, which
     may be the start of a longer word.
@@ -349,7 +349,7 @@ class _Batch:
 
 
 class DocWords:
-    """One document's marked words, in the shapes kb.search.hits uses (batch: marked together
+    """One document's marked words, in the shapes kb.search.snippets uses (batch: marked together
     with the other documents of a page, Words.page)."""
 
     def __init__(self, segment: SegmentWords, doc: int, batch: _Batch | None = None):
