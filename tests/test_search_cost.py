@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.build import update_case
 from kb.content.loader import load_content
 from kb.content.model import SECTION_ORDER
-from kb.search import proximity, snippets, termcache
+from kb.search import positional, proximity, snippets, termcache
 from kb.search.searcher import open_searcher
 from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, facet_html, parse_request
@@ -369,9 +369,9 @@ def test_proximity_reads_the_same_positions_and_boosts(spread, analysis, query, 
     for field in proximity.FIELDS:
         found = [positions_by_matcher(reader, field, terms, docs) for terms in needs]
         for terms, by_matcher in zip(needs, found, strict=True):
-            assert proximity.positions(reader, field, terms, docs) == by_matcher
+            assert positional.positions(reader, field, terms, docs) == by_matcher
             having = {t: docs[np.isin(docs, engine.postings(field, t)[0])] for t in terms}
-            by_having = proximity.positions(reader, field, terms, docs, having=having)
+            by_having = positional.positions(reader, field, terms, docs, having=having)
             assert by_having == by_matcher  # only the documents with the term looked in
         for k, d in enumerate(docs.tolist()):
             c = proximity.closeness([p.get(d, []) for p in found], len(needs))
@@ -407,10 +407,10 @@ def test_proximity_from_the_blocks_read_for_scores_equals_reading_them_again(
     def refuse(*args):
         raise AssertionError("the blocks were read again")
 
-    monkeypatch.setattr(proximity, "segment_positions", refuse)
+    monkeypatch.setattr(positional, "segment_positions", refuse)
     read = engine.read_positions
     found = [
-        proximity.positions(reader, n, ts, docs, read=read)
+        positional.positions(reader, n, ts, docs, read=read)
         for n in proximity.FIELDS
         for ts in needs
     ]
