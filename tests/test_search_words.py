@@ -13,7 +13,7 @@ from conftest import live_copy
 from webtools import real_index
 
 from indexer.build import update_case
-from kb.search import snippets, words
+from kb.search import snippets, words, wordstore
 from kb.search.query import parse
 from kb.search.searcher import open_searcher
 
@@ -109,7 +109,7 @@ class Segment:
 def test_tables_give_the_scans_snippets_on_hostile_texts(analysis):
     docs = [{"title": t, "summary": t[::-1], "text": t * 2, "repaired": t} for t in HOSTILE]
     docs.append({"title": LONG, "text": LONG.upper()})
-    arrays, vocabulary = words.compute(Segment(docs), analysis)
+    arrays, vocabulary = wordstore.compute(Segment(docs), analysis)
     segment = words.SegmentWords(arrays, vocabulary)
     flags = arrays["flags"].reshape(len(docs), -1)
     assert not flags[2:4].any()  # İ and Σ: scanned
@@ -150,7 +150,7 @@ def test_fragments_are_escaped_as_piece_by_piece(text):
 
 def test_a_text_whose_word_gives_a_form_it_does_not_start_with_is_scanned(analysis):
     renamed, docs = Renamed(analysis), [{"text": "Husvære og bolig"}, {"text": "bolig"}]
-    arrays, vocabulary = words.compute(Segment(docs), renamed)
+    arrays, vocabulary = wordstore.compute(Segment(docs), renamed)
     assert arrays["flags"].reshape(2, -1)[:, 0].tolist() == [0, words.EXACT]
     segment = words.SegmentWords(arrays, vocabulary)
     for doc, fields in enumerate(docs):
