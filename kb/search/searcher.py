@@ -18,6 +18,7 @@ from kb.search.hits import to_hit
 from kb.search.planner import Need, Planner
 from kb.search.query import ParsedQuery, parse
 from kb.search.ranking import Ranking
+from kb.search.result import CACHED_RESULTS, NOTHING, ORDER, SOME_WORDS, result_key
 from kb.search.similar import case_key_terms
 from kb.search.tables import load as load_tables
 from kb.search.tables import remove_unused as remove_unused_tables
@@ -26,22 +27,6 @@ from kb.search.warmup import CACHED_STORED, WARM_PAGE, WARM_QUERIES, WARM_QUERY
 from kb.search.words import Words
 
 MAX_LIMIT = 100
-ORDER = (
-    "query",
-    "total",
-    "match",
-    "counts",
-    "took_ms",
-    "suggestion",
-    "message",
-    "hits",
-    "page",
-    "pages",
-    "facets",
-)
-SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
-CACHED_RESULTS = 512  # whole results, per query, filters, page and sort, for one index version
-NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
 
 class Searcher(IndexVersions):
@@ -162,7 +147,7 @@ class Searcher(IndexVersions):
         limit, page = max(1, min(int(limit), MAX_LIMIT)), max(1, int(page))
         if sort not in SORTS:
             raise QueryError(f"Ukjent sortering «{sort}». Bruk en av: {', '.join(SORTS)}.")
-        key = _result_key(query, filters, kind, limit, page, sort, prefer)
+        key = result_key(query, filters, kind, limit, page, sort, prefer)
         if self.background_refresh:
             self._current()  # outside the lock: refresh() takes it to install what it made
         with self._lock:
@@ -329,13 +314,6 @@ class Searcher(IndexVersions):
             self._fresh()
             parsed = parse(query, self.analysis, self.max_query_chars)
             return self.planner.plan(parsed).suggestion if parsed.clauses else None
-
-
-def _result_key(query, filters, kind, limit, page, sort, prefer=None) -> tuple:
-    """The normalised request: spacing and the order of filter values do not matter."""
-    chosen = tuple(sorted((k, tuple(sorted(map(str, v)))) for k, v in (filters or {}).items() if v))
-    preferred = tuple((k, tuple(map(str, v))) for k, v in (prefer or ()))
-    return (" ".join(str(query).split()), chosen, kind, limit, page, sort, preferred)
 
 
 def open_searcher(index_dir: Path, config: settings.Config | None = None) -> Searcher:
