@@ -7,7 +7,7 @@ Each round opens the index afresh (a term read once per process is what a new qu
 and reads a sample of the searched fields' terms both ways, which one first alternating:
 the documents and weights with the encoded positions kept (postings.read_postings, as the
 engine reads them), and, for the terms in more than one block (128 documents), the positions
-of 60 random documents (proximity.segment_positions, as the proximity lift reads its
+of 60 random documents (positional.segment_positions, as the proximity lift reads its
 candidates'). Both ways must give the same arrays. Printed: µs per term, median of rounds.
 """
 
@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kb.search import arrays, mapped, postings, proximity  # noqa: E402
+from kb.search import arrays, mapped, positional, postings  # noqa: E402
 
 CANDIDATES = 60  # documents whose positions are read, as proximity.CHECKED
 BLOCK = 128  # postings in a whoosh3 block: positions are read for terms in more than one
@@ -65,7 +65,7 @@ def one_way(index: Path, n: int, seed: int, lean: bool) -> tuple:
             if df > BLOCK
         ]
         positions = timed(
-            lambda name, term, docs: list(proximity.segment_positions(sub, name, term, docs)),
+            lambda name, term, docs: list(positional.segment_positions(sub, name, term, docs)),
             wanted,
         )
         reader.close()

@@ -26,7 +26,7 @@ from kb.content.model import Passage, Source
 from kb.content.sources import locate
 from kb.errors import ExtractionError, IndexUnwritable
 from kb.search import arrays as search_arrays
-from kb.search import outline, schema, similar, words
+from kb.search import outline, schema, similar, wordstore
 from kb.search import tables as search_tables
 from kb.search.analysis import NorwegianAnalysis
 
@@ -303,8 +303,8 @@ def fill_index(
     writer.commit()
     times.commit = time.perf_counter() - started
     store_case_weights(folder, ix, cases)
-    with ix.reader() as reader:  # the snippet fields' words (kb.search.words)
-        words.store_new(folder, reader, analysis)
+    with ix.reader() as reader:  # the snippet fields' words (kb.search.wordstore)
+        wordstore.store_new(folder, reader, analysis)
     progress.advance()
     progress.finish()
     # The searcher checks the document count of this generation against these two.
@@ -418,6 +418,6 @@ def update_case(
         search_tables.remove_unused(index_dir, reader)  # of segments merged away
         similar.store_new(index_dir, reader)
         similar.remove_unused(index_dir, reader)
-        words.store_new(index_dir, reader, analysis)  # with the forms the index was built with
-        words.remove_unused(index_dir, reader)
+        wordstore.store_new(index_dir, reader, analysis)  # with the forms the index was built with
+        wordstore.remove_unused(index_dir, reader)
     return ("oppdatert" if case is not None else "slettet"), problems

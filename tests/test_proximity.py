@@ -13,7 +13,7 @@ from whoosh.formats import Positions
 from whoosh.query import Phrase
 from whoosh.searching import Searcher
 
-from kb.search import phrases, proximity
+from kb.search import phrases, positional, proximity
 from kb.search.phrases import phrase_docs
 
 WORDS = ["bolig", "kommune", "barn", "nav", "leie", "eie", "plan", "tilskudd"]
@@ -59,27 +59,27 @@ def test_positions_are_whooshs_across_blocks_and_segments(reader, term, share, m
     docs = np.array(sorted(rng.sample(range(700), int(700 * share))), dtype=np.int64)
     cache = OrderedDict()
     expected = whooshs_positions(reader, term, set(docs.tolist()))
-    assert proximity.positions(reader, "text", {term}, docs, cache) == expected
+    assert positional.positions(reader, "text", {term}, docs, cache) == expected
     assert (term == "ukjent") == (not expected)  # the common words are there
 
     def no_reading(*args):
         raise AssertionError("the postings were read again")
 
-    monkeypatch.setattr(proximity, "segment_positions", no_reading)
-    assert proximity.positions(reader, "text", {term}, docs[::-1], cache) == expected
+    monkeypatch.setattr(positional, "segment_positions", no_reading)
+    assert positional.positions(reader, "text", {term}, docs[::-1], cache) == expected
 
 
 def test_the_cache_keeps_at_most_its_size(reader, monkeypatch):
-    monkeypatch.setattr(proximity, "CACHED_TERMS", 2)
-    monkeypatch.setattr(proximity, "CACHED_DOCS", 100)
+    monkeypatch.setattr(positional, "CACHED_TERMS", 2)
+    monkeypatch.setattr(positional, "CACHED_DOCS", 100)
     cache = OrderedDict()
     terms = {"bolig", "kommune", "barn"}  # 5 (segment, term)s: «barn» is in the second only
     first = np.arange(0, 700, 7, dtype=np.int64)  # 50 documents, 25 in each segment
-    found = proximity.positions(reader, "text", terms, first, cache)
-    assert len(cache) == 2 and found == proximity.positions(reader, "text", terms, first)
+    found = positional.positions(reader, "text", terms, first, cache)
+    assert len(cache) == 2 and found == positional.positions(reader, "text", terms, first)
     again = np.arange(1, 700, 3, dtype=np.int64)  # 233: more than an entry keeps
-    found = proximity.positions(reader, "text", terms, again, cache)
-    assert found == proximity.positions(reader, "text", terms, again)
+    found = positional.positions(reader, "text", terms, again, cache)
+    assert found == positional.positions(reader, "text", terms, again)
     assert len(cache) == 2 and all(len(docs) <= 117 for docs in cache.values())
 
 
@@ -166,5 +166,5 @@ def test_positions_decoded_together_equal_whooshs_decoding_one_by_one():
     lists += [sorted(rng.sample(range(3000), rng.randint(1, 40))) for _ in range(200)]
     values = [fmt.encode(ps) if k % 3 else fmt.encode(ps)[:-1] for k, ps in enumerate(lists)]
     expected = [fmt.decode_positions(v) for v in values]
-    assert proximity._decode_many(values) == expected == [list(ps) for ps in lists]
-    assert proximity._decode_many([]) == []
+    assert positional._decode_many(values) == expected == [list(ps) for ps in lists]
+    assert positional._decode_many([]) == []

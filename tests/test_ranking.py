@@ -8,7 +8,7 @@ import pytest
 from rankingtools import ids, searcher_over
 
 from kb.search.ranking import required
-from kb.search.searcher import SOME_WORDS
+from kb.search.result import SOME_WORDS
 from web.model.params import SearchRequest
 from web.model.results import count_line, hit_groups
 

@@ -16,8 +16,8 @@ from kb.content.loader import load_content
 from kb.content.model import Passage
 from kb.errors import IndexMissing, QueryError
 from kb.search import schema
-from kb.search.hits import snippet_of
 from kb.search.searcher import open_searcher
+from kb.search.snippets import snippet_of
 
 SHA = "8b0cc11edac6f64f1f75a4d5c19270486c3317ed01010b02290c75f9bdc97f88"
 TEXTS = {  # passage ordinal: (text, OCR-repaired reading, lines)

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.build import update_case
 from kb.content.loader import load_content
 from kb.content.model import SECTION_ORDER
-from kb.search import hits, proximity, termcache
+from kb.search import positional, proximity, snippets, termcache
 from kb.search.searcher import open_searcher
 from web.model import results
 from web.model.params import FILTERS, SearchRequest, facet_blocks, facet_html, parse_request
@@ -48,7 +48,7 @@ QUERIES = (
 def scan_every_word(text, terms, analysis, start=0, stop=None):
     """The word-by-word scan the snippets used before: the reference for the fast one."""
     out = []
-    for m in hits.WORD.finditer(text, hits._word_start(text, start)):
+    for m in snippets.WORD.finditer(text, snippets._word_start(text, start)):
         if stop is not None and m.start() >= stop:
             break
         if analysis.forms(m.group()) & terms:
@@ -61,13 +61,13 @@ def scan_every_word(text, terms, analysis, start=0, stop=None):
 @pytest.mark.parametrize("query", QUERIES)
 def test_fast_snippet_scan_marks_the_same_words(analysis, text, query, folded):
     terms = {form for word in query.split() for form in analysis.forms(word)}
-    low = hits._folded(text) if folded else None
+    low = snippets._folded(text) if folded else None
     expected = scan_every_word(text, terms, analysis)
-    assert hits.marked_spans(text, terms, analysis, low=low) == expected
-    assert hits.marked_spans(text, terms, analysis, 20, 60, low) == scan_every_word(
+    assert snippets.marked_spans(text, terms, analysis, low=low) == expected
+    assert snippets.marked_spans(text, terms, analysis, 20, 60, low) == scan_every_word(
         text, terms, analysis, 20, 60
     )
-    first = hits._first_span(text, terms, analysis, low=low)
+    first = snippets._first_span(text, terms, analysis, low=low)
     assert first == (expected[0] if expected else None)
 
 
@@ -80,10 +80,10 @@ def test_fast_snippet_scan_on_the_indexed_texts(index_dir, analysis):
             form for word in query.split() for form in analysis.forms(word)
         }
         for fields in stored:
-            text, low = hits._prepared(fields.get("text") or "")
-            assert hits.marked_spans(text, terms or set(), analysis, low=low) == scan_every_word(
-                text, terms or set(), analysis
-            )
+            text, low = snippets._prepared(fields.get("text") or "")
+            assert snippets.marked_spans(
+                text, terms or set(), analysis, low=low
+            ) == scan_every_word(text, terms or set(), analysis)
     searcher.close()
 
 
@@ -369,9 +369,9 @@ def test_proximity_reads_the_same_positions_and_boosts(spread, analysis, query, 
     for field in proximity.FIELDS:
         found = [positions_by_matcher(reader, field, terms, docs) for terms in needs]
         for terms, by_matcher in zip(needs, found, strict=True):
-            assert proximity.positions(reader, field, terms, docs) == by_matcher
+            assert positional.positions(reader, field, terms, docs) == by_matcher
             having = {t: docs[np.isin(docs, engine.postings(field, t)[0])] for t in terms}
-            by_having = proximity.positions(reader, field, terms, docs, having=having)
+            by_having = positional.positions(reader, field, terms, docs, having=having)
             assert by_having == by_matcher  # only the documents with the term looked in
         for k, d in enumerate(docs.tolist()):
             c = proximity.closeness([p.get(d, []) for p in found], len(needs))
@@ -407,10 +407,10 @@ def test_proximity_from_the_blocks_read_for_scores_equals_reading_them_again(
     def refuse(*args):
         raise AssertionError("the blocks were read again")
 
-    monkeypatch.setattr(proximity, "segment_positions", refuse)
+    monkeypatch.setattr(positional, "segment_positions", refuse)
     read = engine.read_positions
     found = [
-        proximity.positions(reader, n, ts, docs, read=read)
+        positional.positions(reader, n, ts, docs, read=read)
         for n in proximity.FIELDS
         for ts in needs
     ]
@@ -455,7 +455,7 @@ def also_words_by_scanning(stored, terms, analysis):
     """«også: …» word by word, as before the first-letter search: the reference."""
     found = {}
     for name in ("title", "summary", "text"):
-        for m in hits.WORD.finditer((stored.get(name) or "")[: hits.ALSO_CHARS]):
+        for m in snippets.WORD.finditer((stored.get(name) or "")[: snippets.ALSO_CHARS]):
             if analysis.forms(m.group()) & terms:
                 found.setdefault(m.group().lower())
                 if len(found) == 3:
@@ -473,7 +473,7 @@ def test_also_words_equal_the_word_scan_on_the_indexed_texts(index_dir, analysis
         terms = {form for word in query.split() for form in analysis.forms(word)}
         for fields in stored:
             expected = also_words_by_scanning(fields, terms, analysis)
-            assert hits.also_words(fields, terms, analysis) == expected
+            assert snippets.also_words(fields, terms, analysis) == expected
             found += bool(expected)
     assert found > 10
     searcher.close()
@@ -489,12 +489,14 @@ def test_every_term_a_word_gives_starts_with_key_letters_found_in_the_word(index
     reader = searcher._searcher.reader()
     texts = [NYNORSK, *TEXTS]
     texts += [v for d in reader.all_doc_ids() for v in reader.stored_fields(d).values()]
-    words = {m.group() for text in texts if isinstance(text, str) for m in hits.WORD.finditer(text)}
+    words = {
+        m.group() for text in texts if isinstance(text, str) for m in snippets.WORD.finditer(text)
+    }
     checked = 0
     for word in words:
         for term in analysis.forms(word):
-            assert term[: hits.KEY_CHARS] in word.lower(), (word, term)
-            checked += len(term) > hits.KEY_CHARS
+            assert term[: snippets.KEY_CHARS] in word.lower(), (word, term)
+            checked += len(term) > snippets.KEY_CHARS
     assert checked > 100  # terms longer than the key, whose first letters are what counts
     searcher.close()
 

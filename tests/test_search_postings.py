@@ -14,7 +14,7 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.formats import Positions
 
 from indexer.build import update_case
-from kb.search import arrays, postings, proximity
+from kb.search import arrays, positional, postings
 from kb.search import schema as f
 from kb.search.searcher import open_searcher
 
@@ -52,10 +52,10 @@ def check_reader(reader) -> Counter:
                 ]
                 if type(format_) is Positions:
                     wanted = np.array([d for d, _, _ in expected], dtype=np.int64)
-                    found = list(proximity.segment_positions(sub, name, term, wanted))
+                    found = list(positional.segment_positions(sub, name, term, wanted))
                     assert found == [(d, format_.decode_positions(v)) for d, _, v in expected]
                     some = wanted[::3]  # blocks without any of them are skipped undecoded
-                    found = list(proximity.segment_positions(sub, name, term, some))
+                    found = list(positional.segment_positions(sub, name, term, some))
                     assert found == [(d, format_.decode_positions(v)) for d, _, v in expected[::3]]
                 kinds[kind(lean, name, term)] += 1
             assert postings.read(lean, name, "ikkeetordiindeksen") is None

@@ -11,10 +11,11 @@ import numpy as np
 from conftest import live_copy
 
 from indexer.build import update_case
-from kb.search import planner
+from kb.search import planner, warmup
 from kb.search import schema as f
 from kb.search import searcher as searcher_module
-from kb.search.searcher import SORTS, open_searcher
+from kb.search.facets import SORTS
+from kb.search.searcher import open_searcher
 
 CASE = "lillehammer-startlan"
 QUERIES = ("bolig", "startlån flyktninger", "bustad", "barnefattigdom", "boilg", "hytte")
@@ -47,14 +48,14 @@ def test_a_search_waits_for_the_version_refresh_is_warming_not_the_old_one(
     updated(root, live)
 
     warming, release = threading.Event(), threading.Event()
-    warmed = searcher_module._warmed
+    warmed = warmup.warmed
 
     def held(*args, **kwargs):  # the refresh stops once the next version is warm
         warmed(*args, **kwargs)
         warming.set()
         assert release.wait(60)
 
-    monkeypatch.setattr(searcher_module, "_warmed", held)
+    monkeypatch.setattr(warmup, "warmed", held)
     refresh = threading.Thread(target=searcher.refresh)
     refresh.start()
     during: list[dict] = []
@@ -155,7 +156,7 @@ def test_a_warm_searcher_reads_no_stored_fields_on_its_first_page(corpus, tmp_pa
         searcher._searcher, "stored_fields", lambda d: stored.append(d) or fields(d)
     )
     fresh = open_searcher(live)
-    for q in ("bolig kommunen", searcher_module.WARM_QUERIES[1]):
+    for q in ("bolig kommunen", warmup.WARM_QUERIES[1]):
         assert strip(searcher.search(q, limit=20)) == strip(fresh.search(q, limit=20)), q
     assert stored == []
     fresh.close(), searcher.close()

@@ -11,7 +11,7 @@ import numpy as np
 from indexer.build import update_case
 from kb.search import engine as engine_module
 from kb.search import phrases as phrase_module
-from kb.search import postings, proximity
+from kb.search import positional, postings, proximity
 from kb.search.query import parse
 from kb.search.ranking import Ranking
 from kb.search.searcher import open_searcher
@@ -57,13 +57,13 @@ def test_phrases_from_the_blocks_read_for_scores_equal_reading_them_again(index_
     for doc in range(min(reader.doc_count_all(), 12)):
         text = [w for w in (reader.stored_fields(doc).get("text") or "").split() if w.isalpha()]
         phrases |= {(stem(a), stem(b)) for a, b in zip(text[:40], text[1:41], strict=False)}
-    read_again, plain = [], proximity.segment_positions
+    read_again, plain = [], positional.segment_positions
 
     def counted(sub, name, term, docs):
         read_again.append(name)
         return plain(sub, name, term, docs)
 
-    monkeypatch.setattr(proximity, "segment_positions", counted)
+    monkeypatch.setattr(positional, "segment_positions", counted)
     masks = {words: engine.phrase_mask(words) for words in sorted(phrases)}
     monkeypatch.undo()
     assert "text" not in read_again

@@ -13,7 +13,7 @@ from conftest import live_copy
 from webtools import real_index
 
 from indexer.build import update_case
-from kb.search import hits, words
+from kb.search import snippets, words, wordstore
 from kb.search.query import parse
 from kb.search.searcher import open_searcher
 
@@ -45,9 +45,12 @@ def terms_of(searcher, query: str) -> set[str]:
 
 def same_as_scan(stored: dict, terms: set[str], analysis, marks) -> bool:
     """The snippet and the «også» words, from the tables and by the scan, compared."""
-    scanned = hits.snippet(stored, terms, analysis), hits.also_words(stored, terms, analysis)
-    tabled = hits.snippet(stored, terms, analysis, marks)
-    return scanned == (tabled, hits.also_words(stored, terms, analysis, marks))
+    scanned = (
+        snippets.snippet(stored, terms, analysis),
+        snippets.also_words(stored, terms, analysis),
+    )
+    tabled = snippets.snippet(stored, terms, analysis, marks)
+    return scanned == (tabled, snippets.also_words(stored, terms, analysis, marks))
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +109,7 @@ class Segment:
 def test_tables_give_the_scans_snippets_on_hostile_texts(analysis):
     docs = [{"title": t, "summary": t[::-1], "text": t * 2, "repaired": t} for t in HOSTILE]
     docs.append({"title": LONG, "text": LONG.upper()})
-    arrays, vocabulary = words.compute(Segment(docs), analysis)
+    arrays, vocabulary = wordstore.compute(Segment(docs), analysis)
     segment = words.SegmentWords(arrays, vocabulary)
     flags = arrays["flags"].reshape(len(docs), -1)
     assert not flags[2:4].any()  # İ and Σ: scanned
@@ -134,8 +137,8 @@ class Renamed:
 
 @pytest.mark.parametrize("text", ["<b>bolig</b> & <i>x</i> > bolig", "bolig og bolig", "bolig"])
 def test_fragments_are_escaped_as_piece_by_piece(text):
-    spans = [m.span() for m in hits.WORD.finditer(text) if m.group() == "bolig"]
-    fragment, _ = hits._fragment(text, spans, 0)
+    spans = [m.span() for m in snippets.WORD.finditer(text) if m.group() == "bolig"]
+    fragment, _ = snippets._fragment(text, spans, 0)
     expected = ""
     pos = 0
     for a, b in spans:
@@ -147,7 +150,7 @@ def test_fragments_are_escaped_as_piece_by_piece(text):
 
 def test_a_text_whose_word_gives_a_form_it_does_not_start_with_is_scanned(analysis):
     renamed, docs = Renamed(analysis), [{"text": "Husvære og bolig"}, {"text": "bolig"}]
-    arrays, vocabulary = words.compute(Segment(docs), renamed)
+    arrays, vocabulary = wordstore.compute(Segment(docs), renamed)
     assert arrays["flags"].reshape(2, -1)[:, 0].tolist() == [0, words.EXACT]
     segment = words.SegmentWords(arrays, vocabulary)
     for doc, fields in enumerate(docs):

@@ -61,7 +61,7 @@ def fail(message: str) -> int:
 def warm_up(app) -> None:
     """Open and warm the searcher (dictionary, postings, sort orders), read the content and
     render one search page, so the first visitor does not wait for them."""
-    from kb.search.searcher import WARM_QUERY
+    from kb.search.warmup import WARM_QUERY
     from web.model.results import warm_sections
     from web.state import KEY
 

@@ -7,6 +7,8 @@ import numpy as np
 from kb.search import schema as f
 from kb.search.tables import Tables
 
+SORTS = ("relevance", "newest", "title")  # a search's orders: relevance, then order()'s
+
 
 class FacetTable:
     """For one reader: each facet field as (document, value) pairs, and the sort orders."""

@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 
-from kb.search import proximity
+from kb.search import positional
 
 FEW_CANDIDATES = 64  # a phrase's candidates in a segment's field walked in Python up to this
 
@@ -21,12 +21,12 @@ def phrase_docs(
     """The candidates (sorted) that have the words side by side, in order.
 
     Each candidate has every word (they come from the words' postings). `read(sub, name,
-    word, docs)` reads the positions (by default proximity.segment_positions; Engine passes
+    word, docs)` reads the positions (by default positional.segment_positions; Engine passes
     read_positions, which decodes them from the blocks its scores have just read).
     """
     if read is None and any((name, w) not in sub for w in words):
         return _EMPTY_I
-    read = read or proximity.segment_positions
+    read = read or positional.segment_positions
     if len(candidates) <= FEW_CANDIDATES:
         return _phrase_walk(sub, name, words, candidates, read)
     # (document, position - i) of the i-th word as one integer: the phrase starts where every

@@ -11,51 +11,22 @@ import numpy as np
 from kb import settings
 from kb.errors import QueryError
 from kb.search import schema as f
+from kb.search import warmup
 from kb.search.engine import Engine
-from kb.search.facets import FacetTable
-from kb.search.hits import prepare, to_hit
+from kb.search.facets import SORTS, FacetTable
+from kb.search.hits import to_hit
 from kb.search.planner import Need, Planner
 from kb.search.query import ParsedQuery, parse
 from kb.search.ranking import Ranking
+from kb.search.result import CACHED_RESULTS, NOTHING, ORDER, SOME_WORDS, result_key
 from kb.search.similar import case_key_terms
 from kb.search.tables import load as load_tables
 from kb.search.tables import remove_unused as remove_unused_tables
 from kb.search.versions import IndexVersions
+from kb.search.warmup import CACHED_STORED, WARM_PAGE, WARM_QUERIES, WARM_QUERY
 from kb.search.words import Words
 
-SORTS = ("relevance", "newest", "title")
 MAX_LIMIT = 100
-ORDER = (
-    "query",
-    "total",
-    "match",
-    "counts",
-    "took_ms",
-    "suggestion",
-    "message",
-    "hits",
-    "page",
-    "pages",
-    "facets",
-)
-SOME_WORDS = "Ingen treff på alle ordene — viser treff på noen av dem."
-WARM_QUERY = "bosetting av flyktninger"  # several clauses: postings, phrases and proximity
-# Searched once each, a page of hits, when a process warms: between them every path a search
-# takes (phrase, hyphen, compound, old name, nynorsk, written apart, question, filters) has run
-# once, so the first visitor's search is not the one that runs them first.
-WARM_QUERIES = (
-    WARM_QUERY,
-    "NAV-veileder og psykisk helse",
-    "boligsosialt arbeid i Fylkesmannen",
-    "busetjing av einslege mindreårige",
-    "hvordan få leietakere til å kjøpe egen bolig",
-    "kommune programmet",
-)
-WARM_PAGE = 20  # hits per page, as the search page shows them
-WARM_TYPO = "bosettnig"  # a typo: the corrector (rapidfuzz, imported on first use) and fuzzy
-CACHED_RESULTS = 512  # whole results, per query, filters, page and sort, for one index version
-CACHED_STORED = 2048  # documents whose stored fields are kept, for one index version
-NOTHING = "Ingen treff. Prøv færre ord, et annet ord for det samme, eller fjern filtre."
 
 
 class Searcher(IndexVersions):
@@ -118,10 +89,10 @@ class Searcher(IndexVersions):
         with self._lock:
             self._fresh()
             tables = (self.facets, self.engine, self.planner)
-            _warmed(self.analysis, self._searcher, tables, hits=False)
+            warmup.warmed(self.analysis, self._searcher, tables, hits=False)
             self._warm_gen = self._searcher.reader().generation()
             self._warm_ino = self._ino
-            self._stored = _stored_docs(self._searcher, self.facets)  # for this very reader
+            self._stored = warmup.stored_docs(self._searcher, self.facets)  # for this very reader
         self._warm_searches()
 
     def _warm_searches(self) -> None:
@@ -143,7 +114,7 @@ class Searcher(IndexVersions):
         with self._reloading:
             version = self._next()
             if version is not None:
-                _warmed(*version[2:])
+                warmup.warmed(*version[2:])
                 with self._lock:
                     self._install(version)
                     self._warm_ino, self._warm_gen = self._ino, version[3].reader().generation()
@@ -176,7 +147,7 @@ class Searcher(IndexVersions):
         limit, page = max(1, min(int(limit), MAX_LIMIT)), max(1, int(page))
         if sort not in SORTS:
             raise QueryError(f"Ukjent sortering «{sort}». Bruk en av: {', '.join(SORTS)}.")
-        key = _result_key(query, filters, kind, limit, page, sort, prefer)
+        key = result_key(query, filters, kind, limit, page, sort, prefer)
         if self.background_refresh:
             self._current()  # outside the lock: refresh() takes it to install what it made
         with self._lock:
@@ -343,50 +314,6 @@ class Searcher(IndexVersions):
             self._fresh()
             parsed = parse(query, self.analysis, self.max_query_chars)
             return self.planner.plan(parsed).suggestion if parsed.clauses else None
-
-
-def _warmed(analysis, searcher, tables: tuple, hits: bool = True) -> None:
-    """Read what a reader's first searches would wait for: the spelling dictionary, each
-    field's stems, the typo corrector, the sort orders, where the synonyms' phrases stand and
-    (`hits`) one search's postings, facets and stored fields. Only this thread uses the tables
-    until they are installed."""
-    facets, engine, planner = tables[:3]
-    planner.dictionary()
-    engine.lexicons()
-    engine.links()  # the citation graph (kb.search.citations)
-    planner.correct(WARM_TYPO)  # the first typo otherwise waits ~15 ms for rapidfuzz's import
-    engine.near_terms(analysis.stem(WARM_TYPO))
-    for sort in SORTS[1:]:
-        facets.order(sort)
-    for phrase in analysis.synonyms.by_phrase:  # where each synonym phrase stands: once, here
-        if len(phrase) > 1:
-            engine.phrase_mask(phrase)
-    if hits:
-        allowed = np.ones(engine.size, dtype=bool)
-        ranking = engine.rank(planner.plan(parse(WARM_QUERY, analysis, 500)).needs, allowed, False)
-        facets.count(ranking.matched)
-        for doc in ranking.top(10):
-            to_hit(searcher.stored_fields(int(doc)), 0.0, ranking.terms, analysis)
-
-
-def _stored_docs(searcher, facets) -> OrderedDict[int, dict]:
-    """The stored fields of up to half of CACHED_STORED live documents, cases first, for a
-    warm process: without them a process's first pages unpickle every hit's fields (~25 µs
-    each), pages later do not."""
-    live, cases = facets.tables.live, facets.mask(f.KIND, ["case"])
-    docs, rest = np.flatnonzero(cases & live).tolist(), np.flatnonzero(~cases & live).tolist()
-    out: OrderedDict[int, dict] = OrderedDict()
-    for doc in (docs + rest)[: CACHED_STORED // 2][::-1]:  # cases last: evicted last
-        out[doc] = searcher.stored_fields(doc)
-        prepare(out[doc])  # and the hit's parsed data and normalised text, kept as well
-    return out
-
-
-def _result_key(query, filters, kind, limit, page, sort, prefer=None) -> tuple:
-    """The normalised request: spacing and the order of filter values do not matter."""
-    chosen = tuple(sorted((k, tuple(sorted(map(str, v)))) for k, v in (filters or {}).items() if v))
-    preferred = tuple((k, tuple(map(str, v))) for k, v in (prefer or ()))
-    return (" ".join(str(query).split()), chosen, kind, limit, page, sort, preferred)
 
 
 def open_searcher(index_dir: Path, config: settings.Config | None = None) -> Searcher:

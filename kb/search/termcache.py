@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from kb.search import proximity
+from kb.search import positional, proximity
 from kb.search import schema as f
 from kb.search.planner import near_words
 from kb.search.postings import read_postings
@@ -50,7 +50,7 @@ class TermCache:
         self._values: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._values_size = 0  # the values _values holds (bounded by CACHED_VALUES)
         # For proximity, per segment, field and term (kept across readers, like _segments;
-        # each term's documents are a dict that proximity.positions fills in: copied too).
+        # each term's documents are a dict that positional.positions fills in: copied too).
         self._positions: OrderedDict = OrderedDict(
             (key, dict(docs)) for key, docs in (previous._positions if previous else {}).items()
         )
@@ -110,14 +110,14 @@ class TermCache:
             self._values_size -= len(self._values.popitem(last=False)[1][1])
 
     def read_positions(self, sub, name: str, term: str, docs: np.ndarray):
-        """proximity.segment_positions, from the values kept when the term's blocks were read
+        """positional.segment_positions, from the values kept when the term's blocks were read
         for its scores (the same bytes, decoded the same way) when this engine has them."""
         key = (sub.segment().segment_id(), name, term)
         kept = self._values.get(key)
         if kept is None:
-            return proximity.segment_positions(sub, name, term, docs)
+            return positional.segment_positions(sub, name, term, docs)
         self._values.move_to_end(key)
-        return proximity.kept_positions(*kept, docs)
+        return positional.kept_positions(*kept, docs)
 
     def has_term(self, sub, name: str, term: str) -> bool:
         """Whether one segment has the term in the field, from its postings (cached: scoring

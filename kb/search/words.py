@@ -1,6 +1,6 @@
 """Word tables of the snippet fields, stored at index time: snippets without a regex scan.
 
-A hit's snippet marks the words whose analysis forms meet the query's terms (kb.search.hits).
+A hit's snippet marks the words whose analysis forms meet the query's terms (kb.search.snippets).
 Found by scanning the text, that was most of a fresh search's cost: every word near the
 terms' first letters analysed, for every hit. The build stores instead, per segment
 (WORDS_DIR/<segment>/, memory-mapped), each snippet field's words: where each word of the
@@ -12,7 +12,8 @@ finds the same spans the scan finds, in numpy.
 The forms come from the index's own analysis (stored with the index; `kb index --case` uses
 it too), and the folder records the analysis key: a folder of another analysis is ignored.
 A text is served from the tables only where the scan provably marks the same words (see
-_Builder.add); other texts, and segments without tables, are scanned as before.
+kb.search.wordstore, which writes the tables); other texts, and segments without tables, are
+scanned as before.
 """
 
 from __future__ import annotations
@@ -27,12 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from kb.search import schema as f
-from kb.search.folders import drop_unused, mapped, store_folder
-from kb.search.hits import ALSO_CHARS, KEY_CHARS, WORD
+from kb.search.folders import mapped
 
 WORDS_DIR = "kb_words"
 FORMAT = 2  # bump when the files change shape: older folders are then ignored
-FIELDS = (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE)  # hits.snippet's fields
+FIELDS = (f.TEXT_FIELD, f.SUMMARY, f.REPAIRED, f.TITLE)  # snippets.snippet's fields
 FIELD_NUMBERS = {name: i for i, name in enumerate(FIELDS)}
 EXACT = 1  # flag: the text's words are served from the tables
 CACHED_MASKS = 64  # term sets whose marked vocabulary each segment keeps
@@ -47,134 +47,8 @@ def form_hash(form: str) -> int:
     return int.from_bytes(hashlib.blake2b(form.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _folds(text: str, low: str) -> bool:
-    """Whether a text lowers character by character (same length; no Greek capital sigma,
-    whose lower case depends on its neighbours)."""
-    return len(low) == len(text) and "Σ" not in text
-
-
-class _Builder:
-    """A segment's word tables, filled one document at a time."""
-
-    def __init__(self, analysis):
-        self.analysis = analysis
-        self.vocabulary: dict[str, int] = {}
-        self.unkeyed: set[int] = set()  # ids of words without a form's first letters in them
-        self.forms: dict[str, list[int]] = {}
-        self.bounds, self.flags, self.also = [0], [], []
-        self.starts, self.ids = [], []
-
-    def word_id(self, low: str) -> int:
-        """The id of a lower-cased word (added with its forms when new)."""
-        found = self.vocabulary.get(low)
-        if found is None:
-            found = self.vocabulary[low] = len(self.vocabulary)
-            forms = self.analysis.forms(low)
-            if low.lower() != low or not all(t and t[:KEY_CHARS] in low for t in forms):
-                self.unkeyed.add(found)
-            for form in forms:
-                self.forms.setdefault(form, []).append(found)
-        return found
-
-    def add(self, raw: str) -> None:
-        """One field of one document (its stored text).
-
-        Its words are served from the tables only where the scan of kb.search.hits provably
-        marks the same ones: the scan looks for the terms' first KEY_CHARS letters in the
-        lower-cased text and analyses only the words where one starts. That is the same when
-        the text lowers character by character and each of its words contains the first
-        letters of every form it gives (true of every word the analysis knows of; see
-        test_every_term_a_word_gives_starts_with_key_letters_found_in_the_word).
-        """
-        text = " ".join(raw.split())
-        low = text.lower()
-        exact = _folds(text, low)
-        if exact and (spans := [m.span() for m in WORD.finditer(text)]):
-            words = [low[a:b] for a, b in spans]
-            ids = list(map(self.vocabulary.get, words))
-            if None in ids:  # new words: added with their forms
-                ids = list(map(self.word_id, words))
-            exact = self.unkeyed.isdisjoint(ids)
-            if exact:  # a word's length is its vocabulary entry's (the text lowers in place)
-                self.ids += ids
-                self.starts += [a for a, _ in spans]
-        self.bounds.append(len(self.ids))
-        self.flags.append(EXACT if exact else 0)
-        self.also.append(_also(raw) if exact else (0, -1))
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        forms = sorted(self.forms, key=form_hash)
-        small = len(self.vocabulary) <= 1 << 16  # word ids fit in uint16
-        text = [form.encode("utf-8") for form in forms]
-        words = [self.forms[form] for form in forms]
-        return {
-            "bounds": np.array(self.bounds, dtype=np.int64),
-            "flags": np.array(self.flags, dtype=np.uint8),
-            "also": np.array(self.also, dtype=np.int32).reshape(-1, 2),
-            "starts": np.array(self.starts, dtype=np.int32),
-            "lengths": np.array(list(map(len, self.vocabulary)), dtype=np.int32),  # per word id
-            "ids": np.array(self.ids, dtype=np.uint16 if small else np.int32),
-            "hashes": np.array([form_hash(t) for t in forms], dtype=np.uint64),
-            "form_starts": np.cumsum([0] + [len(w) for w in words], dtype=np.int64),
-            "form_words": np.array([i for w in words for i in w], dtype=np.int32),
-            "form_text_starts": np.cumsum([0] + [len(t) for t in text], dtype=np.int64),
-            "form_text": np.frombuffer(b"".join(text), dtype=np.uint8),
-        }
-
-
-def _also(raw: str) -> tuple[int, int]:
-    """(words wholly within the first ALSO_CHARS characters of the stored text, where the
-    rest of those characters starts when a word is cut there, else -1): hits.also_words.
-
-    The words of the first ALSO_CHARS characters are the text's, but for the last one, which
-    may be the start of a longer word.
-    """
-    found = list(WORD.finditer(raw, 0, ALSO_CHARS))
-    if len(raw) <= ALSO_CHARS or not found:
-        return len(found), -1
-    if WORD.match(raw, found[-1].start()).end() <= ALSO_CHARS:
-        return len(found), -1
-    return len(found) - 1, found[-2].end() if len(found) > 1 else 0
-
-
-def compute(sub, analysis) -> tuple[dict[str, np.ndarray], int]:
-    """A segment's word tables from its stored fields (deleted documents: empty), and the
-    size of its vocabulary."""
-    builder = _Builder(analysis)
-    for doc in range(sub.doc_count_all()):
-        stored = {} if sub.is_deleted(doc) else sub.stored_fields(doc)
-        for name in FIELDS:
-            builder.add(stored.get(name) or "")
-    return builder.arrays(), len(builder.vocabulary)
-
-
-def store(index_dir: Path, sub, analysis) -> None:
-    """Compute and write a segment's word tables into place."""
-    arrays, vocabulary = compute(sub, analysis)
-
-    def write(tmp: Path) -> None:
-        for name, array in arrays.items():
-            np.save(tmp / f"{name}.npy", array)
-        meta = {"analysis": analysis.key, "fields": list(FIELDS), "vocabulary": vocabulary}
-        (tmp / "meta.json").write_text(json.dumps(meta), "utf-8")
-
-    store_folder(Path(index_dir) / WORDS_DIR / _name(sub), write, "ordtabellene")
-
-
-def store_new(index_dir: Path, reader, analysis) -> None:
-    """Store the word tables of the reader's segments that have none (a new index; after
-    `kb index --case`, its new segment and any merged one)."""
-    for sub, _ in reader.leaf_readers():
-        if not (Path(index_dir) / WORDS_DIR / _name(sub)).is_dir():
-            store(index_dir, sub, analysis)
-
-
-def remove_unused(index_dir: Path, reader) -> None:
-    """Drop the word tables of segments the index no longer has (after a merge)."""
-    drop_unused(Path(index_dir) / WORDS_DIR, {_name(sub) for sub, _ in reader.leaf_readers()})
-
-
-def _name(sub) -> str:
+def folder_name(sub) -> str:
+    """A segment's folder under WORDS_DIR (its id and FORMAT)."""
     return f"{sub.segment().segment_id()}-{FORMAT}"
 
 
@@ -298,9 +172,9 @@ class Words:
         known = {} if known is None else known
         self.offsets, self.segments, names = [], [], []
         for sub, offset in reader.leaf_readers():
-            name = f"{_name(sub)}-{key}"
+            name = f"{folder_name(sub)}-{key}"
             if name not in known:
-                folder = Path(index_dir) / WORDS_DIR / _name(sub) if index_dir else None
+                folder = Path(index_dir) / WORDS_DIR / folder_name(sub) if index_dir else None
                 known[name] = _read(folder, key) if folder else None
             self.offsets.append(offset)
             self.segments.append(known[name])
@@ -349,7 +223,7 @@ class _Batch:
 
 
 class DocWords:
-    """One document's marked words, in the shapes kb.search.hits uses (batch: marked together
+    """One document's marked words, in the shapes kb.search.snippets uses (batch: marked together
     with the other documents of a page, Words.page)."""
 
     def __init__(self, segment: SegmentWords, doc: int, batch: _Batch | None = None):
