@@ -46,8 +46,10 @@ def test_index_holds_cases_and_passages_with_stored_facets(index_dir):
 
 
 def beside(index_dir: Path) -> list[str]:
-    """What the index's parent folder holds, but for the build cache and the APA store."""
+    """What the index's parent folder holds, but for the build cache and the APA store (and
+    their SQLite companions: -wal and -shm stay while another test's app has a store open)."""
     caches = {cache_path(index_dir), cite.store_path(index_dir)}
+    caches |= {c.with_name(c.name + end) for c in caches for end in ("-wal", "-shm")}
     return sorted(p.name for p in index_dir.parent.iterdir() if p not in caches)
 
 
