@@ -216,12 +216,7 @@ class Searcher(IndexVersions):
             extra = ranking.fill(limit - len(shown))
         else:
             extra = docs[:0]
-        on_page = [*shown.tolist(), *extra.tolist()]
-        marks = self.words.page(on_page)  # marked together: a few numpy calls per page
-        terms = frozenset(ranking.terms)  # frozen once, not once per hit and field
-        scores, whys = ranking.scores[on_page].tolist(), ranking.whys(on_page)
-        page_of = zip(on_page, scores, whys, marks, strict=True)
-        hits = [self._hit(d, score, why, m, terms) for d, score, why, m in page_of]
+        hits = self._hits(ranking, [*shown.tolist(), *extra.tolist()])
         for hit in hits[len(shown) :]:
             hit["partial"] = True
         return {
@@ -253,6 +248,14 @@ class Searcher(IndexVersions):
             raise QueryError(
                 f"Ukjent filter «{unknown[0]}». Gyldige filtre: {', '.join(f.FACETS)}."
             )
+
+    def _hits(self, ranking: Ranking, docs: list[int]) -> list[dict]:
+        """The hits of a page's documents, in order, with their scores in the ranking."""
+        marks = self.words.page(docs)  # marked together: a few numpy calls per page
+        terms = frozenset(ranking.terms)  # frozen once, not once per hit and field
+        scores, whys = ranking.scores[docs].tolist(), ranking.whys(docs)
+        page_of = zip(docs, scores, whys, marks, strict=True)
+        return [self._hit(d, score, why, m, terms) for d, score, why, m in page_of]
 
     def _hit(self, doc: int, score: float, why: list, words, terms: frozenset[str]) -> dict:
         """One hit: stored fields, score, snippet and why it matched (why: its entry of
