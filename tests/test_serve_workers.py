@@ -96,6 +96,31 @@ def test_a_warmed_worker_keeps_what_it_holds_out_of_full_collections(app):
         gc.set_threshold(*threshold)
 
 
+def test_a_warmed_worker_searches_again_after_its_full_collection(app, monkeypatch):
+    """settle()'s full collection walks every object the process holds; the warm-up searches
+    run once more after it (kb.cli.serve.rehearse), so the first visitor's search does not
+    start from cold processor caches, and their results are forgotten again."""
+    from kb.search.searcher import Searcher
+    from web.state import KEY
+
+    frozen, rehearse = [], Searcher.rehearse
+
+    def spy(searcher):
+        frozen.append(gc.get_freeze_count())
+        rehearse(searcher)
+
+    monkeypatch.setattr(Searcher, "rehearse", spy)
+    gc.unfreeze()
+    threshold = gc.get_threshold()
+    try:
+        warm_up(app)
+        assert len(frozen) == 1 and frozen[0] > 0  # after the collection froze what it holds
+        assert not app.extensions[KEY].searcher()._results  # a visitor's search is new
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
 def test_a_warmed_worker_has_split_every_case_into_section_words(app):
     """The first page that shows a case does not split its sections (~1 ms after start)."""
     from web.model.results import _joined_sections

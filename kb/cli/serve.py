@@ -77,6 +77,19 @@ def warm_up(app) -> None:
     # One page through the app: compiles the templates and fills the content's derived tables.
     app.test_client().get("/sok", query_string={"q": WARM_QUERY})
     settle()
+    rehearse(app)
+
+
+def rehearse(app) -> None:
+    """After settle(): a search page (kept like any other) and the warm-up searches once more
+    (their results forgotten), so that the first request after a start or an index swap does
+    not find the code and data it needs pushed out of the processor's caches by the full
+    collection (bench/bench_search.py, docs/sok.md «Ingen stopp»)."""
+    from kb.search.warmup import WARM_QUERIES
+    from web.state import KEY
+
+    app.test_client().get("/sok", query_string={"q": WARM_QUERIES[1]})
+    app.extensions[KEY].searcher().rehearse()
 
 
 def settle() -> None:
@@ -109,6 +122,7 @@ def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
                 searcher.background_refresh = True
                 if searcher.refresh():
                     settle()
+                    rehearse(app)
             except KbError:
                 pass  # no index yet, or in the middle of a swap: try again next time
             except Exception:  # the thread must go on, or the service would never see updates

@@ -95,6 +95,13 @@ class Searcher(IndexVersions):
             self._stored = warmup.stored_docs(self._searcher, self.facets)  # for this very reader
         self._warm_searches()
 
+    def rehearse(self) -> None:
+        """The warm-up searches again, their results forgotten: after a full collection
+        (kb.cli.serve.settle), which has just walked every object the process holds, so the
+        first visitor finds the search's code and data back in the processor's caches
+        (docs/sok.md «Ingen stopp»)."""
+        self._warm_searches()
+
     def _warm_searches(self) -> None:
         """Search the warm-up queries once, a page of hits each, and forget their results (a
         visitor asking one of them is answered as if it were new)."""
