@@ -82,9 +82,11 @@ def warm_up(app) -> None:
 
 def rehearse(app) -> None:
     """After settle(): a search page (kept like any other) and the warm-up searches once more
-    (their results forgotten), so that the first request after a start or an index swap does
-    not find the code and data it needs pushed out of the processor's caches by the full
-    collection (bench/bench_search.py, docs/sok.md «Ingen stopp»)."""
+    (their results forgotten), so that a request that comes right after the start (a worker
+    started under load) does not find the code and data it needs pushed out of the
+    processor's caches by the full collection (bench/bench_search.py, docs/sok.md «Ingen
+    stopp»). Not after an index swap: there the process is serving, and the rehearsal would
+    hold its render slot and searcher lock for ~20 ms."""
     from kb.search.warmup import WARM_QUERIES
     from web.state import KEY
 
@@ -122,7 +124,6 @@ def keep_warm(app, seconds: float = WARM_SECONDS) -> threading.Thread:
                 searcher.background_refresh = True
                 if searcher.refresh():
                     settle()
-                    rehearse(app)
             except KbError:
                 pass  # no index yet, or in the middle of a swap: try again next time
             except Exception:  # the thread must go on, or the service would never see updates
