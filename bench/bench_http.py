@@ -1,15 +1,17 @@
 """HTTP load test: the production server (`kb serve`) on loopback, load from client processes.
 
     python bench/bench_http.py              # one worker per core, 16 clients, 15 s per phase
-    python bench/bench_http.py --quick      # under ~2 minutes
+    python bench/bench_http.py --quick      # under ~3 minutes
     python bench/bench_http.py --workers 1  # one process (waitress), to compare
 
 Every page type is warmed first (every case page in every worker). Then: a Flask «hello»
 served the same way (the ceiling: bench/hello_app.py, through kb.cli.serve's own gunicorn or
 waitress set-up and middleware) and uncached searches (each query new), in alternating rounds
 (--rounds; both servers run all along), so that a spell when the shared machine is slower falls
-on both and their ratio is taken from the same minutes; then the realistic mix, and the mix
-while `kb index` rebuilds and swaps the index in another process. CPU per request
+on both and their ratio is taken from the same minutes; the same rounds again with --light
+clients (2): the load clients run on the server's cores, and with 16 of them they preempt it
+(the context switches per request are printed) and the ratio rises; then the realistic mix,
+and the mix while `kb index` rebuilds and swaps the index in another process. CPU per request
 is the server's process tree CPU time (from /proc) over the requests it answered; beside it,
 the load clients' own CPU per request (they run in their own processes on the same cores, so
 a cheap server page leaves more of the machine to them). The swap phase lasts until the
@@ -176,6 +178,29 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
+def tree_switches(pid: int) -> tuple[int, int]:
+    """Context switches (voluntary, involuntary) of every thread of a process and of its
+    children (Linux). Involuntary: the thread was preempted, here mostly by the load clients,
+    which run on the same cores; a preempted page finds less of its data in the caches."""
+    voluntary = involuntary = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if int(entry.name) != pid and ppid != pid:
+                continue
+            for task in (entry / "task").iterdir():
+                for line in (task / "status").read_text().splitlines():
+                    if line.startswith("voluntary_ctxt_switches"):
+                        voluntary += int(line.split()[1])
+                    elif line.startswith("nonvoluntary_ctxt_switches"):
+                        involuntary += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return voluntary, involuntary
+
+
 def tree_rss(pid: int) -> list[int]:
     """Resident memory (VmRSS, MB) of a process and of each of its children (Linux)."""
     out = []
@@ -230,6 +255,7 @@ class Load:
         self.errors: list[str] = []
         self.client_cpu = 0.0  # CPU seconds of the client processes, summed
         self.rss: list[int] = []  # MB per server process after the run
+        self.switches = (0, 0)  # the server's context switches during the run (tree_switches)
 
     def run(self, server_pid: int | None = None) -> tuple[float, float]:
         """Run every client to the end; (wall seconds, server CPU seconds). The server's
@@ -238,10 +264,14 @@ class Load:
         jobs = [(self.port, p, deadline, self.stop_file) for p in self.plans]
         with multiprocessing.Pool(self.clients) as pool:
             cpu = tree_cpu(server_pid) if server_pid else 0.0
+            switched = tree_switches(server_pid) if server_pid else (0, 0)
             started = time.monotonic()
             results = pool.map(client, jobs)
             wall = time.monotonic() - started
             cpu = (tree_cpu(server_pid) - cpu) if server_pid else 0.0
+            if server_pid:
+                after = tree_switches(server_pid)
+                self.switches = (after[0] - switched[0], after[1] - switched[1])
             self.rss = tree_rss(server_pid) if server_pid else []
         for timings, errors, client_cpu in results:
             for kind, ts in timings.items():
@@ -277,6 +307,12 @@ def report(title: str, load: Load, wall: float, cpu: float) -> dict:
             f"{percentile(ts, 0.95):>10.1f}{max(ts):>10.1f}"
         )
     print(f"  feil: {len(load.errors)}" + (f" (f.eks. {load.errors[:3]})" if load.errors else ""))
+    if any(load.switches):
+        n = max(len(every), 1)
+        print(
+            f"  kontekstbytter i tjeneren per forespørsel: {load.switches[0] / n:.1f} frivillige, "
+            f"{load.switches[1] / n:.1f} tvungne"
+        )
     if load.rss:
         print(f"  minne (VmRSS) etter fasen: {' + '.join(f'{mb} MB' for mb in sorted(load.rss))}")
     return {
@@ -286,6 +322,7 @@ def report(title: str, load: Load, wall: float, cpu: float) -> dict:
         "cpu": per,
         "client_cpu": client_per,
         "errors": len(load.errors),
+        "clients": load.clients,
     }
 
 
@@ -315,7 +352,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--rounds", type=int, default=5, help="«hello» and new searches, alternating rounds"
     )
-    parser.add_argument("--quick", action="store_true", help="short phases (under ~2 minutes)")
+    parser.add_argument(
+        "--light",
+        type=int,
+        default=2,
+        help="the alternating rounds again with this many clients (0: not)",
+    )
+    parser.add_argument("--quick", action="store_true", help="short phases (under ~3 minutes)")
     args = parser.parse_args()
     if args.quick:
         args.requests, args.seconds, args.swaps = 600, 6.0, 1
@@ -347,7 +390,10 @@ def main() -> None:
         try:
             try:
                 Load(port, [warm_paths(content)] * (2 * args.workers), 60).run()
-                rows += ceiling_rounds(args, content, (hello_port, hello), (port, server), per)
+                servers = (hello_port, hello), (port, server)
+                rows += ceiling_rounds(args, content, *servers, args.clients)
+                if args.light and args.light != args.clients:  # the same with fewer clients
+                    rows += ceiling_rounds(args, content, *servers, args.light, rows[1]["asked"])
             finally:
                 stop(hello)
             load = Load(port, mix_plans(sorted(content.cases), args.clients, per), args.seconds)
@@ -358,38 +404,46 @@ def main() -> None:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print("\nSammendrag")
-    print(f"  {'fase':<36}{'req/s':>8}{'p95 ms':>9}{'CPU ms':>9}{'klient ms':>11}{'feil':>6}")
+    print(f"  {'fase':<48}{'req/s':>8}{'p95 ms':>9}{'CPU ms':>9}{'klient ms':>11}{'feil':>6}")
     for r in rows:
         print(
-            f"  {r['title']:<36}{r['rps']:>8.0f}{r['p95']:>9.1f}{r['cpu']:>9.2f}"
+            f"  {r['title']:<48}{r['rps']:>8.0f}{r['p95']:>9.1f}{r['cpu']:>9.2f}"
             f"{r['client_cpu']:>11.2f}{r['errors']:>6}"
         )
-    if rows[0]["cpu"]:
-        ratios = rows[1]["rounds"]
+    for hello_row, sok_row in zip(rows[0::2], rows[1::2], strict=False):
+        if "rounds" not in sok_row or not hello_row["cpu"]:
+            break
+        ratios = sok_row["rounds"]
         print(
-            f"  /sok uten hurtigbuffer = {rows[1]['cpu'] / rows[0]['cpu']:.1f} × «hello» i CPU"
-            f" (per runde: median {statistics.median(ratios):.1f} ×, {min(ratios):.1f}–"
-            f"{max(ratios):.1f} × over {len(ratios)} runder)"
+            f"  /sok uten hurtigbuffer = {sok_row['cpu'] / hello_row['cpu']:.1f} × «hello» i CPU"
+            f" ved {sok_row['clients']} klienter (per runde: median "
+            f"{statistics.median(ratios):.1f} ×, {min(ratios):.1f}–{max(ratios):.1f} × over "
+            f"{len(ratios)} runder)"
         )
 
 
-def ceiling_rounds(args, content, hello: tuple, server: tuple, per: int) -> list[dict]:
+def ceiling_rounds(
+    args, content, hello: tuple, server: tuple, clients: int, seen: int = 0
+) -> list[dict]:
     """The «hello» ceiling and uncached searches in alternating rounds, both servers running:
-    each round loads «hello», then asks new searches, each as long as a phase (as many requests
-    per client connection as the other phases), none of the searches asked twice. Prints each
-    round's CPU per request and ratio; returns the two phases' rows over all rounds (the /sok
-    row with the rounds' ratios)."""
-    rounds = max(1, args.rounds)
-    fresh = fresh_queries(content, per * args.clients * rounds)
+    each round loads «hello», then asks new searches, each as long as a phase (at most
+    args.requests per phase), none of the searches asked twice (`seen`: how many of
+    fresh_queries' list earlier rounds asked). Prints each round's CPU per request and ratio;
+    returns the two phases' rows over all rounds (the /sok row with the rounds' ratios)."""
+    rounds, per = max(1, args.rounds), max(1, args.requests // clients)
+    fresh = fresh_queries(content, seen + per * clients * rounds)[seen:]
     loads: dict[str, list[tuple[Load, float, float]]] = {"hello": [], "sok": []}
     for r in range(rounds):
-        load = Load(hello[0], [[("hello", "/")] * per] * args.clients, args.seconds)
+        load = Load(hello[0], [[("hello", "/")] * per] * clients, args.seconds)
         loads["hello"].append((load, *load.run(hello[1].pid)))
-        part = fresh[r * per * args.clients : (r + 1) * per * args.clients]
-        plans = [part[i :: args.clients] for i in range(args.clients)]
+        part = fresh[r * per * clients : (r + 1) * per * clients]
+        plans = [part[i::clients] for i in range(clients)]
         load = Load(server[0], [p for p in plans if p], args.seconds)
         loads["sok"].append((load, *load.run(server[1].pid)))
-    print(f"\n«hello» og nye søk, {rounds} runder annenhver gang (CPU per forespørsel i tjeneren):")
+    print(
+        f"\n«hello» og nye søk, {clients} klienter, {rounds} runder annenhver gang "
+        "(CPU per forespørsel i tjeneren):"
+    )
     print(f"  {'runde':<8}{'hello ms':>10}{'/sok ms':>10}{'×':>8}")
     ratios = []
     for r, ((h, _, h_cpu), (q, _, q_cpu)) in enumerate(
@@ -398,14 +452,15 @@ def ceiling_rounds(args, content, hello: tuple, server: tuple, per: int) -> list
         h_ms, q_ms = h_cpu * 1000 / max(h.count(), 1), q_cpu * 1000 / max(q.count(), 1)
         ratios.append(q_ms / h_ms if h_ms else 0.0)
         print(f"  {r:<8}{h_ms:>10.2f}{q_ms:>10.2f}{ratios[-1]:>8.1f}")
+    at = "" if clients == args.clients else f" ved {clients} klienter"
     rows = [
-        report(title, *merged(loads[key]))
+        report(title + at, *merged(loads[key]))
         for key, title in (
             ("hello", "Flask «hello» (taket)"),
             ("sok", "/sok uten hurtigbuffer (nye søk)"),
         )
     ]
-    rows[1]["rounds"] = ratios
+    rows[1]["rounds"], rows[1]["asked"] = ratios, seen + per * clients * rounds
     return rows
 
 
@@ -420,6 +475,7 @@ def merged(runs: list[tuple[Load, float, float]]) -> tuple[Load, float, float]:
         out.errors += load.errors
         out.client_cpu += load.client_cpu
         out.rss = load.rss
+        out.switches = tuple(a + b for a, b in zip(out.switches, load.switches, strict=True))
     return out, sum(r[1] for r in runs), sum(r[2] for r in runs)
 
 
