@@ -9,9 +9,10 @@ served the same way (the ceiling: bench/hello_app.py, through kb.cli.serve's own
 waitress set-up and middleware) and uncached searches (each query new), in alternating rounds
 (--rounds; both servers run all along), so that a spell when the shared machine is slower falls
 on both and their ratio is taken from the same minutes; the same rounds again with --light
-clients (2): the load clients run on the server's cores, and with 16 of them they preempt it
-(the context switches per request are printed) and the ratio rises; then the realistic mix,
-and the mix while `kb index` rebuilds and swaps the index in another process. CPU per request
+clients (2), since the ratio depends on the load: with more clients a worker answers more
+requests per wake-up, which makes «hello» cheaper per request (each phase prints the server's
+context switches per request); then the realistic mix, and the mix while `kb index` rebuilds
+and swaps the index in another process. CPU per request
 is the server's process tree CPU time (from /proc) over the requests it answered; beside it,
 the load clients' own CPU per request (they run in their own processes on the same cores, so
 a cheap server page leaves more of the machine to them). The swap phase lasts until the
@@ -180,8 +181,8 @@ def tree_cpu(pid: int) -> float:
 
 def tree_switches(pid: int) -> tuple[int, int]:
     """Context switches (voluntary, involuntary) of every thread of a process and of its
-    children (Linux). Involuntary: the thread was preempted, here mostly by the load clients,
-    which run on the same cores; a preempted page finds less of its data in the caches."""
+    children (Linux). Voluntary: the thread waited (for a request, a lock, the GIL);
+    involuntary: it was preempted by another thread or process."""
     voluntary = involuntary = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
