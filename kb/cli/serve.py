@@ -84,9 +84,9 @@ def rehearse(app) -> None:
     """After settle(): a search page (kept like any other) and the warm-up searches once more
     (their results forgotten), so that a request that comes right after the start (a worker
     started under load) does not find the code and data it needs pushed out of the
-    processor's caches by the full collection (bench/bench_search.py, docs/sok.md «Ingen
-    stopp»). Not after an index swap: there the process is serving, and the rehearsal would
-    hold its render slot and searcher lock for ~20 ms."""
+    processor's caches by the full collection (bench/bench_search.py; docs/sok.md «Et søk til
+    etter den fulle ryddingen»). Not after an index swap: there the process is serving, and
+    the rehearsal would hold its render slot and searcher lock for ~10-20 ms."""
     from kb.search.warmup import WARM_QUERIES
     from web.state import KEY
 

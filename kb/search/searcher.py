@@ -97,9 +97,9 @@ class Searcher(IndexVersions):
 
     def rehearse(self) -> None:
         """The warm-up searches again, their results forgotten: after a full collection
-        (kb.cli.serve.settle), which has just walked every object the process holds, so the
-        first visitor finds the search's code and data back in the processor's caches
-        (docs/sok.md «Ingen stopp»)."""
+        (kb.cli.serve.settle), which has just walked every object the process holds, so a
+        search that comes right after finds the search's code and data back in the
+        processor's caches (docs/sok.md «Et søk til etter den fulle ryddingen»)."""
         self._warm_searches()
 
     def _warm_searches(self) -> None:
