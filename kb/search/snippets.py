@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 from html import escape
 from itertools import chain
@@ -87,13 +88,24 @@ def marked_spans(
     low: str | None = None,
 ) -> list[tuple[int, int]]:
     """Where the words that match the terms are in the text (from start, before stop)."""
-    spans = []
+    return list(_spans(text, terms, analysis, start, low, stop))
+
+
+def _spans(
+    text: str,
+    terms: set[str],
+    analysis: NorwegianAnalysis,
+    start: int,
+    low: str | None,
+    stop: int | None = None,
+) -> Iterator[tuple[int, int]]:
+    """The matching words' spans from start on (before stop), found as they are needed: no word
+    after stop is looked at."""
     for m in _words(text, terms, _word_start(text, start), low):
         if stop is not None and m.start() >= stop:
-            break
+            return
         if analysis.forms(m.group()) & terms:
-            spans.append(m.span())
-    return spans
+            yield m.span()
 
 
 def _first_span(
@@ -104,10 +116,7 @@ def _first_span(
     low: str | None = None,
 ) -> tuple[int, int] | None:
     """The first marked word at or after start: the snippet only needs the text around it."""
-    for m in _words(text, terms, _word_start(text, start), low):
-        if analysis.forms(m.group()) & terms:
-            return m.span()
-    return None
+    return next(_spans(text, terms, analysis, start, low), None)
 
 
 def _word_start(text: str, pos: int) -> int:
